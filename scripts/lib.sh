@@ -1,0 +1,49 @@
+# Shared helpers for the scripts: progress output and idempotent installs.
+# Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' "$ROOT/Cargo.toml")
+export PATH="$HOME/.cargo/bin:$PATH"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+_step_start=0
+step() { # step "what is happening"
+  _step_start=$(date +%s)
+  printf '\n\033[1m==> %s\033[0m\n' "$*"
+}
+done_step() {
+  printf '    done in %ss\n' "$(( $(date +%s) - _step_start ))"
+}
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || { echo "    installing the wasm32-unknown-unknown target"; rustup target add wasm32-unknown-unknown; }
+}
+
+ensure_wasm_bindgen_cli() {
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+    echo "    installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (builds from source, about 3 minutes)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "    installing Debian's chromium and chromium-driver"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+  fi
+}
+
+# npm_ci DIR: install DIR's locked dependencies unless node_modules is already up to date.
+npm_ci() {
+  local dir="$1"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "    npm ci in ${dir#$ROOT/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}

@@ -1,0 +1,153 @@
+//! Byte encodings the protocol needs: base64 (standard and URL-safe, RFC 4648) and
+//! `application/x-www-form-urlencoded` (WHATWG URL standard, as `URLSearchParams` writes it).
+
+const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn encode(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        let chars = chunk.len() + 1;
+        for i in 0..4 {
+            if i < chars {
+                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (HTTP Basic credentials).
+pub fn base64(input: &[u8]) -> String {
+    encode(input, STD, true)
+}
+
+/// URL-safe base64 without padding (JOSE).
+pub fn base64url(input: &[u8]) -> String {
+    encode(input, URL, false)
+}
+
+/// Decodes unpadded URL-safe base64, as JOSE requires. `None` for any other character, for
+/// padding, or for a length or trailing bits no encoder produces.
+pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
+    let b = input.as_bytes();
+    if b.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for &c in b {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if acc != 0 {
+        return None; // non-canonical trailing bits
+    }
+    Some(out)
+}
+
+/// Appends `s` form-urlencoded: ASCII alphanumerics and `*-._` kept, space as `+`, every other
+/// byte of its UTF-8 as `%XX`.
+pub fn form_urlencode_into(s: &str, out: &mut String) {
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+}
+
+pub fn form_urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    form_urlencode_into(s, &mut out);
+    out
+}
+
+/// Serializes ordered pairs as a form body (`a=1&b=2`).
+pub fn form_body(pairs: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        form_urlencode_into(k, &mut out);
+        out.push('=');
+        form_urlencode_into(v, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_vectors_rfc4648() {
+        let v = [
+            ("", "", ""),
+            ("f", "Zg==", "Zg"),
+            ("fo", "Zm8=", "Zm8"),
+            ("foo", "Zm9v", "Zm9v"),
+            ("foob", "Zm9vYg==", "Zm9vYg"),
+            ("fooba", "Zm9vYmE=", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy", "Zm9vYmFy"),
+        ];
+        for (raw, std, url) in v {
+            assert_eq!(base64(raw.as_bytes()), std);
+            assert_eq!(base64url(raw.as_bytes()), url);
+            assert_eq!(base64url_decode(url).unwrap(), raw.as_bytes());
+        }
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn base64url_rejects_non_canonical() {
+        for bad in ["Zg==", "Z", "Zh", "a+b", "a/b=", "Zm9vYmF="] {
+            assert_eq!(base64url_decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn base64url_round_trips_all_lengths() {
+        let data: Vec<u8> = (0..=255u8).collect();
+        for n in 0..data.len() {
+            assert_eq!(base64url_decode(&base64url(&data[..n])).unwrap(), &data[..n]);
+        }
+    }
+
+    #[test]
+    fn form_encoding_matches_urlsearchparams() {
+        // Expected strings produced by `new URLSearchParams({k: v}).toString()` in Node 20.
+        assert_eq!(form_urlencode("a b+c/d:e%f~g*h-i.j_k"), "a+b%2Bc%2Fd%3Ae%25f%7Eg*h-i.j_k");
+        assert_eq!(form_urlencode("é€😀"), "%C3%A9%E2%82%AC%F0%9F%98%80");
+        assert_eq!(form_urlencode("a=b&c"), "a%3Db%26c");
+        let pairs = vec![("x y".to_string(), "1&2".to_string()), ("z".into(), "".into())];
+        assert_eq!(form_body(&pairs), "x+y=1%262&z=");
+    }
+}

@@ -1,0 +1,245 @@
+//! Building HTTP requests as plain values (SPEC §2.3). The host layer sends them.
+
+use super::encoding::{base64, base64url, form_body, form_urlencode};
+use super::json::{write_string, Value};
+use super::options::{ExchangeInput, SigningAlg};
+use crate::error::{push_u64, Secret};
+
+pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// A request ready to send: always `POST`, form-encoded, `Accept: application/json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRequest {
+    pub url: String,
+    /// Extra headers besides `Content-Type` and `Accept` (`Authorization`, `Auth0-Client`).
+    /// The `Authorization` value is a credential: this type's `Debug` is for tests only.
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+/// How the client proves itself at the token endpoint.
+#[derive(Debug)]
+pub enum ClientAuth<'a> {
+    Basic(&'a Secret),
+    Post(&'a Secret),
+    /// A signed `private_key_jwt` assertion.
+    Assertion(&'a str),
+}
+
+/// The form of a token-exchange request, in SPEC §2.3's order (client authentication is added
+/// by [`token_request`]).
+pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> = vec![
+        ("grant_type".into(), TOKEN_EXCHANGE_GRANT.into()),
+        ("client_id".into(), client_id.into()),
+        ("subject_token".into(), input.subject_token.expose().into()),
+        ("subject_token_type".into(), input.subject_token_type.clone()),
+    ];
+    form.extend(input.audience.iter().map(|v| ("audience".to_owned(), v.clone())));
+    form.extend(input.scope.iter().map(|v| ("scope".to_owned(), v.clone())));
+    if let Some((token, ty)) = &input.actor {
+        form.push(("actor_token".into(), token.expose().into()));
+        form.push(("actor_token_type".into(), ty.clone()));
+    }
+    form.extend(input.organization.iter().map(|v| ("organization".to_owned(), v.clone())));
+    form.extend(input.extras.iter().cloned());
+    form
+}
+
+/// The form of a `refresh_token` grant (SPEC §4).
+pub fn refresh_form(client_id: &str, refresh_token: &Secret) -> Vec<(String, String)> {
+    vec![
+        ("grant_type".into(), "refresh_token".into()),
+        ("client_id".into(), client_id.into()),
+        ("refresh_token".into(), refresh_token.expose().into()),
+    ]
+}
+
+/// Adds client authentication and headers to `form` and encodes it.
+pub fn token_request(
+    url: &str,
+    client_id: &str,
+    auth: ClientAuth<'_>,
+    mut form: Vec<(String, String)>,
+    telemetry: Option<&str>,
+) -> TokenRequest {
+    let mut headers = Vec::new();
+    match auth {
+        ClientAuth::Basic(secret) => {
+            // RFC 6749 §2.3.1: each part form-urlencoded, then joined and base64-encoded.
+            let mut creds = form_urlencode(client_id);
+            creds.push(':');
+            creds.push_str(&form_urlencode(secret.expose()));
+            headers.push(("Authorization", "Basic ".to_owned() + &base64(creds.as_bytes())));
+        }
+        ClientAuth::Post(secret) => form.push(("client_secret".into(), secret.expose().into())),
+        ClientAuth::Assertion(jwt) => {
+            form.push(("client_assertion_type".into(), JWT_BEARER_ASSERTION.into()));
+            form.push(("client_assertion".into(), jwt.into()));
+        }
+    }
+    if let Some(t) = telemetry {
+        headers.push(("Auth0-Client", t.to_owned()));
+    }
+    TokenRequest { url: url.to_owned(), headers, body: form_body(&form) }
+}
+
+/// The `Auth0-Client` header value: base64url (no padding) of
+/// `{"name":"auth0-edge","version":...,"env":{...}}`.
+pub fn telemetry_header(env: &[(&str, &str)]) -> String {
+    let mut json = String::from("{\"name\":\"auth0-edge\",\"version\":");
+    write_string(env!("CARGO_PKG_VERSION"), &mut json);
+    json.push_str(",\"env\":");
+    Value::Obj(env.iter().map(|(k, v)| ((*k).to_owned(), Value::Str((*v).to_owned()))).collect())
+        .write_json(&mut json);
+    json.push('}');
+    base64url(json.as_bytes())
+}
+
+/// The JOSE header + payload of a `private_key_jwt` client assertion (RFC 7523), base64url-encoded
+/// and joined by `.`: the input the host signs. `jti` is random, `now` in seconds.
+pub fn client_assertion_input(
+    alg: SigningAlg,
+    client_id: &str,
+    audience: &str,
+    now: u64,
+    jti: &str,
+) -> String {
+    let mut header = String::from("{\"alg\":\"");
+    header.push_str(alg.name());
+    header.push_str("\",\"typ\":\"JWT\"}");
+    let mut p = String::from("{\"iss\":");
+    write_string(client_id, &mut p);
+    p.push_str(",\"sub\":");
+    write_string(client_id, &mut p);
+    p.push_str(",\"aud\":");
+    write_string(audience, &mut p);
+    for (name, t) in [("iat", now), ("nbf", now), ("exp", now + 60)] {
+        p.push_str(",\"");
+        p.push_str(name);
+        p.push_str("\":");
+        push_u64(&mut p, t);
+    }
+    p.push_str(",\"jti\":");
+    write_string(jti, &mut p);
+    p.push('}');
+    let mut out = base64url(header.as_bytes());
+    out.push('.');
+    out.push_str(&base64url(p.as_bytes()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::encoding::base64url_decode;
+    use crate::core::json::parse_bytes;
+    use crate::core::options::{validate_exchange_options, Input, ParamValue, RawExchangeOptions};
+
+    fn input() -> ExchangeInput {
+        validate_exchange_options(&RawExchangeOptions {
+            subject_token: Input::Given(" tok+en/=x ".into()),
+            subject_token_type: Input::Given("urn:acme:legacy-token".into()),
+            audience: Input::Given("https://api.example.com".into()),
+            scope: Input::Given("openid profile".into()),
+            actor_token: Input::Given("act".into()),
+            actor_token_type: Input::Given("urn:ietf:params:oauth:token-type:access_token".into()),
+            organization: Input::Given("org_1".into()),
+            authorization_params: Input::Given(vec![
+                ("custom_field".into(), ParamValue::Str("v".into())),
+                ("client_id".into(), ParamValue::Str("evil".into())),
+            ]),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn form_is_in_spec_order_and_tokens_are_untouched() {
+        let form = exchange_form("my client", &input());
+        let keys: Vec<&str> = form.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "grant_type",
+                "client_id",
+                "subject_token",
+                "subject_token_type",
+                "audience",
+                "scope",
+                "actor_token",
+                "actor_token_type",
+                "organization",
+                "custom_field"
+            ]
+        );
+        let req = token_request(
+            "https://t/oauth/token",
+            "my client",
+            ClientAuth::Post(&"s3cr3t".into()),
+            form,
+            None,
+        );
+        assert_eq!(
+            req.body,
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&client_id=my+client\
+             &subject_token=+tok%2Ben%2F%3Dx+&subject_token_type=urn%3Aacme%3Alegacy-token\
+             &audience=https%3A%2F%2Fapi.example.com&scope=openid+profile&actor_token=act\
+             &actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token\
+             &organization=org_1&custom_field=v&client_secret=s3cr3t"
+        );
+        assert!(req.headers.is_empty());
+    }
+
+    #[test]
+    fn basic_auth_form_urlencodes_credentials_first() {
+        let secret = Secret::new("a+b/c:d %");
+        let req = token_request("u", "id:1", ClientAuth::Basic(&secret), vec![], None);
+        // base64("id%3A1:a%2Bb%2Fc%3Ad+%25")
+        assert_eq!(
+            req.headers,
+            vec![("Authorization", "Basic aWQlM0ExOmElMkJiJTJGYyUzQWQrJTI1".to_string())]
+        );
+        assert!(!req.body.contains("client_secret"));
+    }
+
+    #[test]
+    fn assertion_params_and_claims() {
+        let input = client_assertion_input(SigningAlg::PS256, "cid", "http://127.0.0.1:1/", 1000, "j1");
+        let (h, p) = input.split_once('.').unwrap();
+        let header = parse_bytes(&base64url_decode(h).unwrap()).unwrap();
+        assert_eq!(header.str_at("alg"), Some("PS256"));
+        let claims = parse_bytes(&base64url_decode(p).unwrap()).unwrap();
+        assert_eq!(claims.str_at("iss"), Some("cid"));
+        assert_eq!(claims.str_at("sub"), Some("cid"));
+        assert_eq!(claims.str_at("aud"), Some("http://127.0.0.1:1/"));
+        assert_eq!(claims.get("iat").unwrap().as_int(), Some(1000));
+        assert_eq!(claims.get("nbf").unwrap().as_int(), Some(1000));
+        assert_eq!(claims.get("exp").unwrap().as_int(), Some(1060));
+        assert_eq!(claims.str_at("jti"), Some("j1"));
+        let req = token_request("u", "cid", ClientAuth::Assertion("h.p.s"), vec![], None);
+        assert_eq!(
+            req.body,
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=h.p.s"
+        );
+    }
+
+    #[test]
+    fn telemetry_is_base64url_json() {
+        let t = telemetry_header(&[("runtime", "workerd")]);
+        assert!(!t.contains('=') && !t.contains('+') && !t.contains('/'));
+        let v = parse_bytes(&base64url_decode(&t).unwrap()).unwrap();
+        assert_eq!(v.str_at("name"), Some("auth0-edge"));
+        assert_eq!(v.str_at("version"), Some(env!("CARGO_PKG_VERSION")));
+        assert_eq!(v.get("env").unwrap().str_at("runtime"), Some("workerd"));
+        let req = token_request("u", "c", ClientAuth::Post(&"s".into()), vec![], Some(&t));
+        assert_eq!(req.headers, vec![("Auth0-Client", t.clone())]);
+    }
+
+    #[test]
+    fn refresh_form_shape() {
+        let f = refresh_form("c", &Secret::new("rt"));
+        assert_eq!(form_body(&f), "grant_type=refresh_token&client_id=c&refresh_token=rt");
+    }
+}

@@ -1,0 +1,246 @@
+//! The one error type of the crate. JavaScript sees it as one of five `Error` subclasses with a
+//! stable `code` (converted in exactly one place, `src/js.rs`); Rust callers match on
+//! [`Error::kind`] and [`Error::code`].
+//!
+//! Messages name the option, field or rule that failed, never a value: no token, secret or
+//! response fragment ever reaches an error message.
+
+use crate::core::json::Value;
+use std::borrow::Cow;
+
+/// Which family an error belongs to: the JavaScript class it becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `CustomTokenExchangeError`: bad exchange input, or the exchange itself failed (SPEC §2).
+    CustomTokenExchange,
+    /// `ConfigurationError`: bad client options, or a tenant misconfiguration (SPEC §1, §2.2).
+    Configuration,
+    /// `IdTokenError`: the ID token failed verification during a login (SPEC §3).
+    IdToken,
+    /// `AccessTokenError`: no usable access token in the session (SPEC §4).
+    AccessToken,
+    /// `StoreError`: the injected state store failed (SPEC §5).
+    Store,
+}
+
+impl ErrorKind {
+    /// The JavaScript class name.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorKind::CustomTokenExchange => "CustomTokenExchangeError",
+            ErrorKind::Configuration => "ConfigurationError",
+            ErrorKind::IdToken => "IdTokenError",
+            ErrorKind::AccessToken => "AccessTokenError",
+            ErrorKind::Store => "StoreError",
+        }
+    }
+}
+
+/// Stable error codes (the `code` property in JavaScript).
+pub mod code {
+    // CustomTokenExchangeError (SPEC §2.1, §2.4); server codes such as `invalid_grant` pass through.
+    pub const INVALID_TOKEN_FORMAT: &str = "invalid_token_format";
+    pub const MISSING_ACTOR_TOKEN_TYPE: &str = "missing_actor_token_type";
+    pub const MISSING_ACTOR_TOKEN: &str = "missing_actor_token";
+    pub const TOKEN_EXCHANGE_FAILED: &str = "token_exchange_failed";
+    pub const INVALID_RESPONSE: &str = "invalid_response";
+    pub const INVALID_PARAMETER: &str = "invalid_parameter";
+    // ConfigurationError (SPEC §1)
+    pub const INVALID_DOMAIN: &str = "invalid_domain";
+    pub const MISSING_CLIENT_ID: &str = "missing_client_id";
+    pub const MISSING_CLIENT_CREDENTIALS: &str = "missing_client_credentials";
+    pub const INVALID_SECRET: &str = "invalid_secret";
+    pub const INVALID_OPTION: &str = "invalid_option";
+    pub const CONFIGURATION_ERROR: &str = "configuration_error";
+    // IdTokenError (SPEC §3)
+    pub const INVALID_SIGNATURE: &str = "invalid_signature";
+    pub const INVALID_ISSUER: &str = "invalid_issuer";
+    pub const INVALID_AUDIENCE: &str = "invalid_audience";
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    pub const INVALID_TOKEN: &str = "invalid_token";
+    pub const JWKS_KEY_NOT_FOUND: &str = "jwks_key_not_found";
+    pub const JWKS_FETCH_ERROR: &str = "jwks_fetch_error";
+    // AccessTokenError (SPEC §4)
+    pub const MISSING_SESSION: &str = "missing_session";
+    pub const MISSING_REFRESH_TOKEN: &str = "missing_refresh_token";
+    pub const REFRESH_TOKEN_ERROR: &str = "refresh_token_error";
+    // StoreError (SPEC §5)
+    pub const STORE_ERROR: &str = "store_error";
+}
+
+/// What caused an error, when something did.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Cause {
+    /// The JSON error body the authorization server sent (`{error, error_description}`).
+    Body(Value),
+    /// A JavaScript value the host threw or rejected with (a network `TypeError`, a store's error).
+    Js(wasm_bindgen::JsValue),
+    /// Another error of this crate (e.g. the discovery failure behind an exchange failure).
+    Error(Box<Error>),
+}
+
+#[derive(Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    code: Cow<'static, str>,
+    message: Cow<'static, str>,
+    status: Option<u16>,
+    cause: Option<Cause>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error { kind, code: Cow::Borrowed(code), message: message.into(), status: None, cause: None }
+    }
+
+    /// An error whose code came from the server (e.g. `invalid_grant`).
+    pub fn with_code(kind: ErrorKind, code: String, message: impl Into<Cow<'static, str>>) -> Self {
+        Error { kind, code: Cow::Owned(code), message: message.into(), status: None, cause: None }
+    }
+
+    pub fn exchange(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::CustomTokenExchange, code, message)
+    }
+
+    pub fn config(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::Configuration, code, message)
+    }
+
+    pub fn id_token(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(ErrorKind::IdToken, code, message)
+    }
+
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub fn cause(mut self, cause: Cause) -> Self {
+        self.cause = Some(cause);
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn http_status(&self) -> Option<u16> {
+        self.status
+    }
+
+    pub fn source_cause(&self) -> Option<&Cause> {
+        self.cause.as_ref()
+    }
+}
+
+impl core::fmt::Debug for Error {
+    // The cause may be a server body or a JS object; Debug shows only what is known to be safe.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct(self.kind.class_name())
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("status", &self.status)
+            .field("has_cause", &self.cause.is_some())
+            .finish()
+    }
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A string that must never be printed: a token, a client secret, a session secret.
+/// `Debug` prints `[redacted]`; the value is reached only through [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+/// Appends the decimal form of `n` (no `format!` machinery in the wasm for this).
+pub(crate) fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let s = Secret::new("super-secret-value");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(s.clone())), "Some([redacted])");
+        assert_eq!(s.expose(), "super-secret-value");
+    }
+
+    #[test]
+    fn debug_of_error_omits_the_cause() {
+        let e = Error::exchange(code::TOKEN_EXCHANGE_FAILED, "Token exchange failed: HTTP 500")
+            .status(500)
+            .cause(Cause::Body(Value::Str("access_token=abc".into())));
+        let d = format!("{e:?}");
+        assert!(d.contains("CustomTokenExchangeError") && d.contains("500"));
+        assert!(!d.contains("abc"));
+    }
+
+    #[test]
+    fn push_u64_writes_decimal() {
+        for n in [0u64, 7, 10, 5000, u64::MAX] {
+            let mut s = String::new();
+            push_u64(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+}

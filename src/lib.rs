@@ -1,0 +1,12 @@
+//! auth0-edge: Auth0 Custom Token Exchange (RFC 8693) for edge runtimes.
+//!
+//! - [`core`]: pure Rust (validation, request building, response parsing, JWT checks), tested
+//!   natively.
+//! - `host`: thin bindings to the host's `fetch`, WebCrypto, clock and randomness.
+//! - [`ServerClient`]: the Rust API, orchestrating the two.
+//! - `js` (feature `js`): the `#[wasm_bindgen]` JavaScript API of the npm package.
+
+pub mod core;
+pub mod error;
+
+pub use error::{Error, ErrorKind, Secret};
