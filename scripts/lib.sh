@@ -47,3 +47,18 @@ npm_ci() {
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
+
+# run_logged NAME CMD...: runs CMD with its output in target/test-logs/NAME.log; prints the last
+# summary lines on success and the whole log on failure (then fails).
+run_logged() {
+  local name="$1"; shift
+  mkdir -p "$ROOT/target/test-logs"
+  local log="$ROOT/target/test-logs/$name.log"
+  if "$@" >"$log" 2>&1; then
+    grep -E '^(ℹ (tests|pass|fail|skipped|duration_ms)|test result:|ok \||FAILED|[0-9]+ passed)' "$log" | sed 's/^/    /' | tail -n 8
+  else
+    local rc=$?
+    cat "$log"
+    die "$name failed (exit $rc); full log: $log"
+  fi
+}

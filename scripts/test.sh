@@ -9,4 +9,9 @@ step "Rust core: cargo test (native)"
 cargo test --quiet
 done_step
 
+step "Local OpenID provider: node --test tests/provider/"
+npm_ci "$ROOT/tests/provider"
+run_logged provider node --test --test-reporter=spec tests/provider/
+done_step
+
 printf '\nAll test suites passed in %ss.\n' "$(( $(date +%s) - started ))"

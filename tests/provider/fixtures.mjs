@@ -1,0 +1,120 @@
+// Fixed test data shared by the local Auth0-compatible provider (server.mjs),
+// its test helper (harness.mjs) and every test. Import constants from here only.
+
+/** RFC 8693 grant type, as Auth0 Custom Token Exchange uses it. */
+export const GRANT_TYPE_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** The only `issued_token_type` this provider returns (Auth0 returns the same). */
+export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * Confidential test clients. Secrets deliberately contain characters that must be
+ * form-urlencoded in HTTP Basic credentials (RFC 6749 §2.3.1): `+ / : % = & ?` and space.
+ */
+export const CLIENTS = Object.freeze({
+  basic: Object.freeze({
+    clientId: 'cte-basic',
+    clientSecret: 'basic+Secret/with:colon%25 and space=0123456789abcdef',
+    authMethod: 'client_secret_basic',
+  }),
+  post: Object.freeze({
+    clientId: 'cte-post',
+    clientSecret: 'post+Secret/with:colon%2F & amp=?0123456789abcdef',
+    authMethod: 'client_secret_post',
+  }),
+  privateKeyJwt: Object.freeze({
+    clientId: 'cte-pkjwt',
+    authMethod: 'private_key_jwt',
+  }),
+  // Has no token-exchange grant: any exchange attempt is `unauthorized_client`.
+  notAllowed: Object.freeze({
+    clientId: 'cte-no-exchange',
+    clientSecret: 'no+Exchange/secret:%41 0123456789abcdef0123',
+    authMethod: 'client_secret_basic',
+  }),
+});
+
+/** `subject_token_type` / `actor_token_type` values, one Custom Token Exchange profile each. */
+export const TOKEN_TYPES = Object.freeze({
+  LEGACY: 'urn:acme:legacy-token',
+  EXTERNAL_JWT: 'urn:acme:external-jwt',
+  ACCESS_TOKEN: 'urn:ietf:params:oauth:token-type:access_token',
+});
+
+/**
+ * The tenant's users. `externalSub` is the user's `sub` at the external IdP
+ * (an external JWT may carry either `externalSub` or the Auth0 `sub`).
+ */
+export const USERS = Object.freeze({
+  alice: Object.freeze({
+    sub: 'auth0|alice',
+    externalSub: 'ext-alice',
+    name: 'Alice Liddell',
+    nickname: 'alice',
+    email: 'alice@example.com',
+    email_verified: true,
+  }),
+  bob: Object.freeze({
+    sub: 'auth0|bob',
+    externalSub: 'ext-bob',
+    name: 'Bob Builder',
+    nickname: 'bob',
+    email: 'bob@example.com',
+    email_verified: true,
+  }),
+  carol: Object.freeze({
+    sub: 'auth0|carol',
+    externalSub: 'ext-carol',
+    name: 'Carol Danvers',
+    nickname: 'carol',
+    email: 'carol@example.com',
+    email_verified: false,
+  }),
+});
+
+/** Opaque legacy tokens (profile `urn:acme:legacy-token`) → user `sub`. */
+export const LEGACY_TOKENS = Object.freeze({
+  'legacy-alice': 'auth0|alice',
+  'legacy-bob': 'auth0|bob',
+  'legacy-carol': 'auth0|carol',
+});
+
+/**
+ * Organizations, keyed by id. The `organization` parameter accepts the id or the name.
+ * Unknown organization → `invalid_request`; user not a member → `invalid_grant`.
+ */
+export const ORGANIZATIONS = Object.freeze({
+  org_acme: Object.freeze({
+    id: 'org_acme',
+    name: 'acme',
+    display_name: 'Acme Corp',
+    members: Object.freeze(['auth0|alice', 'auth0|bob']),
+  }),
+  org_other: Object.freeze({
+    id: 'org_other',
+    name: 'other',
+    display_name: 'Other Inc',
+    members: Object.freeze(['auth0|carol']),
+  }),
+});
+
+/** The one API registered in the tenant, and the scopes it defines. */
+export const AUDIENCE = 'https://api.example.com';
+export const API_SCOPES = Object.freeze(['read:data', 'write:data']);
+export const APIS = Object.freeze({
+  [AUDIENCE]: Object.freeze({ identifier: AUDIENCE, scopes: API_SCOPES }),
+});
+
+/** OpenID Connect scopes the tenant grants to any client. */
+export const OIDC_SCOPES = Object.freeze(['openid', 'profile', 'email', 'offline_access']);
+
+/** Issuer of JWTs accepted by the `urn:acme:external-jwt` profile. */
+export const EXTERNAL_ISSUER = 'https://external-idp.example/';
+
+/** Lifetimes (seconds). */
+export const ACCESS_TOKEN_TTL = 3600;
+export const ID_TOKEN_TTL = 3600;
+export const REFRESH_TOKEN_TTL = 14 * 24 * 3600;
+
+/** Env var server.mjs reads its public keys from: JSON `{"clientJwk":{...},"externalJwk":{...}}`. */
+export const KEYS_ENV = 'AUTH0_EDGE_PROVIDER_KEYS';
