@@ -55,7 +55,10 @@ run_logged() {
   mkdir -p "$ROOT/target/test-logs"
   local log="$ROOT/target/test-logs/$name.log"
   if "$@" >"$log" 2>&1; then
-    grep -E '^(ℹ (tests|pass|fail|skipped|duration_ms)|test result:|ok \||FAILED|[0-9]+ passed)' "$log" | sed 's/^/    /' | tail -n 8
+    # Summary lines of node:test, cargo test and deno test (colours stripped); never fails.
+    sed 's/\x1b\[[0-9;]*m//g' "$log" \
+      | grep -E '^(ℹ (tests|pass|fail|skipped|duration_ms)|test result:|ok \||FAILED|[0-9]+ passed)' \
+      | sed 's/^/    /' | tail -n 8 || true
   else
     local rc=$?
     cat "$log"

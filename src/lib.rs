@@ -6,7 +6,17 @@
 //! - [`ServerClient`]: the Rust API, orchestrating the two.
 //! - `js` (feature `js`): the `#[wasm_bindgen]` JavaScript API of the npm package.
 
+mod cache;
+mod client;
 pub mod core;
 pub mod error;
+mod host;
+#[cfg(feature = "js")]
+mod js;
 
+pub use client::{
+    ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
+};
+pub use core::json::Value;
+pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
 pub use error::{Error, ErrorKind, Secret};

@@ -65,6 +65,41 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The DER bytes of a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). `None` for another label or
+/// bad base64.
+pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
+    let body =
+        pem.trim().strip_prefix("-----BEGIN PRIVATE KEY-----")?.strip_suffix("-----END PRIVATE KEY-----")?;
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    let (mut acc, mut bits, mut pad) = (0u32, 0u32, 0usize);
+    for c in body.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                pad += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        if pad > 0 {
+            return None; // data after padding
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (pad <= 2 && !out.is_empty()).then_some(out)
+}
+
 /// Appends `s` form-urlencoded: ASCII alphanumerics and `*-._` kept, space as `+`, every other
 /// byte of its UTF-8 as `%XX`.
 pub fn form_urlencode_into(s: &str, out: &mut String) {
@@ -139,6 +174,19 @@ mod tests {
         for n in 0..data.len() {
             assert_eq!(base64url_decode(&base64url(&data[..n])).unwrap(), &data[..n]);
         }
+    }
+
+    #[test]
+    fn pem_decoding() {
+        let pem = "-----BEGIN PRIVATE KEY-----\nZm9v\nYmFy\r\nYQ==\n-----END PRIVATE KEY-----\n";
+        assert_eq!(pem_pkcs8_der(pem).unwrap(), b"foobara");
+        assert_eq!(
+            pem_pkcs8_der("-----BEGIN RSA PRIVATE KEY-----\nZm9v\n-----END RSA PRIVATE KEY-----"),
+            None
+        );
+        assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nZm9v!\n-----END PRIVATE KEY-----"), None);
+        assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----"), None);
+        assert_eq!(pem_pkcs8_der("Zm9v"), None);
     }
 
     #[test]

@@ -1,0 +1,46 @@
+// The package's error classes. The wasm module builds them through createError (imported by the
+// wasm-bindgen glue as "./errors.js"), so `instanceof` works against these exports.
+
+export class Auth0EdgeError extends Error {
+  constructor(code, message, options = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    /** Stable machine-readable code, e.g. "invalid_grant". */
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+Auth0EdgeError.prototype.name = "Auth0EdgeError";
+
+export class CustomTokenExchangeError extends Auth0EdgeError {}
+CustomTokenExchangeError.prototype.name = "CustomTokenExchangeError";
+export class ConfigurationError extends Auth0EdgeError {}
+ConfigurationError.prototype.name = "ConfigurationError";
+export class IdTokenError extends Auth0EdgeError {}
+IdTokenError.prototype.name = "IdTokenError";
+export class AccessTokenError extends Auth0EdgeError {}
+AccessTokenError.prototype.name = "AccessTokenError";
+export class StoreError extends Auth0EdgeError {}
+StoreError.prototype.name = "StoreError";
+
+const classes = {
+  CustomTokenExchangeError,
+  ConfigurationError,
+  IdTokenError,
+  AccessTokenError,
+  StoreError,
+};
+
+/** @internal Called from Rust (src/js.rs). */
+export function createError(className, code, message, status, cause) {
+  const Class = classes[className] ?? Auth0EdgeError;
+  return new Class(code, message, { status: status ?? undefined, cause });
+}
+
+export const CustomTokenExchangeErrorCode = Object.freeze({
+  INVALID_TOKEN_FORMAT: "invalid_token_format",
+  MISSING_ACTOR_TOKEN_TYPE: "missing_actor_token_type",
+  MISSING_ACTOR_TOKEN: "missing_actor_token",
+  TOKEN_EXCHANGE_FAILED: "token_exchange_failed",
+  INVALID_RESPONSE: "invalid_response",
+  INVALID_PARAMETER: "invalid_parameter",
+});

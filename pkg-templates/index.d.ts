@@ -1,0 +1,152 @@
+// Types of the auth0-edge package. Hand-written (wasm-bindgen's own .d.ts types options as `any`).
+
+/** The store interface a ServerClient persists sealed sessions through. Stores only see the sealed string. */
+export interface StateStore {
+  get(identifier: string, storeOptions?: unknown): Promise<string | null | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions?: unknown): Promise<void>;
+  delete(identifier: string, storeOptions?: unknown): Promise<void>;
+}
+
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
+
+export interface ServerClientOptions {
+  /** "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for loopback hosts. */
+  domain: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Default: client_secret_basic when clientSecret is set, else private_key_jwt when a signing key is set. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** For private_key_jwt: a PKCS#8 PEM string or a WebCrypto CryptoKey with the "sign" usage. */
+  clientAssertionSigningKey?: CryptoKey | string;
+  /** Default "RS256". */
+  clientAssertionSigningAlg?: ClientAssertionSigningAlg;
+  /** Session secret(s), each at least 32 characters: the first seals, all open. */
+  secret: string | string[];
+  stateStore?: StateStore;
+  /** Default "_a0_session". */
+  stateIdentifier?: string;
+  /** Absolute session lifetime in seconds. Default 259200 (3 days). */
+  sessionDuration?: number;
+  /** Per HTTP request, body included. Default 5000. */
+  timeoutMs?: number;
+  /** Default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Send the Auth0-Client telemetry header. Default true. */
+  telemetry?: boolean;
+}
+
+/** Values of authorizationParams: arrays are sent as repeated keys (at most 20 values). */
+export type AuthorizationParamValue = string | number | boolean | readonly string[] | null | undefined;
+
+export interface CustomTokenExchangeOptions {
+  /** The token to exchange, exactly as issued (no "Bearer " prefix). */
+  subjectToken: string;
+  /** A URN naming the subject token's type, e.g. "urn:acme:legacy-token" or a TokenType value. */
+  subjectTokenType: string;
+  audience?: string;
+  scope?: string;
+  /** For delegation: the acting party's token. Requires actorTokenType. */
+  actorToken?: string;
+  actorTokenType?: string;
+  organization?: string;
+  /** Extra token endpoint parameters. grant_type, client_id, client credentials, subject_token(_type) and actor_token(_type) can never be set here. */
+  authorizationParams?: Record<string, AuthorizationParamValue>;
+}
+
+/** The `act` claim (RFC 8693 §4.1): who acts on behalf of the subject, nested for delegation chains. */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
+  [claim: string]: unknown;
+}
+
+export interface TokenExchangeResponse {
+  accessToken: string;
+  /** "Bearer" unless the server says otherwise. */
+  tokenType: string;
+  /** Seconds. */
+  expiresIn: number;
+  scope?: string;
+  idToken?: string;
+  refreshToken?: string;
+  issuedTokenType?: string;
+  /** From the verified ID token, when an actor token was sent. */
+  act?: ActClaim;
+}
+
+export declare class ServerClient {
+  /** @throws {ConfigurationError} */
+  constructor(options: ServerClientOptions);
+  /** @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection) */
+  customTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: unknown): Promise<TokenExchangeResponse>;
+  /** Frees the wasm memory of this client now rather than at garbage collection. */
+  free(): void;
+}
+
+export type CustomTokenExchangeErrorCodeValue =
+  | "invalid_token_format"
+  | "missing_actor_token_type"
+  | "missing_actor_token"
+  | "token_exchange_failed"
+  | "invalid_response"
+  | "invalid_parameter";
+
+export type ConfigurationErrorCode =
+  | "invalid_domain"
+  | "missing_client_id"
+  | "missing_client_credentials"
+  | "invalid_secret"
+  | "invalid_option"
+  | "configuration_error";
+
+export type IdTokenErrorCode =
+  | "invalid_signature"
+  | "invalid_issuer"
+  | "invalid_audience"
+  | "token_expired"
+  | "invalid_token"
+  | "jwks_key_not_found"
+  | "jwks_fetch_error";
+
+export type AccessTokenErrorCode = "missing_session" | "missing_refresh_token" | "refresh_token_error";
+
+export declare class Auth0EdgeError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: string;
+  /** HTTP status of the response behind the error, when there was one. */
+  readonly status?: number;
+  readonly cause?: unknown;
+}
+export declare class CustomTokenExchangeError extends Auth0EdgeError {
+  /** One of CustomTokenExchangeErrorCode, or an OAuth error code from the server (e.g. "invalid_grant"). */
+  readonly code: CustomTokenExchangeErrorCodeValue | (string & {});
+}
+export declare class ConfigurationError extends Auth0EdgeError {
+  readonly code: ConfigurationErrorCode;
+}
+export declare class IdTokenError extends Auth0EdgeError {
+  readonly code: IdTokenErrorCode;
+}
+export declare class AccessTokenError extends Auth0EdgeError {
+  readonly code: AccessTokenErrorCode;
+}
+export declare class StoreError extends Auth0EdgeError {
+  readonly code: "store_error";
+}
+
+export declare const CustomTokenExchangeErrorCode: {
+  readonly INVALID_TOKEN_FORMAT: "invalid_token_format";
+  readonly MISSING_ACTOR_TOKEN_TYPE: "missing_actor_token_type";
+  readonly MISSING_ACTOR_TOKEN: "missing_actor_token";
+  readonly TOKEN_EXCHANGE_FAILED: "token_exchange_failed";
+  readonly INVALID_RESPONSE: "invalid_response";
+  readonly INVALID_PARAMETER: "invalid_parameter";
+};
+
+export declare const TokenType: {
+  readonly JWT: "urn:ietf:params:oauth:token-type:jwt";
+  readonly ACCESS_TOKEN: "urn:ietf:params:oauth:token-type:access_token";
+  readonly ID_TOKEN: "urn:ietf:params:oauth:token-type:id_token";
+  readonly REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token";
+};

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/ from the Rust crate and pkg-templates/.
+# Installs what is missing first (wasm32 target, wasm-bindgen-cli at the crate's version, npm dev
+# tools); reruns only rebuild what changed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+step "Build tools"
+ensure_wasm_target
+ensure_wasm_bindgen_cli
+npm_ci "$ROOT"
+done_step
+
+step "cargo build --release --target wasm32-unknown-unknown --features js"
+cargo build --release --target wasm32-unknown-unknown --features js
+done_step
+
+step "wasm-bindgen --target web, wasm-opt -Oz"
+out="$ROOT/pkg"
+rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typescript \
+  target/wasm32-unknown-unknown/release/auth0_edge.wasm
+"$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
+for f in errors.js api.js workerd.js node.js deno.js browser.js index.d.ts README.md; do
+  cp "pkg-templates/$f" "$out.tmp/$f"
+done
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-templates/package.json > "$out.tmp/package.json"
+rm -rf "$out" && mv "$out.tmp" "$out"
+done_step
+
+step "Package size (gzip -9)"
+total_raw=0; total_gz=0
+for f in auth0_edge_bg.wasm auth0_edge.js errors.js api.js; do
+  raw=$(wc -c < "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
+  total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
+  printf '    %-20s %8d B raw %8d B gz\n' "$f" "$raw" "$gz"
+done
+printf '    %-20s %8d B raw %8d B gz (%s KB gz; budget 30 KB)\n' "total" "$total_raw" "$total_gz" \
+  "$(awk "BEGIN{printf \"%.1f\", $total_gz/1000}")"
+echo "    package ready in pkg/"

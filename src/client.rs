@@ -1,0 +1,424 @@
+//! `ServerClient`: the Rust API. It validates with `crate::core`, talks to the tenant through
+//! `crate::host`, and keeps discovery and JWKS in the module-level caches of `crate::cache`.
+
+use crate::cache::{self, Cache};
+use crate::core::encoding;
+use crate::core::json::Value;
+use crate::core::jwt;
+use crate::core::options::{
+    validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput, Input,
+    ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
+};
+use crate::core::request::{
+    client_assertion_input, exchange_form, telemetry_header, token_request, ClientAuth,
+};
+use crate::core::response::{parse_discovery, parse_token_response, Body, Discovery, TokenResponse};
+use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
+use crate::host::{self, HttpFailure, HttpResponse};
+use js_sys::Function;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// Discovery and JWKS are reused for 10 minutes (SPEC §2.2, §2.5).
+const CACHE_TTL_MS: f64 = 600_000.0;
+/// An unknown `kid` refetches the JWKS at most this often.
+const JWKS_REFETCH_MS: f64 = 30_000.0;
+
+thread_local! {
+    static DISCOVERY: RefCell<Cache<Discovery>> = const { RefCell::new(Cache::new(100)) };
+    static JWKS: RefCell<Cache<Value>> = const { RefCell::new(Cache::new(100)) };
+}
+
+/// How the client signs `private_key_jwt` assertions.
+#[derive(Clone)]
+pub enum SigningKey {
+    /// A PKCS#8 PEM private key (imported once, non-extractable).
+    Pem(Secret),
+    /// A WebCrypto `CryptoKey` with the `sign` usage.
+    CryptoKey(JsValue),
+}
+
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SigningKey([redacted])")
+    }
+}
+
+/// Options of [`ServerClient::new`] (SPEC §1). `Default` leaves everything unset.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    pub domain: String,
+    pub client_id: String,
+    pub client_secret: Option<Secret>,
+    pub client_auth_method: Option<ClientAuthMethod>,
+    pub client_assertion_signing_key: Option<SigningKey>,
+    pub client_assertion_signing_alg: Option<SigningAlg>,
+    /// Session secrets: the first seals, each opens. At least 32 characters each.
+    pub secret: Vec<Secret>,
+    pub state_identifier: Option<String>,
+    pub session_duration: Option<u64>,
+    pub timeout_ms: Option<u32>,
+    pub telemetry: Option<bool>,
+    /// A `fetch` to use instead of `globalThis.fetch`.
+    pub fetch: Option<Function>,
+}
+
+/// Options of [`ServerClient::custom_token_exchange`] (SPEC §2).
+#[derive(Clone, Debug, Default)]
+pub struct CustomTokenExchangeOptions {
+    pub subject_token: Secret,
+    pub subject_token_type: String,
+    pub audience: Option<String>,
+    pub scope: Option<String>,
+    pub actor_token: Option<Secret>,
+    pub actor_token_type: Option<String>,
+    pub organization: Option<String>,
+    /// Extra form parameters, in order.
+    pub authorization_params: Vec<(String, ParamValue)>,
+}
+
+impl Default for Secret {
+    fn default() -> Self {
+        Secret::new("")
+    }
+}
+
+impl CustomTokenExchangeOptions {
+    pub(crate) fn to_raw(&self) -> RawExchangeOptions {
+        RawExchangeOptions {
+            is_object: true,
+            subject_token: Input::Given(self.subject_token.clone()),
+            subject_token_type: Input::Given(self.subject_token_type.clone()),
+            audience: self.audience.clone().into(),
+            scope: self.scope.clone().into(),
+            actor_token: self.actor_token.clone().into(),
+            actor_token_type: self.actor_token_type.clone().into(),
+            organization: self.organization.clone().into(),
+            authorization_params: Input::Given(self.authorization_params.clone()),
+        }
+    }
+}
+
+/// The result of a token exchange (SPEC §2.4).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenExchangeResponse {
+    pub access_token: Secret,
+    pub token_type: String,
+    pub expires_in: u64,
+    pub scope: Option<String>,
+    pub id_token: Option<Secret>,
+    pub refresh_token: Option<Secret>,
+    pub issued_token_type: Option<String>,
+    /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
+    pub act: Option<Value>,
+}
+
+impl TokenExchangeResponse {
+    fn new(t: TokenResponse, act: Option<Value>) -> Self {
+        TokenExchangeResponse {
+            access_token: t.access_token,
+            token_type: t.token_type,
+            expires_in: t.expires_in,
+            scope: t.scope,
+            id_token: t.id_token,
+            refresh_token: t.refresh_token,
+            issued_token_type: t.issued_token_type,
+            act,
+        }
+    }
+}
+
+struct Inner {
+    config: ClientConfig,
+    fetch: Option<Function>,
+    signing_key: Option<SigningKey>,
+    /// The imported signing key, once imported.
+    imported_key: RefCell<Option<JsValue>>,
+    telemetry: Option<String>,
+}
+
+/// An Auth0 client for Custom Token Exchange. Cheap to build and to clone; caches are shared.
+#[derive(Clone)]
+pub struct ServerClient {
+    inner: Rc<Inner>,
+}
+
+impl core::fmt::Debug for ServerClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ServerClient")
+            .field("domain", &self.inner.config.domain.url)
+            .field("client_id", &self.inner.config.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn failure_error(what: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
+    let mut message = String::from(what);
+    match failure {
+        HttpFailure::Timeout => {
+            message.push_str(" failed: timed out after ");
+            push_u64(&mut message, u64::from(timeout_ms));
+            message.push_str(" ms");
+            Error::exchange(code::TOKEN_EXCHANGE_FAILED, message)
+        }
+        HttpFailure::Network(cause) => {
+            message.push_str(" failed: network error");
+            Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(Cause::Js(cause))
+        }
+    }
+}
+
+fn body_of(r: &HttpResponse) -> Body<'_> {
+    match &r.body {
+        Some(b) => Body::Bytes(b),
+        None => Body::TooLarge,
+    }
+}
+
+impl ServerClient {
+    /// Validates `options` (SPEC §1). Makes no network call.
+    pub fn new(options: ClientOptions) -> Result<ServerClient, Error> {
+        let raw = RawClientOptions {
+            is_object: true,
+            domain: Input::Given(options.domain),
+            client_id: Input::Given(options.client_id),
+            client_secret: options.client_secret.into(),
+            client_auth_method: match options.client_auth_method {
+                None => Input::Absent,
+                Some(ClientAuthMethod::ClientSecretBasic) => Input::Given("client_secret_basic".into()),
+                Some(ClientAuthMethod::ClientSecretPost) => Input::Given("client_secret_post".into()),
+                Some(ClientAuthMethod::PrivateKeyJwt) => Input::Given("private_key_jwt".into()),
+            },
+            client_assertion_signing_key: options.client_assertion_signing_key.as_ref().map(|_| ()).into(),
+            client_assertion_signing_alg: options
+                .client_assertion_signing_alg
+                .map(|a| a.name().to_owned())
+                .into(),
+            secret: Input::Given(options.secret),
+            state_identifier: options.state_identifier.into(),
+            session_duration: options.session_duration.map(|n| n as f64).into(),
+            timeout_ms: options.timeout_ms.map(f64::from).into(),
+            telemetry: options.telemetry.into(),
+            fetch: options.fetch.as_ref().map(|_| ()).into(),
+            state_store: Input::Absent,
+        };
+        Self::from_raw(&raw, options.fetch, options.client_assertion_signing_key)
+    }
+
+    /// Builds a client from options already classified (the JavaScript constructor's path).
+    pub(crate) fn from_raw(
+        raw: &RawClientOptions,
+        fetch: Option<Function>,
+        signing_key: Option<SigningKey>,
+    ) -> Result<ServerClient, Error> {
+        let config = validate_client_options(raw)?;
+        if let Some(SigningKey::Pem(pem)) = &signing_key {
+            if encoding::pem_pkcs8_der(pem.expose()).is_none() {
+                return Err(Error::config(
+                    code::INVALID_OPTION,
+                    "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
+                ));
+            }
+        }
+        let telemetry = config.telemetry.then(|| telemetry_header(&[("runtime", host::runtime_name())]));
+        Ok(ServerClient {
+            inner: Rc::new(Inner { config, fetch, signing_key, imported_key: RefCell::new(None), telemetry }),
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// Exchanges a subject token (and optionally an actor token) for Auth0 tokens (SPEC §2).
+    pub async fn custom_token_exchange(
+        &self,
+        options: &CustomTokenExchangeOptions,
+    ) -> Result<TokenExchangeResponse, Error> {
+        let input = validate_exchange_options(&options.to_raw())?;
+        self.exchange(&input).await
+    }
+
+    /// The exchange after validation (shared with the JavaScript API).
+    pub(crate) async fn exchange(&self, input: &ExchangeInput) -> Result<TokenExchangeResponse, Error> {
+        let discovery = self.discovery().await?;
+        let form = exchange_form(&self.inner.config.client_id, input);
+        let tokens = self.token_call(&discovery, form).await?;
+        let act = match (&input.actor, &tokens.id_token) {
+            (Some(_), Some(id_token)) => self
+                .verify_id_token(&discovery, id_token.expose())
+                .await
+                .ok()
+                .and_then(|claims| claims.get("act").filter(|a| a.is_object()).cloned()),
+            _ => None,
+        };
+        Ok(TokenExchangeResponse::new(tokens, act))
+    }
+
+    async fn discovery(&self) -> Result<Rc<Discovery>, Error> {
+        let domain_url = self.inner.config.domain.url.clone();
+        let fetch = self.inner.fetch.clone();
+        let timeout = self.inner.config.timeout_ms;
+        let key = domain_url.clone();
+        cache::get_or_fetch(&DISCOVERY, &key, CACHE_TTL_MS, move || async move {
+            let mut url = domain_url.clone();
+            url.push_str("/.well-known/openid-configuration");
+            let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
+                .await
+                .map_err(|f| failure_error("OIDC discovery", f, timeout))?;
+            parse_discovery(&domain_url, r.status, body_of(&r))
+        })
+        .await
+        .map_err(|e| match e.kind() {
+            // SPEC §2.2: a failed discovery is token_exchange_failed, with the failure as cause.
+            ErrorKind::CustomTokenExchange if e.code() == code::TOKEN_EXCHANGE_FAILED => {
+                let message = e.message().to_owned();
+                let status = e.http_status();
+                let mut err =
+                    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(Cause::Error(Box::new(e)));
+                if let Some(s) = status {
+                    err = err.status(s);
+                }
+                err
+            }
+            _ => e,
+        })
+    }
+
+    /// POSTs a form to the token endpoint with client authentication and reads the result.
+    async fn token_call(
+        &self,
+        discovery: &Discovery,
+        form: Vec<(String, String)>,
+    ) -> Result<TokenResponse, Error> {
+        let c = &self.inner.config;
+        let assertion;
+        // Validation guarantees a secret for the secret methods; no panic path either way.
+        let auth = match (c.auth_method, &c.client_secret) {
+            (ClientAuthMethod::ClientSecretBasic, Some(secret)) => ClientAuth::Basic(secret),
+            (ClientAuthMethod::ClientSecretPost, Some(secret)) => ClientAuth::Post(secret),
+            _ => {
+                assertion = self.client_assertion(&discovery.issuer).await?;
+                ClientAuth::Assertion(&assertion)
+            }
+        };
+        let req = token_request(
+            &discovery.token_endpoint,
+            &c.client_id,
+            auth,
+            form,
+            self.inner.telemetry.as_deref(),
+        );
+        let mut headers: Vec<(&str, &str)> =
+            vec![("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
+        headers.extend(req.headers.iter().map(|(k, v)| (*k, v.as_str())));
+        let r =
+            host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
+                .await
+                .map_err(|f| failure_error("Token exchange", f, c.timeout_ms))?;
+        parse_token_response(r.status, r.content_type.as_deref(), body_of(&r))
+    }
+
+    /// A signed `private_key_jwt` assertion for `audience` (the issuer).
+    async fn client_assertion(&self, audience: &str) -> Result<String, Error> {
+        let c = &self.inner.config;
+        let key_error = || {
+            Error::config(
+                code::CONFIGURATION_ERROR,
+                "\"clientAssertionSigningKey\" could not be used to sign",
+            )
+        };
+        let existing = self.inner.imported_key.borrow().clone();
+        let key = match existing {
+            Some(k) => k,
+            None => {
+                let k = match self.inner.signing_key.as_ref().ok_or_else(key_error)? {
+                    SigningKey::CryptoKey(k) => k.clone(),
+                    SigningKey::Pem(pem) => {
+                        let der = encoding::pem_pkcs8_der(pem.expose()).ok_or_else(key_error)?;
+                        host::import_signing_key(c.signing_alg, &der)
+                            .await
+                            .map_err(|e| key_error().cause(Cause::Js(e)))?
+                    }
+                };
+                *self.inner.imported_key.borrow_mut() = Some(k.clone());
+                k
+            }
+        };
+        let jti = host::random_bytes(16).map_err(|e| key_error().cause(Cause::Js(e)))?;
+        let mut input = client_assertion_input(
+            c.signing_alg,
+            &c.client_id,
+            audience,
+            host::now_secs(),
+            &encoding::base64url(&jti),
+        );
+        let sig = host::sign(c.signing_alg, &key, input.as_bytes())
+            .await
+            .map_err(|e| key_error().cause(Cause::Js(e)))?;
+        input.push('.');
+        input.push_str(&encoding::base64url(&sig));
+        Ok(input)
+    }
+
+    async fn jwks(&self, uri: &str) -> Result<Rc<Value>, Error> {
+        let fetch = self.inner.fetch.clone();
+        let timeout = self.inner.config.timeout_ms;
+        let url = uri.to_owned();
+        cache::get_or_fetch(&JWKS, uri, CACHE_TTL_MS, move || async move {
+            let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
+            let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
+                .await
+                .map_err(|f| match f {
+                    HttpFailure::Network(cause) => fetch_error().cause(Cause::Js(cause)),
+                    HttpFailure::Timeout => fetch_error(),
+                })?;
+            let bytes = r.body.filter(|_| r.status == 200).ok_or_else(|| fetch_error().status(r.status))?;
+            crate::core::json::parse_bytes(&bytes)
+                .ok()
+                .filter(|v| matches!(v.get("keys"), Some(Value::Arr(_))))
+                .ok_or_else(fetch_error)
+        })
+        .await
+    }
+
+    /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
+    /// (SPEC §2.5, §3.2). Returns the claims.
+    pub(crate) async fn verify_id_token(&self, discovery: &Discovery, token: &str) -> Result<Value, Error> {
+        let jwt = jwt::decode(token)?;
+        let uri = discovery.jwks_uri.as_deref().ok_or_else(|| {
+            Error::id_token(code::JWKS_FETCH_ERROR, "the discovery document has no \"jwks_uri\"")
+        })?;
+        let mut jwks = self.jwks(uri).await?;
+        if jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).is_none()
+            && JWKS.with(|c| c.borrow().age_ms(uri)).is_some_and(|age| age >= JWKS_REFETCH_MS)
+        {
+            cache::invalidate(&JWKS, uri);
+            jwks = self.jwks(uri).await?;
+        }
+        let jwk = jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).ok_or_else(|| {
+            Error::id_token(
+                code::JWKS_KEY_NOT_FOUND,
+                "no key in the JWKS matches the ID token's \"kid\" and \"alg\"",
+            )
+        })?;
+        let bad_sig = || Error::id_token(code::INVALID_SIGNATURE, "the ID token's signature is not valid");
+        let key = host::import_verify_key(jwt.alg, &jwt::public_jwk_json(jwk))
+            .await
+            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
+        let ok = host::verify(jwt.alg, &key, &jwt.signature, jwt.signing_input.as_bytes())
+            .await
+            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
+        if !ok {
+            return Err(bad_sig());
+        }
+        jwt::check_id_token_claims(
+            &jwt.payload,
+            &discovery.issuer,
+            &self.inner.config.client_id,
+            host::now_secs() as i64,
+        )?;
+        Ok(jwt.payload)
+    }
+}

@@ -1,0 +1,7 @@
+// The shared suite in Node, the package imported by name (its "node" export condition).
+import { test } from "node:test";
+import * as pkg from "auth0-edge";
+import { suite } from "./suite.mjs";
+import { providerEnv } from "./env.mjs";
+
+for (const { name, fn } of suite(pkg, providerEnv((k) => process.env[k]))) test(name, fn);

@@ -1,0 +1,260 @@
+// One integration suite for every runtime (Node, Deno, workerd): the package is imported by the
+// runner exactly as a user would (`import * as pkg from "auth0-edge"`, resolved through the
+// package's export conditions) and handed in here with the local provider's coordinates.
+//
+// No runtime-specific API is used: only fetch, WebCrypto (through the package) and plain asserts.
+
+import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS } from "../provider/fixtures.mjs";
+
+const SECRET = "a-session-secret-of-at-least-32-characters!";
+
+class AssertionError extends Error {}
+function ok(value, message) {
+  if (!value) throw new AssertionError(message);
+}
+function eq(actual, expected, message) {
+  const a = JSON.stringify(actual), e = JSON.stringify(expected);
+  if (a !== e) throw new AssertionError(`${message}: expected ${e}, got ${a}`);
+}
+async function rejects(promiseOrFn, Class, code, message) {
+  let error;
+  try {
+    await (typeof promiseOrFn === "function" ? promiseOrFn() : promiseOrFn);
+  } catch (e) {
+    error = e;
+  }
+  ok(error !== undefined, `${message}: expected a ${Class.name}, nothing was thrown`);
+  ok(error instanceof Class, `${message}: expected a ${Class.name}, got ${error && error.name}: ${error && error.message}`);
+  ok(error instanceof Error, `${message}: not an Error`);
+  eq(error.name, Class.name, `${message}: name`);
+  eq(error.code, code, `${message}: code`);
+  ok(typeof error.message === "string" && error.message.length > 0, `${message}: message`);
+  return error;
+}
+
+/** Decodes a JWT payload without verifying it (test inspection only). */
+function claims(jwt) {
+  const b64 = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
+}
+
+/**
+ * @param pkg the package's module namespace
+ * @param env {issuer, pkjwtKey, externalJwt}: from the provider harness
+ * @returns [{name, fn}]
+ */
+export function suite(pkg, env) {
+  const { ServerClient, CustomTokenExchangeError, ConfigurationError, TokenType, CustomTokenExchangeErrorCode } = pkg;
+  const client = (which = "basic", extra = {}) => {
+    const c = CLIENTS[which];
+    return new ServerClient({
+      domain: env.issuer,
+      clientId: c.clientId,
+      ...(c.clientSecret ? { clientSecret: c.clientSecret, clientAuthMethod: c.authMethod } : {}),
+      ...(which === "privateKeyJwt" ? { clientAssertionSigningKey: env.pkjwtKey } : {}),
+      secret: SECRET,
+      ...extra,
+    });
+  };
+  const legacy = (user, extra = {}) => ({ subjectToken: `legacy-${user}`, subjectTokenType: TOKEN_TYPES.LEGACY, ...extra });
+  const cases = [];
+  const test = (name, fn) => cases.push({ name, fn });
+
+  test("basic exchange (client_secret_basic): tokens and no nulls", async () => {
+    const r = await client().customTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid profile read:data" }));
+    ok(typeof r.accessToken === "string" && r.accessToken.length > 20, "accessToken");
+    eq(r.tokenType, "Bearer", "tokenType");
+    ok(Number.isInteger(r.expiresIn) && r.expiresIn > 0, "expiresIn is a positive integer");
+    eq(r.issuedTokenType, TokenType.ACCESS_TOKEN, "issuedTokenType");
+    ok(r.scope.split(" ").includes("read:data"), "scope");
+    ok(typeof r.idToken === "string", "idToken");
+    eq(r.refreshToken, undefined, "no refresh token without offline_access");
+    eq(r.act, undefined, "no act without an actor");
+    ok(Object.values(r).every((v) => v !== null), "no null fields");
+    const at = claims(r.accessToken);
+    eq([at.sub, at.aud], ["auth0|alice", AUDIENCE], "access token subject and audience");
+    eq(claims(r.idToken).sub, "auth0|alice", "ID token subject");
+  });
+
+  test("client_secret_post", async () => {
+    const r = await client("post").customTokenExchange(legacy("bob", { scope: "openid" }));
+    eq(claims(r.idToken).sub, "auth0|bob", "ID token subject");
+  });
+
+  test("private_key_jwt with a PKCS#8 PEM, external JWT profile", async () => {
+    const r = await client("privateKeyJwt").customTokenExchange({
+      subjectToken: env.externalJwt,
+      subjectTokenType: TOKEN_TYPES.EXTERNAL_JWT,
+      scope: "openid",
+    });
+    eq(claims(r.idToken).sub, "auth0|alice", "ID token subject");
+  });
+
+  test("offline_access gives a refresh token", async () => {
+    const r = await client().customTokenExchange(legacy("alice", { scope: "openid offline_access" }));
+    ok(typeof r.refreshToken === "string" && r.refreshToken.length > 0, "refreshToken");
+  });
+
+  test("actor token: act from the verified ID token, no refresh token", async () => {
+    const c = client();
+    const bob = await c.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    const r = await c.customTokenExchange(
+      legacy("alice", { actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN, scope: "openid offline_access" }),
+    );
+    eq(r.act, { sub: "auth0|bob" }, "act");
+    eq(r.refreshToken, undefined, "no refresh token with an actor (as Auth0)");
+  });
+
+  test("delegation chain: nested act", async () => {
+    const c = client();
+    const bob = await c.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    const carolViaBob = await c.customTokenExchange(
+      legacy("carol", { audience: AUDIENCE, actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN }),
+    );
+    const r = await c.customTokenExchange(
+      legacy("alice", { actorToken: carolViaBob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN, scope: "openid" }),
+    );
+    eq(r.act, { sub: "auth0|carol", act: { sub: "auth0|bob" } }, "nested act");
+  });
+
+  test("act is not read without an actor token", async () => {
+    const r = await client().customTokenExchange(legacy("alice", { scope: "openid" }));
+    eq(r.act, undefined, "act");
+  });
+
+  test("organization: org_id in the tokens", async () => {
+    const org = Object.keys(ORGANIZATIONS).find((id) => ORGANIZATIONS[id].members.includes("auth0|alice"));
+    const r = await client().customTokenExchange(legacy("alice", { organization: org, audience: AUDIENCE, scope: "openid" }));
+    eq(claims(r.accessToken).org_id, org, "access token org_id");
+    eq(claims(r.idToken).org_id, org, "ID token org_id");
+  });
+
+  test("authorizationParams: extras sent after the typed options, reserved keys dropped", async () => {
+    const seen = [];
+    const c = client("basic", {
+      fetch: (url, init) => {
+        seen.push({ url: String(url), init });
+        return fetch(url, init);
+      },
+    });
+    await c.customTokenExchange(
+      legacy("alice", {
+        scope: "openid",
+        authorizationParams: { custom_field: "v", grant_type: "password", subject_token: "x", client_id: "y", n: 42, many: ["a", "b"], gone: null },
+      }),
+    );
+    const tokenCall = seen.find((s) => s.init.method === "POST");
+    ok(tokenCall, "a POST to the token endpoint went through the custom fetch");
+    ok(tokenCall.url.endsWith("/oauth/token"), "token endpoint from discovery");
+    const keys = [...new URLSearchParams(tokenCall.init.body).keys()];
+    eq(keys, ["grant_type", "client_id", "subject_token", "subject_token_type", "scope", "custom_field", "n", "many", "many"], "form keys in order");
+    const form = new URLSearchParams(tokenCall.init.body);
+    eq([form.get("grant_type"), form.get("subject_token"), form.get("n")], ["urn:ietf:params:oauth:grant-type:token-exchange", "legacy-alice", "42"], "values");
+    eq(tokenCall.init.redirect, "manual", "redirects not followed");
+    eq(tokenCall.init.headers.Accept, "application/json", "Accept");
+    ok(tokenCall.init.headers.Authorization.startsWith("Basic "), "Basic credentials");
+    const telemetry = JSON.parse(atob(tokenCall.init.headers["Auth0-Client"].replace(/-/g, "+").replace(/_/g, "/")));
+    eq(telemetry.name, "auth0-edge", "telemetry name");
+  });
+
+  test("telemetry: false sends no Auth0-Client header", async () => {
+    const seen = [];
+    const c = client("basic", { telemetry: false, fetch: (url, init) => (seen.push(init), fetch(url, init)) });
+    await c.customTokenExchange(legacy("alice"));
+    ok(seen.length > 0 && seen.every((init) => !("Auth0-Client" in init.headers)), "no telemetry header");
+  });
+
+  test("invalid_grant passes through with status 400", async () => {
+    const e = await rejects(client().customTokenExchange(legacy("nobody")), CustomTokenExchangeError, "invalid_grant", "unknown legacy token");
+    eq(e.status, 400, "status");
+    eq(e.cause && e.cause.error, "invalid_grant", "cause is the error body");
+  });
+
+  test("unauthorized_client passes through", async () => {
+    await rejects(client("notAllowed").customTokenExchange(legacy("alice")), CustomTokenExchangeError, "unauthorized_client", "client without the grant");
+  });
+
+  test("validation errors, one per code, before any network call", async () => {
+    let calls = 0;
+    const c = client("basic", { fetch: () => (calls++, Promise.reject(new Error("must not be called"))) });
+    const C = CustomTokenExchangeErrorCode;
+    await rejects(c.customTokenExchange(legacy("alice", { subjectToken: "Bearer abc" })), CustomTokenExchangeError, C.INVALID_TOKEN_FORMAT, "bearer prefix");
+    await rejects(c.customTokenExchange(legacy("alice", { subjectToken: "  " })), CustomTokenExchangeError, C.INVALID_TOKEN_FORMAT, "blank");
+    await rejects(c.customTokenExchange(undefined), CustomTokenExchangeError, C.INVALID_TOKEN_FORMAT, "no options");
+    await rejects(c.customTokenExchange(legacy("alice", { actorToken: "a" })), CustomTokenExchangeError, C.MISSING_ACTOR_TOKEN_TYPE, "actor without type");
+    await rejects(c.customTokenExchange(legacy("alice", { actorTokenType: TokenType.ACCESS_TOKEN })), CustomTokenExchangeError, C.MISSING_ACTOR_TOKEN, "type without actor");
+    await rejects(c.customTokenExchange(legacy("alice", { audience: 42 })), CustomTokenExchangeError, C.INVALID_PARAMETER, "audience: 42");
+    await rejects(c.customTokenExchange(legacy("alice", { authorizationParams: { x: { y: 1 } } })), CustomTokenExchangeError, C.INVALID_PARAMETER, "object extra");
+    eq(calls, 0, "no fetch call");
+  });
+
+  test("messages never echo tokens", async () => {
+    const c = client();
+    for (const subjectToken of ["Bearer TOPSECRET-1", "legacy-TOPSECRET-2"]) {
+      try {
+        await c.customTokenExchange({ subjectToken, subjectTokenType: TOKEN_TYPES.LEGACY });
+        ok(false, "should reject");
+      } catch (e) {
+        ok(!String(e).includes("TOPSECRET") && !JSON.stringify(e).includes("TOPSECRET"), "no token in the error");
+      }
+    }
+  });
+
+  test("network error and invalid response are token_exchange_failed / invalid_response", async () => {
+    // Fault paths a healthy server cannot produce on demand: a refusing and a lying fetch.
+    const refused = client("basic", { domain: "http://127.0.0.1:9", timeoutMs: 2000 });
+    const e = await rejects(refused.customTokenExchange(legacy("alice")), CustomTokenExchangeError, C().TOKEN_EXCHANGE_FAILED, "port 9");
+    ok(e.message.includes("network error"), "message says network error");
+    const lying = client("basic", {
+      fetch: async (url, init) => (init.method === "POST" ? new Response("<html>", { status: 200 }) : fetch(url, init)),
+    });
+    await rejects(lying.customTokenExchange(legacy("alice")), CustomTokenExchangeError, C().INVALID_RESPONSE, "HTML 200");
+  });
+  const C = () => CustomTokenExchangeErrorCode;
+
+  test("timeout covers a hanging fetch", async () => {
+    const hanging = client("basic", { timeoutMs: 50, fetch: () => new Promise(() => {}) });
+    const e = await rejects(hanging.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "hang");
+    ok(e.message.includes("timed out after 50 ms"), `message: ${e.message}`);
+  });
+
+  test("constructor: ConfigurationError per code, no value in messages", async () => {
+    const base = { domain: env.issuer, clientId: "c", clientSecret: "SECRET-VALUE-1", secret: SECRET };
+    const cases = [
+      [{ ...base, domain: "http://example.com" }, "invalid_domain"],
+      [{ ...base, clientId: "" }, "missing_client_id"],
+      [{ ...base, clientSecret: undefined }, "missing_client_credentials"],
+      [{ ...base, secret: "short" }, "invalid_secret"],
+      [{ ...base, timeoutMs: "5" }, "invalid_option"],
+    ];
+    for (const [options, code] of cases) {
+      const e = await rejects(() => new ServerClient(options), ConfigurationError, code, code);
+      ok(!e.message.includes("SECRET-VALUE-1") && !e.message.includes("example.com"), "no value echoed");
+    }
+  });
+
+  test("discovery: the issuer must match the domain (mix-up defence), with a control", async () => {
+    // Each client gets its own domain spelling (127.0.0.x) so the module-level discovery cache
+    // does not answer; the custom fetch routes it to the real provider and rewrites the issuer.
+    const port = new URL(env.issuer).port;
+    const via = (host, issuer) =>
+      client("basic", {
+        domain: `http://${host}:${port}`,
+        fetch: async (url, init) => {
+          const r = await fetch(String(url).replace(host, "127.0.0.1"), init);
+          if (!String(url).endsWith("/openid-configuration")) return r;
+          return Response.json({ ...(await r.json()), issuer });
+        },
+      });
+    const control = await via("127.0.0.3", `http://127.0.0.3:${port}/`).customTokenExchange(legacy("alice"));
+    ok(control.accessToken, "control: matching issuer works");
+    await rejects(
+      via("127.0.0.2", "https://evil.example/").customTokenExchange(legacy("alice")),
+      ConfigurationError,
+      "configuration_error",
+      "foreign issuer",
+    );
+  });
+
+  return cases;
+}
