@@ -24,4 +24,12 @@ run_logged js-workerd with_provider node --test --test-reporter=spec tests/js/wo
 (cd tests/js && NO_COLOR=1 run_logged js-deno with_provider node_modules/.bin/deno test --no-check --allow-env --allow-net --allow-read deno.test.mjs)
 done_step
 
+step "Rust API compiled to wasm32: wasm-bindgen-test in Node and headless Chromium"
+ensure_chromium
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
+run_logged wasm-node with_provider cargo test --target wasm32-unknown-unknown --test wasm_api
+WASM_BINDGEN_USE_BROWSER=1 run_logged wasm-chromium with_provider cargo test --target wasm32-unknown-unknown --test wasm_api
+grep -q 'Running headless tests in Chrome' target/test-logs/wasm-chromium.log || die "the browser suite did not run in Chrome"
+done_step
+
 printf '\nAll test suites passed in %ss.\n' "$(( $(date +%s) - started ))"

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import * as jose from 'jose';
 
-import { EXTERNAL_ISSUER, KEYS_ENV, USERS } from './fixtures.mjs';
+import { CLIENTS, EXTERNAL_ISSUER, KEYS_ENV, USERS } from './fixtures.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
@@ -178,6 +178,8 @@ async function cli(argv) {
     AUTH0_EDGE_TEST_PORT: String(provider.port),
     AUTH0_EDGE_TEST_PKJWT_KEY: provider.clientPrivateKeyPem,
     AUTH0_EDGE_TEST_EXTERNAL_JWT: await provider.mintExternalJwt({}, { expiresIn: 2 * 3600 }),
+    // The fixed clients, for test code that cannot import fixtures.mjs (Rust/wasm tests).
+    AUTH0_EDGE_TEST_CLIENTS: JSON.stringify(CLIENTS),
   };
 
   const child = spawn(command[0], command.slice(1), { env, stdio: 'inherit' });
