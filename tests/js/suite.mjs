@@ -256,5 +256,40 @@ export function suite(pkg, env) {
     );
   });
 
+  test("discovery: concurrent first calls share one request; a failure is not cached", async () => {
+    const port = new URL(env.issuer).port;
+    const counts = { discovery: 0, token: 0 };
+    let failDiscovery = true;
+    const c = client("basic", {
+      domain: `http://127.0.0.4:${port}`, // a domain no other case uses: a cold cache entry
+      fetch: async (url, init) => {
+        const u = String(url);
+        if (u.endsWith("/openid-configuration")) {
+          counts.discovery++;
+          if (failDiscovery) return new Response("unavailable", { status: 503 });
+          const doc = await (await fetch(u.replace("127.0.0.4", "127.0.0.1"), init)).json();
+          return Response.json({ ...doc, issuer: `http://127.0.0.4:${port}/` });
+        }
+        counts.token++;
+        return fetch(u, init);
+      },
+    });
+    const e = await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "failed discovery");
+    eq(e.status, 503, "status of the failed discovery");
+    failDiscovery = false;
+    const results = await Promise.all(Array.from({ length: 10 }, () => c.customTokenExchange(legacy("alice"))));
+    ok(results.every((r) => r.accessToken), "every concurrent exchange succeeds");
+    eq(counts, { discovery: 2, token: 10 }, "one failed discovery, then one shared by ten concurrent calls");
+  });
+
+  test("private_key_jwt with a non-extractable CryptoKey", async () => {
+    const pem = env.pkjwtKey.replace(/-----[^-]+-----|\s/g, "");
+    const der = Uint8Array.from(atob(pem), (ch) => ch.charCodeAt(0));
+    const key = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+    const c = new ServerClient({ domain: env.issuer, clientId: CLIENTS.privateKeyJwt.clientId, clientAssertionSigningKey: key, secret: SECRET });
+    const r = await c.customTokenExchange(legacy("alice", { scope: "openid" }));
+    eq(claims(r.idToken).sub, "auth0|alice", "exchanged with a CryptoKey-signed assertion");
+  });
+
   return cases;
 }
