@@ -10,6 +10,7 @@ export {
   StoreError,
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
+export { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({

@@ -150,3 +150,100 @@ export declare const TokenType: {
   readonly ID_TOKEN: "urn:ietf:params:oauth:token-type:id_token";
   readonly REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token";
 };
+
+// ----- Built-in session stores (stores.js) -----
+
+/**
+ * The storeOptions of CookieStore, KvStore and DenoKvStore: the incoming request (cookies are read
+ * from it) and where to write `Set-Cookie`: the response's headers, or a Headers you copy into
+ * your response. Pass the same object to every call made while handling one request: a read after
+ * a write through it sees the written value. `get` needs only `request`.
+ */
+export type StoreRequestOptions =
+  | { request: Request; response: Response; headers?: undefined }
+  | { request: Request; headers: Headers; response?: undefined };
+
+/** Cookie attributes shared by CookieStore, KvStore and DenoKvStore (always HttpOnly). */
+export interface CookieAttributeOptions {
+  /** Send the Secure attribute. Default true; false only for plain-http local development. */
+  secure?: boolean;
+  /** Default "Lax". "None" requires `secure`. Case-insensitive. */
+  sameSite?: "Strict" | "Lax" | "None";
+  /** Default "/". */
+  path?: string;
+}
+
+export interface CookieStoreOptions extends CookieAttributeOptions {
+  /** Cookie name prefix: chunks are `<cookieName>_0`, `<cookieName>_1`, ... Default: the client's stateIdentifier. */
+  cookieName?: string;
+  /** Max-Age of the cookies, in seconds. Default 259200 (3 days). */
+  maxAge?: number;
+}
+
+export interface KvStoreOptions extends CookieAttributeOptions {
+  /** Name of the session id cookie. Default: the client's stateIdentifier. */
+  cookieName?: string;
+  /** Lifetime of the stored session and Max-Age of the cookie, in seconds. Default 259200 (3 days); KvStore requires at least 60. */
+  ttlSeconds?: number;
+}
+
+export type DenoKvStoreOptions = KvStoreOptions;
+
+/** What KvStore uses of a Cloudflare Workers KV namespace binding (`KVNamespace`). */
+export interface KvNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options: { expirationTtl: number }): Promise<unknown>;
+  delete(key: string): Promise<unknown>;
+}
+
+/** What DenoKvStore uses of a `Deno.Kv`. */
+export interface DenoKvLike {
+  get(key: readonly [string, string]): Promise<{ value: unknown }>;
+  set(key: readonly [string, string], value: string, options: { expireIn: number }): Promise<unknown>;
+  delete(key: readonly [string, string]): Promise<unknown>;
+}
+
+/**
+ * The default store: sessions in a Map of this isolate, keyed by identifier only, so every request
+ * the isolate serves shares one session. For tests, scripts and single-user tools.
+ */
+export declare class MemoryStore implements StateStore {
+  constructor();
+  get(identifier: string, storeOptions?: unknown): Promise<string | undefined>;
+  set(identifier: string, value: string, removeIfExists?: boolean, storeOptions?: unknown): Promise<void>;
+  delete(identifier: string, storeOptions?: unknown): Promise<void>;
+}
+
+/**
+ * Stateless sessions in HttpOnly cookies `<name>_0`, `<name>_1`, ... of at most 3072 characters;
+ * each write expires the chunks no longer needed.
+ * @throws {TypeError} on invalid options, and (as a rejection) on missing storeOptions.
+ */
+export declare class CookieStore implements StateStore {
+  constructor(options?: CookieStoreOptions);
+  get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
+  delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+}
+
+/**
+ * Sessions in Cloudflare Workers KV: a random session id in an HttpOnly cookie, the sealed session
+ * under `<identifier>:<id>` with `expirationTtl`. A set with removeIfExists issues a new id.
+ */
+export declare class KvStore implements StateStore {
+  constructor(namespace: KvNamespaceLike, options?: KvStoreOptions);
+  get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
+  delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+}
+
+/**
+ * Sessions in Deno KV: a random session id in an HttpOnly cookie, the sealed session under
+ * `[identifier, id]` with `expireIn`. A set with removeIfExists issues a new id.
+ */
+export declare class DenoKvStore implements StateStore {
+  constructor(kv: DenoKvLike, options?: DenoKvStoreOptions);
+  get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
+  delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+}

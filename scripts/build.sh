@@ -24,7 +24,7 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 "$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
-for f in errors.js api.js workerd.js node.js deno.js browser.js index.d.ts README.md; do
+for f in errors.js stores.js api.js workerd.js node.js deno.js browser.js index.d.ts README.md; do
   cp "pkg-templates/$f" "$out.tmp/$f"
 done
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -34,7 +34,7 @@ done_step
 
 step "Package size (gzip -9)"
 total_raw=0; total_gz=0
-for f in auth0_edge_bg.wasm auth0_edge.js errors.js api.js; do
+for f in auth0_edge_bg.wasm auth0_edge.js errors.js stores.js api.js; do
   raw=$(wc -c < "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
   printf '    %-20s %8d B raw %8d B gz\n' "$f" "$raw" "$gz"

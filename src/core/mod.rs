@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod json;
+pub mod jwe;
 pub mod jwt;
 pub mod options;
 pub mod request;

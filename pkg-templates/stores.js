@@ -1,0 +1,565 @@
+// The built-in session stores (SPEC §5): plain JavaScript without dependencies, so the same file
+// runs in workerd, Deno, Node and browsers. The wasm core calls them through the StateStore
+// interface and only ever hands them the sealed session, an opaque ASCII string (a JWE).
+//
+// CookieStore, KvStore and DenoKvStore read cookies from `storeOptions.request` and write
+// `Set-Cookie` to `storeOptions.response.headers` (or `storeOptions.headers`). What they write is
+// remembered per storeOptions object, so a read after a write through the same object (a login
+// followed by getUser while handling one request) sees the new value, not the request's.
+
+/** @typedef {import("./index.d.ts").StateStore} StateStore */
+/** @typedef {import("./index.d.ts").StoreRequestOptions} StoreRequestOptions */
+
+/** Characters per cookie chunk: 3072 leaves room for the name and attributes within the 4096
+ *  bytes browsers accept per cookie (RFC 6265 §6.1). */
+const CHUNK_SIZE = 3072;
+/** Cookie Max-Age and store TTL by default: 3 days, the default sessionDuration (SPEC §1). */
+const DEFAULT_LIFETIME = 259200;
+/** Workers KV rejects an expirationTtl below 60 seconds. */
+const MIN_KV_TTL = 60;
+
+/** RFC 6265 §4.1.1 cookie-octet: no controls, whitespace, DQUOTE, comma, semicolon or backslash. */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
+/** RFC 6265 §4.1.1 cookie-name is an RFC 9110 §5.6.2 token. */
+const COOKIE_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** RFC 6265 §4.1.1 path-value, absolute: any CHAR except controls and ";". */
+const COOKIE_PATH = /^\/[\x20-\x3A\x3C-\x7E]*$/;
+/** The suffix of a chunk name: a decimal index without leading zeros. */
+const CHUNK_INDEX = /^(?:0|[1-9][0-9]{0,5})$/;
+/** A session id as newSessionId() makes it: 32 random bytes in base64url, 43 characters. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+const SAME_SITE = new Map([["strict", "Strict"], ["lax", "Lax"], ["none", "None"]]);
+
+// ---------------------------------------------------------------------------------------------
+// MemoryStore
+
+/**
+ * The default store: sessions in a Map of this isolate (or process), keyed by identifier only.
+ * Every request served by the isolate therefore sees the same session, and an isolate restart
+ * loses it: for tests, scripts and single-user tools. Serve many users with CookieStore,
+ * KvStore or DenoKvStore.
+ * @implements {StateStore}
+ */
+export class MemoryStore {
+  /** @type {Map<string, string>} */
+  #sessions = new Map();
+
+  /**
+   * @param {string} identifier the client's stateIdentifier
+   * @returns {Promise<string | undefined>}
+   */
+  async get(identifier) {
+    return this.#sessions.get(identifier);
+  }
+
+  /**
+   * Stores `value`, replacing any session under `identifier`.
+   * @param {string} identifier
+   * @param {string} value
+   * @returns {Promise<void>}
+   */
+  async set(identifier, value) {
+    this.#sessions.set(identifier, value);
+  }
+
+  /**
+   * @param {string} identifier
+   * @returns {Promise<void>}
+   */
+  async delete(identifier) {
+    this.#sessions.delete(identifier);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cookies, shared by CookieStore, KvStore and DenoKvStore
+
+/**
+ * Cookies written through each storeOptions object: name → value, or null once expired.
+ * @type {WeakMap<object, Map<string, string | null>>}
+ */
+const written = new WeakMap();
+
+/**
+ * Checks storeOptions and picks the request and, to write, the headers that get `Set-Cookie`.
+ * @param {unknown} storeOptions
+ * @param {string} who e.g. "CookieStore.set", for messages
+ * @param {boolean} forWrite
+ */
+function httpContext(storeOptions, who, forWrite) {
+  if (storeOptions === null || typeof storeOptions !== "object") {
+    throw new TypeError(`${who}: storeOptions is required: { request, response } or { request, headers }`);
+  }
+  const { request, response, headers } = /** @type {Record<string, any>} */ (storeOptions);
+  if (request == null || typeof request.headers?.get !== "function") {
+    throw new TypeError(`${who}: storeOptions.request must be the incoming Request`);
+  }
+  let out;
+  if (forWrite) {
+    if (response != null && headers != null) {
+      throw new TypeError(`${who}: storeOptions takes response or headers, not both`);
+    }
+    out = headers ?? response?.headers;
+    if (out == null || typeof out.append !== "function") {
+      throw new TypeError(
+        `${who}: storeOptions.response (a Response) or storeOptions.headers (a Headers) is required to write cookies`,
+      );
+    }
+  }
+  return { storeOptions, request, out, who };
+}
+
+/**
+ * Parses a Cookie header (RFC 6265 §5.4): pairs split on ";", names and values trimmed, one pair
+ * of surrounding double quotes removed. Fragments without "=" are skipped; of duplicate names the
+ * first wins (browsers send the most specific path first). Never throws.
+ * @param {string | null} header
+ * @returns {Map<string, string>}
+ */
+function parseCookieHeader(header) {
+  const cookies = new Map();
+  if (typeof header !== "string") return cookies;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).trim();
+    if (name === "" || cookies.has(name)) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') value = value.slice(1, -1);
+    cookies.set(name, value);
+  }
+  return cookies;
+}
+
+/**
+ * The cookies the client will hold once this response is applied: the request's, overlaid with
+ * what was written through the same storeOptions.
+ * @param {{ storeOptions: object, request: any }} ctx
+ * @returns {Map<string, string>}
+ */
+function currentCookies(ctx) {
+  const cookies = parseCookieHeader(ctx.request.headers.get("cookie"));
+  for (const [name, value] of written.get(ctx.storeOptions) ?? []) {
+    if (value === null) cookies.delete(name);
+    else cookies.set(name, value);
+  }
+  return cookies;
+}
+
+/**
+ * Validated cookie attributes, shared by the three cookie-using stores.
+ * @param {{ secure?: boolean, sameSite?: string, path?: string }} options
+ * @param {string} who
+ */
+function cookieAttributes(options, who) {
+  const { secure = true, sameSite = "Lax", path = "/" } = options;
+  if (typeof secure !== "boolean") throw new TypeError(`${who}: options.secure must be a boolean`);
+  const site = typeof sameSite === "string" ? SAME_SITE.get(sameSite.toLowerCase()) : undefined;
+  if (site === undefined) throw new TypeError(`${who}: options.sameSite must be "Strict", "Lax" or "None"`);
+  // Browsers reject SameSite=None without Secure.
+  if (site === "None" && !secure) throw new TypeError(`${who}: options.sameSite "None" requires secure`);
+  if (typeof path !== "string" || !COOKIE_PATH.test(path)) {
+    throw new TypeError(`${who}: options.path must start with "/" and contain no ";" or control characters`);
+  }
+  return `; HttpOnly${secure ? "; Secure" : ""}; SameSite=${site}; Path=${path}`;
+}
+
+/**
+ * @param {unknown} cookieName
+ * @param {string} who
+ * @returns {string | undefined}
+ */
+function optionalCookieName(cookieName, who) {
+  if (cookieName === undefined) return undefined;
+  if (typeof cookieName !== "string" || !COOKIE_NAME.test(cookieName)) {
+    throw new TypeError(`${who}: options.cookieName must be a cookie name (RFC 6265 token characters)`);
+  }
+  return cookieName;
+}
+
+/**
+ * The cookie name for a call: the store's cookieName, else the identifier.
+ * @param {string | undefined} cookieName
+ * @param {unknown} identifier
+ * @param {string} who
+ */
+function cookieNameFor(cookieName, identifier, who) {
+  if (typeof identifier !== "string" || identifier === "") {
+    throw new TypeError(`${who}: identifier must be a non-empty string`);
+  }
+  if (cookieName !== undefined) return cookieName;
+  if (!COOKIE_NAME.test(identifier)) {
+    throw new TypeError(`${who}: identifier must be a cookie name (RFC 6265 token characters), or set options.cookieName`);
+  }
+  return identifier;
+}
+
+/**
+ * @param {unknown} value
+ * @param {number} min
+ * @param {string} option e.g. "options.maxAge"
+ * @param {string} who
+ */
+function lifetime(value, min, option, who) {
+  if (value === undefined) return DEFAULT_LIFETIME;
+  if (!Number.isSafeInteger(value)) throw new TypeError(`${who}: ${option} must be an integer number of seconds`);
+  if (/** @type {number} */ (value) < min) throw new RangeError(`${who}: ${option} must be at least ${min}`);
+  return /** @type {number} */ (value);
+}
+
+/** @param {string} line a Set-Cookie value */
+function setCookieName(line) {
+  return line.slice(0, line.indexOf("=")).trim();
+}
+
+/**
+ * Writes cookies: a string sets one, null expires it (Max-Age=0). A Set-Cookie written earlier for
+ * the same name through the same storeOptions is replaced, not repeated (RFC 6265 §4.1.1: at most
+ * one Set-Cookie per name in a response), where the headers support getSetCookie().
+ * @param {{ storeOptions: object, out: any, who: string }} ctx
+ * @param {Array<[string, string | null]>} entries
+ * @param {string} attributes from cookieAttributes()
+ * @param {number} maxAge
+ */
+function writeCookies(ctx, entries, attributes, maxAge) {
+  for (const [, value] of entries) {
+    if (value !== null && !COOKIE_VALUE.test(value)) {
+      throw new TypeError(`${ctx.who}: a cookie value must be non-empty RFC 6265 cookie-octets`);
+    }
+  }
+  let state = written.get(ctx.storeOptions);
+  if (state === undefined) written.set(ctx.storeOptions, (state = new Map()));
+  const again = new Set(entries.map(([name]) => name).filter((name) => state.has(name)));
+  try {
+    if (again.size > 0 && typeof ctx.out.getSetCookie === "function") {
+      const kept = ctx.out.getSetCookie().filter((/** @type {string} */ line) => !again.has(setCookieName(line)));
+      ctx.out.delete("set-cookie");
+      for (const line of kept) ctx.out.append("set-cookie", line);
+    }
+    for (const [name, value] of entries) {
+      ctx.out.append("set-cookie", `${name}=${value ?? ""}${attributes}; Max-Age=${value === null ? 0 : maxAge}`);
+    }
+  } catch (cause) {
+    throw new TypeError(
+      `${ctx.who}: cannot add Set-Cookie to the response headers (immutable? build a new Response, or pass { request, headers })`,
+      { cause },
+    );
+  }
+  for (const [name, value] of entries) state.set(name, value);
+}
+
+/**
+ * The chunk cookies `<name>_0`, `<name>_1`, ... among `cookies`, by increasing index.
+ * @param {Map<string, string>} cookies
+ * @param {string} name
+ * @returns {Array<[number, string]>} [index, cookie name]
+ */
+function chunksOf(cookies, name) {
+  const prefix = `${name}_`;
+  const chunks = [];
+  for (const cookie of cookies.keys()) {
+    if (!cookie.startsWith(prefix)) continue;
+    const index = cookie.slice(prefix.length);
+    if (CHUNK_INDEX.test(index)) chunks.push(/** @type {[number, string]} */ ([Number(index), cookie]));
+  }
+  return chunks.sort((a, b) => a[0] - b[0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CookieStore
+
+/**
+ * @typedef {object} CookieStoreOptions
+ * @property {string} [cookieName] Cookie name prefix; chunks are `<cookieName>_0`, `<cookieName>_1`, ...
+ *   Default: the identifier the client passes (its stateIdentifier, "_a0_session").
+ * @property {number} [maxAge] Max-Age of the cookies in seconds. Default 259200 (3 days).
+ * @property {boolean} [secure] Send the Secure attribute. Default true; false only for plain-http
+ *   local development.
+ * @property {"Strict" | "Lax" | "None"} [sameSite] Default "Lax". "None" requires secure.
+ * @property {string} [path] Default "/".
+ */
+
+/**
+ * Stateless sessions: the sealed session lives in the browser, split into HttpOnly cookies of at
+ * most 3072 characters named `<name>_0`, `<name>_1`, ... (as auth0-fastapi's cookie store). Every
+ * write expires the chunks the new value no longer needs. A browser sends at most ~4 KB per cookie
+ * and servers limit request headers (often 8-32 KB in all): keep sessions small, or use KvStore.
+ *
+ * storeOptions: `{ request, response }` (Set-Cookie is appended to `response.headers`) or
+ * `{ request, headers }`; `get` needs only `request`.
+ * @implements {StateStore}
+ */
+export class CookieStore {
+  /** @type {string | undefined} */ #cookieName;
+  /** @type {number} */ #maxAge;
+  /** @type {string} */ #attributes;
+
+  /** @param {CookieStoreOptions} [options] */
+  constructor(options = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError("CookieStore: options must be an object");
+    this.#cookieName = optionalCookieName(options.cookieName, "CookieStore");
+    this.#maxAge = lifetime(options.maxAge, 1, "options.maxAge", "CookieStore");
+    this.#attributes = cookieAttributes(options, "CookieStore");
+  }
+
+  /**
+   * Reassembles the chunks; undefined when there are none or one is missing or malformed.
+   * @param {string} identifier
+   * @param {StoreRequestOptions} storeOptions
+   * @returns {Promise<string | undefined>}
+   */
+  async get(identifier, storeOptions) {
+    const ctx = httpContext(storeOptions, "CookieStore.get", false);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const cookies = currentCookies(ctx);
+    const chunks = chunksOf(cookies, name);
+    if (chunks.length === 0) return undefined;
+    let value = "";
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = cookies.get(chunks[i][1]) ?? "";
+      if (chunks[i][0] !== i || !COOKIE_VALUE.test(chunk)) return undefined;
+      value += chunk;
+    }
+    return value;
+  }
+
+  /**
+   * Writes `value` in chunks and expires the surplus chunks of the previous value.
+   * @param {string} identifier
+   * @param {string} value a non-empty cookie-safe string (a JWE is)
+   * @param {boolean} removeIfExists ignored: a write always replaces the whole value
+   * @param {StoreRequestOptions} storeOptions
+   * @returns {Promise<void>}
+   */
+  async set(identifier, value, removeIfExists, storeOptions) {
+    const ctx = httpContext(storeOptions, "CookieStore.set", true);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    if (typeof value !== "string" || !COOKIE_VALUE.test(value)) {
+      throw new TypeError(`${ctx.who}: value must be a non-empty string of RFC 6265 cookie-octets`);
+    }
+    const count = Math.ceil(value.length / CHUNK_SIZE);
+    /** @type {Array<[string, string | null]>} */
+    const entries = [];
+    for (let i = 0; i < count; i++) entries.push([`${name}_${i}`, value.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)]);
+    for (const [index, cookie] of chunksOf(currentCookies(ctx), name)) {
+      if (index >= count) entries.push([cookie, null]);
+    }
+    writeCookies(ctx, entries, this.#attributes, this.#maxAge);
+  }
+
+  /**
+   * Expires every chunk the client holds.
+   * @param {string} identifier
+   * @param {StoreRequestOptions} storeOptions
+   * @returns {Promise<void>}
+   */
+  async delete(identifier, storeOptions) {
+    const ctx = httpContext(storeOptions, "CookieStore.delete", true);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    /** @type {Array<[string, null]>} */
+    const entries = chunksOf(currentCookies(ctx), name).map(([, cookie]) => [cookie, null]);
+    if (entries.length > 0) writeCookies(ctx, entries, this.#attributes, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A session id in a cookie, the sealed session in a key-value store: KvStore and DenoKvStore
+
+/**
+ * @typedef {object} KvStoreOptions
+ * @property {string} [cookieName] Name of the session id cookie. Default: the identifier the
+ *   client passes (its stateIdentifier, "_a0_session").
+ * @property {number} [ttlSeconds] Lifetime of the stored session and Max-Age of the cookie, in
+ *   seconds. Default 259200 (3 days); at least 60 for Workers KV.
+ * @property {boolean} [secure] Send the Secure attribute. Default true; false only for plain-http
+ *   local development.
+ * @property {"Strict" | "Lax" | "None"} [sameSite] Default "Lax". "None" requires secure.
+ * @property {string} [path] Default "/".
+ */
+
+/** 32 random bytes (256 bits) in base64url without padding. */
+function newSessionId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/**
+ * Storage operations on the entry of (identifier, session id).
+ * @typedef {object} SessionBackend
+ * @property {(identifier: string, id: string) => Promise<unknown>} get
+ * @property {(identifier: string, id: string, value: string, ttlSeconds: number) => Promise<unknown>} put
+ * @property {(identifier: string, id: string) => Promise<unknown>} delete
+ */
+
+/**
+ * The logic KvStore and DenoKvStore share; `backend` maps (identifier, id) to a storage key.
+ */
+class SessionIdStore {
+  /** @type {string} */ #who;
+  /** @type {SessionBackend} */ #backend;
+  /** @type {string | undefined} */ #cookieName;
+  /** @type {number} */ #ttl;
+  /** @type {string} */ #attributes;
+
+  /**
+   * @param {string} who "KvStore" or "DenoKvStore"
+   * @param {SessionBackend} backend
+   * @param {KvStoreOptions} options
+   * @param {number} minTtl
+   */
+  constructor(who, backend, options, minTtl) {
+    if (options === null || typeof options !== "object") throw new TypeError(`${who}: options must be an object`);
+    this.#who = who;
+    this.#backend = backend;
+    this.#cookieName = optionalCookieName(options.cookieName, who);
+    this.#ttl = lifetime(options.ttlSeconds, minTtl, "options.ttlSeconds", who);
+    this.#attributes = cookieAttributes(options, who);
+  }
+
+  /**
+   * The session id from the cookie, only if it has the shape newSessionId() gives: a request
+   * never chooses an arbitrary storage key.
+   * @param {Map<string, string>} cookies
+   * @param {string} name
+   */
+  static #sessionId(cookies, name) {
+    const id = cookies.get(name);
+    return id !== undefined && SESSION_ID.test(id) ? id : undefined;
+  }
+
+  /** @param {string} identifier @param {unknown} storeOptions @returns {Promise<string | undefined>} */
+  async get(identifier, storeOptions) {
+    const ctx = httpContext(storeOptions, `${this.#who}.get`, false);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const id = SessionIdStore.#sessionId(currentCookies(ctx), name);
+    if (id === undefined) return undefined;
+    const value = await this.#backend.get(identifier, id);
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /**
+   * Stores under the current id, or under a new one when there is none or removeIfExists is true
+   * (then the old entry is deleted: no session fixation).
+   * @param {string} identifier @param {string} value @param {boolean} removeIfExists @param {unknown} storeOptions
+   * @returns {Promise<void>}
+   */
+  async set(identifier, value, removeIfExists, storeOptions) {
+    const ctx = httpContext(storeOptions, `${this.#who}.set`, true);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    if (typeof value !== "string") throw new TypeError(`${ctx.who}: value must be a string`);
+    const current = SessionIdStore.#sessionId(currentCookies(ctx), name);
+    const id = current !== undefined && removeIfExists !== true ? current : newSessionId();
+    await this.#backend.put(identifier, id, value, this.#ttl);
+    if (current !== undefined && current !== id) await this.#backend.delete(identifier, current);
+    // Written on every set, so the cookie's Max-Age restarts with the entry's TTL.
+    writeCookies(ctx, [[name, id]], this.#attributes, this.#ttl);
+  }
+
+  /**
+   * Deletes the entry and expires the cookie.
+   * @param {string} identifier @param {unknown} storeOptions @returns {Promise<void>}
+   */
+  async delete(identifier, storeOptions) {
+    const ctx = httpContext(storeOptions, `${this.#who}.delete`, true);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const cookies = currentCookies(ctx);
+    const id = SessionIdStore.#sessionId(cookies, name);
+    if (id !== undefined) await this.#backend.delete(identifier, id);
+    if (cookies.has(name)) writeCookies(ctx, [[name, null]], this.#attributes, 0);
+  }
+}
+
+/**
+ * Sessions in Cloudflare Workers KV: a random 256-bit session id in an HttpOnly cookie, the sealed
+ * session under the key `<identifier>:<id>` with `expirationTtl`. Logging in (a set with
+ * removeIfExists) issues a new id and deletes the old entry. KV is eventually consistent across
+ * locations: a session written in one may take up to a minute to be visible in another.
+ *
+ * storeOptions: `{ request, response }` or `{ request, headers }`, as for CookieStore.
+ * @implements {StateStore}
+ */
+export class KvStore {
+  /** @type {SessionIdStore} */ #sessions;
+
+  /**
+   * @param {import("./index.d.ts").KvNamespaceLike} namespace a KV namespace binding (`env.SESSIONS`)
+   * @param {KvStoreOptions} [options]
+   */
+  constructor(namespace, options = {}) {
+    if (namespace == null || ["get", "put", "delete"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
+      throw new TypeError("KvStore: namespace must be a Workers KV namespace binding (get, put, delete)");
+    }
+    this.#sessions = new SessionIdStore(
+      "KvStore",
+      {
+        get: (identifier, id) => namespace.get(`${identifier}:${id}`),
+        put: (identifier, id, value, ttl) => namespace.put(`${identifier}:${id}`, value, { expirationTtl: ttl }),
+        delete: (identifier, id) => namespace.delete(`${identifier}:${id}`),
+      },
+      options,
+      MIN_KV_TTL,
+    );
+  }
+
+  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<string | undefined>} */
+  get(identifier, storeOptions) {
+    return this.#sessions.get(identifier, storeOptions);
+  }
+
+  /** @param {string} identifier @param {string} value @param {boolean} removeIfExists @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
+  set(identifier, value, removeIfExists, storeOptions) {
+    return this.#sessions.set(identifier, value, removeIfExists, storeOptions);
+  }
+
+  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
+  delete(identifier, storeOptions) {
+    return this.#sessions.delete(identifier, storeOptions);
+  }
+}
+
+/**
+ * Sessions in Deno KV: a random 256-bit session id in an HttpOnly cookie, the sealed session under
+ * the key `[identifier, id]` with `expireIn`. Logging in (a set with removeIfExists) issues a new
+ * id and deletes the old entry. Deno KV values are limited to 64 KiB.
+ *
+ * storeOptions: `{ request, response }` or `{ request, headers }`, as for CookieStore.
+ * @implements {StateStore}
+ */
+export class DenoKvStore {
+  /** @type {SessionIdStore} */ #sessions;
+
+  /**
+   * @param {import("./index.d.ts").DenoKvLike} kv a `Deno.Kv` (`await Deno.openKv()`)
+   * @param {KvStoreOptions} [options]
+   */
+  constructor(kv, options = {}) {
+    if (kv == null || ["get", "set", "delete"].some((m) => typeof (/** @type {any} */ (kv))[m] !== "function")) {
+      throw new TypeError("DenoKvStore: kv must be a Deno.Kv (get, set, delete)");
+    }
+    this.#sessions = new SessionIdStore(
+      "DenoKvStore",
+      {
+        get: async (identifier, id) => (await kv.get([identifier, id])).value,
+        put: (identifier, id, value, ttl) => kv.set([identifier, id], value, { expireIn: ttl * 1000 }),
+        delete: (identifier, id) => kv.delete([identifier, id]),
+      },
+      options,
+      1,
+    );
+  }
+
+  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<string | undefined>} */
+  get(identifier, storeOptions) {
+    return this.#sessions.get(identifier, storeOptions);
+  }
+
+  /** @param {string} identifier @param {string} value @param {boolean} removeIfExists @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
+  set(identifier, value, removeIfExists, storeOptions) {
+    return this.#sessions.set(identifier, value, removeIfExists, storeOptions);
+  }
+
+  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
+  delete(identifier, storeOptions) {
+    return this.#sessions.delete(identifier, storeOptions);
+  }
+}
