@@ -75,11 +75,73 @@ export interface TokenExchangeResponse {
   act?: ActClaim;
 }
 
+/** The session's user: the ID token's claims as issued, minus protocol claims (aud, exp, iat, nbf, nonce, azp, at_hash, c_hash, s_hash, jti). */
+export interface SessionUser {
+  sub: string;
+  sid?: string;
+  org_id?: string;
+  /** Who acts on behalf of the user, for a delegated login. */
+  act?: ActClaim;
+  [claim: string]: unknown;
+}
+
+export interface SessionTokenSet {
+  /** The `audience` option of the login or of getAccessToken, or "default". */
+  audience: string;
+  accessToken: string;
+  scope: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface SessionData {
+  /** null when no ID token came back. */
+  user: SessionUser | null;
+  idToken?: string;
+  refreshToken?: string;
+  tokenSets: SessionTokenSet[];
+  /** The tenant's host[:port]. */
+  domain?: string;
+}
+
+export interface StateData extends SessionData {
+  internal: { sid: string; createdAt: number };
+}
+
+export interface GetAccessTokenOptions {
+  /** Default "default": the token set of a login without an audience. */
+  audience?: string;
+  /** Scopes the token must carry (space-separated). */
+  scope?: string;
+}
+
+export interface LogoutOptions {
+  /** Where Auth0 sends the browser after logout. */
+  returnTo?: string;
+}
+
 export declare class ServerClient {
   /** @throws {ConfigurationError} */
   constructor(options: ServerClientOptions);
   /** @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection) */
   customTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: unknown): Promise<TokenExchangeResponse>;
+  /**
+   * Exchanges tokens and opens a sealed session in the state store. The ID token is verified first;
+   * a failure writes no session.
+   * @throws {CustomTokenExchangeError | ConfigurationError | IdTokenError | StoreError} (as a rejection)
+   */
+  loginWithCustomTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: unknown): Promise<{ stateData: StateData }>;
+  /** The session, or undefined when absent, unreadable or expired. @throws {StoreError} */
+  getSession(storeOptions?: unknown): Promise<SessionData | undefined>;
+  /** The session's user, or undefined. @throws {StoreError} */
+  getUser(storeOptions?: unknown): Promise<SessionUser | undefined>;
+  /**
+   * An access token from the session, refreshed through Auth0 (and stored) when it has 30 s or less left.
+   * @throws {AccessTokenError | StoreError} (as a rejection)
+   */
+  getAccessToken(storeOptions?: unknown, options?: GetAccessTokenOptions): Promise<string>;
+  /** Deletes the session and resolves to the tenant's logout URL. @throws {StoreError} */
+  logout(storeOptions?: unknown, options?: LogoutOptions): Promise<string>;
   /** Frees the wasm memory of this client now rather than at garbage collection. */
   free(): void;
 }

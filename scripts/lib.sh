@@ -65,3 +65,16 @@ run_logged() {
     die "$name failed (exit $rc); full log: $log"
   fi
 }
+
+# A throwaway virtualenv with the real peer, auth0-server-python, for the interop tests.
+PY_PEER_VERSION=1.0.0b20
+ensure_python_peer() {
+  local venv="$ROOT/target/py-peer"
+  if ! "$venv/bin/python" -c "import auth0_server_python" 2>/dev/null \
+     || [ "$("$venv/bin/python" -m pip show auth0-server-python 2>/dev/null | sed -n 's/^Version: //p')" != "$PY_PEER_VERSION" ]; then
+    echo "    creating a virtualenv with auth0-server-python $PY_PEER_VERSION"
+    rm -rf "$venv" && python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "auth0-server-python==$PY_PEER_VERSION"
+  fi
+  export AUTH0_EDGE_PYTHON="$venv/bin/python"
+}

@@ -15,6 +15,7 @@ use crate::core::request::{
 use crate::core::response::{parse_discovery, parse_token_response, Body, Discovery, TokenResponse};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, HttpFailure, HttpResponse};
+use crate::session::Store;
 use js_sys::Function;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -62,6 +63,9 @@ pub struct ClientOptions {
     pub telemetry: Option<bool>,
     /// A `fetch` to use instead of `globalThis.fetch`.
     pub fetch: Option<Function>,
+    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5); default: an in-memory store
+    /// shared by the isolate.
+    pub state_store: Option<JsValue>,
 }
 
 /// Options of [`ServerClient::custom_token_exchange`] (SPEC §2).
@@ -129,8 +133,9 @@ impl TokenExchangeResponse {
     }
 }
 
-struct Inner {
+pub(crate) struct Inner {
     config: ClientConfig,
+    pub(crate) store: Store,
     fetch: Option<Function>,
     signing_key: Option<SigningKey>,
     /// The imported signing key, once imported.
@@ -203,7 +208,8 @@ impl ServerClient {
             fetch: options.fetch.as_ref().map(|_| ()).into(),
             state_store: Input::Absent,
         };
-        Self::from_raw(&raw, options.fetch, options.client_assertion_signing_key)
+        let store = options.state_store.map_or(Store::Memory, Store::Js);
+        Self::from_raw(&raw, options.fetch, options.client_assertion_signing_key, store)
     }
 
     /// Builds a client from options already classified (the JavaScript constructor's path).
@@ -211,6 +217,7 @@ impl ServerClient {
         raw: &RawClientOptions,
         fetch: Option<Function>,
         signing_key: Option<SigningKey>,
+        store: Store,
     ) -> Result<ServerClient, Error> {
         let config = validate_client_options(raw)?;
         if let Some(SigningKey::Pem(pem)) = &signing_key {
@@ -223,12 +230,23 @@ impl ServerClient {
         }
         let telemetry = config.telemetry.then(|| telemetry_header(&[("runtime", host::runtime_name())]));
         Ok(ServerClient {
-            inner: Rc::new(Inner { config, fetch, signing_key, imported_key: RefCell::new(None), telemetry }),
+            inner: Rc::new(Inner {
+                config,
+                store,
+                fetch,
+                signing_key,
+                imported_key: RefCell::new(None),
+                telemetry,
+            }),
         })
     }
 
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
     }
 
     /// Exchanges a subject token (and optionally an actor token) for Auth0 tokens (SPEC §2).
@@ -242,9 +260,7 @@ impl ServerClient {
 
     /// The exchange after validation (shared with the JavaScript API).
     pub(crate) async fn exchange(&self, input: &ExchangeInput) -> Result<TokenExchangeResponse, Error> {
-        let discovery = self.discovery().await?;
-        let form = exchange_form(&self.inner.config.client_id, input);
-        let tokens = self.token_call(&discovery, form).await?;
+        let (discovery, tokens) = self.exchange_tokens(input).await?;
         let act = match (&input.actor, &tokens.id_token) {
             (Some(_), Some(id_token)) => self
                 .verify_id_token(&discovery, id_token.expose())
@@ -256,7 +272,18 @@ impl ServerClient {
         Ok(TokenExchangeResponse::new(tokens, act))
     }
 
-    async fn discovery(&self) -> Result<Rc<Discovery>, Error> {
+    /// Discovery, then the token-exchange request: the part shared by exchange and login.
+    pub(crate) async fn exchange_tokens(
+        &self,
+        input: &ExchangeInput,
+    ) -> Result<(Rc<Discovery>, TokenResponse), Error> {
+        let discovery = self.discovery().await?;
+        let form = exchange_form(&self.inner.config.client_id, input);
+        let tokens = self.token_call(&discovery, form).await?;
+        Ok((discovery, tokens))
+    }
+
+    pub(crate) async fn discovery(&self) -> Result<Rc<Discovery>, Error> {
         let domain_url = self.inner.config.domain.url.clone();
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
@@ -287,7 +314,7 @@ impl ServerClient {
     }
 
     /// POSTs a form to the token endpoint with client authentication and reads the result.
-    async fn token_call(
+    pub(crate) async fn token_call(
         &self,
         discovery: &Discovery,
         form: Vec<(String, String)>,

@@ -7,8 +7,10 @@ use crate::core::json::Value;
 use crate::core::options::{
     validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions,
 };
+use crate::error::{code, ErrorKind};
 use crate::error::{Cause, Error, Secret};
 use crate::host::object;
+use crate::session::Store;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -200,7 +202,11 @@ impl JsServerClient {
             state_store: shape_input(&get(&options, "stateStore"), &["get", "set", "delete"]),
         };
         let fetch = fetch.dyn_into::<Function>().ok();
-        ServerClient::from_raw(&raw, fetch, signing_key)
+        let store = match raw.state_store {
+            Input::Given(()) => Store::Js(get(&options, "stateStore")),
+            _ => Store::Memory,
+        };
+        ServerClient::from_raw(&raw, fetch, signing_key, store)
             .map(|client| JsServerClient { client })
             .map_err(to_js_error)
     }
@@ -235,5 +241,89 @@ impl JsServerClient {
             }
             Ok(out.into())
         })
+    }
+
+    /// Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`.
+    #[wasm_bindgen(js_name = loginWithCustomTokenExchange)]
+    pub fn login_with_custom_token_exchange(&self, options: JsValue, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let raw = exchange_options(&options);
+        future_to_promise(async move {
+            let input = validate_exchange_options(&raw).map_err(to_js_error)?;
+            let state = client.login(&input, &store_options).await.map_err(to_js_error)?;
+            let state_data = js_sys::JSON::parse(&state.to_camel_json(true))?;
+            Ok(object(&[("stateData", state_data)]).into())
+        })
+    }
+
+    /// The session in camelCase, or `undefined` (SPEC §4).
+    #[wasm_bindgen(js_name = getSession)]
+    pub fn get_session(&self, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        future_to_promise(async move {
+            match client.get_session(&store_options).await.map_err(to_js_error)? {
+                Some(state) => js_sys::JSON::parse(&state.to_camel_json(false)),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+
+    /// The session's user (claims as issued, `act` included), or `undefined`.
+    #[wasm_bindgen(js_name = getUser)]
+    pub fn get_user(&self, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        future_to_promise(async move {
+            Ok(client
+                .get_user(&store_options)
+                .await
+                .map_err(to_js_error)?
+                .map_or(JsValue::UNDEFINED, |u| json_to_js(&u)))
+        })
+    }
+
+    /// An access token from the session, refreshed when due (SPEC §4). Options:
+    /// `{ audience?, scope? }`.
+    #[wasm_bindgen(js_name = getAccessToken)]
+    pub fn get_access_token(&self, store_options: JsValue, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let audience = string_option(&options, "audience", "getAccessToken");
+        let scope = string_option(&options, "scope", "getAccessToken");
+        future_to_promise(async move {
+            let (audience, scope) = (audience?, scope?);
+            let token = client
+                .get_access_token(&store_options, audience.as_deref(), scope.as_deref())
+                .await
+                .map_err(to_js_error)?;
+            Ok(JsValue::from_str(token.expose()))
+        })
+    }
+
+    /// Deletes the session; resolves to the tenant's logout URL. Options: `{ returnTo? }`.
+    #[wasm_bindgen]
+    pub fn logout(&self, store_options: JsValue, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        let return_to = string_option(&options, "returnTo", "logout");
+        future_to_promise(async move {
+            let return_to = return_to?;
+            let url = client.logout(&store_options, return_to.as_deref()).await.map_err(to_js_error)?;
+            Ok(JsValue::from_str(&url))
+        })
+    }
+}
+
+/// An optional string member of a method's options object; a wrong type is `invalid_option`.
+fn string_option(options: &JsValue, key: &str, method: &'static str) -> Result<Option<String>, JsValue> {
+    match string_input(get(options, key)) {
+        Input::Absent => Ok(None),
+        Input::Given(s) if s.is_empty() => Ok(None),
+        Input::Given(s) => Ok(Some(s)),
+        Input::WrongType => {
+            let message = if method == "logout" {
+                "logout option \"returnTo\" must be a string"
+            } else {
+                "getAccessToken options \"audience\" and \"scope\" must be strings"
+            };
+            Err(to_js_error(Error::new(ErrorKind::Configuration, code::INVALID_OPTION, message)))
+        }
     }
 }

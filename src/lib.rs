@@ -13,10 +13,12 @@ pub mod error;
 mod host;
 #[cfg(feature = "js")]
 mod js;
+mod session;
 
 pub use client::{
     ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
 };
 pub use core::json::Value;
 pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
+pub use core::state::{State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};

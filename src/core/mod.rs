@@ -8,3 +8,4 @@ pub mod jwt;
 pub mod options;
 pub mod request;
 pub mod response;
+pub mod state;

@@ -133,6 +133,11 @@ impl Drop for Deadline {
     }
 }
 
+/// Awaits a value that may be a promise (or a plain value), failing after `timeout_ms`.
+pub async fn settle(value: &JsValue, timeout_ms: u32) -> Result<JsValue, HttpFailure> {
+    Deadline::new(timeout_ms).race(Promise::resolve(value)).await
+}
+
 /// The `fetch` to call: the client's own, else `globalThis.fetch` (looked up per call, so a
 /// runtime or test that replaces it is honoured).
 fn fetch_fn(custom: Option<&Function>) -> Result<Function, JsValue> {
@@ -307,4 +312,78 @@ pub async fn sign(alg: SigningAlg, key: &JsValue, data: &[u8]) -> Result<Vec<u8>
     let (_, params) = algorithm(alg);
     let sig = JsFuture::from(crypto()?.subtle().sign(&params, key, &Uint8Array::from(data))?).await?;
     Ok(Uint8Array::new(&sig).to_vec())
+}
+
+fn bytes_of(buffer: &JsValue) -> Vec<u8> {
+    Uint8Array::new(buffer).to_vec()
+}
+
+/// HKDF-SHA-256 (RFC 5869) through WebCrypto: `len` bytes from `ikm`, `salt` and `info`.
+pub async fn hkdf_sha256(ikm: &[u8], salt: &[u8], info: &[u8], len: u32) -> Result<Vec<u8>, JsValue> {
+    let subtle = crypto()?.subtle();
+    let usages = Array::of1(&JsValue::from_str("deriveBits"));
+    let key = JsFuture::from(subtle.import_key(
+        "raw",
+        &Uint8Array::from(ikm),
+        &object(&[("name", "HKDF".into())]),
+        false,
+        &usages,
+    )?)
+    .await?;
+    let params = object(&[
+        ("name", "HKDF".into()),
+        ("hash", "SHA-256".into()),
+        ("salt", Uint8Array::from(salt).into()),
+        ("info", Uint8Array::from(info).into()),
+    ]);
+    Ok(bytes_of(&JsFuture::from(subtle.derive_bits(&params, &key, len * 8)?).await?))
+}
+
+/// A non-extractable HMAC-SHA-512 key and a non-extractable AES-256-CBC key.
+pub struct SealKeys {
+    mac: JsValue,
+    enc: JsValue,
+}
+
+pub async fn import_seal_keys(mac_key: &[u8], enc_key: &[u8]) -> Result<SealKeys, JsValue> {
+    let subtle = crypto()?.subtle();
+    let mac = JsFuture::from(subtle.import_key(
+        "raw",
+        &Uint8Array::from(mac_key),
+        &object(&[("name", "HMAC".into()), ("hash", "SHA-512".into())]),
+        false,
+        &Array::of1(&JsValue::from_str("sign")),
+    )?)
+    .await?;
+    let enc = JsFuture::from(subtle.import_key(
+        "raw",
+        &Uint8Array::from(enc_key),
+        &object(&[("name", "AES-CBC".into())]),
+        false,
+        &Array::of2(&JsValue::from_str("encrypt"), &JsValue::from_str("decrypt")),
+    )?)
+    .await?;
+    Ok(SealKeys { mac, enc })
+}
+
+impl SealKeys {
+    pub async fn hmac(&self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let params = object(&[("name", "HMAC".into())]);
+        Ok(bytes_of(
+            &JsFuture::from(crypto()?.subtle().sign(&params, &self.mac, &Uint8Array::from(data))?).await?,
+        ))
+    }
+
+    /// AES-256-CBC with PKCS#7 padding (WebCrypto pads and unpads).
+    pub async fn encrypt(&self, iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let params = object(&[("name", "AES-CBC".into()), ("iv", Uint8Array::from(iv).into())]);
+        let p = crypto()?.subtle().encrypt(&params, &self.enc, &Uint8Array::from(plaintext))?;
+        Ok(bytes_of(&JsFuture::from(p).await?))
+    }
+
+    pub async fn decrypt(&self, iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let params = object(&[("name", "AES-CBC".into()), ("iv", Uint8Array::from(iv).into())]);
+        let p = crypto()?.subtle().decrypt(&params, &self.enc, &Uint8Array::from(ciphertext))?;
+        Ok(bytes_of(&JsFuture::from(p).await?))
+    }
 }

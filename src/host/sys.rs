@@ -71,6 +71,28 @@ extern "C" {
         data: &Uint8Array,
     ) -> Result<Promise, JsValue>;
 
+    #[wasm_bindgen(method, structural, catch, js_name = deriveBits)]
+    pub fn derive_bits(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        length: u32,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, structural, catch)]
+    pub fn encrypt(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &Uint8Array,
+    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, structural, catch)]
+    pub fn decrypt(
+        this: &SubtleCrypto,
+        algorithm: &Object,
+        key: &JsValue,
+        data: &Uint8Array,
+    ) -> Result<Promise, JsValue>;
+
     pub type Crypto;
     #[wasm_bindgen(method, getter, structural)]
     pub fn subtle(this: &Crypto) -> SubtleCrypto;

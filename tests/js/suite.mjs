@@ -4,7 +4,7 @@
 //
 // No runtime-specific API is used: only fetch, WebCrypto (through the package) and plain asserts.
 
-import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS } from "../provider/fixtures.mjs";
+import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS, USERS } from "../provider/fixtures.mjs";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
@@ -291,5 +291,164 @@ export function suite(pkg, env) {
     eq(claims(r.idToken).sub, "auth0|alice", "exchanged with a CryptoKey-signed assertion");
   });
 
+  // ---------------------------------------------------------------------------------------
+  // Sessions (SPEC §3, §4), once per store the runtime offers (env.storeKinds).
+  const { IdTokenError, AccessTokenError, StoreError } = pkg;
+  const login = (c, jar, user, extra = {}) =>
+    jar.call((so) => c.loginWithCustomTokenExchange(legacy(user, { audience: AUDIENCE, scope: "openid profile offline_access read:data", ...extra }), so));
+  // Pretends `seconds` have passed, for the client only (the provider keeps real time).
+  const later = async (seconds, fn) => {
+    const realNow = Date.now;
+    Date.now = () => realNow() + seconds * 1000;
+    try {
+      return await fn();
+    } finally {
+      Date.now = realNow;
+    }
+  };
+
+  for (const kind of env.storeKinds ?? []) {
+    const sessionClient = (extra = {}) => client("basic", { stateStore: kind.create(), ...extra });
+
+    test(`[${kind.label}] session: login, getUser, getSession, stored token, refresh when due, logout`, async () => {
+      const c = sessionClient();
+      const jar = cookieJar();
+      const { stateData } = await login(c, jar, "alice");
+      eq(stateData.user.sub, "auth0|alice", "stateData.user.sub");
+      ok(stateData.internal && typeof stateData.internal.sid === "string", "login returns internal.sid");
+      eq(stateData.tokenSets.map((t) => t.audience), [AUDIENCE], "one token set for the audience");
+      ok(typeof stateData.refreshToken === "string", "refresh token kept");
+      for (const claim of ["aud", "exp", "iat", "nonce", "azp", "at_hash", "jti"]) ok(!(claim in stateData.user), `no ${claim} in user`);
+
+      const user = await jar.call((so) => c.getUser(so));
+      eq([user.sub, user.name], ["auth0|alice", "Alice Liddell"], "getUser");
+      const session = await jar.call((so) => c.getSession(so));
+      eq(Object.keys(session).sort(), ["domain", "idToken", "refreshToken", "tokenSets", "user"], "getSession keys, no internal");
+      eq(session.domain, new URL(env.issuer).host, "domain is host:port");
+
+      const stored = await jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE }));
+      eq(stored, stateData.tokenSets[0].accessToken, "getAccessToken returns the stored token");
+
+      const refreshed = await later(3590, () => jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })));
+      ok(refreshed !== stored, "a token within 30 s of expiry is refreshed");
+      eq(claims(refreshed).aud, AUDIENCE, "refreshed token's audience");
+      eq(claims(refreshed).act, undefined, "no act in a refreshed token");
+      eq(await jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })), refreshed, "the refreshed token was stored");
+      eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", "user kept after refresh");
+
+      const url = await jar.call((so) => c.logout(so, { returnTo: "https://app.example/bye" }));
+      eq(url, `${env.issuer.replace(/\/$/, "")}/v2/logout?client_id=${CLIENTS.basic.clientId}&returnTo=https%3A%2F%2Fapp.example%2Fbye`, "logout URL");
+      eq(await jar.call((so) => c.getSession(so)), undefined, "no session after logout");
+      eq(jar.names(), [], "no cookie left behind");
+      if (kind.count) eq(await kind.count(), 0, "store entry gone");
+      await rejects(jar.call((so) => c.getAccessToken(so)), AccessTokenError, "missing_session", "after logout");
+    });
+
+    test(`[${kind.label}] session: delegated login keeps act on the user; no refresh token`, async () => {
+      const c = sessionClient();
+      const jar = cookieJar();
+      const bob = await c.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+      const { stateData } = await login(c, jar, "alice", { actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN });
+      eq(stateData.user.act, { sub: "auth0|bob" }, "act in stateData.user");
+      eq((await jar.call((so) => c.getUser(so))).act, { sub: "auth0|bob" }, "act from getUser");
+      eq(stateData.refreshToken, undefined, "no refresh token with an actor");
+      await later(3590, () => rejects(jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })), AccessTokenError, "missing_refresh_token", "expired, no refresh token"));
+      await jar.call((so) => c.logout(so));
+    });
+
+    test(`[${kind.label}] session: a session older than sessionDuration is gone`, async () => {
+      const c = sessionClient({ sessionDuration: 60 });
+      const jar = cookieJar();
+      await login(c, jar, "alice");
+      ok(await jar.call((so) => c.getSession(so)), "fresh session");
+      eq(await later(61, () => jar.call((so) => c.getSession(so))), undefined, "expired session");
+      if (kind.count) eq(await kind.count(), 0, "expired entry deleted");
+    });
+  }
+
+  test("CookieStore: a fat session spans several chunks; a smaller one expires the surplus", async () => {
+    const c = client("basic", { stateStore: new pkg.CookieStore() });
+    const jar = cookieJar();
+    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("dave", { scope: "openid profile" }), so));
+    const fat = jar.names();
+    ok(fat.length >= 4 && fat.every((n, i) => n === `_a0_session_${i}` || fat.includes(`_a0_session_${i}`)), `chunks: ${fat}`);
+    ok(fat.every((n) => jar.get(n).length <= 3072), "each chunk at most 3072 characters");
+    eq((await jar.call((so) => c.getUser(so))).picture, USERS.dave.picture, "the fat claim round-trips");
+    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }), so));
+    ok(jar.names().length < fat.length, `surplus chunks expired: ${jar.names()}`);
+    eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", "the smaller session reads back");
+  });
+
+  test("session: an ID token that fails verification writes no session", async () => {
+    let writes = 0;
+    const store = { get: async () => undefined, set: async () => void writes++, delete: async () => {} };
+    const c = client("basic", {
+      stateStore: store,
+      fetch: async (url, init) => {
+        const r = await fetch(url, init);
+        if (init.method !== "POST") return r;
+        const body = await r.json();
+        const [h, p, sig] = body.id_token.split(".");
+        return Response.json({ ...body, id_token: `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}` });
+      },
+    });
+    await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), IdTokenError, "invalid_signature", "tampered signature");
+    eq(writes, 0, "no session written");
+  });
+
+  test("session: a store whose set rejects is a StoreError with the cause", async () => {
+    const boom = new Error("disk full");
+    const c = client("basic", { stateStore: { get: async () => undefined, set: async () => { throw boom; }, delete: async () => {} } });
+    const e = await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), StoreError, "store_error", "set rejects");
+    eq(e.cause === boom, true, "cause is the store's error");
+  });
+
+  test("session: a store returning garbage is no session, never an exception", async () => {
+    for (const value of ["garbage", 42, { a: 1 }, "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2Q0JDLUhTNTEyIn0..AAAA.AAAA.AAAA"]) {
+      const c = client("basic", { stateStore: { get: async () => value, set: async () => {}, delete: async () => {} } });
+      eq(await c.getSession(), undefined, `getSession with ${JSON.stringify(value)}`);
+      eq(await c.getUser(), undefined, "getUser");
+    }
+  });
+
+  test("session: secret rotation: sealed with an old secret, opened by [new, old]", async () => {
+    let sealed;
+    const store = { get: async () => sealed, set: async (_id, v) => void (sealed = v), delete: async () => void (sealed = undefined) };
+    const oldSecret = "the-old-secret-which-is-at-least-32-chars";
+    await client("basic", { stateStore: store, secret: oldSecret }).loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }));
+    const rotated = client("basic", { stateStore: store, secret: ["the-new-secret-which-is-at-least-32-chars", oldSecret] });
+    eq((await rotated.getUser()).sub, "auth0|alice", "opened with the second secret");
+    const other = client("basic", { stateStore: store, secret: "an-unrelated-secret-at-least-32-characters" });
+    eq(await other.getSession(), undefined, "another secret opens nothing");
+    const otherId = client("basic", { stateStore: store, secret: oldSecret, stateIdentifier: "other" });
+    eq(await otherId.getSession(), undefined, "another identifier opens nothing");
+  });
+
   return cases;
+}
+
+/** A browser-like cookie jar for cookie-carrying stores: builds {request, response} store
+ * options from its cookies and applies the response's Set-Cookie headers afterwards. */
+export function cookieJar(url = "https://app.example/") {
+  const jar = new Map();
+  return {
+    async call(fn) {
+      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+      const so = { request: new Request(url, { headers: cookie ? { cookie } : {} }), response: new Response(null) };
+      try {
+        return await fn(so);
+      } finally {
+        for (const line of so.response.headers.getSetCookie()) {
+          const [pair, ...attrs] = line.split(";");
+          const i = pair.indexOf("=");
+          const name = pair.slice(0, i).trim();
+          const expired = attrs.some((a) => /^\s*max-age\s*=\s*0\s*$/i.test(a));
+          if (expired) jar.delete(name);
+          else jar.set(name, pair.slice(i + 1).trim());
+        }
+      }
+    },
+    names: () => [...jar.keys()].sort(),
+    get: (name) => jar.get(name),
+  };
 }

@@ -1,11 +1,16 @@
-// A Worker that runs the shared suite inside workerd, one case per request. Bundled by
+// A Worker that runs the shared suite inside workerd, one case per request, sessions in a real
+// Workers KV namespace (SESSIONS) and in cookies. Bundled by
 // workerd.test.mjs with esbuild's "workerd" condition, so the package loads as on Cloudflare.
 import * as pkg from "auth0-edge";
 import { suite } from "./suite.mjs";
 
 export default {
   async fetch(request, env) {
-    const cases = suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT });
+    const storeKinds = [
+      { label: "KvStore", create: () => new pkg.KvStore(env.SESSIONS), count: async () => (await env.SESSIONS.list()).keys.length },
+      { label: "CookieStore", create: () => new pkg.CookieStore() },
+    ];
+    const cases = suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds });
     const url = new URL(request.url);
     if (url.pathname === "/list") return Response.json(cases.map((c) => c.name));
     const c = cases.find((c) => c.name === url.searchParams.get("name"));

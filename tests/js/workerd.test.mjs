@@ -30,6 +30,7 @@ const mf = new Miniflare({
   scriptPath: path.join(outdir, "worker.js"),
   modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
   compatibilityDate: "2025-09-01",
+  kvNamespaces: ["SESSIONS"],
   bindings: { ISSUER: env.issuer, PKJWT_KEY: env.pkjwtKey, EXTERNAL_JWT: env.externalJwt },
 });
 // Every test is registered before the first one runs, and the instance disposed after the last.

@@ -70,6 +70,17 @@ export const USERS = Object.freeze({
     email: 'carol@example.com',
     email_verified: false,
   }),
+  // A fat profile: a 9 KB `picture` data URL makes the ID token (and a cookie session) span
+  // several 3 KB cookie chunks.
+  dave: Object.freeze({
+    sub: 'auth0|dave',
+    externalSub: 'ext-dave',
+    name: 'Dave Large',
+    nickname: 'dave',
+    email: 'dave@example.com',
+    email_verified: true,
+    picture: `data:image/svg+xml;base64,${'PHN2Zy8+'.repeat(1125)}`,
+  }),
 });
 
 /** Opaque legacy tokens (profile `urn:acme:legacy-token`) → user `sub`. */
@@ -77,6 +88,7 @@ export const LEGACY_TOKENS = Object.freeze({
   'legacy-alice': 'auth0|alice',
   'legacy-bob': 'auth0|bob',
   'legacy-carol': 'auth0|carol',
+  'legacy-dave': 'auth0|dave',
 });
 
 /**

@@ -148,6 +148,7 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
           nickname: user.nickname,
           email: user.email,
           email_verified: user.email_verified,
+          ...(user.picture ? { picture: user.picture } : undefined),
           ...(orgId ? { org_id: orgId } : undefined),
         };
       },

@@ -1,0 +1,292 @@
+//! Sessions (SPEC §3, §4, §5): `login_with_custom_token_exchange`, `get_session`, `get_user`,
+//! `get_access_token`, `logout`, sealing with WebCrypto and the injected state store.
+
+use crate::client::{CustomTokenExchangeOptions, ServerClient};
+use crate::core::json::Value;
+use crate::core::options::{validate_exchange_options, ExchangeInput};
+use crate::core::request::refresh_form;
+use crate::core::state::{logout_url, new_state, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
+use crate::core::{jwe, options::ClientConfig};
+use crate::error::{code, Cause, Error, ErrorKind, Secret};
+use crate::host::{self, HttpFailure, SealKeys};
+use js_sys::{Array, Function, Reflect};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Where sessions live.
+#[derive(Clone, Debug, Default)]
+pub enum Store {
+    /// One session per identifier for the whole isolate (tests, single-user tools).
+    #[default]
+    Memory,
+    /// An object with `get`, `set` and `delete` methods (SPEC §5).
+    Js(JsValue),
+}
+
+thread_local! {
+    /// The default store's contents: (identifier, sealed value).
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+    /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.
+    static SEAL_KEYS: RefCell<Vec<(Secret, String, Rc<SealKeys>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn store_error(message: &'static str) -> Error {
+    Error::new(ErrorKind::Store, code::STORE_ERROR, message)
+}
+
+fn store_failure(message: &'static str, f: HttpFailure) -> Error {
+    match f {
+        HttpFailure::Network(cause) => store_error(message).cause(Cause::Js(cause)),
+        HttpFailure::Timeout => store_error(message),
+    }
+}
+
+/// Calls `store[method](...args)` and awaits its result within the client's timeout.
+async fn call_store(
+    store: &JsValue,
+    method: &str,
+    args: &[JsValue],
+    timeout_ms: u32,
+) -> Result<JsValue, HttpFailure> {
+    let f = Reflect::get(store, &JsValue::from_str(method))
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| HttpFailure::Network(JsValue::from_str("the state store has no such method")))?;
+    let args: Array = args.iter().collect();
+    let result = f.apply(store, &args).map_err(HttpFailure::Network)?;
+    host::settle(&result, timeout_ms).await
+}
+
+impl Store {
+    async fn get(&self, id: &str, store_options: &JsValue, timeout_ms: u32) -> Result<Option<String>, Error> {
+        match self {
+            Store::Memory => {
+                Ok(MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == id).map(|(_, v)| v.clone())))
+            }
+            Store::Js(store) => {
+                let v = call_store(store, "get", &[id.into(), store_options.clone()], timeout_ms)
+                    .await
+                    .map_err(|f| store_failure("the state store's get failed", f))?;
+                // Anything but a string (null, undefined, garbage) is "no session".
+                Ok(v.as_string())
+            }
+        }
+    }
+
+    async fn set(
+        &self,
+        id: &str,
+        value: String,
+        remove_if_exists: bool,
+        so: &JsValue,
+        timeout_ms: u32,
+    ) -> Result<(), Error> {
+        match self {
+            Store::Memory => {
+                MEMORY.with(|m| {
+                    let mut m = m.borrow_mut();
+                    m.retain(|(k, _)| k != id);
+                    m.push((id.to_owned(), value));
+                });
+                Ok(())
+            }
+            Store::Js(store) => {
+                let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
+                call_store(store, "set", &args, timeout_ms)
+                    .await
+                    .map(|_| ())
+                    .map_err(|f| store_failure("the state store's set failed: no session was written", f))
+            }
+        }
+    }
+
+    async fn delete(&self, id: &str, so: &JsValue, timeout_ms: u32) -> Result<(), Error> {
+        match self {
+            Store::Memory => {
+                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != id));
+                Ok(())
+            }
+            Store::Js(store) => call_store(store, "delete", &[id.into(), so.clone()], timeout_ms)
+                .await
+                .map(|_| ())
+                .map_err(|f| store_failure("the state store's delete failed", f)),
+        }
+    }
+}
+
+/// The sealing keys for `secret` under `identifier` (HKDF-SHA-256, SPEC §3.5), cached.
+async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, JsValue> {
+    let cached = SEAL_KEYS.with(|c| {
+        c.borrow().iter().find(|(s, i, _)| s == secret && i == identifier).map(|(_, _, k)| k.clone())
+    });
+    if let Some(k) = cached {
+        return Ok(k);
+    }
+    let okm = host::hkdf_sha256(
+        secret.expose().as_bytes(),
+        identifier.as_bytes(),
+        jwe::HKDF_INFO,
+        jwe::KEY_LEN as u32,
+    )
+    .await?;
+    let (mac, enc) = jwe::split_key(&okm);
+    let keys = Rc::new(host::import_seal_keys(mac, enc).await?);
+    SEAL_KEYS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 16 {
+            c.remove(0);
+        }
+        c.push((secret.clone(), identifier.to_owned(), keys.clone()));
+    });
+    Ok(keys)
+}
+
+/// Seals a state with the first secret.
+async fn seal(config: &ClientConfig, plaintext: &str) -> Result<String, Error> {
+    let fail = |e: JsValue| store_error("the session could not be sealed").cause(Cause::Js(e));
+    let keys = seal_keys(&config.secrets[0], &config.state_identifier).await.map_err(fail)?;
+    let iv = host::random_bytes(jwe::IV_LEN).map_err(fail)?;
+    let aad = jwe::protected_b64();
+    let ciphertext = keys.encrypt(&iv, plaintext.as_bytes()).await.map_err(fail)?;
+    let mac = keys.hmac(&jwe::mac_input(aad.as_bytes(), &iv, &ciphertext)).await.map_err(fail)?;
+    Ok(jwe::compact(&aad, &iv, &ciphertext, jwe::tag_of(&mac)))
+}
+
+/// Opens a sealed state with each secret in turn; anything that does not open and parse is `None`.
+async fn open(config: &ClientConfig, sealed: &str) -> Option<State> {
+    let parts = jwe::parse_compact(sealed)?;
+    let mac_input = jwe::mac_input(parts.aad.as_bytes(), &parts.iv, &parts.ciphertext);
+    for secret in &config.secrets {
+        let Ok(keys) = seal_keys(secret, &config.state_identifier).await else { continue };
+        let Ok(mac) = keys.hmac(&mac_input).await else { continue };
+        if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
+            let plaintext = keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?;
+            return State::from_json(&plaintext);
+        }
+    }
+    None
+}
+
+fn access_error(code: &'static str, message: &'static str) -> Error {
+    Error::new(ErrorKind::AccessToken, code, message)
+}
+
+impl ServerClient {
+    fn store(&self) -> &Store {
+        &self.inner().store
+    }
+
+    /// Exchanges tokens and opens a session (SPEC §3). The ID token, when one comes back, is
+    /// verified strictly: a failure is an `IdToken` error and no session is written.
+    pub async fn login_with_custom_token_exchange(
+        &self,
+        options: &CustomTokenExchangeOptions,
+        store_options: &JsValue,
+    ) -> Result<State, Error> {
+        let input = validate_exchange_options(&options.to_raw())?;
+        self.login(&input, store_options).await
+    }
+
+    pub(crate) async fn login(&self, input: &ExchangeInput, store_options: &JsValue) -> Result<State, Error> {
+        let config = self.config();
+        let (discovery, tokens) = self.exchange_tokens(input).await?;
+        let claims = match &tokens.id_token {
+            Some(t) => Some(self.verify_id_token(&discovery, t.expose()).await?),
+            None => None,
+        };
+        let random = host::random_bytes(64)
+            .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?;
+        let state = new_state(Login {
+            tokens: &tokens,
+            claims: claims.as_ref(),
+            audience: input.typed_audience.as_deref(),
+            scope: input.typed_scope.as_deref(),
+            domain_host: &config.domain.host,
+            now: host::now_secs() as i64,
+            random_sid: random_sid(&random),
+        });
+        let sealed = seal(config, &state.to_json()).await?;
+        // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
+        self.store().set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
+        Ok(state)
+    }
+
+    /// The session, or `None` when absent, unreadable, malformed or expired (an expired one is
+    /// deleted, best effort). Only a failing store is an error.
+    pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<State>, Error> {
+        let config = self.config();
+        let Some(sealed) =
+            self.store().get(&config.state_identifier, store_options, config.timeout_ms).await?
+        else {
+            return Ok(None);
+        };
+        let Some(state) = open(config, &sealed).await else { return Ok(None) };
+        if state.is_expired(host::now_secs() as i64, config.session_duration) {
+            // Best effort: the answer is "no session" whether or not the delete succeeds.
+            let _ = self.store().delete(&config.state_identifier, store_options, config.timeout_ms).await;
+            return Ok(None);
+        }
+        Ok(Some(state))
+    }
+
+    /// The session's `user`, if there is a session with one.
+    pub async fn get_user(&self, store_options: &JsValue) -> Result<Option<Value>, Error> {
+        Ok(self.get_session(store_options).await?.and_then(|s| s.user))
+    }
+
+    /// An access token for `audience` (default `"default"`) with at least `scope`, from the
+    /// session while it has more than 30 s left, else refreshed through the provider and stored
+    /// (SPEC §4).
+    pub async fn get_access_token(
+        &self,
+        store_options: &JsValue,
+        audience: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<Secret, Error> {
+        let config = self.config();
+        let mut state = self.get_session(store_options).await?.ok_or_else(|| {
+            access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
+        })?;
+        let audience = audience.unwrap_or(DEFAULT_AUDIENCE);
+        let now = host::now_secs() as i64;
+        let found = state.find_token_set(audience, scope);
+        if let Some(i) = found {
+            if state.token_sets[i].expires_at > now + EXPIRY_MARGIN {
+                return Ok(state.token_sets[i].access_token.clone());
+            }
+        }
+        let refresh_token = state.refresh_token.clone().ok_or_else(|| {
+            access_error(
+                code::MISSING_REFRESH_TOKEN,
+                "the access token has expired (or is missing) and the session has no refresh token",
+            )
+        })?;
+        let refresh_failed = |e: Error| {
+            let status = e.http_status();
+            let mut err = access_error(code::REFRESH_TOKEN_ERROR, "the access token could not be refreshed")
+                .cause(Cause::Error(Box::new(e)));
+            if let Some(s) = status {
+                err = err.status(s);
+            }
+            err
+        };
+        let discovery = self.discovery().await.map_err(refresh_failed)?;
+        let mut form = refresh_form(&config.client_id, &refresh_token);
+        if let Some(s) = scope {
+            form.push(("scope".into(), s.into()));
+        }
+        let tokens = self.token_call(&discovery, form).await.map_err(refresh_failed)?;
+        state.merge_refresh(audience, scope, found, &tokens, host::now_secs() as i64);
+        let sealed = seal(config, &state.to_json()).await?;
+        self.store().set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
+        Ok(tokens.access_token)
+    }
+
+    /// Deletes the session and returns the tenant's logout URL (SPEC §4).
+    pub async fn logout(&self, store_options: &JsValue, return_to: Option<&str>) -> Result<String, Error> {
+        let config = self.config();
+        self.store().delete(&config.state_identifier, store_options, config.timeout_ms).await?;
+        Ok(logout_url(&config.domain.url, &config.client_id, return_to))
+    }
+}
