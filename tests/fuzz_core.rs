@@ -1,0 +1,200 @@
+//! Fuzzing of the pure core with proptest: arbitrary input never panics (a panic would trap
+//! the wasm instance and take every later call of the isolate down with it), and what parses
+//! round-trips. Runs natively. CI runs the default 256 cases per property; a long campaign:
+//! `PROPTEST_CASES=1000000 cargo test --release --test fuzz_core`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use auth0_edge::core::encoding::{base64url, base64url_decode, form_body, pem_pkcs8_der};
+use auth0_edge::core::json::{self, int_of_number_text};
+use auth0_edge::core::jwe::parse_compact;
+use auth0_edge::core::jwt::{check_id_token_claims, decode, select_key};
+use auth0_edge::core::options::{
+    parse_domain, validate_client_options, validate_exchange_options, Input, ParamValue, RawClientOptions,
+    RawExchangeOptions,
+};
+use auth0_edge::core::response::{parse_discovery, parse_token_response, Body};
+use auth0_edge::core::state::State;
+use auth0_edge::{Secret, SigningAlg};
+use proptest::prelude::*;
+
+/// Strings biased toward the characters that matter to our parsers.
+fn tricky() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[ \\t\\n{}\\[\\]\":,.0-9eE+\\-a-zA-Z_/=%\\\\u]{0,64}",
+        "(Bearer|bearer|BEARER)?[ \\t\\u{a0}\\u{3000}]{0,3}[a-z0-9.\\-_]{0,20}",
+        "(https?://)?[a-z0-9.\\-\\[\\]:]{0,30}(:[0-9]{0,6})?/?",
+    ]
+}
+
+/// JSON-ish documents: valid JSON values, then mutated.
+fn json_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        any::<bool>().prop_map(|b| b.to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        "-?[0-9]{1,25}(\\.[0-9]{1,5})?([eE][+-]?[0-9]{1,4})?",
+        any::<String>().prop_map(|s| json::Value::Str(s).to_json()),
+    ];
+    let doc = leaf.prop_recursive(4, 32, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(("[a-z_]{1,12}", inner), 0..6).prop_map(|v| {
+                let members: Vec<String> = v.into_iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
+        ]
+    });
+    (doc, any::<u8>(), any::<usize>()).prop_map(|(d, op, at)| {
+        // Keep most documents valid; corrupt some.
+        let mut b = d.into_bytes();
+        if !b.is_empty() {
+            let i = at % b.len();
+            match op % 8 {
+                0 => b.truncate(i),
+                1 => b[i] = b[i].wrapping_add(1),
+                2 => b.insert(i, b'"'),
+                _ => {}
+            }
+        }
+        String::from_utf8_lossy(&b).into_owned()
+    })
+}
+
+fn input(s: Option<String>, wrong: bool) -> Input {
+    match (s, wrong) {
+        (_, true) => Input::WrongType,
+        (Some(s), _) => Input::Given(s),
+        (None, _) => Input::Absent,
+    }
+}
+
+proptest! {
+    #[test]
+    fn json_never_panics_and_round_trips(text in json_text()) {
+        if let Ok(v) = json::parse(&text) {
+            let again = json::parse(&v.to_json()).expect("our own output parses");
+            prop_assert_eq!(again, v);
+        }
+    }
+
+    #[test]
+    fn json_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        let _ = json::parse_bytes(&bytes);
+        let _ = State::from_json(&bytes);
+    }
+
+    #[test]
+    fn numbers_never_panic(text in tricky()) {
+        let _ = int_of_number_text(&text, false);
+        let _ = int_of_number_text(&text, true);
+    }
+
+    #[test]
+    fn base64url_round_trips(bytes in prop::collection::vec(any::<u8>(), 0..200), junk in tricky()) {
+        prop_assert_eq!(base64url_decode(&base64url(&bytes)), Some(bytes));
+        let _ = base64url_decode(&junk);
+        let _ = pem_pkcs8_der(&junk);
+    }
+
+    #[test]
+    fn form_encoding_round_trips_through_a_decoder(pairs in prop::collection::vec((any::<String>(), any::<String>()), 0..5)) {
+        let body = form_body(&pairs);
+        // Decode as application/x-www-form-urlencoded and compare.
+        let decoded: Vec<(String, String)> = if body.is_empty() { vec![] } else {
+            body.split('&').map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (decode_component(k), decode_component(v))
+            }).collect()
+        };
+        prop_assert_eq!(decoded, pairs);
+    }
+
+    #[test]
+    fn token_responses_never_panic(status in prop_oneof![Just(200u16), any::<u16>()], ct in prop::option::of(tricky()), body in json_text()) {
+        let _ = parse_token_response(status, ct.as_deref(), Body::Bytes(body.as_bytes()));
+        let _ = parse_discovery("https://t.auth0.com", status, Body::Bytes(body.as_bytes()));
+    }
+
+    #[test]
+    fn jwt_parsing_never_panics(h in json_text(), p in json_text(), s in prop::collection::vec(any::<u8>(), 0..80), raw in tricky(), now in any::<i64>()) {
+        let token = format!("{}.{}.{}", base64url(h.as_bytes()), base64url(p.as_bytes()), base64url(&s));
+        if let Ok(jwt) = decode(&token) {
+            let _ = check_id_token_claims(&jwt.payload, "https://t/", "cid", now);
+            let _ = select_key(&jwt.payload, jwt.kid.as_deref(), SigningAlg::RS256);
+        }
+        let _ = decode(&raw);
+        if let Ok(v) = json::parse(&p) {
+            let _ = check_id_token_claims(&v, "https://t/", "cid", now);
+            let _ = select_key(&v, Some("k"), SigningAlg::ES256);
+            let _ = select_key(&v, None, SigningAlg::PS256);
+        }
+    }
+
+    #[test]
+    fn jwe_parsing_never_panics(parts in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..48), 0..7), raw in tricky()) {
+        let s: Vec<String> = parts.iter().map(|p| base64url(p)).collect();
+        let _ = parse_compact(&s.join("."));
+        let _ = parse_compact(&raw);
+    }
+
+    #[test]
+    fn option_validation_never_panics(
+        subject in prop::option::of(tricky()), ty in prop::option::of(tricky()), audience in prop::option::of(tricky()),
+        actor in prop::option::of(tricky()), actor_ty in prop::option::of(tricky()), wrong in any::<u8>(),
+        params in prop::collection::vec((tricky(), prop::collection::vec(tricky(), 0..22), any::<u8>()), 0..4),
+    ) {
+        let raw = RawExchangeOptions {
+            is_object: wrong != 255,
+            subject_token: match input(subject, wrong == 1) { Input::Given(s) => Input::Given(Secret::new(s)), Input::Absent => Input::Absent, Input::WrongType => Input::WrongType },
+            subject_token_type: input(ty, wrong == 2),
+            audience: input(audience, wrong == 3),
+            scope: Input::Absent,
+            actor_token: match input(actor, wrong == 4) { Input::Given(s) => Input::Given(Secret::new(s)), Input::Absent => Input::Absent, Input::WrongType => Input::WrongType },
+            actor_token_type: input(actor_ty, wrong == 5),
+            organization: Input::Absent,
+            authorization_params: Input::Given(params.into_iter().map(|(k, vs, kind)| {
+                let v = match kind % 4 { 0 => ParamValue::Str(vs.first().cloned().unwrap_or_default()), 1 => ParamValue::List(vs), 2 => ParamValue::Absent, _ => ParamValue::Invalid };
+                (k, v)
+            }).collect()),
+        };
+        if let Ok(v) = validate_exchange_options(&raw) {
+            // What validation accepts is never blank and is sent untouched.
+            prop_assert!(!v.subject_token.expose().trim().is_empty());
+            prop_assert!(v.extras.iter().all(|(k, _)| k != "grant_type" && k != "actor_token"));
+        }
+    }
+
+    #[test]
+    fn client_options_never_panic(domain in tricky(), id in tricky(), secret in tricky(), t in any::<f64>()) {
+        let _ = parse_domain(&domain);
+        let raw = RawClientOptions {
+            domain: Input::Given(domain),
+            client_id: Input::Given(id),
+            client_secret: Input::Given(Secret::new(secret.clone())),
+            secret: Input::Given(vec![Secret::new(secret)]),
+            timeout_ms: Input::Given(t),
+            session_duration: Input::Given(t),
+            ..Default::default()
+        };
+        let _ = validate_client_options(&raw);
+    }
+}
+
+fn decode_component(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 2;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
