@@ -105,33 +105,7 @@ impl CustomTokenExchangeOptions {
 }
 
 /// The result of a token exchange (SPEC §2.4).
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenExchangeResponse {
-    pub access_token: Secret,
-    pub token_type: String,
-    pub expires_in: u64,
-    pub scope: Option<String>,
-    pub id_token: Option<Secret>,
-    pub refresh_token: Option<Secret>,
-    pub issued_token_type: Option<String>,
-    /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
-    pub act: Option<Value>,
-}
-
-impl TokenExchangeResponse {
-    fn new(t: TokenResponse, act: Option<Value>) -> Self {
-        TokenExchangeResponse {
-            access_token: t.access_token,
-            token_type: t.token_type,
-            expires_in: t.expires_in,
-            scope: t.scope,
-            id_token: t.id_token,
-            refresh_token: t.refresh_token,
-            issued_token_type: t.issued_token_type,
-            act,
-        }
-    }
-}
+pub type TokenExchangeResponse = TokenResponse;
 
 pub(crate) struct Inner {
     config: ClientConfig,
@@ -269,7 +243,7 @@ impl ServerClient {
                 .and_then(|claims| claims.get("act").filter(|a| a.is_object()).cloned()),
             _ => None,
         };
-        Ok(TokenExchangeResponse::new(tokens, act))
+        Ok(TokenResponse { act, ..tokens })
     }
 
     /// Discovery, then the token-exchange request: the part shared by exchange and login.

@@ -32,23 +32,24 @@ pub fn base64url(input: &[u8]) -> String {
     encode(input, URL, false)
 }
 
-/// Decodes unpadded URL-safe base64, as JOSE requires. `None` for any other character, for
-/// padding, or for a length or trailing bits no encoder produces.
-pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
-    let b = input.as_bytes();
-    if b.len() % 4 == 1 {
+/// Decodes base64 symbols (no padding, no whitespace) of the URL-safe or the standard alphabet.
+/// `None` for any other character, or for a length or trailing bits no encoder produces.
+fn decode_symbols(symbols: &[u8], url: bool) -> Option<Vec<u8>> {
+    if symbols.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(b.len() * 3 / 4);
+    let mut out = Vec::with_capacity(symbols.len() * 3 / 4);
     let mut acc: u32 = 0;
     let mut bits = 0u32;
-    for &c in b {
+    for &c in symbols {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
+            b'-' if url => 62,
+            b'_' if url => 63,
+            b'+' if !url => 62,
+            b'/' if !url => 63,
             _ => return None,
         };
         acc = (acc << 6) | u32::from(v);
@@ -65,39 +66,19 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Decodes unpadded URL-safe base64, as JOSE requires.
+pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
+    decode_symbols(input.as_bytes(), true)
+}
+
 /// The DER bytes of a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). `None` for another label or
 /// bad base64.
 pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
     let body =
         pem.trim().strip_prefix("-----BEGIN PRIVATE KEY-----")?.strip_suffix("-----END PRIVATE KEY-----")?;
-    let mut out = Vec::with_capacity(body.len() * 3 / 4);
-    let (mut acc, mut bits, mut pad) = (0u32, 0u32, 0usize);
-    for c in body.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                pad += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if pad > 0 {
-            return None; // data after padding
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    (pad <= 2 && !out.is_empty()).then_some(out)
+    let symbols: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let data = symbols.strip_suffix(b"==").or_else(|| symbols.strip_suffix(b"=")).unwrap_or(&symbols);
+    decode_symbols(data, false).filter(|der| !der.is_empty())
 }
 
 /// Appends `s` form-urlencoded: ASCII alphanumerics and `*-._` kept, space as `+`, every other

@@ -23,7 +23,7 @@ impl<'a> Body<'a> {
     }
 }
 
-/// A successful token endpoint response (SPEC §2.4).
+/// A successful token endpoint response (SPEC §2.4): the result of a token exchange.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenResponse {
     pub access_token: Secret,
@@ -33,6 +33,9 @@ pub struct TokenResponse {
     pub id_token: Option<Secret>,
     pub refresh_token: Option<Secret>,
     pub issued_token_type: Option<String>,
+    /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
+    /// Never read from the response itself: the client fills it after verification.
+    pub act: Option<Value>,
 }
 
 fn is_json_content_type(ct: Option<&str>) -> bool {
@@ -104,6 +107,7 @@ pub fn parse_token_response(
         id_token: secret_at(&v, "id_token"),
         refresh_token: secret_at(&v, "refresh_token"),
         issued_token_type: v.str_at("issued_token_type").map(str::to_owned),
+        act: None,
     })
 }
 

@@ -126,6 +126,27 @@ fn opt_secret(out: &mut String, s: &Option<Secret>) {
 }
 
 impl State {
+    /// Writes the token sets as a JSON array; `keys` are the four member prefixes (the stored
+    /// form is snake_case, the JavaScript view camelCase).
+    fn write_token_sets(&self, o: &mut String, keys: [&str; 4]) {
+        o.push('[');
+        for (i, t) in self.token_sets.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            o.push_str(keys[0]);
+            write_string(&t.audience, o);
+            o.push_str(keys[1]);
+            write_string(t.access_token.expose(), o);
+            o.push_str(keys[2]);
+            write_string(&t.scope, o);
+            o.push_str(keys[3]);
+            push_i64(o, t.expires_at);
+            o.push('}');
+        }
+        o.push(']');
+    }
+
     /// The stored form: snake_case, as auth0-server-python's `StateData`.
     pub fn to_json(&self) -> String {
         let mut o = String::with_capacity(1024);
@@ -138,22 +159,12 @@ impl State {
         opt_secret(&mut o, &self.id_token);
         o.push_str(",\"refresh_token\":");
         opt_secret(&mut o, &self.refresh_token);
-        o.push_str(",\"token_sets\":[");
-        for (i, t) in self.token_sets.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            o.push_str("{\"audience\":");
-            write_string(&t.audience, &mut o);
-            o.push_str(",\"access_token\":");
-            write_string(t.access_token.expose(), &mut o);
-            o.push_str(",\"scope\":");
-            write_string(&t.scope, &mut o);
-            o.push_str(",\"expires_at\":");
-            push_i64(&mut o, t.expires_at);
-            o.push('}');
-        }
-        o.push_str("],\"connection_token_sets\":");
+        o.push_str(",\"token_sets\":");
+        self.write_token_sets(
+            &mut o,
+            ["{\"audience\":", ",\"access_token\":", ",\"scope\":", ",\"expires_at\":"],
+        );
+        o.push_str(",\"connection_token_sets\":");
         Value::Arr(self.connection_token_sets.clone()).write_json(&mut o);
         o.push_str(",\"domain\":");
         match &self.domain {
@@ -268,22 +279,11 @@ impl State {
                 write_string(s.expose(), &mut o);
             }
         }
-        o.push_str(",\"tokenSets\":[");
-        for (i, t) in self.token_sets.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            o.push_str("{\"audience\":");
-            write_string(&t.audience, &mut o);
-            o.push_str(",\"accessToken\":");
-            write_string(t.access_token.expose(), &mut o);
-            o.push_str(",\"scope\":");
-            write_string(&t.scope, &mut o);
-            o.push_str(",\"expiresAt\":");
-            push_i64(&mut o, t.expires_at);
-            o.push('}');
-        }
-        o.push(']');
+        o.push_str(",\"tokenSets\":");
+        self.write_token_sets(
+            &mut o,
+            ["{\"audience\":", ",\"accessToken\":", ",\"scope\":", ",\"expiresAt\":"],
+        );
         if let Some(d) = &self.domain {
             o.push_str(",\"domain\":");
             write_string(d, &mut o);
@@ -384,6 +384,7 @@ mod tests {
             id_token: Some(Secret::new("h.p.s")),
             refresh_token: Some(Secret::new("rt1")),
             issued_token_type: None,
+            act: None,
         }
     }
 
