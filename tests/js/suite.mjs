@@ -282,6 +282,45 @@ export function suite(pkg, env) {
     eq(counts, { discovery: 2, token: 10 }, "one failed discovery, then one shared by ten concurrent calls");
   });
 
+  test("concurrency: 1,000 concurrent exchanges, each its own tokens; discovery and JWKS fetched once", async () => {
+    const port = new URL(env.issuer).port;
+    const host = "127.0.0.5"; // a domain no other case uses: cold discovery and JWKS entries
+    const counts = { discovery: 0, jwks: 0, token: 0 };
+    const c = client("basic", {
+      domain: `http://${host}:${port}`,
+      timeoutMs: 60000,
+      fetch: async (url, init) => {
+        const u = String(url).replace(host, "127.0.0.1");
+        if (u.endsWith("/openid-configuration")) {
+          counts.discovery++;
+          const doc = await (await fetch(u, init)).json();
+          // Same provider, seen under this host: the issuer matches, the ID tokens' iss is the real one.
+          return Response.json({ ...doc, issuer: `http://${host}:${port}/`, jwks_uri: `http://${host}:${port}/.well-known/jwks.json` });
+        }
+        if (u.endsWith("/jwks.json")) counts.jwks++;
+        else counts.token++;
+        return fetch(u, init);
+      },
+    });
+    // With actor tokens the client verifies each ID token: it fetches the alias JWKS URL (a cold
+    // cache entry) and checks the signature, then the issuer check fails (the provider signs
+    // with its real issuer), which per SPEC §2.5 only leaves `act` undefined.
+    const bob = await client().customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    const users = ["alice", "carol"];
+    const n = 1000;
+    const results = await Promise.all(Array.from({ length: n }, (_, i) =>
+      c.customTokenExchange(legacy(users[i % 2], { scope: "openid", actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN }))));
+    results.forEach((r, i) => eq([claims(r.idToken).sub, claims(r.idToken).act], [`auth0|${users[i % 2]}`, { sub: "auth0|bob" }], `exchange ${i} got its own tokens`));
+    results.forEach((r, i) => eq(r.act, undefined, `exchange ${i}: act unverifiable under the alias issuer`));
+    eq(new Set(results.map((r) => r.accessToken)).size, n, "1,000 distinct access tokens");
+    eq(counts, { discovery: 1, jwks: 1, token: n }, "one discovery and one JWKS fetch for 1,000 concurrent exchanges");
+
+    // On the real domain the same concurrent delegated exchanges verify and carry act.
+    const delegated = await Promise.all(Array.from({ length: 200 }, (_, i) =>
+      client("basic", { timeoutMs: 60000 }).customTokenExchange(legacy(users[i % 2], { scope: "openid", actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN }))));
+    delegated.forEach((r, i) => eq(r.act, { sub: "auth0|bob" }, `delegated exchange ${i} has act`));
+  });
+
   test("private_key_jwt with a non-extractable CryptoKey", async () => {
     const pem = env.pkjwtKey.replace(/-----[^-]+-----|\s/g, "");
     const der = Uint8Array.from(atob(pem), (ch) => ch.charCodeAt(0));
