@@ -10,7 +10,8 @@ use crate::error::{code, Error};
 pub const LEEWAY: i64 = 60;
 
 /// A compact JWS split into its parts. The payload is parsed, never trusted before verification.
-#[derive(Debug, Clone)]
+/// `Debug` shows the algorithm and key id only (the rest is a token).
+#[derive(Clone)]
 pub struct Jwt {
     pub alg: SigningAlg,
     pub kid: Option<String>,
@@ -18,6 +19,12 @@ pub struct Jwt {
     /// `header.payload` as sent: the bytes the signature covers.
     pub signing_input: String,
     pub signature: Vec<u8>,
+}
+
+impl core::fmt::Debug for Jwt {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Jwt").field("alg", &self.alg).field("kid", &self.kid).finish_non_exhaustive()
+    }
 }
 
 fn invalid(message: &'static str) -> Error {

@@ -9,17 +9,27 @@ pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-e
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// A request ready to send: always `POST`, form-encoded, `Accept: application/json`.
-#[derive(Debug, Clone, PartialEq)]
+/// The body and the `Authorization` header carry credentials and tokens: `Debug` shows neither.
+#[derive(Clone, PartialEq)]
 pub struct TokenRequest {
     pub url: String,
     /// Extra headers besides `Content-Type` and `Accept` (`Authorization`, `Auth0-Client`).
-    /// The `Authorization` value is a credential: this type's `Debug` is for tests only.
     pub headers: Vec<(&'static str, String)>,
     pub body: String,
 }
 
-/// How the client proves itself at the token endpoint.
-#[derive(Debug)]
+impl core::fmt::Debug for TokenRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(k, _)| *k).collect();
+        f.debug_struct("TokenRequest")
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("body", &"[redacted]")
+            .finish()
+    }
+}
+
+/// How the client proves itself at the token endpoint. `Debug` names the method only.
 pub enum ClientAuth<'a> {
     Basic(&'a Secret),
     Post(&'a Secret),
@@ -29,6 +39,16 @@ pub enum ClientAuth<'a> {
 
 /// The form of a token-exchange request, in SPEC §2.3's order (client authentication is added
 /// by [`token_request`]).
+impl core::fmt::Debug for ClientAuth<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ClientAuth::Basic(_) => "ClientAuth::Basic([redacted])",
+            ClientAuth::Post(_) => "ClientAuth::Post([redacted])",
+            ClientAuth::Assertion(_) => "ClientAuth::Assertion([redacted])",
+        })
+    }
+}
+
 pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = vec![
         ("grant_type".into(), TOKEN_EXCHANGE_GRANT.into()),
@@ -235,6 +255,28 @@ mod tests {
         assert_eq!(v.get("env").unwrap().str_at("runtime"), Some("workerd"));
         let req = token_request("u", "c", ClientAuth::Post(&"s".into()), vec![], Some(&t));
         assert_eq!(req.headers, vec![("Auth0-Client", t.clone())]);
+    }
+
+    #[test]
+    fn debug_never_shows_credentials_or_tokens() {
+        let secret = Secret::new("CLIENT-SECRET-1");
+        let form = exchange_form("cid", &input());
+        let req =
+            token_request("https://t/oauth/token", "cid", ClientAuth::Basic(&secret), form.clone(), None);
+        let post = token_request("https://t/oauth/token", "cid", ClientAuth::Post(&secret), form, None);
+        let basic_header = req.headers[0].1.clone();
+        for d in [
+            format!("{req:?}"),
+            format!("{post:?}"),
+            format!("{:?}", ClientAuth::Assertion("ASSERTION-JWT")),
+            format!("{:?}", ClientAuth::Basic(&secret)),
+            format!("{:?}", input()),
+        ] {
+            for leak in ["CLIENT-SECRET-1", basic_header.as_str(), "ASSERTION-JWT", "tok+en", "tok%2Ben", "act="] {
+                assert!(!d.contains(leak), "{d} contains {leak}");
+            }
+        }
+        assert!(format!("{req:?}").contains("Authorization"));
     }
 
     #[test]
