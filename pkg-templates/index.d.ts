@@ -174,6 +174,8 @@ export type IdTokenErrorCode =
 export type AccessTokenErrorCode = "missing_session" | "missing_refresh_token" | "refresh_token_error";
 
 export declare class Auth0EdgeError extends Error {
+  /** The package builds these itself; a test double (of a store, say) may build one too. */
+  constructor(code: string, message: string, options?: { status?: number; cause?: unknown });
   /** Stable machine-readable code. */
   readonly code: string;
   /** HTTP status of the response behind the error, when there was one. */

@@ -26,6 +26,22 @@ run_logged stores-node node --test --test-reporter=spec tests/js/stores.test.mjs
 (cd tests/js && NO_COLOR=1 run_logged stores-deno node_modules/.bin/deno test --no-check --unstable-kv --allow-read stores.deno.test.mjs)
 done_step
 
+step "Worker example in workerd, Deno and browser examples, types, the demo"
+npm_ci "$ROOT/worker-example"
+npm_ci "$ROOT/examples"
+ensure_chromium
+export WRANGLER_SEND_METRICS=false
+run_logged worker-bundle node --test --test-reporter=spec worker-example/test/bundle.test.mjs
+sed -n 's/^ℹ bundle /    bundle: /p' target/test-logs/worker-bundle.log
+run_logged worker with_provider node --test --test-reporter=spec worker-example/test/worker.test.mjs
+run_logged types worker-example/node_modules/.bin/tsc --noEmit --strict -p worker-example/tsconfig.json
+echo "    tsc --noEmit --strict: the Worker example and worker-example/test/package-types.ts compile"
+run_logged examples with_provider node --test --test-reporter=spec examples/test/deno.test.mjs examples/test/browser.test.mjs
+NO_COLOR=1 run_logged demo with_provider node scripts/demo.mjs
+grep -q '^Done: every route answered as expected' target/test-logs/demo.log || die "the demo did not finish its walk"
+echo "    demo: every route answered as expected"
+done_step
+
 step "Interop with auth0-server-python: sessions sealed by one open with the other"
 ensure_python_peer
 run_logged interop with_provider node --test --test-reporter=spec tests/js/interop.test.mjs

@@ -1,0 +1,230 @@
+// A Cloudflare Worker that swaps tokens with Auth0 Custom Token Exchange and keeps sealed sessions,
+// using the auth0-edge package. Request and response bodies are JSON in snake_case, as OAuth's own
+// token responses are.
+//
+//   POST /exchange  {subject_token, subject_token_type, actor_token?, actor_token_type?,
+//                    audience?, scope?, organization?}  → the token exchange response
+//   POST /login     the same body → {user}; the session is stored (cookie or KV) and its
+//                   cookie set; the tokens stay in the session
+//   GET  /me        → {user}, or 401 {error: "missing_session"}
+//   GET  /token     ?audience=&scope= → {access_token}, refreshed through Auth0 when due
+//   POST /logout    {return_to?} → {logout_url}; the session is deleted and its cookies cleared
+//
+// Errors are JSON {error: code} (plus error_description for a failed exchange), never a stack
+// trace, a token or a secret. Configuration comes from vars and secrets only (wrangler.jsonc).
+import {
+  AccessTokenError,
+  ConfigurationError,
+  CookieStore,
+  CustomTokenExchangeError,
+  IdTokenError,
+  KvStore,
+  ServerClient,
+  StoreError,
+  type CustomTokenExchangeOptions,
+  type StateStore,
+  type StoreRequestOptions,
+  type TokenExchangeResponse,
+} from "auth0-edge";
+
+export interface Env {
+  /** The tenant, e.g. "your-tenant.eu.auth0.com" (a var). */
+  AUTH0_DOMAIN: string;
+  /** The application's client id (a var). */
+  AUTH0_CLIENT_ID: string;
+  /** The application's client secret (a secret: `wrangler secret put AUTH0_CLIENT_SECRET`). */
+  AUTH0_CLIENT_SECRET: string;
+  /** Seals sessions, at least 32 characters (a secret: `wrangler secret put AUTH0_SECRET`). */
+  AUTH0_SECRET: string;
+  /** Audience used when a request names none; empty for none. */
+  AUTH0_AUDIENCE?: string;
+  /** "cookie" (default) or "kv". */
+  SESSION_STORE?: string;
+  /** "false" leaves out the cookies' Secure attribute, for plain-http development only. */
+  COOKIE_SECURE?: string;
+  /** The KV namespace of SESSION_STORE "kv". */
+  SESSIONS?: KVNamespace;
+}
+
+/** A JSON response that no cache keeps: bodies here carry tokens and user data. */
+function json(body: unknown, status: number, headers: Headers): Response {
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** An error response from the Worker itself (not from the package). */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly description?: string,
+    readonly allow?: string,
+  ) {
+    super(code);
+  }
+}
+
+/** The store SESSION_STORE names. Stores are cheap to build: one per request, like the client. */
+function sessionStore(env: Env): StateStore {
+  const secure = env.COOKIE_SECURE !== "false";
+  switch (env.SESSION_STORE || "cookie") {
+    case "cookie":
+      return new CookieStore({ secure });
+    case "kv":
+      if (!env.SESSIONS) throw new HttpError(500, "configuration_error");
+      return new KvStore(env.SESSIONS, { secure });
+    default:
+      throw new HttpError(500, "configuration_error");
+  }
+}
+
+/** The request's JSON object body; an empty body is `{}` when `optional`. */
+async function readBody(request: Request, optional = false): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (optional && text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new HttpError(400, "invalid_request", "The body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * The exchange options from a snake_case body. Values are passed on as they came: the package
+ * checks their types and answers a wrong one with a CustomTokenExchangeError
+ * (invalid_token_format, invalid_parameter...), which becomes a 400 below.
+ */
+function exchangeOptions(body: Record<string, unknown>, env: Env): CustomTokenExchangeOptions {
+  return {
+    subjectToken: body.subject_token as string,
+    subjectTokenType: body.subject_token_type as string,
+    actorToken: body.actor_token as string | undefined,
+    actorTokenType: body.actor_token_type as string | undefined,
+    audience: (body.audience ?? (env.AUTH0_AUDIENCE || undefined)) as string | undefined,
+    scope: body.scope as string | undefined,
+    organization: body.organization as string | undefined,
+  };
+}
+
+/** The token exchange response in snake_case, as Auth0 returns it (absent fields left out). */
+function tokenResponse(t: TokenExchangeResponse) {
+  return {
+    access_token: t.accessToken,
+    token_type: t.tokenType,
+    expires_in: t.expiresIn,
+    scope: t.scope,
+    id_token: t.idToken,
+    refresh_token: t.refreshToken,
+    issued_token_type: t.issuedTokenType,
+    act: t.act,
+  };
+}
+
+const ROUTES: Record<string, string> = {
+  "/exchange": "POST",
+  "/login": "POST",
+  "/me": "GET",
+  "/token": "GET",
+  "/logout": "POST",
+};
+
+async function route(request: Request, env: Env, headers: Headers): Promise<Response> {
+  const url = new URL(request.url);
+  const method = ROUTES[url.pathname];
+  if (url.pathname === "/" && request.method === "GET") {
+    return json({ routes: Object.entries(ROUTES).map(([path, m]) => `${m} ${path}`) }, 200, headers);
+  }
+  if (!method) throw new HttpError(404, "not_found");
+  if (request.method !== method) throw new HttpError(405, "method_not_allowed", undefined, method);
+
+  // One client per request: construction is cheap, discovery and JWKS are cached per isolate.
+  const auth0 = new ServerClient({
+    domain: env.AUTH0_DOMAIN,
+    clientId: env.AUTH0_CLIENT_ID,
+    clientSecret: env.AUTH0_CLIENT_SECRET,
+    secret: env.AUTH0_SECRET,
+    stateStore: url.pathname === "/exchange" ? undefined : sessionStore(env),
+  });
+  // The stores read the session cookie from `request` and append Set-Cookie to `headers`.
+  const storeOptions: StoreRequestOptions = { request, headers };
+  try {
+    switch (url.pathname) {
+      case "/exchange": {
+        const tokens = await auth0.customTokenExchange(exchangeOptions(await readBody(request), env));
+        return json(tokenResponse(tokens), 200, headers);
+      }
+      case "/login": {
+        const options = exchangeOptions(await readBody(request), env);
+        const { stateData } = await auth0.loginWithCustomTokenExchange(options, storeOptions);
+        return json({ user: stateData.user }, 200, headers);
+      }
+      case "/me": {
+        const user = await auth0.getUser(storeOptions);
+        if (!user) return json({ error: "missing_session" }, 401, headers);
+        return json({ user }, 200, headers);
+      }
+      case "/token": {
+        const accessToken = await auth0.getAccessToken(storeOptions, {
+          audience: url.searchParams.get("audience") || env.AUTH0_AUDIENCE || undefined,
+          scope: url.searchParams.get("scope") || undefined,
+        });
+        return json({ access_token: accessToken }, 200, headers);
+      }
+      default: {
+        const { return_to } = await readBody(request, true);
+        if (return_to !== undefined && typeof return_to !== "string") {
+          throw new HttpError(400, "invalid_request", "return_to must be a string.");
+        }
+        const logoutUrl = await auth0.logout(storeOptions, { returnTo: return_to });
+        return json({ logout_url: logoutUrl }, 200, headers);
+      }
+    }
+  } finally {
+    auth0.free();
+  }
+}
+
+/**
+ * Every error as JSON with a status. Only the code is returned, plus the description of a failed
+ * exchange: the package's messages never contain a token or a secret, and a server's
+ * error_description is meant for the caller.
+ */
+function errorResponse(e: unknown, headers: Headers): Response {
+  if (e instanceof HttpError) {
+    if (e.allow) headers.set("allow", e.allow);
+    return json({ error: e.code, error_description: e.description }, e.status, headers);
+  }
+  if (e instanceof CustomTokenExchangeError) {
+    // The server's 4xx as is (400 invalid_grant, 403 access_denied...); 400 for a request the
+    // package refused before sending it; 502 when Auth0 could not be reached or answered garbage.
+    const status = e.status && e.status >= 400 && e.status < 500 ? e.status
+      : e.code === "token_exchange_failed" || e.code === "invalid_response" ? 502
+      : 400;
+    return json({ error: e.code, error_description: e.message }, status, headers);
+  }
+  if (e instanceof IdTokenError || e instanceof AccessTokenError) {
+    return json({ error: e.code }, 401, headers);
+  }
+  if (e instanceof StoreError) return json({ error: e.code }, 503, headers);
+  if (e instanceof ConfigurationError) return json({ error: e.code }, 500, headers);
+  // Anything else is a bug: its name goes to the Worker's logs, nothing to the caller.
+  console.error(`internal error: ${e instanceof Error ? e.name : typeof e}`);
+  return json({ error: "internal_error" }, 500, headers);
+}
+
+export default {
+  async fetch(request, env): Promise<Response> {
+    const headers = new Headers();
+    try {
+      return await route(request, env, headers);
+    } catch (e) {
+      return errorResponse(e, headers);
+    }
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,37 @@
+// `wrangler deploy --dry-run --outdir` bundles the Worker offline, exactly as a deploy would upload
+// it. Prints the bundle's size and fails unless the package is inside: its JavaScript (the error
+// classes, the wasm-bindgen glue, the workerd loader) and its .wasm, imported by the bundle.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { bundle, exampleDir } from "./workerd.mjs";
+
+test("wrangler deploy --dry-run bundles the Worker with the package inside", async (t) => {
+  const outdir = path.join(exampleDir, "dist");
+  const files = await bundle(outdir);
+  assert.ok(files["index.js"], `no index.js in ${Object.keys(files).join(", ")}`);
+  const js = await readFile(files["index.js"], "utf8");
+  const wasmNames = Object.keys(files).filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasmNames.length, 1, `one .wasm module: ${Object.keys(files).join(", ")}`);
+  const wasm = await readFile(files[wasmNames[0]]);
+
+  // The package's .wasm, byte for byte, imported by the bundle and instantiated at load.
+  assert.ok(wasm.equals(await readFile(path.join(exampleDir, "..", "pkg", "auth0_edge_bg.wasm"))), "the .wasm is pkg/auth0_edge_bg.wasm");
+  assert.match(js, new RegExp(`^import (\\w+) from "\\./${wasmNames[0].replace(/\./g, "\\.")}";$`, "m"), "the bundle imports the .wasm");
+  assert.match(js, /\binitSync\(\{ module: \w+ \}\);/, "the workerd loader instantiates it (not tree-shaken away)");
+  // Its JavaScript: the error classes wasm-bindgen calls into, the client, the stores.
+  for (const marker of ["function createError(", "serverclient_customTokenExchange", "__wbg_createError", "KvStore", "CookieStore"]) {
+    assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
+  }
+  // Only the workerd loader: no other runtime's.
+  assert.ok(!js.includes("Deno.readFile") && !js.includes("node:fs"), "no Deno or Node loader in the bundle");
+
+  const size = (buf) => ({ raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });
+  const rows = [["index.js", size(Buffer.from(js))], [wasmNames[0].replace(/^[0-9a-f]+-/, ""), size(wasm)]];
+  rows.push(["total", { raw: rows[0][1].raw + rows[1][1].raw, gz: rows[0][1].gz + rows[1][1].gz }]);
+  for (const [name, { raw, gz }] of rows) {
+    t.diagnostic(`bundle ${name.padEnd(20)} ${String(raw).padStart(8)} B raw ${String(gz).padStart(8)} B gzip -9`);
+  }
+});
