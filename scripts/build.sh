@@ -12,8 +12,8 @@ ensure_wasm_bindgen_cli
 npm_ci "$ROOT"
 done_step
 
-step "cargo build --release --target wasm32-unknown-unknown --features js"
-cargo build --release --target wasm32-unknown-unknown --features js
+step "cargo build --release --target wasm32-unknown-unknown --no-default-features --features js (no_std)"
+cargo build --release --target wasm32-unknown-unknown --no-default-features --features js
 done_step
 
 step "wasm-bindgen --target web, wasm-opt -Oz"

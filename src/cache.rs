@@ -7,10 +7,12 @@
 
 use crate::error::Error;
 use crate::host::now_ms;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::future::Future;
 use js_sys::Promise;
-use std::cell::RefCell;
-use std::future::Future;
-use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -60,7 +62,7 @@ impl<T> Cache<T> {
 /// Returns the cached value for `key` if younger than `ttl_ms` (and not `stale`), else shares or
 /// starts `fetch`.
 pub async fn get_or_fetch<T, F, Fut>(
-    cache: &'static std::thread::LocalKey<RefCell<Cache<T>>>,
+    cache: &'static crate::local::Local<RefCell<Cache<T>>>,
     key: &str,
     ttl_ms: f64,
     fetch: F,
@@ -123,7 +125,7 @@ where
 }
 
 /// Drops a ready entry (e.g. a JWKS that lacks a `kid`), leaving in-flight fetches alone.
-pub fn invalidate<T>(cache: &'static std::thread::LocalKey<RefCell<Cache<T>>>, key: &str) {
+pub fn invalidate<T>(cache: &'static crate::local::Local<RefCell<Cache<T>>>, key: &str) {
     cache.with(|c| {
         let mut c = c.borrow_mut();
         if let Some(slot) = c.take(key) {

@@ -15,10 +15,12 @@ use crate::core::request::{
 use crate::core::response::{parse_discovery, parse_token_response, Body, Discovery, TokenResponse};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, HttpFailure, HttpResponse};
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::session::Store;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 use js_sys::Function;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 /// Discovery and JWKS are reused for 10 minutes (SPEC §2.2, §2.5).
@@ -26,7 +28,7 @@ const CACHE_TTL_MS: f64 = 600_000.0;
 /// An unknown `kid` refetches the JWKS at most this often.
 const JWKS_REFETCH_MS: f64 = 30_000.0;
 
-thread_local! {
+crate::local::local! {
     static DISCOVERY: RefCell<Cache<Discovery>> = const { RefCell::new(Cache::new(100)) };
     static JWKS: RefCell<Cache<Value>> = const { RefCell::new(Cache::new(100)) };
 }

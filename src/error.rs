@@ -6,7 +6,9 @@
 //! response fragment ever reaches an error message.
 
 use crate::core::json::Value;
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 /// Which family an error belongs to: the JavaScript class it becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,7 +163,7 @@ impl core::fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// A string that must never be printed: a token, a client secret, a session secret.
 /// `Debug` prints `[redacted]`; the value is reached only through [`Secret::expose`].

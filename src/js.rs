@@ -10,6 +10,8 @@ use crate::core::options::{
 use crate::error::{code, ErrorKind};
 use crate::error::{Cause, Error, Secret};
 use crate::host::object;
+#[allow(unused_imports)]
+use crate::prelude::*;
 use crate::session::Store;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;

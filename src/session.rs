@@ -9,9 +9,11 @@ use crate::core::state::{logout_url, new_state, random_sid, Login, State, DEFAUL
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, HttpFailure, SealKeys};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::RefCell;
 use js_sys::{Array, Function, Reflect};
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Where sessions live.
@@ -24,7 +26,7 @@ pub enum Store {
     Js(JsValue),
 }
 
-thread_local! {
+crate::local::local! {
     /// The default store's contents: (identifier, sealed value).
     static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.

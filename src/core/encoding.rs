@@ -1,6 +1,8 @@
 //! Byte encodings the protocol needs: base64 (standard and URL-safe, RFC 4648) and
 //! `application/x-www-form-urlencoded` (WHATWG URL standard, as `URLSearchParams` writes it).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

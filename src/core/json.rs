@@ -7,6 +7,8 @@
 //! Numbers keep their source text, so a claim such as a 20-digit id survives a parse/serialize
 //! round trip exactly (JavaScript's `JSON.parse` would round it).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 /// Deepest nesting accepted. Token responses, JWT claims and session states are shallow; this only
 /// stops hostile input from exhausting the stack.
 pub const MAX_DEPTH: usize = 64;

@@ -5,6 +5,8 @@
 
 use super::encoding::{base64url, base64url_decode};
 use super::json;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// The protected header we write.
 pub const PROTECTED_HEADER: &str = r#"{"alg":"dir","enc":"A256CBC-HS512"}"#;

@@ -5,6 +5,8 @@ use super::encoding::base64url_decode;
 use super::json::{self, Value};
 use super::options::SigningAlg;
 use crate::error::{code, Error};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Clock skew allowed on `exp` and `iat`, in seconds.
 pub const LEEWAY: i64 = 60;

@@ -3,6 +3,8 @@
 //! natively testable, and the wasm layer only classifies values.
 
 use crate::error::{code, Error, Secret};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// One option as the caller gave it.
 #[derive(Clone, Debug, PartialEq)]
@@ -254,7 +256,7 @@ fn invalid_option(message: &'static str) -> Error {
 fn positive_int(v: &Input<f64>, max: f64, default: f64, message: &'static str) -> Result<f64, Error> {
     match v {
         Input::Absent => Ok(default),
-        Input::Given(n) if n.is_finite() && *n >= 1.0 && *n <= max && n.fract() == 0.0 => Ok(*n),
+        Input::Given(n) if n.is_finite() && *n >= 1.0 && *n <= max && *n == (*n as u64) as f64 => Ok(*n),
         _ => Err(invalid_option(message)),
     }
 }

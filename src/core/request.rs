@@ -4,6 +4,8 @@ use super::encoding::{base64, base64url, form_body, form_urlencode};
 use super::json::{write_string, Value};
 use super::options::{ExchangeInput, SigningAlg};
 use crate::error::{push_u64, Secret};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -272,7 +274,9 @@ mod tests {
             format!("{:?}", ClientAuth::Basic(&secret)),
             format!("{:?}", input()),
         ] {
-            for leak in ["CLIENT-SECRET-1", basic_header.as_str(), "ASSERTION-JWT", "tok+en", "tok%2Ben", "act="] {
+            for leak in
+                ["CLIENT-SECRET-1", basic_header.as_str(), "ASSERTION-JWT", "tok+en", "tok%2Ben", "act="]
+            {
                 assert!(!d.contains(leak), "{d} contains {leak}");
             }
         }

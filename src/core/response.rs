@@ -2,6 +2,8 @@
 
 use super::json::{self, int_of_number_text, Value};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Largest body read from the authorization server (SPEC §2.4).
 pub const MAX_BODY_BYTES: usize = 1 << 20;

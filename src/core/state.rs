@@ -5,6 +5,8 @@
 use super::json::{self, write_string, Value};
 use super::response::TokenResponse;
 use crate::error::{push_u64, Secret};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Claims left out of `user` (SPEC §3.3): protocol claims that only bloat the session.
 pub const PROTOCOL_CLAIMS: [&str; 10] =

@@ -2,6 +2,8 @@
 //! clock and randomness. Each wrapper turns a JavaScript failure into a Rust value; the decisions
 //! (what a status or a body means) stay in `crate::core`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
 pub mod sys;
 
 use crate::core::response::MAX_BODY_BYTES;

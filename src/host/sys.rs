@@ -2,6 +2,7 @@
 //! worker-sys). They are the WHATWG/W3C interfaces every target runtime has: workerd, Deno,
 //! Node 20+ and browsers.
 
+use crate::prelude::String;
 use js_sys::{Object, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 
