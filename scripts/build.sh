@@ -34,10 +34,10 @@ done_step
 
 step "Package size (gzip -9)"
 total_raw=0; total_gz=0
-for f in auth0_edge_bg.wasm auth0_edge.js errors.js stores.js api.js; do
+for f in auth0_edge_bg.wasm auth0_edge.js errors.js stores.js api.js $(cd "$out" && find snippets -name '*.js'); do
   raw=$(wc -c < "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
   total_raw=$((total_raw + raw)); total_gz=$((total_gz + gz))
-  printf '    %-20s %8d B raw %8d B gz\n' "$f" "$raw" "$gz"
+  printf '    %-20s %8d B raw %8d B gz\n' "$(basename "$f")" "$raw" "$gz"
 done
 printf '    %-20s %8d B raw %8d B gz (%s KB gz; budget 30 KB)\n' "total" "$total_raw" "$total_gz" \
   "$(awk "BEGIN{printf \"%.1f\", $total_gz/1000}")"

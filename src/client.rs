@@ -407,12 +407,10 @@ impl ServerClient {
             )
         })?;
         let bad_sig = || Error::id_token(code::INVALID_SIGNATURE, "the ID token's signature is not valid");
-        let key = host::import_verify_key(jwt.alg, &jwt::public_jwk_json(jwk))
-            .await
-            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
-        let ok = host::verify(jwt.alg, &key, &jwt.signature, jwt.signing_input.as_bytes())
-            .await
-            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
+        let ok =
+            host::verify(jwt.alg, &jwt::public_jwk_json(jwk), &jwt.signature, jwt.signing_input.as_bytes())
+                .await
+                .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
         if !ok {
             return Err(bad_sig());
         }

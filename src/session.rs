@@ -125,15 +125,15 @@ async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, Js
     if let Some(k) = cached {
         return Ok(k);
     }
-    let okm = host::hkdf_sha256(
-        secret.expose().as_bytes(),
-        identifier.as_bytes(),
-        jwe::HKDF_INFO,
-        jwe::KEY_LEN as u32,
-    )
-    .await?;
-    let (mac, enc) = jwe::split_key(&okm);
-    let keys = Rc::new(host::import_seal_keys(mac, enc).await?);
+    let keys = Rc::new(
+        host::seal_keys(
+            secret.expose().as_bytes(),
+            identifier.as_bytes(),
+            jwe::HKDF_INFO,
+            jwe::KEY_LEN as u32,
+        )
+        .await?,
+    );
     SEAL_KEYS.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= 16 {

@@ -1,0 +1,135 @@
+// Host composites called from src/host/mod.rs: each runs a short sequence of host calls (fetch
+// and its body, WebCrypto import + use) behind one promise, so the wasm side awaits once per
+// operation. They only move bytes; every decision (what a status, a body or a tag means) stays
+// in Rust's pure core.
+
+const TIMEOUT = { timeout: true };
+
+/** True for the rejection value of a deadline that passed. */
+export function isTimeout(e) {
+  return e === TIMEOUT;
+}
+
+/** `value` (a promise or not), or a rejection with TIMEOUT after `ms`. */
+export function settle(value, ms) {
+  let id;
+  const deadline = new Promise((_, reject) => {
+    id = setTimeout(reject, ms, TIMEOUT);
+  });
+  return Promise.race([Promise.resolve(value), deadline]).finally(() => clearTimeout(id));
+}
+
+/**
+ * One HTTP exchange within `ms` (headers and body), redirects not followed, the body read up to
+ * `max` bytes. Resolves to [status, contentType, body] with body a Uint8Array, or null when it is
+ * larger than `max` (by Content-Length or by bytes read). Rejects with TIMEOUT or the network error.
+ */
+export async function send(fetchFn, url, method, headers, body, ms, max) {
+  const controller = new AbortController();
+  let id;
+  const deadline = new Promise((_, reject) => {
+    id = setTimeout(() => {
+      controller.abort();
+      reject(TIMEOUT);
+    }, ms);
+  });
+  let reader;
+  try {
+    const init = { method, headers, redirect: "manual", signal: controller.signal };
+    if (body != null) init.body = body;
+    const response = await Promise.race([(async () => (fetchFn ?? globalThis.fetch)(url, init))(), deadline]);
+    if (response === null || typeof response !== "object") throw new TypeError("fetch did not return a Response");
+    const status = typeof response.status === "number" && response.status >= 0 && response.status < 1000 ? response.status : 0;
+    const h = response.headers;
+    const header = (name) => (h && typeof h.get === "function" ? h.get(name) : null);
+    const contentType = header("content-type") ?? undefined;
+    const stream = response.body;
+    const length = Number(header("content-length"));
+    if (length > max) {
+      stream?.cancel?.().catch(() => {});
+      return [status, contentType, null];
+    }
+    if (stream == null) return [status, contentType, new Uint8Array(0)];
+    reader = stream.getReader();
+    const chunks = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), deadline]);
+      if (done) break;
+      if (!(value instanceof Uint8Array)) throw new TypeError("the response body yielded a non-byte chunk");
+      size += value.length;
+      if (size > max) {
+        reader.cancel().catch(() => {});
+        return [status, contentType, null];
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return [status, contentType, bytes];
+  } catch (e) {
+    reader?.cancel().catch(() => {});
+    throw e;
+  } finally {
+    clearTimeout(id);
+  }
+}
+
+// JWS algorithms: [import parameters, sign/verify parameters].
+const ALGS = {
+  RS256: [{ name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, { name: "RSASSA-PKCS1-v1_5" }],
+  PS256: [{ name: "RSA-PSS", hash: "SHA-256" }, { name: "RSA-PSS", saltLength: 32 }],
+  ES256: [{ name: "ECDSA", namedCurve: "P-256" }, { name: "ECDSA", hash: "SHA-256" }],
+};
+
+/** Verifies a JWS signature with a public JWK given as JSON text. */
+export async function verifyJws(alg, jwkJson, signature, data) {
+  // Views into wasm memory: copy before the first await (a memory grow would detach them).
+  signature = signature.slice();
+  data = data.slice();
+  const key = await crypto.subtle.importKey("jwk", JSON.parse(jwkJson), ALGS[alg][0], false, ["verify"]);
+  return crypto.subtle.verify(ALGS[alg][1], key, signature, data);
+}
+
+/** Imports a PKCS#8 private key (DER) for signing, non-extractable. */
+export function importSigningKey(alg, der) {
+  return crypto.subtle.importKey("pkcs8", der, ALGS[alg][0], false, ["sign"]);
+}
+
+/** Signs `data`: the raw JWS signature (ES256 is already r||s). */
+export async function signJws(alg, key, data) {
+  return new Uint8Array(await crypto.subtle.sign(ALGS[alg][1], key, data));
+}
+
+/**
+ * The A256CBC-HS512 keys of a session secret: HKDF-SHA-256 to `len` bytes, then (RFC 7518
+ * §5.2.2.1) the first half as the HMAC-SHA-512 key and the second half as the AES-256-CBC key,
+ * both non-extractable.
+ */
+export async function sealKeys(secret, salt, info, len) {
+  // Views into wasm memory: copy before the first await (a memory grow would detach them).
+  salt = salt.slice();
+  info = info.slice();
+  const s = crypto.subtle;
+  const ikm = await s.importKey("raw", secret, "HKDF", false, ["deriveBits"]);
+  const okm = new Uint8Array(await s.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, ikm, len * 8));
+  return [
+    await s.importKey("raw", okm.slice(0, len / 2), { name: "HMAC", hash: "SHA-512" }, false, ["sign"]),
+    await s.importKey("raw", okm.slice(len / 2), "AES-CBC", false, ["encrypt", "decrypt"]),
+  ];
+}
+
+/** HMAC with a key from sealKeys. */
+export async function hmac(key, data) {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+}
+
+/** AES-CBC with PKCS#7 padding (WebCrypto pads and unpads). */
+export async function aesCbc(encrypt, key, iv, data) {
+  const params = { name: "AES-CBC", iv };
+  return new Uint8Array(await (encrypt ? crypto.subtle.encrypt(params, key, data) : crypto.subtle.decrypt(params, key, data)));
+}
