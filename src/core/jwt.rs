@@ -63,7 +63,7 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
         alg,
         kid: header.str_at("kid").map(str::to_owned),
         payload,
-        signing_input: token[..h.len() + 1 + p.len()].to_owned(),
+        signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned(),
         signature,
     })
 }

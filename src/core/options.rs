@@ -118,7 +118,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         ("https", r)
     } else if let Some(r) = strip_prefix_ci(domain, "http://") {
         ("http", r)
-    } else if domain.contains("://") {
+    } else if contains_bytes(domain.as_bytes(), b"://") {
         return Err(bad());
     } else {
         ("https", domain)
@@ -128,16 +128,16 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         return Err(bad());
     }
     // Host: a bracketed IPv6 literal or a DNS name / IPv4 address.
-    let (host, port) = if let Some(end) = authority.strip_prefix('[').and_then(|a| a.find(']')) {
-        let host = &authority[..end + 2];
-        let inner = &host[1..host.len() - 1];
+    // (Slicing only through split_at_checked/split_once: no panic path.)
+    let (host, port) = if let Some((inner, _)) = authority.strip_prefix('[').and_then(|a| a.split_once(']')) {
+        let (host, port) = authority.split_at_checked(inner.len() + 2).ok_or_else(bad)?;
         if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
             return Err(bad());
         }
-        (host, &authority[end + 2..])
+        (host, port)
     } else {
         let end = authority.find(':').unwrap_or(authority.len());
-        let host = &authority[..end];
+        let (host, port) = authority.split_at_checked(end).ok_or_else(bad)?;
         let labels_ok = host.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
@@ -148,7 +148,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         if host.is_empty() || host.len() > 253 || !labels_ok {
             return Err(bad());
         }
-        (host, &authority[end..])
+        (host, port)
     };
     if !port.is_empty() {
         let digits = port.strip_prefix(':').ok_or_else(bad)?;
@@ -175,11 +175,19 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    if s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes()) {
-        Some(&s[prefix.len()..])
-    } else {
-        None
-    }
+    let (head, rest) = s.split_at_checked(prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then_some(rest)
+}
+
+/// Whether `needle` occurs in `haystack` (a plain window search: much smaller in wasm than
+/// `str::contains`'s two-way searcher, and our haystacks are short).
+pub(crate) fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// Characters (Unicode scalar values) in `s`: bytes that do not continue a UTF-8 sequence.
+fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
 }
 
 /// The client options as given (SPEC §1), before validation. Host objects (`fetch`, the store,
@@ -280,19 +288,18 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
             ))
         }
     };
-    let secrets = match &raw.secret {
-        Input::Given(list)
-            if !list.is_empty() && list.iter().all(|s| s.expose().chars().count() >= MIN_SECRET_CHARS) =>
-        {
-            list.clone()
-        }
-        _ => {
-            return Err(Error::config(
+    let secrets =
+        match &raw.secret {
+            Input::Given(list)
+                if !list.is_empty() && list.iter().all(|s| char_count(s.expose()) >= MIN_SECRET_CHARS) =>
+            {
+                list.clone()
+            }
+            _ => return Err(Error::config(
                 code::INVALID_SECRET,
                 "\"secret\" is required: a string of at least 32 characters, or a non-empty array of them",
-            ))
-        }
-    };
+            )),
+        };
     let state_identifier = match &raw.state_identifier {
         Input::Absent => DEFAULT_STATE_IDENTIFIER.to_owned(),
         Input::Given(s) if !is_blank(s) && s.len() <= 256 => s.clone(),
@@ -480,10 +487,11 @@ const TYPED_PARAMS: [&str; 3] = ["audience", "scope", "organization"];
 
 /// Trimmed value starts with `bearer` + whitespace, any case (SPEC §2.1 rule 4).
 fn has_bearer_prefix(token: &str) -> bool {
-    let t = token.trim_start().as_bytes();
-    t.len() > 6 && t[..6].eq_ignore_ascii_case(b"bearer") && {
-        let rest = &token.trim_start()[6..];
-        rest.chars().next().is_some_and(char::is_whitespace)
+    match token.trim_start().split_at_checked(6) {
+        Some((head, rest)) => {
+            head.eq_ignore_ascii_case("bearer") && rest.chars().next().is_some_and(char::is_whitespace)
+        }
+        None => false,
     }
 }
 

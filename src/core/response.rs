@@ -41,7 +41,7 @@ pub struct TokenResponse {
 }
 
 fn is_json_content_type(ct: Option<&str>) -> bool {
-    ct.is_some_and(|ct| ct.to_ascii_lowercase().contains("application/json"))
+    ct.is_some_and(|ct| super::options::contains_bytes(ct.as_bytes(), b"application/json"))
 }
 
 fn http_failed(status: u16) -> String {

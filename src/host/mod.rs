@@ -72,7 +72,7 @@ pub fn runtime_name() -> &'static str {
         .filter(JsValue::is_object)
         .and_then(|n| n.unchecked_into::<sys::Navigator>().user_agent().as_string())
         .unwrap_or_default();
-    if ua.contains("Cloudflare-Workers") {
+    if crate::core::options::contains_bytes(ua.as_bytes(), b"Cloudflare-Workers") {
         "workerd"
     } else if has("window") {
         "browser"
