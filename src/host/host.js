@@ -86,13 +86,24 @@ const ALGS = {
   ES256: [{ name: "ECDSA", namedCurve: "P-256" }, { name: "ECDSA", hash: "SHA-256" }],
 };
 
+// Imported public keys by algorithm and JWK text: a JWKS key is imported once per isolate, not
+// once per verification (at most 32 kept; the oldest is dropped first).
+const verifyKeys = new Map();
+
 /** Verifies a JWS signature with a public JWK given as JSON text. */
 export async function verifyJws(alg, jwkJson, signature, data) {
   // Views into wasm memory: copy before the first await (a memory grow would detach them).
   signature = signature.slice();
   data = data.slice();
-  const key = await crypto.subtle.importKey("jwk", JSON.parse(jwkJson), ALGS[alg][0], false, ["verify"]);
-  return crypto.subtle.verify(ALGS[alg][1], key, signature, data);
+  const id = alg + jwkJson;
+  let key = verifyKeys.get(id);
+  if (!key) {
+    key = crypto.subtle.importKey("jwk", JSON.parse(jwkJson), ALGS[alg][0], false, ["verify"]);
+    verifyKeys.set(id, key);
+    if (verifyKeys.size > 32) verifyKeys.delete(verifyKeys.keys().next().value);
+    key.catch(() => verifyKeys.delete(id));
+  }
+  return crypto.subtle.verify(ALGS[alg][1], await key, signature, data);
 }
 
 /** Imports a PKCS#8 private key (DER) for signing, non-extractable. */
