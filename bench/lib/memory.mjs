@@ -1,0 +1,69 @@
+// Memory over many exchanges, in a fresh process: node --expose-gc bench/lib/memory.mjs <edge|sdk> <ops> <warmup>
+// Runs <warmup> customTokenExchange calls, collects garbage (global.gc(), twice), reads the figures,
+// runs <ops> more (sampling every tenth), collects again and reads them again. Prints JSON with
+// the figures before and after and the samples. Figures:
+// - rss: process.memoryUsage().rss;
+// - heapUsed, external, arrayBuffers: process.memoryUsage();
+// - wasm (auth0-edge only): the byteLength of the wasm instance's linear memory
+//   (WebAssembly.Memory). The package does not export its instance; the wasm-bindgen glue
+//   (auth0_edge.js) returns it from initSync() once initialised, and Node loads one copy of that
+//   module per resolved file, so importing the glue by its file URL reaches the instance the
+//   package's node.js initialised (checked: initSync() must not instantiate a second one).
+import { createRequire } from "node:module";
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { LIBS, check } from "./clients.mjs";
+
+const [lib, opsArg, warmupArg] = process.argv.slice(2);
+const ops = Number(opsArg);
+const warmup = Number(warmupArg);
+if (typeof global.gc !== "function") throw new Error("run with --expose-gc");
+
+const client = await LIBS[lib]();
+let wasmMemory = null;
+if (lib === "edge") {
+  // The package's own glue module: the directory of its resolved entry, through the symlink npm makes.
+  const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
+  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "auth0_edge.js")).href);
+  let exports;
+  try {
+    exports = glue.initSync(); // returns the existing instance's exports; throws if uninitialised
+  } catch (e) {
+    throw new Error(`cannot reach the package's wasm instance: ${e}`);
+  }
+  if (!(exports?.memory instanceof WebAssembly.Memory)) throw new Error("the glue's instance has no exported memory");
+  wasmMemory = exports.memory;
+}
+
+const gc = () => {
+  global.gc();
+  global.gc();
+};
+const read = () => {
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, wasm: wasmMemory ? wasmMemory.buffer.byteLength : null };
+};
+// Let finalizers (FinalizationRegistry callbacks) run before reading.
+const settle = async () => {
+  gc();
+  await new Promise((r) => setTimeout(r, 50));
+  gc();
+};
+
+check(lib, "exchange", await client.exchange());
+for (let i = 0; i < warmup; i++) await client.exchange();
+await settle();
+const before = read();
+const samples = [];
+const every = Math.max(1, Math.floor(ops / 10));
+const t0 = performance.now();
+for (let i = 1; i <= ops; i++) {
+  await client.exchange();
+  if (i % every === 0) samples.push({ ops: i, ...read() });
+}
+const wallMs = performance.now() - t0;
+check(lib, "exchange", await client.exchange());
+await settle();
+const after = read();
+process.stdout.write(`${JSON.stringify({ lib, ops, warmup, wallMs, before, after, samples })}\n`);
