@@ -7,21 +7,22 @@ const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn encode(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    let mut out = Vec::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
         let n = (u32::from(chunk[0]) << 16)
             | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
             | u32::from(*chunk.get(2).unwrap_or(&0));
-        let chars = chunk.len() + 1;
+        let symbols = chunk.len() + 1;
         for i in 0..4 {
-            if i < chars {
-                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+            if i < symbols {
+                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize]);
             } else if pad {
-                out.push('=');
+                out.push(b'=');
             }
         }
     }
-    out
+    // Only alphabet bytes and '=' were written: ASCII, so this never fails.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Standard base64 with padding (HTTP Basic credentials).
