@@ -142,6 +142,7 @@ fn failure_error(what: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
             push_u64(&mut message, u64::from(timeout_ms));
             message.push_str(" ms");
             Error::exchange(code::TOKEN_EXCHANGE_FAILED, message)
+                .cause(Cause::Js(host::timeout_cause(timeout_ms)))
         }
         HttpFailure::Network(cause) => {
             message.push_str(" failed: network error");
@@ -204,7 +205,7 @@ impl ServerClient {
                 ));
             }
         }
-        let telemetry = config.telemetry.then(|| telemetry_header(&[("runtime", host::runtime_name())]));
+        let telemetry = config.telemetry.then(|| telemetry_header(&[("runtime", &host::runtime_name())]));
         Ok(ServerClient {
             inner: Rc::new(Inner {
                 config,
@@ -375,7 +376,7 @@ impl ServerClient {
                 .await
                 .map_err(|f| match f {
                     HttpFailure::Network(cause) => fetch_error().cause(Cause::Js(cause)),
-                    HttpFailure::Timeout => fetch_error(),
+                    HttpFailure::Timeout => fetch_error().cause(Cause::Js(host::timeout_cause(timeout))),
                 })?;
             let bytes = r.body.filter(|_| r.status == 200).ok_or_else(|| fetch_error().status(r.status))?;
             crate::core::json::parse_bytes(&bytes)

@@ -9,7 +9,7 @@ use crate::core::options::{
 };
 use crate::error::{code, ErrorKind};
 use crate::error::{Cause, Error, Secret};
-use crate::host::object;
+use crate::host::{self, object};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::session::Store;
@@ -61,6 +61,11 @@ fn get(obj: &JsValue, key: &str) -> JsValue {
     } else {
         JsValue::UNDEFINED
     }
+}
+
+/// An object that is not an array (a Proxy whose checks throw counts as neither).
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && host::is_array(v) == Ok(false)
 }
 
 fn absent(v: &JsValue) -> bool {
@@ -116,9 +121,15 @@ fn param_value(v: &JsValue) -> ParamValue {
         ParamValue::Str(
             js_sys::Number::from(v.clone()).to_string_with_radix(10).map(String::from).unwrap_or_default(),
         )
-    } else if Array::is_array(v) {
-        let items: Option<Vec<String>> = Array::from(v).iter().map(|i| i.as_string()).collect();
-        items.map_or(ParamValue::Invalid, ParamValue::List)
+    } else if v.is_object() {
+        // An array of strings, or anything else (an object, an array with another member, a
+        // value whose reading throws): invalid.
+        match host::string_list(v) {
+            Ok(list) if Array::is_array(&list) => {
+                ParamValue::List(Array::from(&list).iter().filter_map(|s| s.as_string()).collect())
+            }
+            _ => ParamValue::Invalid,
+        }
     } else {
         ParamValue::Invalid
     }
@@ -128,21 +139,24 @@ fn exchange_options(options: &JsValue) -> RawExchangeOptions {
     let params = get(options, "authorizationParams");
     let authorization_params = if absent(&params) {
         Input::Absent
-    } else if params.is_object() && !Array::is_array(&params) {
-        Input::Given(
-            Object::entries(params.unchecked_ref::<Object>())
-                .iter()
-                .map(|entry| {
-                    let pair = Array::from(&entry);
-                    (pair.get(0).as_string().unwrap_or_default(), param_value(&pair.get(1)))
-                })
-                .collect(),
-        )
+    } else if is_plain_object(&params) {
+        match host::entries(&params) {
+            Ok(list) => Input::Given(
+                list.iter()
+                    .map(|entry| {
+                        let pair = Array::from(&entry);
+                        (pair.get(0).as_string().unwrap_or_default(), param_value(&pair.get(1)))
+                    })
+                    .collect(),
+            ),
+            // Reading the object threw (a getter, a Proxy trap): not a usable object.
+            Err(_) => Input::WrongType,
+        }
     } else {
         Input::WrongType
     };
     RawExchangeOptions {
-        is_object: options.is_object() && !Array::is_array(options),
+        is_object: is_plain_object(options),
         subject_token: secret_input(get(options, "subjectToken")),
         subject_token_type: string_input(get(options, "subjectTokenType")),
         audience: string_input(get(options, "audience")),
@@ -168,10 +182,13 @@ impl JsServerClient {
         let secret = get(&options, "secret");
         let secret = if let Some(s) = secret.as_string() {
             Input::Given(vec![Secret::new(s)])
-        } else if Array::is_array(&secret) {
-            let list: Option<Vec<Secret>> =
-                Array::from(&secret).iter().map(|s| s.as_string().map(Secret::new)).collect();
-            list.map_or(Input::WrongType, Input::Given)
+        } else if secret.is_object() {
+            match host::string_list(&secret) {
+                Ok(list) if Array::is_array(&list) => Input::Given(
+                    Array::from(&list).iter().filter_map(|s| s.as_string()).map(Secret::new).collect(),
+                ),
+                _ => Input::WrongType,
+            }
         } else if absent(&secret) {
             Input::Absent
         } else {
@@ -188,7 +205,7 @@ impl JsServerClient {
         let fetch = get(&options, "fetch");
         let telemetry = get(&options, "telemetry");
         let raw = RawClientOptions {
-            is_object: options.is_object() && !Array::is_array(&options),
+            is_object: is_plain_object(&options),
             domain: string_input(get(&options, "domain")),
             client_id: string_input(get(&options, "clientId")),
             client_secret: secret_input(get(&options, "clientSecret")),
@@ -211,7 +228,7 @@ impl JsServerClient {
             fetch: shape_input(&fetch, &[]),
             state_store: shape_input(&get(&options, "stateStore"), &["get", "set", "delete"]),
         };
-        let fetch = fetch.dyn_into::<Function>().ok();
+        let fetch = fetch.is_function().then(|| fetch.unchecked_into::<Function>());
         let store = match raw.state_store {
             Input::Given(()) => Store::Js(get(&options, "stateStore")),
             _ => Store::Memory,

@@ -37,11 +37,11 @@ fn store_error(message: &'static str) -> Error {
     Error::new(ErrorKind::Store, code::STORE_ERROR, message)
 }
 
-fn store_failure(message: &'static str, f: HttpFailure) -> Error {
-    match f {
-        HttpFailure::Network(cause) => store_error(message).cause(Cause::Js(cause)),
-        HttpFailure::Timeout => store_error(message),
-    }
+fn store_failure(message: &'static str, f: HttpFailure, timeout_ms: u32) -> Error {
+    store_error(message).cause(Cause::Js(match f {
+        HttpFailure::Network(cause) => cause,
+        HttpFailure::Timeout => host::timeout_cause(timeout_ms),
+    }))
 }
 
 /// Calls `store[method](...args)` and awaits its result within the client's timeout.
@@ -53,7 +53,8 @@ async fn call_store(
 ) -> Result<JsValue, HttpFailure> {
     let f = Reflect::get(store, &JsValue::from_str(method))
         .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
+        .filter(JsValue::is_function)
+        .map(|f| f.unchecked_into::<Function>())
         .ok_or_else(|| HttpFailure::Network(JsValue::from_str("the state store has no such method")))?;
     let args: Array = args.iter().collect();
     let result = f.apply(store, &args).map_err(HttpFailure::Network)?;
@@ -69,7 +70,7 @@ impl Store {
             Store::Js(store) => {
                 let v = call_store(store, "get", &[id.into(), store_options.clone()], timeout_ms)
                     .await
-                    .map_err(|f| store_failure("the state store's get failed", f))?;
+                    .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
                 // Anything but a string (null, undefined, garbage) is "no session".
                 Ok(v.as_string())
             }
@@ -95,10 +96,9 @@ impl Store {
             }
             Store::Js(store) => {
                 let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
-                call_store(store, "set", &args, timeout_ms)
-                    .await
-                    .map(|_| ())
-                    .map_err(|f| store_failure("the state store's set failed: no session was written", f))
+                call_store(store, "set", &args, timeout_ms).await.map(|_| ()).map_err(|f| {
+                    store_failure("the state store's set failed: no session was written", f, timeout_ms)
+                })
             }
         }
     }
@@ -112,7 +112,7 @@ impl Store {
             Store::Js(store) => call_store(store, "delete", &[id.into(), so.clone()], timeout_ms)
                 .await
                 .map(|_| ())
-                .map_err(|f| store_failure("the state store's delete failed", f)),
+                .map_err(|f| store_failure("the state store's delete failed", f, timeout_ms)),
         }
     }
 }
@@ -152,7 +152,12 @@ async fn seal(config: &ClientConfig, plaintext: &str) -> Result<String, Error> {
     let aad = jwe::protected_b64();
     let ciphertext = keys.encrypt(&iv, plaintext.as_bytes()).await.map_err(fail)?;
     let mac = keys.hmac(&jwe::mac_input(aad.as_bytes(), &iv, &ciphertext)).await.map_err(fail)?;
-    Ok(jwe::compact(&aad, &iv, &ciphertext, jwe::tag_of(&mac)))
+    let sealed = jwe::compact(&aad, &iv, &ciphertext, jwe::tag_of(&mac));
+    // What could not be opened again must not be written: a session is never written and lost.
+    if sealed.len() > jwe::MAX_SEALED_LEN {
+        return Err(store_error("the session would be larger than 1 MiB sealed: nothing was written"));
+    }
+    Ok(sealed)
 }
 
 /// Opens a sealed state with each secret in turn; anything that does not open and parse is `None`.

@@ -146,7 +146,13 @@ fn hex_digit(n: u8) -> char {
 
 /// Parses one JSON text (surrounding whitespace allowed, nothing else after it).
 pub fn parse(input: &str) -> Result<Value, ParseError> {
-    let mut p = Parser { s: input.as_bytes(), i: 0 };
+    parse_with_depth(input, MAX_DEPTH)
+}
+
+/// [`parse`] with a smaller nesting limit (values that will be nested inside another document,
+/// such as ID token claims inside a session, must leave room for it).
+pub fn parse_with_depth(input: &str, max_depth: usize) -> Result<Value, ParseError> {
+    let mut p = Parser { s: input.as_bytes(), i: 0, max_depth: max_depth.min(MAX_DEPTH) };
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -167,6 +173,7 @@ pub fn parse_bytes(input: &[u8]) -> Result<Value, ParseError> {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    max_depth: usize,
 }
 
 impl Parser<'_> {
@@ -194,7 +201,7 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, ParseError> {
-        if depth > MAX_DEPTH {
+        if depth > self.max_depth {
             return Err(self.err());
         }
         match self.peek() {

@@ -8,6 +8,10 @@ use crate::error::{code, Error};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+/// Deepest nesting of a token's header or claims (e.g. an `act` delegation chain): below
+/// [`json::MAX_DEPTH`], so claims kept in a session (two levels further in) always read back.
+pub const MAX_CLAIMS_DEPTH: usize = json::MAX_DEPTH - 8;
+
 /// Clock skew allowed on `exp` and `iat`, in seconds.
 pub const LEEWAY: i64 = 60;
 
@@ -43,7 +47,9 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
     };
     let decode_json = |part: &str| {
         base64url_decode(part)
-            .and_then(|b| json::parse_bytes(&b).ok())
+            .and_then(|b| {
+                core::str::from_utf8(&b).ok().and_then(|t| json::parse_with_depth(t, MAX_CLAIMS_DEPTH).ok())
+            })
             .filter(Value::is_object)
             .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
     };
@@ -182,6 +188,18 @@ mod tests {
         }
         let unsigned = format!("{}.{}.", base64url(br#"{"alg":"RS256"}"#), base64url(b"{}"));
         assert_eq!(decode(&unsigned).unwrap_err().code(), "invalid_token");
+        let deep = format!(
+            "{}{}",
+            "{\"act\":".repeat(MAX_CLAIMS_DEPTH + 1),
+            "1".to_owned() + &"}".repeat(MAX_CLAIMS_DEPTH + 1)
+        );
+        assert_eq!(decode(&token(r#"{"alg":"RS256"}"#, &deep)).unwrap_err().code(), "invalid_token");
+        let ok = format!(
+            "{}{}",
+            "{\"act\":".repeat(MAX_CLAIMS_DEPTH),
+            "1".to_owned() + &"}".repeat(MAX_CLAIMS_DEPTH)
+        );
+        assert!(decode(&token(r#"{"alg":"RS256"}"#, &ok)).is_ok());
         let crit = token(r#"{"alg":"RS256","crit":["x"]}"#, "{}");
         assert_eq!(decode(&crit).unwrap_err().code(), "invalid_token");
     }

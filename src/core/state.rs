@@ -538,6 +538,31 @@ mod tests {
     }
 
     #[test]
+    fn the_deepest_claims_a_token_may_carry_still_read_back() {
+        use crate::core::jwt::MAX_CLAIMS_DEPTH;
+        let mut claims = Value::Obj(vec![("sub".into(), Value::Str("a".into()))]);
+        for _ in 0..MAX_CLAIMS_DEPTH - 1 {
+            claims = Value::Obj(vec![("sub".into(), Value::Str("a".into())), ("act".into(), claims)]);
+        }
+        // As deep as a token may be (one more level is refused when the token is decoded)...
+        assert!(json::parse_with_depth(&claims.to_json(), MAX_CLAIMS_DEPTH).is_ok());
+        let deeper = Value::Obj(vec![("act".into(), claims.clone())]);
+        assert!(json::parse_with_depth(&deeper.to_json(), MAX_CLAIMS_DEPTH).is_err());
+        // ...and such claims, kept in a session, read back.
+        let t = tokens(None);
+        let s = new_state(Login {
+            tokens: &t,
+            claims: Some(&claims),
+            audience: None,
+            scope: None,
+            domain_host: "h",
+            now: 1,
+            random_sid: "x".into(),
+        });
+        assert_eq!(State::from_json(s.to_json().as_bytes()), Some(s));
+    }
+
+    #[test]
     fn expiry() {
         let s = login_state();
         assert!(!s.is_expired(1000 + 99, 100));

@@ -27,10 +27,14 @@ export function settle(value, ms) {
 export async function send(fetchFn, url, method, headers, body, ms, max) {
   const controller = new AbortController();
   let id;
+  let timedOut = false;
   const deadline = new Promise((_, reject) => {
     id = setTimeout(() => {
-      controller.abort();
+      // Reject before aborting: the abort fails the pending read at once, and the race must
+      // settle on the deadline, not on the AbortError.
+      timedOut = true;
       reject(TIMEOUT);
+      controller.abort();
     }, ms);
   });
   let reader;
@@ -50,6 +54,12 @@ export async function send(fetchFn, url, method, headers, body, ms, max) {
       return [status, contentType, null];
     }
     if (stream == null) return [status, contentType, new Uint8Array(0)];
+    // A declared length within the cap (the usual case): one read of the whole body. The byte
+    // count is still checked, in case the server sent more than it declared.
+    if (header("content-length") !== null && length <= max && typeof response.arrayBuffer === "function") {
+      const bytes = new Uint8Array(await Promise.race([response.arrayBuffer(), deadline]));
+      return [status, contentType, bytes.length > max ? null : bytes];
+    }
     reader = stream.getReader();
     const chunks = [];
     let size = 0;
@@ -73,7 +83,7 @@ export async function send(fetchFn, url, method, headers, body, ms, max) {
     return [status, contentType, bytes];
   } catch (e) {
     reader?.cancel().catch(() => {});
-    throw e;
+    throw timedOut ? TIMEOUT : e;
   } finally {
     clearTimeout(id);
   }
@@ -143,4 +153,41 @@ export async function hmac(key, data) {
 export async function aesCbc(encrypt, key, iv, data) {
   const params = { name: "AES-CBC", iv };
   return new Uint8Array(await (encrypt ? crypto.subtle.encrypt(params, key, data) : crypto.subtle.decrypt(params, key, data)));
+}
+
+// Reading caller-supplied values. A getter, a Proxy trap or an iterator may throw; these run
+// them here, and the Rust side imports them with `catch`, so no JavaScript exception ever
+// unwinds through wasm frames (that would skip Rust's stack restore and, repeated, corrupt the
+// instance).
+
+/** Object.entries of a plain object (not an array). */
+export function entries(o) {
+  return Object.entries(o);
+}
+
+/** `v` as an array of strings; null when it is an array with another member, undefined when not an array. */
+export function stringList(v) {
+  if (!Array.isArray(v)) return undefined;
+  const out = [];
+  for (const x of v) {
+    if (typeof x !== "string") return null;
+    out.push(x);
+  }
+  return out;
+}
+
+export function isArray(v) {
+  return Array.isArray(v);
+}
+
+/** A short name of the runtime, for the telemetry header. */
+export function runtimeName() {
+  try {
+    if (typeof Deno !== "undefined") return "deno";
+    if (typeof process !== "undefined" && typeof window === "undefined") return "node";
+    const ua = globalThis.navigator?.userAgent;
+    if (typeof ua === "string" && ua.includes("Cloudflare-Workers")) return "workerd";
+    if (typeof window !== "undefined") return "browser";
+  } catch {}
+  return "unknown";
 }

@@ -58,27 +58,8 @@ pub fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
 }
 
 /// A short description of the runtime for the telemetry header.
-pub fn runtime_name() -> &'static str {
-    let g = global();
-    let has = |k: &str| Reflect::get(&g, &JsValue::from_str(k)).is_ok_and(|v| !v.is_undefined());
-    if has("Deno") {
-        return "deno";
-    }
-    if has("process") && !has("window") {
-        return "node";
-    }
-    let ua = Reflect::get(&g, &JsValue::from_str("navigator"))
-        .ok()
-        .filter(JsValue::is_object)
-        .and_then(|n| n.unchecked_into::<sys::Navigator>().user_agent().as_string())
-        .unwrap_or_default();
-    if crate::core::options::contains_bytes(ua.as_bytes(), b"Cloudflare-Workers") {
-        "workerd"
-    } else if has("window") {
-        "browser"
-    } else {
-        "unknown"
-    }
+pub fn runtime_name() -> String {
+    runtime_name_js()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +69,16 @@ pub fn runtime_name() -> &'static str {
 extern "C" {
     #[wasm_bindgen(js_name = isTimeout)]
     fn is_timeout(e: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = runtimeName)]
+    fn runtime_name_js() -> String;
+    /// `Object.entries(v)`; a throwing getter or Proxy trap is an `Err`.
+    #[wasm_bindgen(catch)]
+    pub fn entries(v: &JsValue) -> Result<Array, JsValue>;
+    /// `Some(strings)` for an array of strings; `Ok(None)`-like `null`/`undefined` otherwise (see host.js).
+    #[wasm_bindgen(catch, js_name = stringList)]
+    pub fn string_list(v: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = isArray)]
+    pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_name = settle)]
     fn settle_js(value: &JsValue, ms: u32) -> Promise;
     #[wasm_bindgen(js_name = send)]
@@ -112,6 +103,16 @@ extern "C" {
     fn hmac_js(key: &JsValue, data: &[u8]) -> Promise;
     #[wasm_bindgen(js_name = aesCbc)]
     fn aes_cbc_js(encrypt: bool, key: &JsValue, iv: &[u8], data: &[u8]) -> Promise;
+}
+
+/// The cause attached to a timeout error: a JavaScript `Error` named `TimeoutError`.
+pub fn timeout_cause(ms: u32) -> JsValue {
+    let mut m = String::from("no answer within ");
+    crate::error::push_u64(&mut m, u64::from(ms));
+    m.push_str(" ms");
+    let e = js_sys::Error::new(&m);
+    e.set_name("TimeoutError");
+    e.into()
 }
 
 /// Why an HTTP exchange (or a store call) produced no result.

@@ -10,7 +10,4 @@ extern "C" {
     #[wasm_bindgen(method, structural, catch, js_name = getRandomValues)]
     pub fn get_random_values(this: &Crypto, buf: &Uint8Array) -> Result<JsValue, JsValue>;
 
-    pub type Navigator;
-    #[wasm_bindgen(method, getter, structural, js_name = userAgent)]
-    pub fn user_agent(this: &Navigator) -> JsValue;
 }
