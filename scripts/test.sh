@@ -55,4 +55,11 @@ WASM_BINDGEN_USE_BROWSER=1 run_logged wasm-chromium with_provider cargo test --t
 grep -q 'Running headless tests in Chrome' target/test-logs/wasm-chromium.log || die "the browser suite did not run in Chrome"
 done_step
 
+step "Hardening: fault server, tamper, store faults, secrets (tests/faults/, Node and workerd)"
+npm_ci "$ROOT/tests/js" # the package, esbuild and miniflare come from tests/js
+run_logged faults-node node --test --test-reporter=spec tests/faults/node.test.mjs
+run_logged faults-workerd node --test --test-reporter=spec tests/faults/workerd.test.mjs
+sed -n 's/^ℹ \([0-9]* tampered values.*\)/    node: \1/p' target/test-logs/faults-node.log
+done_step
+
 printf '\nAll test suites passed in %ss.\n' "$(( $(date +%s) - started ))"
