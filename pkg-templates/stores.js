@@ -478,9 +478,7 @@ class SessionIdStore {
  * storeOptions: `{ request, response }` or `{ request, headers }`, as for CookieStore.
  * @implements {StateStore}
  */
-export class KvStore {
-  /** @type {SessionIdStore} */ #sessions;
-
+export class KvStore extends SessionIdStore {
   /**
    * @param {import("./index.d.ts").KvNamespaceLike} namespace a KV namespace binding (`env.SESSIONS`)
    * @param {KvStoreOptions} [options]
@@ -489,7 +487,7 @@ export class KvStore {
     if (namespace == null || ["get", "put", "delete"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
       throw new TypeError("KvStore: namespace must be a Workers KV namespace binding (get, put, delete)");
     }
-    this.#sessions = new SessionIdStore(
+    super(
       "KvStore",
       {
         get: (identifier, id) => namespace.get(`${identifier}:${id}`),
@@ -499,21 +497,6 @@ export class KvStore {
       options,
       MIN_KV_TTL,
     );
-  }
-
-  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<string | undefined>} */
-  get(identifier, storeOptions) {
-    return this.#sessions.get(identifier, storeOptions);
-  }
-
-  /** @param {string} identifier @param {string} value @param {boolean} removeIfExists @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
-  set(identifier, value, removeIfExists, storeOptions) {
-    return this.#sessions.set(identifier, value, removeIfExists, storeOptions);
-  }
-
-  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
-  delete(identifier, storeOptions) {
-    return this.#sessions.delete(identifier, storeOptions);
   }
 }
 
@@ -525,9 +508,7 @@ export class KvStore {
  * storeOptions: `{ request, response }` or `{ request, headers }`, as for CookieStore.
  * @implements {StateStore}
  */
-export class DenoKvStore {
-  /** @type {SessionIdStore} */ #sessions;
-
+export class DenoKvStore extends SessionIdStore {
   /**
    * @param {import("./index.d.ts").DenoKvLike} kv a `Deno.Kv` (`await Deno.openKv()`)
    * @param {KvStoreOptions} [options]
@@ -536,7 +517,7 @@ export class DenoKvStore {
     if (kv == null || ["get", "set", "delete"].some((m) => typeof (/** @type {any} */ (kv))[m] !== "function")) {
       throw new TypeError("DenoKvStore: kv must be a Deno.Kv (get, set, delete)");
     }
-    this.#sessions = new SessionIdStore(
+    super(
       "DenoKvStore",
       {
         get: async (identifier, id) => (await kv.get([identifier, id])).value,
@@ -546,20 +527,5 @@ export class DenoKvStore {
       options,
       1,
     );
-  }
-
-  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<string | undefined>} */
-  get(identifier, storeOptions) {
-    return this.#sessions.get(identifier, storeOptions);
-  }
-
-  /** @param {string} identifier @param {string} value @param {boolean} removeIfExists @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
-  set(identifier, value, removeIfExists, storeOptions) {
-    return this.#sessions.set(identifier, value, removeIfExists, storeOptions);
-  }
-
-  /** @param {string} identifier @param {StoreRequestOptions} storeOptions @returns {Promise<void>} */
-  delete(identifier, storeOptions) {
-    return this.#sessions.delete(identifier, storeOptions);
   }
 }

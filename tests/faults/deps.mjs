@@ -21,5 +21,3 @@ export async function importPackage() {
   return { pkg: await import(pathToFileURL(resolved).href), resolved };
 }
 
-/** A dependency of tests/js by name (CommonJS entry points: esbuild, miniflare). */
-export const requireFromJsTests = (name) => require(name);

@@ -5,34 +5,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { here, jsNodeModules, requireFromJsTests } from "./deps.mjs";
+import { here } from "./deps.mjs";
+import { startWorker } from "../js/workerd-runner.mjs";
 import { startFaultServer } from "./server.mjs";
 
-const { build } = requireFromJsTests("esbuild");
-const { Miniflare } = requireFromJsTests("miniflare");
-
-const outdir = path.join(here, ".build", "workerd");
-const result = await build({
-  entryPoints: [path.join(here, "worker.mjs")],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  nodePaths: [jsNodeModules], // auth0-edge is installed (by path) in tests/js
-  loader: { ".wasm": "copy" },
-  outdir,
-  metafile: true,
-  logLevel: "error",
-});
-const inputs = Object.keys(result.metafile.inputs);
-
 const faults = await startFaultServer();
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: path.join(outdir, "worker.js"),
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-  compatibilityDate: "2025-09-01",
+const { mf, inputs } = await startWorker(path.join(here, "worker.mjs"), path.join(here, ".build", "workerd"), {
   bindings: {
     FAULT_PORTS: JSON.stringify(faults.ports),
     AUTH0_EDGE_FUZZ_ITERATIONS: process.env.AUTH0_EDGE_FUZZ_ITERATIONS ?? "",

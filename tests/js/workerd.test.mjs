@@ -5,31 +5,12 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { startWorker } from "./workerd-runner.mjs";
 import { providerEnv } from "./env.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const outdir = path.join(here, ".build", "workerd");
-const result = await build({
-  entryPoints: [path.join(here, "worker.mjs")],
-  bundle: true,
-  format: "esm",
-  platform: "neutral",
-  conditions: ["workerd", "worker", "browser"],
-  mainFields: ["module", "main"],
-  loader: { ".wasm": "copy" },
-  outdir,
-  metafile: true,
-  logLevel: "error",
-});
-const inputs = Object.keys(result.metafile.inputs);
 const env = providerEnv((k) => process.env[k]);
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: path.join(outdir, "worker.js"),
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-  compatibilityDate: "2025-09-01",
+const { mf, inputs } = await startWorker(path.join(here, "worker.mjs"), path.join(here, ".build", "workerd"), {
   kvNamespaces: ["SESSIONS"],
   bindings: { ISSUER: env.issuer, PKJWT_KEY: env.pkjwtKey, EXTERNAL_JWT: env.externalJwt },
 });
