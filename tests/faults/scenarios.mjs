@@ -7,6 +7,7 @@
 //
 // No runtime-specific API: fetch, WebCrypto, plain asserts. The package is handed in.
 
+import { AssertionError, ok, eq } from "../js/asserts.mjs";
 import {
   ACTOR_TOKEN,
   ACTOR_TOKEN_TYPE,
@@ -60,14 +61,6 @@ function safeJson(v) {
 // -----------------------------------------------------------------------------------------------
 // Asserts
 
-class AssertionError extends Error {}
-function ok(value, message) {
-  if (!value) throw new AssertionError(message);
-}
-function eq(actual, expected, message) {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new AssertionError(`${message}: expected ${e}, got ${a}`);
-}
 /** Awaits a rejection of exactly `Class` with `code`; records the error for the secrets case. */
 async function rejects(promiseOrFn, Class, code, label) {
   let error;

@@ -5,17 +5,10 @@
 // No runtime-specific API is used: only fetch, WebCrypto (through the package) and plain asserts.
 
 import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS, USERS } from "../provider/fixtures.mjs";
+import { ok, eq } from "./asserts.mjs";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
-class AssertionError extends Error {}
-function ok(value, message) {
-  if (!value) throw new AssertionError(message);
-}
-function eq(actual, expected, message) {
-  const a = JSON.stringify(actual), e = JSON.stringify(expected);
-  if (a !== e) throw new AssertionError(`${message}: expected ${e}, got ${a}`);
-}
 async function rejects(promiseOrFn, Class, code, message) {
   let error;
   try {
