@@ -202,8 +202,14 @@ impl ServerClient {
             Some(t) => Some(self.verify_id_token(&discovery, t.expose()).await?),
             None => None,
         };
-        let random = host::random_bytes(64)
-            .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?;
+        // The session id is the ID token's sid; 64 random bytes only when there is none.
+        let has_sid = claims.as_ref().and_then(|c| c.str_at("sid")).is_some_and(|s| !s.is_empty());
+        let random = if has_sid {
+            Vec::new()
+        } else {
+            host::random_bytes(64)
+                .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?
+        };
         let state = new_state(Login {
             tokens: &tokens,
             claims: claims.as_ref(),
