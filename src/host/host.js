@@ -48,7 +48,8 @@ export async function send(fetchFn, url, method, headers, body, ms, max) {
     const header = (name) => (h && typeof h.get === "function" ? h.get(name) : null);
     const contentType = header("content-type") ?? undefined;
     const stream = response.body;
-    const length = Number(header("content-length"));
+    const declared = header("content-length");
+    const length = Number(declared);
     if (length > max) {
       stream?.cancel?.().catch(() => {});
       return [status, contentType, null];
@@ -56,7 +57,7 @@ export async function send(fetchFn, url, method, headers, body, ms, max) {
     if (stream == null) return [status, contentType, new Uint8Array(0)];
     // A declared length within the cap (the usual case): one read of the whole body. The byte
     // count is still checked, in case the server sent more than it declared.
-    if (header("content-length") !== null && length <= max && typeof response.arrayBuffer === "function") {
+    if (declared !== null && length <= max && typeof response.arrayBuffer === "function") {
       const bytes = new Uint8Array(await Promise.race([response.arrayBuffer(), deadline]));
       return [status, contentType, bytes.length > max ? null : bytes];
     }

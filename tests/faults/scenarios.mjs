@@ -7,7 +7,7 @@
 //
 // No runtime-specific API: fetch, WebCrypto, plain asserts. The package is handed in.
 
-import { AssertionError, ok, eq } from "../js/asserts.mjs";
+import { AssertionError, ok, eq, later } from "../js/asserts.mjs";
 import {
   ACTOR_TOKEN,
   ACTOR_TOKEN_TYPE,
@@ -293,16 +293,6 @@ export function faultSuite(pkg, env) {
     });
   const subject = (user = "alice", extra = {}) => ({ subjectToken: SUBJECT_TOKENS[user], subjectTokenType: SUBJECT_TOKEN_TYPE, scope: "openid profile", ...extra });
   const withActor = (user = "alice") => subject(user, { actorToken: ACTOR_TOKEN, actorTokenType: ACTOR_TOKEN_TYPE });
-  // Pretends `seconds` have passed, for the client only.
-  const later = async (seconds, fn) => {
-    const realNow = Date.now;
-    Date.now = () => realNow() + seconds * 1000;
-    try {
-      return await fn();
-    } finally {
-      Date.now = realNow;
-    }
-  };
   const checkTokens = (r, label) => {
     ok(r && typeof r.accessToken === "string" && r.accessToken.length >= 40, `${label}: accessToken`);
     ok(Number.isInteger(r.expiresIn) && r.expiresIn === 3600, `${label}: expiresIn 3600 as a number`);

@@ -1,4 +1,5 @@
-// Plain assertions for suites that also run inside workerd (no node:assert there by default).
+// Plain assertions and helpers for suites that also run inside workerd (no node:assert there by
+// default).
 export class AssertionError extends Error {}
 
 export function ok(value, message) {
@@ -9,4 +10,15 @@ export function ok(value, message) {
 export function eq(actual, expected, message) {
   const a = JSON.stringify(actual), e = JSON.stringify(expected);
   if (a !== e) throw new AssertionError(`${message}: expected ${e}, got ${a}`);
+}
+
+/** Runs `fn` while the client believes `seconds` have passed (Date.now shifted; servers keep real time). */
+export async function later(seconds, fn) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + seconds * 1000;
+  try {
+    return await fn();
+  } finally {
+    Date.now = realNow;
+  }
 }

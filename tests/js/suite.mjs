@@ -5,7 +5,7 @@
 // No runtime-specific API is used: only fetch, WebCrypto (through the package) and plain asserts.
 
 import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS, USERS } from "../provider/fixtures.mjs";
-import { ok, eq } from "./asserts.mjs";
+import { ok, eq, later } from "./asserts.mjs";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
@@ -328,16 +328,6 @@ export function suite(pkg, env) {
   const { IdTokenError, AccessTokenError, StoreError } = pkg;
   const login = (c, jar, user, extra = {}) =>
     jar.call((so) => c.loginWithCustomTokenExchange(legacy(user, { audience: AUDIENCE, scope: "openid profile offline_access read:data", ...extra }), so));
-  // Pretends `seconds` have passed, for the client only (the provider keeps real time).
-  const later = async (seconds, fn) => {
-    const realNow = Date.now;
-    Date.now = () => realNow() + seconds * 1000;
-    try {
-      return await fn();
-    } finally {
-      Date.now = realNow;
-    }
-  };
 
   for (const kind of env.storeKinds ?? []) {
     const sessionClient = (extra = {}) => client("basic", { stateStore: kind.create(), ...extra });
