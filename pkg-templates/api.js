@@ -1,6 +1,6 @@
 // Everything the package exports, whatever the runtime. The per-runtime entry points
 // (workerd.js, node.js, deno.js, browser.js) instantiate the wasm first, then re-export this.
-export { ServerClient } from "./auth0_edge.js";
+export { ServerClient } from "./client.js";
 export {
   Auth0EdgeError,
   CustomTokenExchangeError,

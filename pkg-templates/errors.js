@@ -1,5 +1,5 @@
-// The package's error classes. The wasm module builds them through createError (imported by the
-// wasm-bindgen glue as "./errors.js"), so `instanceof` works against these exports.
+// The package's error classes. The driver (client.js) throws them, building the core's errors
+// through toError, so `instanceof` works against these exports.
 
 export class Auth0EdgeError extends Error {
   constructor(code, message, options = {}) {
@@ -30,10 +30,10 @@ const classes = {
   StoreError,
 };
 
-/** @internal Called from Rust (src/js.rs). */
-export function createError(className, code, message, status, cause) {
-  const Class = classes[className] ?? Auth0EdgeError;
-  return new Class(code, message, { status: status ?? undefined, cause });
+/** @internal An error the core reported as JSON (src/js.rs `error_json`). */
+export function toError(e) {
+  const Class = classes[e.class] ?? Auth0EdgeError;
+  return new Class(e.code, e.message, { status: e.status, cause: e.inner ? toError(e.inner) : e.body });
 }
 
 export const CustomTokenExchangeErrorCode = Object.freeze({

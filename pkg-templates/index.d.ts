@@ -142,8 +142,6 @@ export declare class ServerClient {
   getAccessToken(storeOptions?: unknown, options?: GetAccessTokenOptions): Promise<string>;
   /** Deletes the session and resolves to the tenant's logout URL. @throws {StoreError} */
   logout(storeOptions?: unknown, options?: LogoutOptions): Promise<string>;
-  /** Frees the wasm memory of this client now rather than at garbage collection. */
-  free(): void;
 }
 
 export type CustomTokenExchangeErrorCodeValue =

@@ -24,9 +24,12 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 "$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
-for f in errors.js stores.js api.js workerd.js node.js deno.js browser.js index.d.ts README.md; do
+for f in errors.js stores.js api.js client.js workerd.js node.js deno.js browser.js index.d.ts README.md; do
   cp "pkg-templates/$f" "$out.tmp/$f"
 done
+# The host composites (fetch with a deadline, WebCrypto): one file, used by the driver here and by
+# the Rust API's bindings (src/host/mod.rs).
+cp src/host/host.js "$out.tmp/host.js"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-templates/package.json > "$out.tmp/package.json"
 rm -rf "$out" && mv "$out.tmp" "$out"
@@ -35,7 +38,7 @@ done_step
 step "Package size (gzip -9; JS also minified with esbuild, as a Worker bundle ships it)"
 total_raw=0; total_gz=0; total_min=0
 printf '    %-20s %10s %10s %14s\n' "" "raw" "gz" "minified+gz"
-for f in auth0_edge_bg.wasm auth0_edge.js errors.js stores.js api.js $(cd "$out" && find snippets -name '*.js'); do
+for f in auth0_edge_bg.wasm auth0_edge.js client.js host.js errors.js stores.js api.js; do
   raw=$(wc -c < "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
   case "$f" in
     *.js) min=$("$ROOT/node_modules/.bin/esbuild" --minify --log-level=error < "$out/$f" | gzip -9 | wc -c) ;;

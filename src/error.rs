@@ -93,6 +93,7 @@ pub struct Error {
 }
 
 impl Error {
+    #[inline(never)]
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error { kind, code: Cow::Borrowed(code), message: message.into(), status: None, cause: None }
     }
@@ -102,14 +103,17 @@ impl Error {
         Error { kind, code: Cow::Owned(code), message: message.into(), status: None, cause: None }
     }
 
+    #[inline(never)]
     pub fn exchange(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::CustomTokenExchange, code, message)
     }
 
+    #[inline(never)]
     pub fn config(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::Configuration, code, message)
     }
 
+    #[inline(never)]
     pub fn id_token(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::IdToken, code, message)
     }

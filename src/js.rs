@@ -1,356 +1,449 @@
-//! The JavaScript API (`#[wasm_bindgen]` exports). It only classifies JavaScript values into the
-//! core's input model, calls the Rust API, and converts results and errors, the latter in
-//! exactly one place: [`to_js_error`].
+//! The npm package's wasm exports: synchronous functions that take and return bytes and JSON
+//! text, keeping nothing between calls (the driver holds the validated configuration). The
+//! package's JavaScript driver (`pkg-templates/client.js`) does the I/O in between (fetch,
+//! WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core` is. Every decision (what an
+//! option, a status, a body, a claim or a sealed value means) is made here, by the core.
+//!
+//! Errors become JavaScript errors in exactly one place, [`to_js_error`].
 
-use crate::client::{ServerClient, SigningKey};
-use crate::core::json::Value;
+use crate::core::encoding::{base64url, pem_pkcs8_der};
+use crate::core::json::{self, write_string, Value};
 use crate::core::options::{
-    validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions,
+    validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput,
 };
-use crate::error::{code, ErrorKind};
-use crate::error::{Cause, Error, Secret};
-use crate::host::{self, object};
+use crate::core::request::{
+    client_assertion_input, exchange_form, refresh_form, telemetry_header, token_request, ClientAuth,
+};
+use crate::core::response::{parse_discovery, parse_token_response, Body, TokenResponse};
+use crate::core::state::{logout_url, new_state, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
+use crate::core::{input, jwe, jwt};
+use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::session::Store;
-use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
-#[wasm_bindgen(raw_module = "./errors.js")]
-extern "C" {
-    /// Builds an instance of the package's error class `class_name` (see pkg-templates/errors.js).
-    #[wasm_bindgen(js_name = createError)]
-    fn create_error(
-        class_name: &str,
-        code: &str,
-        message: &str,
-        status: Option<u16>,
-        cause: JsValue,
-    ) -> JsValue;
+/// The one conversion of an error for JavaScript: JSON `{class, code, message, status?, body?,
+/// inner?}` (`body`: the server's JSON error body, `inner`: the nested error; either is the
+/// JavaScript error's `cause`), which the driver's `unwrap` turns into an instance of the class.
+fn error_json(e: &Error, out: &mut String) {
+    out.push_str("{\"class\":\"");
+    out.push_str(e.kind().class_name());
+    out.push_str("\",\"code\":");
+    write_string(e.code(), out);
+    out.push_str(",\"message\":");
+    write_string(e.message(), out);
+    if let Some(s) = e.http_status() {
+        out.push_str(",\"status\":");
+        push_u64(out, u64::from(s));
+    }
+    match e.source_cause() {
+        Some(Cause::Body(v)) => {
+            out.push_str(",\"body\":");
+            v.write_json(out);
+        }
+        Some(Cause::Error(inner)) => {
+            out.push_str(",\"inner\":");
+            error_json(inner, out);
+        }
+        _ => {}
+    }
+    out.push('}');
 }
 
-/// The one conversion of a Rust error into a JavaScript `Error` subclass with `code`, `status`
-/// and `cause`.
-fn to_js_error(e: Error) -> JsValue {
-    let cause = match e.source_cause() {
-        None => JsValue::UNDEFINED,
-        Some(Cause::Body(v)) => json_to_js(v),
-        Some(Cause::Js(v)) => v.clone(),
-        Some(Cause::Error(inner)) => to_js_error((**inner).clone()),
+/// What every fallible export returns: the result text, or `!` and the error as JSON. Results
+/// are JSON (or empty), so they never start with `!`.
+fn reply(r: Result<String, Error>) -> String {
+    r.unwrap_or_else(|e| {
+        let mut out = String::from("!");
+        error_json(&e, &mut out);
+        out
+    })
+}
+
+type JsResult<T> = Result<T, Error>;
+
+fn parse(text: &str) -> Value {
+    // Text from the driver's JSON.stringify is JSON; anything else reads as "not an object".
+    json::parse(text).unwrap_or(Value::Null)
+}
+
+fn body(bytes: &Option<Vec<u8>>) -> Body<'_> {
+    bytes.as_deref().map_or(Body::TooLarge, Body::Bytes)
+}
+
+/// A successful token response the driver kept (already checked by [`Core::tokens`]).
+fn tokens_of(bytes: &[u8]) -> JsResult<TokenResponse> {
+    parse_token_response(200, Some("application/json"), Body::Bytes(bytes))
+}
+
+fn state_of(bytes: &[u8]) -> Option<State> {
+    State::from_json(bytes)
+}
+
+fn opt(s: &str) -> Option<&str> {
+    Some(s).filter(|s| !s.is_empty())
+}
+
+fn now_secs(now_ms: f64) -> i64 {
+    (now_ms / 1000.0) as i64
+}
+
+/// A configuration from [`configure`]'s output (the driver hands it back with each call: the
+/// wasm side keeps nothing between calls, see `crate::arena`).
+struct Config {
+    c: ClientConfig,
+    telemetry: Option<String>,
+}
+
+fn config(text: &str) -> JsResult<Config> {
+    input::config_of(&parse(text))
+        .map(|(c, telemetry)| Config { c, telemetry })
+        .ok_or_else(|| Error::config(code::CONFIGURATION_ERROR, "internal: not a configuration"))
+}
+
+fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
+    validate_exchange_options(&input::exchange_options(&parse(options)))
+}
+
+/// Validates classified client options (see `crate::core::input`); throws a `ConfigurationError`.
+/// Returns the configuration as JSON (`crate::core::input::config_json`). `runtime` names the
+/// runtime in the telemetry header.
+#[wasm_bindgen]
+pub fn configure(options: &str, runtime: &str) -> String {
+    reply((|| -> JsResult<String> {
+        let (raw, pem) = input::client_options(&parse(options));
+        let c = validate_client_options(&raw)?;
+        if pem.is_some_and(|p| pem_pkcs8_der(&p).is_none()) {
+            return Err(Error::config(
+                code::INVALID_OPTION,
+                "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
+            ));
+        }
+        let telemetry = c.telemetry.then(|| telemetry_header(&[("runtime", runtime)]));
+        Ok(input::config_json(&c, telemetry.as_deref()))
+    })())
+}
+
+/// Validates classified exchange options (SPEC §2.1); throws. `true` when an actor token is given.
+#[wasm_bindgen(js_name = checkExchange)]
+pub fn check_exchange(options: &str) -> String {
+    reply((|| -> JsResult<String> {
+        Ok(if exchange_input(options)?.actor.is_some() { "true" } else { "false" }.into())
+    })())
+}
+
+/// Reads a discovery response (SPEC §2.2): `{issuer, token_endpoint, jwks_uri}` as JSON.
+/// `body` is absent when it was larger than the limit.
+#[wasm_bindgen]
+pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<Vec<u8>>) -> String {
+    reply((|| -> JsResult<String> {
+        let d = parse_discovery(domain_url, status, body(&body_bytes))?;
+        let mut o = String::from("{\"issuer\":");
+        write_string(&d.issuer, &mut o);
+        o.push_str(",\"token_endpoint\":");
+        write_string(&d.token_endpoint, &mut o);
+        if let Some(j) = &d.jwks_uri {
+            o.push_str(",\"jwks_uri\":");
+            write_string(j, &mut o);
+        }
+        o.push('}');
+        Ok(o)
+    })())
+}
+
+/// The signing input of a `private_key_jwt` assertion for `audience` (RFC 7523).
+#[wasm_bindgen(js_name = assertionInput)]
+pub fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?.c;
+        Ok(client_assertion_input(
+            c.signing_alg,
+            &c.client_id,
+            audience,
+            now_secs(now_ms) as u64,
+            &base64url(jti),
+        ))
+    })())
+}
+
+/// The token-exchange request (SPEC §2.3) as JSON `{headers, body}`. `assertion`: the signed
+/// client assertion, or empty for the secret methods.
+#[wasm_bindgen(js_name = exchangeRequest)]
+pub fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?;
+        let input = exchange_input(options)?;
+        Ok(request(&c, exchange_form(&c.c.client_id, &input), assertion))
+    })())
+}
+
+/// Reads a token endpoint response (SPEC §2.4); throws its error. The result in camelCase.
+#[wasm_bindgen]
+pub fn tokens(status: u16, content_type: Option<String>, body_bytes: Option<Vec<u8>>) -> String {
+    reply((|| -> JsResult<String> {
+        let t = parse_token_response(status, content_type.as_deref(), body(&body_bytes))?;
+        let mut o = String::from("{\"accessToken\":");
+        write_string(t.access_token.expose(), &mut o);
+        o.push_str(",\"tokenType\":");
+        write_string(&t.token_type, &mut o);
+        o.push_str(",\"expiresIn\":");
+        push_u64(&mut o, t.expires_in);
+        let optional = [
+            ("scope", t.scope.as_deref()),
+            ("idToken", t.id_token.as_ref().map(|s| s.expose())),
+            ("refreshToken", t.refresh_token.as_ref().map(|s| s.expose())),
+            ("issuedTokenType", t.issued_token_type.as_deref()),
+        ];
+        for (k, v) in optional {
+            if let Some(v) = v {
+                o.push_str(",\"");
+                o.push_str(k);
+                o.push_str("\":");
+                write_string(v, &mut o);
+            }
+        }
+        o.push('}');
+        Ok(o)
+    })())
+}
+
+/// Checks a JWKS response; throws `jwks_fetch_error`. Returns the JWKS text.
+#[wasm_bindgen]
+pub fn jwks(status: u16, body_bytes: Option<Vec<u8>>) -> String {
+    reply((|| -> JsResult<String> {
+        let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
+        let bytes = body_bytes.filter(|_| status == 200).ok_or_else(|| fetch_error().status(status))?;
+        json::parse_bytes(&bytes)
+            .ok()
+            .filter(|v| matches!(v.get("keys"), Some(Value::Arr(_))))
+            .map(|v| v.to_json())
+            .ok_or_else(fetch_error)
+    })())
+}
+
+/// Decodes an ID token (SPEC §2.5); throws `invalid_token`. Returns its `alg`.
+#[wasm_bindgen(js_name = idTokenAlg)]
+pub fn id_token_alg(token: &str) -> String {
+    reply((|| -> JsResult<String> { Ok(jwt::decode(token)?.alg.name().into()) })())
+}
+
+/// The public JWK of the key for `token` in `jwks`, as JSON, or empty when none fits.
+#[wasm_bindgen(js_name = selectKey)]
+pub fn select_key(jwks: &str, token: &str) -> String {
+    match jwt::decode(token) {
+        Ok(t) => {
+            jwt::select_key(&parse(jwks), t.kid.as_deref(), t.alg).map_or(String::new(), jwt::public_jwk_json)
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// Checks a signature-verified ID token's claims; throws. Returns the claims as JSON.
+#[wasm_bindgen(js_name = idTokenClaims)]
+pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?.c;
+        let t = jwt::decode(token)?;
+        jwt::check_id_token_claims(&t.payload, issuer, &c.client_id, now_secs(now_ms))?;
+        Ok(t.payload.to_json())
+    })())
+}
+
+/// True when the claims carry a non-empty `sid` (no random session id is needed).
+#[wasm_bindgen(js_name = hasSid)]
+pub fn has_sid(claims: &str) -> bool {
+    parse(claims).str_at("sid").is_some_and(|s| !s.is_empty())
+}
+
+/// A new session state (SPEC §3.4) from a token response body, the verified claims (empty: no ID
+/// token) and the exchange options: the JSON to seal.
+#[wasm_bindgen(js_name = newState)]
+pub fn new_state_js(
+    config_text: &str,
+    tokens: &[u8],
+    claims: &str,
+    options: &str,
+    now_ms: f64,
+    random: &[u8],
+) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?.c;
+        let tokens = tokens_of(tokens)?;
+        let input = exchange_input(options)?;
+        let claims = opt(claims).map(parse);
+        Ok(new_state(Login {
+            tokens: &tokens,
+            claims: claims.as_ref(),
+            audience: input.typed_audience.as_deref(),
+            scope: input.typed_scope.as_deref(),
+            domain_host: &c.domain.host,
+            now: now_secs(now_ms),
+            random_sid: random_sid(random),
+        })
+        .to_json())
+    })())
+}
+
+/// A session state as JavaScript sees it. `what`: 0 the session (SPEC §4), 1 the session with
+/// `internal` (what login returns), 2 its `user`, 3 `"1"` (a check only). Empty when the state does not parse; `"0"` when
+/// it has expired (the driver deletes it).
+#[wasm_bindgen]
+pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?.c;
+        let Some(s) = state_of(state) else { return Ok(String::new()) };
+        if what != 1 && s.is_expired(now_secs(now_ms), c.session_duration) {
+            return Ok("0".into());
+        }
+        Ok(match what {
+            2 => s.user.map_or_else(|| "null".into(), |u| u.to_json()),
+            3 => "1".into(),
+            _ => s.to_camel_json(what == 1),
+        })
+    })())
+}
+
+/// The stored access token (a JSON string) for `audience` (empty: the default) with at least
+/// `scope`, while it has more than 30 s left; empty when it must be refreshed; throws when it cannot be (SPEC §4).
+/// `state` absent: there is no session.
+#[wasm_bindgen(js_name = accessToken)]
+pub fn access_token(state: Option<Vec<u8>>, audience: &str, scope: &str, now_ms: f64) -> String {
+    reply((|| -> JsResult<String> {
+        let access_error = |c, m| Error::new(ErrorKind::AccessToken, c, m);
+        let s = state.as_deref().and_then(state_of).ok_or_else(|| {
+            access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
+        })?;
+        if let Some(i) = s.find_token_set(opt(audience).unwrap_or(DEFAULT_AUDIENCE), opt(scope)) {
+            if s.token_sets[i].expires_at > now_secs(now_ms) + EXPIRY_MARGIN {
+                let mut out = String::new();
+                write_string(s.token_sets[i].access_token.expose(), &mut out);
+                return Ok(out);
+            }
+        }
+        if s.refresh_token.is_none() {
+            return Err(access_error(
+                code::MISSING_REFRESH_TOKEN,
+                "the access token has expired (or is missing) and the session has no refresh token",
+            ));
+        }
+        Ok(String::new())
+    })())
+}
+
+/// The refresh-token request for a session (SPEC §4) as JSON `{headers, body}`.
+#[wasm_bindgen(js_name = refreshRequest)]
+pub fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?;
+        let refresh_token = state_of(state).and_then(|s| s.refresh_token).unwrap_or_else(|| Secret::new(""));
+        let mut form = refresh_form(&c.c.client_id, &refresh_token);
+        if let Some(s) = opt(scope) {
+            form.push(("scope".into(), s.into()));
+        }
+        Ok(request(&c, form, assertion))
+    })())
+}
+
+/// The session state after a refresh-token grant answered with `tokens` (SPEC §4).
+#[wasm_bindgen(js_name = mergeRefresh)]
+pub fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, now_ms: f64) -> String {
+    reply((|| -> JsResult<String> {
+        let tokens = tokens_of(tokens)?;
+        let Some(mut s) = state_of(state) else { return Ok(String::new()) };
+        let audience = opt(audience).unwrap_or(DEFAULT_AUDIENCE);
+        let found = s.find_token_set(audience, opt(scope));
+        s.merge_refresh(audience, opt(scope), found, &tokens, now_secs(now_ms));
+        Ok(s.to_json())
+    })())
+}
+
+/// The tenant's logout URL (SPEC §4).
+#[wasm_bindgen(js_name = logoutUrl)]
+pub fn logout_url_js(config_text: &str, return_to: &str) -> String {
+    reply((|| -> JsResult<String> {
+        let c = config(config_text)?.c;
+        Ok(logout_url(&c.domain.url, &c.client_id, opt(return_to)))
+    })())
+}
+
+fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
+    let auth = match (c.c.auth_method, &c.c.client_secret) {
+        (ClientAuthMethod::ClientSecretBasic, Some(secret)) => ClientAuth::Basic(secret),
+        (ClientAuthMethod::ClientSecretPost, Some(secret)) => ClientAuth::Post(secret),
+        _ => ClientAuth::Assertion(assertion),
     };
-    create_error(e.kind().class_name(), e.code(), e.message(), e.http_status(), cause)
+    // The URL is the driver's (it has the discovery document); only headers and body here.
+    let req = token_request("", &c.c.client_id, auth, form, c.telemetry.as_deref());
+    let mut o = String::from(
+        "{\"headers\":{\"Content-Type\":\"application/x-www-form-urlencoded\",\"Accept\":\"application/json\"",
+    );
+    for (k, v) in &req.headers {
+        o.push_str(",\"");
+        o.push_str(k);
+        o.push_str("\":");
+        write_string(v, &mut o);
+    }
+    o.push_str("},\"body\":");
+    write_string(&req.body, &mut o);
+    o.push('}');
+    o
 }
 
-/// Every method's future goes through this one boxed type, so `future_to_promise` and its task
-/// machinery are instantiated once instead of once per method (measured: smaller wasm).
-type JsResult = Result<JsValue, JsValue>;
-fn promise(f: impl core::future::Future<Output = JsResult> + 'static) -> Promise {
-    let boxed: core::pin::Pin<Box<dyn core::future::Future<Output = JsResult>>> = Box::pin(f);
-    future_to_promise(boxed)
+// ---------------------------------------------------------------------------------------------
+// Sealed sessions (SPEC §3.5): the framing; the driver runs HKDF, AES-CBC and HMAC in WebCrypto.
+
+/// `[IV_LEN, KEY_LEN, HKDF info...]`: the sealing parameters.
+#[wasm_bindgen(js_name = sealParams)]
+pub fn seal_params() -> Vec<u8> {
+    let mut v = vec![jwe::IV_LEN as u8, jwe::KEY_LEN as u8];
+    v.extend_from_slice(jwe::HKDF_INFO);
+    v
 }
 
-fn json_to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_json()).unwrap_or(JsValue::UNDEFINED)
+/// The HMAC input for a new seal: `AAD || IV || ciphertext || AL`.
+#[wasm_bindgen(js_name = sealMacInput)]
+pub fn seal_mac_input(iv: &[u8], ciphertext: &[u8]) -> Vec<u8> {
+    jwe::mac_input(jwe::protected_b64().as_bytes(), iv, ciphertext)
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() || obj.is_function() {
-        // A throwing getter counts as a value of the wrong type.
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or_else(|_| Object::new().into())
-    } else {
-        JsValue::UNDEFINED
+/// The compact JWE; empty when it would be too large to open again (nothing must be written).
+#[wasm_bindgen(js_name = sealCompact)]
+pub fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
+    let sealed = jwe::compact(&jwe::protected_b64(), iv, ciphertext, jwe::tag_of(hmac));
+    if sealed.len() > jwe::MAX_SEALED_LEN {
+        return String::new();
     }
+    sealed
 }
 
-/// An object that is not an array (a Proxy whose checks throw counts as neither).
-fn is_plain_object(v: &JsValue) -> bool {
-    v.is_object() && host::is_array(v) == Ok(false)
+/// A sealed value taken apart: `IV (16) || tag (32) || ciphertext length (4, big-endian) ||
+/// HMAC input`, the ciphertext inside the HMAC input right after AAD and IV. Empty when it does
+/// not have the shape of one of ours ("no session").
+#[wasm_bindgen(js_name = openParts)]
+pub fn open_parts(sealed: &str) -> Vec<u8> {
+    let Some(p) = jwe::parse_compact(sealed) else { return Vec::new() };
+    let mut out = Vec::with_capacity(52 + p.aad.len() + p.iv.len() + p.ciphertext.len() + 8);
+    out.extend_from_slice(&p.iv);
+    out.extend_from_slice(&p.tag);
+    out.extend_from_slice(&(p.ciphertext.len() as u32).to_be_bytes());
+    out.extend_from_slice(&jwe::mac_input(p.aad.as_bytes(), &p.iv, &p.ciphertext));
+    out
 }
 
-fn absent(v: &JsValue) -> bool {
-    v.is_undefined() || v.is_null()
+/// Compares an HMAC-SHA-512 output's first half with a tag, in time independent of the content.
+#[wasm_bindgen(js_name = tagMatches)]
+pub fn tag_matches(hmac: &[u8], tag: &[u8]) -> bool {
+    jwe::tags_equal(jwe::tag_of(hmac), tag)
 }
 
-fn string_input(v: JsValue) -> Input {
-    match v.as_string() {
-        Some(s) => Input::Given(s),
-        None if absent(&v) => Input::Absent,
-        None => Input::WrongType,
-    }
+/// The DER of a PKCS#8 PEM private key (checked by `Core::new`), for WebCrypto's import.
+#[wasm_bindgen(js_name = pemDer)]
+pub fn pem_der(pem: &str) -> Option<Vec<u8>> {
+    pem_pkcs8_der(pem)
 }
 
-fn secret_input(v: JsValue) -> Input<Secret> {
-    match string_input(v) {
-        Input::Given(s) => Input::Given(Secret::new(s)),
-        Input::Absent => Input::Absent,
-        Input::WrongType => Input::WrongType,
-    }
-}
-
-fn number_input(v: JsValue) -> Input<f64> {
-    match v.as_f64() {
-        Some(n) => Input::Given(n),
-        None if absent(&v) => Input::Absent,
-        None => Input::WrongType,
-    }
-}
-
-/// Present and a function / an object with the given methods: `Given(())`.
-fn shape_input(v: &JsValue, methods: &[&str]) -> Input<()> {
-    if absent(v) {
-        Input::Absent
-    } else if (methods.is_empty() && v.is_function())
-        || (!methods.is_empty() && v.is_object() && methods.iter().all(|m| get(v, m).is_function()))
-    {
-        Input::Given(())
-    } else {
-        Input::WrongType
-    }
-}
-
-fn param_value(v: &JsValue) -> ParamValue {
-    if absent(v) {
-        ParamValue::Absent
-    } else if let Some(s) = v.as_string() {
-        ParamValue::Str(s)
-    } else if let Some(b) = v.as_bool() {
-        ParamValue::Str(if b { "true" } else { "false" }.into())
-    } else if v.as_f64().is_some() {
-        // Number.prototype.toString: what String(n) gives.
-        ParamValue::Str(
-            js_sys::Number::from(v.clone()).to_string_with_radix(10).map(String::from).unwrap_or_default(),
-        )
-    } else if v.is_object() {
-        // An array of strings, or anything else (an object, an array with another member, a
-        // value whose reading throws): invalid.
-        match host::string_list(v) {
-            Ok(list) if Array::is_array(&list) => {
-                ParamValue::List(Array::from(&list).iter().filter_map(|s| s.as_string()).collect())
-            }
-            _ => ParamValue::Invalid,
-        }
-    } else {
-        ParamValue::Invalid
-    }
-}
-
-fn exchange_options(options: &JsValue) -> RawExchangeOptions {
-    let params = get(options, "authorizationParams");
-    let authorization_params = if absent(&params) {
-        Input::Absent
-    } else if is_plain_object(&params) {
-        match host::entries(&params) {
-            Ok(list) => Input::Given(
-                list.iter()
-                    .map(|entry| {
-                        let pair = Array::from(&entry);
-                        (pair.get(0).as_string().unwrap_or_default(), param_value(&pair.get(1)))
-                    })
-                    .collect(),
-            ),
-            // Reading the object threw (a getter, a Proxy trap): not a usable object.
-            Err(_) => Input::WrongType,
-        }
-    } else {
-        Input::WrongType
-    };
-    RawExchangeOptions {
-        is_object: is_plain_object(options),
-        subject_token: secret_input(get(options, "subjectToken")),
-        subject_token_type: string_input(get(options, "subjectTokenType")),
-        audience: string_input(get(options, "audience")),
-        scope: string_input(get(options, "scope")),
-        actor_token: secret_input(get(options, "actorToken")),
-        actor_token_type: string_input(get(options, "actorTokenType")),
-        organization: string_input(get(options, "organization")),
-        authorization_params,
-    }
-}
-
-/// A `ServerClient` for JavaScript (SPEC §1).
-#[wasm_bindgen(js_name = ServerClient)]
-pub struct JsServerClient {
-    client: ServerClient,
-}
-
-#[wasm_bindgen(js_class = ServerClient)]
-impl JsServerClient {
-    /// Validates the options; throws a `ConfigurationError`. Makes no network call.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsServerClient, JsValue> {
-        let secret = get(&options, "secret");
-        let secret = if let Some(s) = secret.as_string() {
-            Input::Given(vec![Secret::new(s)])
-        } else if secret.is_object() {
-            match host::string_list(&secret) {
-                Ok(list) if Array::is_array(&list) => Input::Given(
-                    Array::from(&list).iter().filter_map(|s| s.as_string()).map(Secret::new).collect(),
-                ),
-                _ => Input::WrongType,
-            }
-        } else if absent(&secret) {
-            Input::Absent
-        } else {
-            Input::WrongType
-        };
-        let key = get(&options, "clientAssertionSigningKey");
-        let signing_key = if let Some(pem) = key.as_string() {
-            Some(SigningKey::Pem(Secret::new(pem)))
-        } else if key.is_object() && get(&key, "type").as_string().as_deref() == Some("private") {
-            Some(SigningKey::CryptoKey(key.clone()))
-        } else {
-            None
-        };
-        let fetch = get(&options, "fetch");
-        let telemetry = get(&options, "telemetry");
-        let raw = RawClientOptions {
-            is_object: is_plain_object(&options),
-            domain: string_input(get(&options, "domain")),
-            client_id: string_input(get(&options, "clientId")),
-            client_secret: secret_input(get(&options, "clientSecret")),
-            client_auth_method: string_input(get(&options, "clientAuthMethod")),
-            client_assertion_signing_key: match (&signing_key, absent(&key)) {
-                (Some(_), _) => Input::Given(()),
-                (None, true) => Input::Absent,
-                (None, false) => Input::WrongType,
-            },
-            client_assertion_signing_alg: string_input(get(&options, "clientAssertionSigningAlg")),
-            secret,
-            state_identifier: string_input(get(&options, "stateIdentifier")),
-            session_duration: number_input(get(&options, "sessionDuration")),
-            timeout_ms: number_input(get(&options, "timeoutMs")),
-            telemetry: match telemetry.as_bool() {
-                Some(b) => Input::Given(b),
-                None if absent(&telemetry) => Input::Absent,
-                None => Input::WrongType,
-            },
-            fetch: shape_input(&fetch, &[]),
-            state_store: shape_input(&get(&options, "stateStore"), &["get", "set", "delete"]),
-        };
-        let fetch = fetch.is_function().then(|| fetch.unchecked_into::<Function>());
-        let store = match raw.state_store {
-            Input::Given(()) => Store::Js(get(&options, "stateStore")),
-            _ => Store::Memory,
-        };
-        ServerClient::from_raw(&raw, fetch, signing_key, store)
-            .map(|client| JsServerClient { client })
-            .map_err(to_js_error)
-    }
-
-    /// Exchanges a subject token for Auth0 tokens (SPEC §2). Rejects with a
-    /// `CustomTokenExchangeError` (or `ConfigurationError` for a tenant misconfiguration).
-    #[wasm_bindgen(js_name = customTokenExchange)]
-    pub fn custom_token_exchange(&self, options: JsValue, _store_options: JsValue) -> Promise {
-        let client = self.client.clone();
-        let raw = exchange_options(&options);
-        promise(async move {
-            let input = validate_exchange_options(&raw).map_err(to_js_error)?;
-            let r = client.exchange(&input).await.map_err(to_js_error)?;
-            let out = object(&[
-                ("accessToken", r.access_token.expose().into()),
-                ("tokenType", r.token_type.into()),
-                ("expiresIn", (r.expires_in as f64).into()),
-            ]);
-            let optional = [
-                ("scope", r.scope),
-                ("idToken", r.id_token.map(|t| t.expose().to_owned())),
-                ("refreshToken", r.refresh_token.map(|t| t.expose().to_owned())),
-                ("issuedTokenType", r.issued_token_type),
-            ];
-            for (k, v) in optional {
-                if let Some(v) = v {
-                    let _ = Reflect::set(&out, &JsValue::from_str(k), &JsValue::from_str(&v));
-                }
-            }
-            if let Some(act) = r.act {
-                let _ = Reflect::set(&out, &JsValue::from_str("act"), &json_to_js(&act));
-            }
-            Ok(out.into())
-        })
-    }
-
-    /// Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`.
-    #[wasm_bindgen(js_name = loginWithCustomTokenExchange)]
-    pub fn login_with_custom_token_exchange(&self, options: JsValue, store_options: JsValue) -> Promise {
-        let client = self.client.clone();
-        let raw = exchange_options(&options);
-        promise(async move {
-            let input = validate_exchange_options(&raw).map_err(to_js_error)?;
-            let state = client.login(&input, &store_options).await.map_err(to_js_error)?;
-            let state_data = js_sys::JSON::parse(&state.to_camel_json(true))?;
-            Ok(object(&[("stateData", state_data)]).into())
-        })
-    }
-
-    /// The session in camelCase, or `undefined` (SPEC §4).
-    #[wasm_bindgen(js_name = getSession)]
-    pub fn get_session(&self, store_options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(async move {
-            match client.get_session(&store_options).await.map_err(to_js_error)? {
-                Some(state) => js_sys::JSON::parse(&state.to_camel_json(false)),
-                None => Ok(JsValue::UNDEFINED),
-            }
-        })
-    }
-
-    /// The session's user (claims as issued, `act` included), or `undefined`.
-    #[wasm_bindgen(js_name = getUser)]
-    pub fn get_user(&self, store_options: JsValue) -> Promise {
-        let client = self.client.clone();
-        promise(async move {
-            Ok(client
-                .get_user(&store_options)
-                .await
-                .map_err(to_js_error)?
-                .map_or(JsValue::UNDEFINED, |u| json_to_js(&u)))
-        })
-    }
-
-    /// An access token from the session, refreshed when due (SPEC §4). Options:
-    /// `{ audience?, scope? }`.
-    #[wasm_bindgen(js_name = getAccessToken)]
-    pub fn get_access_token(&self, store_options: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        let audience = string_option(&options, "audience", "getAccessToken");
-        let scope = string_option(&options, "scope", "getAccessToken");
-        promise(async move {
-            let (audience, scope) = (audience?, scope?);
-            let token = client
-                .get_access_token(&store_options, audience.as_deref(), scope.as_deref())
-                .await
-                .map_err(to_js_error)?;
-            Ok(JsValue::from_str(token.expose()))
-        })
-    }
-
-    /// Deletes the session; resolves to the tenant's logout URL. Options: `{ returnTo? }`.
-    #[wasm_bindgen]
-    pub fn logout(&self, store_options: JsValue, options: JsValue) -> Promise {
-        let client = self.client.clone();
-        let return_to = string_option(&options, "returnTo", "logout");
-        promise(async move {
-            let return_to = return_to?;
-            let url = client.logout(&store_options, return_to.as_deref()).await.map_err(to_js_error)?;
-            Ok(JsValue::from_str(&url))
-        })
-    }
-}
-
-/// An optional string member of a method's options object; a wrong type is `invalid_option`.
-fn string_option(options: &JsValue, key: &str, method: &'static str) -> Result<Option<String>, JsValue> {
-    match string_input(get(options, key)) {
-        Input::Absent => Ok(None),
-        Input::Given(s) if s.is_empty() => Ok(None),
-        Input::Given(s) => Ok(Some(s)),
-        Input::WrongType => {
-            let message = if method == "logout" {
-                "logout option \"returnTo\" must be a string"
-            } else {
-                "getAccessToken options \"audience\" and \"scope\" must be strings"
-            };
-            Err(to_js_error(Error::new(ErrorKind::Configuration, code::INVALID_OPTION, message)))
-        }
-    }
+/// base64url without padding (JWS signatures, assertion ids).
+#[wasm_bindgen(js_name = base64url)]
+pub fn base64url_js(bytes: &[u8]) -> String {
+    base64url(bytes)
 }

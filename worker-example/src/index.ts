@@ -153,40 +153,36 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   });
   // The stores read the session cookie from `request` and append Set-Cookie to `headers`.
   const storeOptions: StoreRequestOptions = { request, headers };
-  try {
-    switch (url.pathname) {
-      case "/exchange": {
-        const tokens = await auth0.customTokenExchange(exchangeOptions(await readBody(request), env));
-        return json(tokenResponse(tokens), 200, headers);
-      }
-      case "/login": {
-        const options = exchangeOptions(await readBody(request), env);
-        const { stateData } = await auth0.loginWithCustomTokenExchange(options, storeOptions);
-        return json({ user: stateData.user }, 200, headers);
-      }
-      case "/me": {
-        const user = await auth0.getUser(storeOptions);
-        if (!user) return json({ error: "missing_session" }, 401, headers);
-        return json({ user }, 200, headers);
-      }
-      case "/token": {
-        const accessToken = await auth0.getAccessToken(storeOptions, {
-          audience: url.searchParams.get("audience") || env.AUTH0_AUDIENCE || undefined,
-          scope: url.searchParams.get("scope") || undefined,
-        });
-        return json({ access_token: accessToken }, 200, headers);
-      }
-      default: {
-        const { return_to } = await readBody(request, true);
-        if (return_to !== undefined && typeof return_to !== "string") {
-          throw new HttpError(400, "invalid_request", "return_to must be a string.");
-        }
-        const logoutUrl = await auth0.logout(storeOptions, { returnTo: return_to });
-        return json({ logout_url: logoutUrl }, 200, headers);
-      }
+  switch (url.pathname) {
+    case "/exchange": {
+      const tokens = await auth0.customTokenExchange(exchangeOptions(await readBody(request), env));
+      return json(tokenResponse(tokens), 200, headers);
     }
-  } finally {
-    auth0.free();
+    case "/login": {
+      const options = exchangeOptions(await readBody(request), env);
+      const { stateData } = await auth0.loginWithCustomTokenExchange(options, storeOptions);
+      return json({ user: stateData.user }, 200, headers);
+    }
+    case "/me": {
+      const user = await auth0.getUser(storeOptions);
+      if (!user) return json({ error: "missing_session" }, 401, headers);
+      return json({ user }, 200, headers);
+    }
+    case "/token": {
+      const accessToken = await auth0.getAccessToken(storeOptions, {
+        audience: url.searchParams.get("audience") || env.AUTH0_AUDIENCE || undefined,
+        scope: url.searchParams.get("scope") || undefined,
+      });
+      return json({ access_token: accessToken }, 200, headers);
+    }
+    default: {
+      const { return_to } = await readBody(request, true);
+      if (return_to !== undefined && typeof return_to !== "string") {
+        throw new HttpError(400, "invalid_request", "return_to must be a string.");
+      }
+      const logoutUrl = await auth0.logout(storeOptions, { returnTo: return_to });
+      return json({ logout_url: logoutUrl }, 200, headers);
+    }
   }
 }
 

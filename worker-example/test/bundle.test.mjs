@@ -21,8 +21,8 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   assert.ok(wasm.equals(await readFile(path.join(exampleDir, "..", "pkg", "auth0_edge_bg.wasm"))), "the .wasm is pkg/auth0_edge_bg.wasm");
   assert.match(js, new RegExp(`^import (\\w+) from "\\./${wasmNames[0].replace(/\./g, "\\.")}";$`, "m"), "the bundle imports the .wasm");
   assert.match(js, /\binitSync\(\{ module: \w+ \}\);/, "the workerd loader instantiates it (not tree-shaken away)");
-  // Its JavaScript: the error classes wasm-bindgen calls into, the client, the stores.
-  for (const marker of ["function createError(", "serverclient_customTokenExchange", "__wbg_createError", "KvStore", "CookieStore"]) {
+  // Its JavaScript: the error classes, the driver and the glue of the core it calls, the stores.
+  for (const marker of ["function toError(", "ServerClient = class", "wasm.exchangeRequest(", "KvStore", "CookieStore"]) {
     assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
   }
   // Only the workerd loader: no other runtime's.

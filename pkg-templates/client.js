@@ -1,0 +1,484 @@
+// ServerClient: the package's driver. It does the I/O (fetch, WebCrypto, the state store, caches,
+// deadlines) and nothing else: every decision (what an option, a status, a body, a claim or a
+// sealed value means, what to send, what to store) is made by the Rust core in the .wasm, called
+// synchronously with bytes and JSON text (src/js.rs). The wasm keeps nothing between calls; this
+// file holds the validated configuration and hands it back with each call.
+
+import * as core from "./auth0_edge.js";
+import {
+  toError,
+  AccessTokenError,
+  ConfigurationError,
+  CustomTokenExchangeError,
+  IdTokenError,
+  StoreError,
+} from "./errors.js";
+import { aesCbc, hmac, importSigningKey, isTimeout, runtimeName, sealKeys, send, settle, signJws, verifyJws } from "./host.js";
+
+const MAX_BODY = 1 << 20;
+const CACHE_TTL = 600_000; // discovery and JWKS, SPEC §2.2, §2.5
+const JWKS_REFETCH = 30_000; // an unknown kid refetches the JWKS at most this often
+const ACCEPT = { Accept: "application/json" };
+const utf8 = new TextEncoder();
+
+/** A core result, or its error thrown (results are JSON or empty; errors are "!" + JSON). */
+function unwrap(text) {
+  if (text.charCodeAt(0) === 33) throw toError(JSON.parse(text.slice(1)));
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options, classified for the core (src/core/input.rs documents the encoding). Only known keys
+// are read, each once; a getter or Proxy trap that throws makes that value "of the wrong type".
+
+const WRONG = {};
+
+function read(o, key) {
+  try {
+    return o[key];
+  } catch {
+    return WRONG;
+  }
+}
+
+function isObject(v) {
+  try {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
+function strings(v) {
+  try {
+    if (Array.isArray(v)) return Array.from(v, (x) => (typeof x === "string" ? x : 0));
+  } catch {}
+  return WRONG;
+}
+
+function scalar(v) {
+  if (v == null) return undefined;
+  const t = typeof v;
+  if (t === "string" || t === "boolean") return v;
+  if (t === "number") return Number.isFinite(v) ? v : WRONG;
+  return strings(v);
+}
+
+function param(v) {
+  const t = typeof v;
+  if (v == null || t === "string") return v ?? null;
+  if (t === "number" || t === "boolean") return String(v);
+  return strings(v);
+}
+
+const CLIENT_KEYS = ["domain", "clientId", "clientSecret", "clientAuthMethod", "clientAssertionSigningAlg", "secret", "stateIdentifier", "sessionDuration", "timeoutMs", "telemetry"];
+const EXCHANGE_KEYS = ["subjectToken", "subjectTokenType", "audience", "scope", "actorToken", "actorTokenType", "organization"];
+
+function shape(v, ok) {
+  return v == null ? undefined : ok || WRONG;
+}
+
+function isStore(s) {
+  return isObject(s) && ["get", "set", "delete"].every((m) => typeof read(s, m) === "function");
+}
+
+function isPrivateKey(k) {
+  return isObject(k) && read(k, "type") === "private";
+}
+
+function exchangeOptions(o) {
+  if (!isObject(o)) return "null";
+  const r = {};
+  for (const k of EXCHANGE_KEYS) r[k] = scalar(read(o, k));
+  const p = read(o, "authorizationParams");
+  if (p != null) {
+    try {
+      r.authorizationParams = isObject(p) ? Object.entries(p).map(([k, v]) => [k, param(v)]) : WRONG;
+    } catch {
+      r.authorizationParams = WRONG;
+    }
+  }
+  return JSON.stringify(r);
+}
+
+function stringOption(options, key, message) {
+  const v = options !== null && (typeof options === "object" || typeof options === "function") ? read(options, key) : undefined;
+  if (v == null) return "";
+  if (typeof v !== "string") throw new ConfigurationError("invalid_option", message);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-isolate state, shared by every client (Workers often build a client per request).
+
+/** Sessions of the default in-memory store, by identifier. */
+const memory = new Map();
+
+const discoveries = new Map();
+const jwksCache = new Map();
+/** Sealing keys by secret and identifier: HKDF and two imports once per isolate. */
+const sealing = new Map();
+
+/**
+ * The value cached under `key` while younger than `ttl`, else `load()`'s. Concurrent callers
+ * share one load; a failed load is handed to every waiter and forgotten. At most 100 entries, the
+ * least recently used settled one dropped first.
+ */
+function cached(map, key, ttl, load) {
+  let e = map.get(key);
+  if (e) {
+    map.delete(key);
+    if (e.at === undefined || Date.now() - e.at < ttl) {
+      map.set(key, e);
+      return e.p;
+    }
+  }
+  e = {};
+  e.p = load().then(
+    (v) => {
+      e.at = Date.now();
+      return v;
+    },
+    (err) => {
+      if (map.get(key) === e) map.delete(key);
+      throw err;
+    },
+  );
+  map.set(key, e);
+  if (map.size > 100) {
+    for (const [k, x] of map) {
+      if (x.at !== undefined) {
+        map.delete(k);
+        break;
+      }
+    }
+  }
+  return e.p;
+}
+
+function timeoutCause(ms) {
+  const e = new Error(`no answer within ${ms} ms`);
+  e.name = "TimeoutError";
+  return e;
+}
+
+function failure(e, ms) {
+  return isTimeout(e) ? timeoutCause(ms) : e;
+}
+
+function exchangeFailure(what, e, ms) {
+  const how = isTimeout(e) ? `timed out after ${ms} ms` : "network error";
+  return new CustomTokenExchangeError("token_exchange_failed", `${what} failed: ${how}`, { cause: failure(e, ms) });
+}
+
+function base64urlBytes(s) {
+  return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+}
+
+let sealParams;
+
+// ---------------------------------------------------------------------------------------------
+
+/** An Auth0 client for Custom Token Exchange and sessions (SPEC §1). */
+export class ServerClient {
+  #config; // the core's configuration (JSON text)
+  #c; // the same, parsed
+  #fetch;
+  #store;
+  #key;
+  #signingKey;
+
+  /** Validates the options; throws a `ConfigurationError`. Makes no network call. */
+  constructor(options) {
+    let classified = null;
+    if (isObject(options)) {
+      classified = {};
+      for (const k of CLIENT_KEYS) classified[k] = scalar(read(options, k));
+      const f = read(options, "fetch");
+      classified.fetch = shape(f, typeof f === "function");
+      const store = read(options, "stateStore");
+      classified.stateStore = shape(store, isStore(store));
+      const key = read(options, "clientAssertionSigningKey");
+      classified.clientAssertionSigningKey = typeof key === "string" ? key : shape(key, isPrivateKey(key));
+      this.#fetch = typeof f === "function" ? f : undefined;
+      this.#store = isStore(store) ? store : undefined;
+      this.#key = key;
+    }
+    this.#config = unwrap(core.configure(JSON.stringify(classified), runtimeName()));
+    this.#c = JSON.parse(this.#config);
+  }
+
+  /** Exchanges a subject token for Auth0 tokens (SPEC §2). */
+  async customTokenExchange(options) {
+    const o = exchangeOptions(options);
+    const actor = unwrap(core.checkExchange(o)) === "true";
+    const d = await this.#discovery();
+    const [tokens] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a));
+    if (actor && tokens.idToken) {
+      // The `act` claim of the verified ID token (SPEC §2.5); a token that does not verify adds none.
+      try {
+        const act = JSON.parse(await this.#verify(d, tokens.idToken)).act;
+        if (isObject(act)) tokens.act = act;
+      } catch {}
+    }
+    return tokens;
+  }
+
+  /** Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`. */
+  async loginWithCustomTokenExchange(options, storeOptions) {
+    const o = exchangeOptions(options);
+    unwrap(core.checkExchange(o));
+    const d = await this.#discovery();
+    const [tokens, body] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a));
+    // A returned ID token is verified strictly: a failure is an IdTokenError and nothing is stored.
+    const claims = tokens.idToken ? await this.#verify(d, tokens.idToken) : "";
+    let random = new Uint8Array(0);
+    if (!(claims && core.hasSid(claims))) {
+      try {
+        random = crypto.getRandomValues(new Uint8Array(64));
+      } catch (e) {
+        throw new StoreError("store_error", "no randomness for the session id", { cause: e });
+      }
+    }
+    const state = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random));
+    // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
+    await this.#set(await this.#seal(state), true, storeOptions);
+    return { stateData: JSON.parse(unwrap(core.view(this.#config, utf8.encode(state), 1, Date.now()))) };
+  }
+
+  /** The session in camelCase, or `undefined` (SPEC §4). */
+  async getSession(storeOptions) {
+    return this.#read(storeOptions, 0);
+  }
+
+  /** The session's user (claims as issued, `act` included), or `undefined`. */
+  async getUser(storeOptions) {
+    return (await this.#read(storeOptions, 2)) ?? undefined;
+  }
+
+  /** An access token from the session, refreshed when due (SPEC §4). */
+  async getAccessToken(storeOptions, options) {
+    const message = 'getAccessToken options "audience" and "scope" must be strings';
+    const audience = stringOption(options, "audience", message);
+    const scope = stringOption(options, "scope", message);
+    const state = await this.#session(storeOptions);
+    const token = unwrap(core.accessToken(state, audience, scope, Date.now()));
+    if (token) return JSON.parse(token);
+    let tokens, body;
+    try {
+      const d = await this.#discovery();
+      [tokens, body] = await this.#tokenCall(d, (a) => core.refreshRequest(this.#config, state, scope, a));
+    } catch (e) {
+      throw new AccessTokenError("refresh_token_error", "the access token could not be refreshed", { status: e.status, cause: e });
+    }
+    const next = unwrap(core.mergeRefresh(state, body, audience, scope, Date.now()));
+    await this.#set(await this.#seal(next), false, storeOptions);
+    return tokens.accessToken;
+  }
+
+  /** Deletes the session; resolves to the tenant's logout URL. */
+  async logout(storeOptions, options) {
+    const returnTo = stringOption(options, "returnTo", 'logout option "returnTo" must be a string');
+    await this.#delete(storeOptions);
+    return unwrap(core.logoutUrl(this.#config, returnTo));
+  }
+
+  // --- tenant -----------------------------------------------------------------------------------
+
+  async #discovery() {
+    const { domain, timeout } = this.#c;
+    try {
+      return await cached(discoveries, domain, CACHE_TTL, async () => {
+        let r;
+        try {
+          r = await send(this.#fetch, `${domain}/.well-known/openid-configuration`, "GET", ACCEPT, null, timeout, MAX_BODY);
+        } catch (e) {
+          throw exchangeFailure("OIDC discovery", e, timeout);
+        }
+        return JSON.parse(unwrap(core.discovery(domain, r[0], r[2])));
+      });
+    } catch (e) {
+      // SPEC §2.2: a failed discovery is token_exchange_failed, with the failure as its cause.
+      if (e instanceof CustomTokenExchangeError && e.code === "token_exchange_failed") {
+        throw new CustomTokenExchangeError(e.code, e.message, { status: e.status, cause: e });
+      }
+      throw e;
+    }
+  }
+
+  /** POSTs the request `build(assertion)` makes to the token endpoint: [tokens, body bytes]. */
+  async #tokenCall(d, build) {
+    const assertion = this.#c.auth === "private_key_jwt" ? await this.#assertion(d.issuer) : "";
+    const req = JSON.parse(unwrap(build(assertion)));
+    const ms = this.#c.timeout;
+    let r;
+    try {
+      r = await send(this.#fetch, d.token_endpoint, "POST", req.headers, req.body, ms, MAX_BODY);
+    } catch (e) {
+      throw exchangeFailure("Token exchange", e, ms);
+    }
+    return [JSON.parse(unwrap(core.tokens(r[0], r[1], r[2]))), r[2]];
+  }
+
+  /** A signed private_key_jwt assertion for `audience` (RFC 7523). */
+  async #assertion(audience) {
+    const alg = this.#c.alg;
+    try {
+      this.#signingKey ??= typeof this.#key === "string" ? importSigningKey(alg, core.pemDer(this.#key)) : Promise.resolve(this.#key);
+      const key = await this.#signingKey.catch((e) => {
+        this.#signingKey = undefined;
+        throw e;
+      });
+      const input = unwrap(core.assertionInput(this.#config, audience, Date.now(), crypto.getRandomValues(new Uint8Array(16))));
+      return `${input}.${core.base64url(await signJws(alg, key, utf8.encode(input)))}`;
+    } catch (e) {
+      throw new ConfigurationError("configuration_error", '"clientAssertionSigningKey" could not be used to sign', { cause: e });
+    }
+  }
+
+  #jwks(uri) {
+    const ms = this.#c.timeout;
+    return cached(jwksCache, uri, CACHE_TTL, async () => {
+      let r;
+      try {
+        r = await send(this.#fetch, uri, "GET", ACCEPT, null, ms, MAX_BODY);
+      } catch (e) {
+        throw new IdTokenError("jwks_fetch_error", "the JWKS could not be fetched", { cause: failure(e, ms) });
+      }
+      return { text: unwrap(core.jwks(r[0], r[2])), at: Date.now() };
+    });
+  }
+
+  /** Verifies an ID token's signature and claims (SPEC §2.5, §3.2): its claims as JSON text. */
+  async #verify(d, token) {
+    const alg = unwrap(core.idTokenAlg(token));
+    const uri = d.jwks_uri;
+    if (!uri) throw new IdTokenError("jwks_fetch_error", 'the discovery document has no "jwks_uri"');
+    let jwks = await this.#jwks(uri);
+    let jwk = core.selectKey(jwks.text, token);
+    if (!jwk && Date.now() - jwks.at >= JWKS_REFETCH) {
+      if (jwksCache.get(uri)?.at !== undefined) jwksCache.delete(uri);
+      jwks = await this.#jwks(uri);
+      jwk = core.selectKey(jwks.text, token);
+    }
+    if (!jwk) throw new IdTokenError("jwks_key_not_found", 'no key in the JWKS matches the ID token\'s "kid" and "alg"');
+    const dot = token.lastIndexOf(".");
+    const badSignature = (cause) => new IdTokenError("invalid_signature", "the ID token's signature is not valid", { cause });
+    let ok;
+    try {
+      ok = await verifyJws(alg, jwk, base64urlBytes(token.slice(dot + 1)), utf8.encode(token.slice(0, dot)));
+    } catch (e) {
+      throw badSignature(e);
+    }
+    if (!ok) throw badSignature();
+    return unwrap(core.idTokenClaims(this.#config, token, d.issuer, Date.now()));
+  }
+
+  // --- sessions ---------------------------------------------------------------------------------
+
+  /** The sealing keys of `secret` (HKDF-SHA-256, SPEC §3.5), cached per isolate. */
+  #keys(secret) {
+    const id = this.#c.id;
+    const k = `${secret}\u0000${id}`;
+    let p = sealing.get(k);
+    if (!p) {
+      sealParams ??= core.sealParams();
+      p = sealKeys(utf8.encode(secret), utf8.encode(id), sealParams.subarray(2), sealParams[1]);
+      p.catch(() => sealing.delete(k));
+      sealing.set(k, p);
+      if (sealing.size > 16) sealing.delete(sealing.keys().next().value);
+    }
+    return p;
+  }
+
+  /** Seals a state with the first secret. */
+  async #seal(state) {
+    let sealed;
+    try {
+      const [mac, key] = await this.#keys(this.#c.secrets[0]);
+      const iv = crypto.getRandomValues(new Uint8Array(16));
+      const ciphertext = await aesCbc(true, key, iv, utf8.encode(state));
+      sealed = core.sealCompact(iv, ciphertext, await hmac(mac, core.sealMacInput(iv, ciphertext)));
+    } catch (e) {
+      throw new StoreError("store_error", "the session could not be sealed", { cause: e });
+    }
+    // What could not be opened again must not be written: a session is never written and lost.
+    if (!sealed) throw new StoreError("store_error", "the session would be larger than 1 MiB sealed: nothing was written");
+    return sealed;
+  }
+
+  /** Opens a sealed value with each secret in turn: the state's bytes, or undefined. */
+  async #open(sealed) {
+    const p = core.openParts(sealed);
+    if (p.length === 0) return undefined;
+    const iv = p.subarray(0, 16);
+    const tag = p.subarray(16, 48);
+    const n = new DataView(p.buffer, p.byteOffset + 48, 4).getUint32(0);
+    const macInput = p.subarray(52);
+    const ciphertext = macInput.subarray(macInput.length - 8 - n, macInput.length - 8);
+    for (const secret of this.#c.secrets) {
+      let keys, mac;
+      try {
+        keys = await this.#keys(secret);
+        mac = await hmac(keys[0], macInput);
+      } catch {
+        continue;
+      }
+      if (core.tagMatches(mac, tag)) {
+        try {
+          return await aesCbc(false, keys[1], iv, ciphertext);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The session's state bytes, or undefined (an expired one is deleted, best effort). */
+  async #session(storeOptions) {
+    const sealed = await this.#get(storeOptions);
+    const state = typeof sealed === "string" ? await this.#open(sealed) : undefined;
+    if (state && core.view(this.#config, state, 3, Date.now()) === "0") {
+      await this.#delete(storeOptions).catch(() => {});
+      return undefined;
+    }
+    return state;
+  }
+
+  async #read(storeOptions, what) {
+    const state = await this.#session(storeOptions);
+    const v = state && unwrap(core.view(this.#config, state, what, Date.now()));
+    return v && v !== "0" ? JSON.parse(v) : undefined;
+  }
+
+  // --- the state store (SPEC §5) ----------------------------------------------------------------
+
+  async #call(method, args, message) {
+    const ms = this.#c.timeout;
+    try {
+      const store = this.#store;
+      return await settle(store[method](...args), ms);
+    } catch (e) {
+      throw new StoreError("store_error", message, { cause: failure(e, ms) });
+    }
+  }
+
+  async #get(so) {
+    const id = this.#c.id;
+    if (!this.#store) return memory.get(id);
+    return this.#call("get", [id, so], "the state store's get failed");
+  }
+
+  async #set(sealed, removeIfExists, so) {
+    const id = this.#c.id;
+    if (!this.#store) return void memory.set(id, sealed);
+    await this.#call("set", [id, sealed, removeIfExists, so], "the state store's set failed: no session was written");
+  }
+
+  async #delete(so) {
+    const id = this.#c.id;
+    if (!this.#store) return void memory.delete(id);
+    await this.#call("delete", [id, so], "the state store's delete failed");
+  }
+}
