@@ -2,4 +2,4 @@
 // the module wasm-bindgen needs).
 import init from "./auth0_edge.js";
 await init({ module_or_path: await Deno.readFile(new URL("./auth0_edge_bg.wasm", import.meta.url)) });
-export * from "./api.js";
+export * from "./index.js";

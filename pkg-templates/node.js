@@ -3,4 +3,4 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./auth0_edge.js";
 initSync({ module: readFileSync(new URL("./auth0_edge_bg.wasm", import.meta.url)) });
-export * from "./api.js";
+export * from "./index.js";

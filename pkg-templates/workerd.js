@@ -2,4 +2,4 @@
 import wasm from "./auth0_edge_bg.wasm";
 import { initSync } from "./auth0_edge.js";
 initSync({ module: wasm });
-export * from "./api.js";
+export * from "./index.js";
