@@ -10,3 +10,33 @@ const storeKinds = [
   { label: "CookieStore", create: () => new pkg.CookieStore() },
 ];
 for (const { name, fn } of suite(pkg, { ...providerEnv((k) => process.env[k]), storeKinds })) test(name, fn);
+
+// The package's wasm allocator (src/arena.rs) starts over whenever nothing is allocated: the wasm
+// linear memory must not grow with the number of calls. The glue module, imported by its file
+// URL, is the one the package initialised; initSync() returns that instance's exports.
+import { createRequire } from "node:module";
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { CLIENTS, TOKEN_TYPES } from "../provider/fixtures.mjs";
+import { eq, ok } from "./asserts.mjs";
+
+test("wasm memory stays flat over 600 logins, sessions and exchanges", async () => {
+  const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
+  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "auth0_edge.js")).href);
+  const memory = glue.initSync().memory;
+  ok(memory instanceof WebAssembly.Memory, "the package's wasm memory");
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const c = new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!", stateStore: new pkg.MemoryStore() });
+  const options = { subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid profile" };
+  const round = async () => {
+    const so = {};
+    await c.loginWithCustomTokenExchange(options, so);
+    eq((await c.getSession(so)).user.sub !== undefined, true, "a session with a user");
+    await c.customTokenExchange(options);
+  };
+  for (let i = 0; i < 100; i++) await round();
+  const before = memory.buffer.byteLength;
+  for (let i = 0; i < 500; i++) await round();
+  eq(memory.buffer.byteLength, before, "wasm memory bytes after 500 more rounds");
+});
