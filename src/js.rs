@@ -7,7 +7,7 @@
 //! Errors become JavaScript errors in exactly one place, [`to_js_error`].
 
 use crate::core::encoding::{base64url, pem_pkcs8_der};
-use crate::core::json::{self, write_string, Value};
+use crate::core::json::{self, write_members, write_string, Value};
 use crate::core::options::{
     validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput,
 };
@@ -188,20 +188,15 @@ pub fn tokens(status: u16, content_type: Option<String>, body_bytes: Option<Vec<
         write_string(&t.token_type, &mut o);
         o.push_str(",\"expiresIn\":");
         push_u64(&mut o, t.expires_in);
-        let optional = [
-            ("scope", t.scope.as_deref()),
-            ("idToken", t.id_token.as_ref().map(|s| s.expose())),
-            ("refreshToken", t.refresh_token.as_ref().map(|s| s.expose())),
-            ("issuedTokenType", t.issued_token_type.as_deref()),
-        ];
-        for (k, v) in optional {
-            if let Some(v) = v {
-                o.push_str(",\"");
-                o.push_str(k);
-                o.push_str("\":");
-                write_string(v, &mut o);
-            }
-        }
+        write_members(
+            &mut o,
+            &[
+                ("scope", t.scope.as_deref()),
+                ("idToken", t.id_token.as_ref().map(|s| s.expose())),
+                ("refreshToken", t.refresh_token.as_ref().map(|s| s.expose())),
+                ("issuedTokenType", t.issued_token_type.as_deref()),
+            ],
+        );
         o.push('}');
         Ok(o)
     })())
@@ -378,10 +373,7 @@ fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
         "{\"headers\":{\"Content-Type\":\"application/x-www-form-urlencoded\",\"Accept\":\"application/json\"",
     );
     for (k, v) in &req.headers {
-        o.push_str(",\"");
-        o.push_str(k);
-        o.push_str("\":");
-        write_string(v, &mut o);
+        write_members(&mut o, &[(k, Some(v))]);
     }
     o.push_str("},\"body\":");
     write_string(&req.body, &mut o);

@@ -11,7 +11,7 @@
 //!   booleans already in their JavaScript string form), or `{}` when it is not a plain object;
 //! - the whole options value is `null` when it is not a plain object.
 
-use super::json::{write_string, Value};
+use super::json::{write_members, write_string, Value};
 use super::options::{
     ClientAuthMethod, ClientConfig, DomainUrl, Input, ParamValue, RawClientOptions, RawExchangeOptions,
     SigningAlg,
@@ -152,22 +152,18 @@ pub fn exchange_options(v: &Value) -> RawExchangeOptions {
 pub fn config_json(c: &ClientConfig, telemetry: Option<&str>) -> String {
     let mut o = String::from("{\"domain\":");
     write_string(&c.domain.url, &mut o);
-    for (k, v) in [
-        ("host", Some(c.domain.host.as_str())),
-        ("clientId", Some(&c.client_id)),
-        ("clientSecret", c.client_secret.as_ref().map(|s| s.expose())),
-        ("auth", Some(c.auth_method.name())),
-        ("alg", Some(c.signing_alg.name())),
-        ("id", Some(&c.state_identifier)),
-        ("telemetry", telemetry),
-    ] {
-        if let Some(v) = v {
-            o.push_str(",\"");
-            o.push_str(k);
-            o.push_str("\":");
-            write_string(v, &mut o);
-        }
-    }
+    write_members(
+        &mut o,
+        &[
+            ("host", Some(&c.domain.host)),
+            ("clientId", Some(&c.client_id)),
+            ("clientSecret", c.client_secret.as_ref().map(|s| s.expose())),
+            ("auth", Some(c.auth_method.name())),
+            ("alg", Some(c.signing_alg.name())),
+            ("id", Some(&c.state_identifier)),
+            ("telemetry", telemetry),
+        ],
+    );
     o.push_str(",\"secrets\":[");
     for (i, s) in c.secrets.iter().enumerate() {
         if i > 0 {

@@ -111,6 +111,18 @@ impl Value {
     }
 }
 
+/// Appends `,"key":"value"` for each member given (`None`: left out).
+pub fn write_members(out: &mut String, members: &[(&str, Option<&str>)]) {
+    for (k, v) in members {
+        if let Some(v) = v {
+            out.push_str(",\"");
+            out.push_str(k);
+            out.push_str("\":");
+            write_string(v, out);
+        }
+    }
+}
+
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
