@@ -118,6 +118,21 @@ const discoveries = new Map();
 const jwksCache = new Map();
 /** Sealing keys by secret and identifier: HKDF and two imports once per isolate. */
 const sealing = new Map();
+/**
+ * Sessions this isolate sealed or opened lately: sealed text -> [secret, identifier, state bytes].
+ * Reading the same sealed value again (the session just written, the same cookie on the next
+ * request) skips HMAC and decryption. A hit counts only for a client with the same identifier
+ * that still holds the secret it was sealed with, so rotation and tampering behave exactly as
+ * without it. At most 64 values of up to 64 KiB each.
+ */
+const opened = new Map();
+
+function remember(sealed, secret, id, state) {
+  if (sealed.length > 65_536) return;
+  opened.delete(sealed);
+  opened.set(sealed, [secret, id, state]);
+  if (opened.size > 64) opened.delete(opened.keys().next().value);
+}
 
 /**
  * The value cached under `key` while younger than `ttl`, else `load()`'s. Concurrent callers
@@ -393,22 +408,28 @@ export class ServerClient {
 
   /** Seals a state with the first secret. */
   async #seal(state) {
-    let sealed;
+    let sealed, bytes;
+    const secret = this.#c.secrets[0];
     try {
-      const [mac, key] = await this.#keys(this.#c.secrets[0]);
+      const [mac, key] = await this.#keys(secret);
       const iv = crypto.getRandomValues(new Uint8Array(16));
-      const ciphertext = await aesCbc(true, key, iv, utf8.encode(state));
+      bytes = utf8.encode(state);
+      const ciphertext = await aesCbc(true, key, iv, bytes);
       sealed = core.sealCompact(iv, ciphertext, await hmac(mac, core.sealMacInput(iv, ciphertext)));
     } catch (e) {
       throw new StoreError("store_error", "the session could not be sealed", { cause: e });
     }
     // What could not be opened again must not be written: a session is never written and lost.
     if (!sealed) throw new StoreError("store_error", "the session would be larger than 1 MiB sealed: nothing was written");
+    remember(sealed, secret, this.#c.id, bytes);
     return sealed;
   }
 
   /** Opens a sealed value with each secret in turn: the state's bytes, or undefined. */
   async #open(sealed) {
+    const { id, secrets } = this.#c;
+    const hit = opened.get(sealed);
+    if (hit && hit[1] === id && secrets.includes(hit[0])) return hit[2];
     const p = core.openParts(sealed);
     if (p.length === 0) return undefined;
     const iv = p.subarray(0, 16);
@@ -416,7 +437,7 @@ export class ServerClient {
     const n = new DataView(p.buffer, p.byteOffset + 48, 4).getUint32(0);
     const macInput = p.subarray(52);
     const ciphertext = macInput.subarray(macInput.length - 8 - n, macInput.length - 8);
-    for (const secret of this.#c.secrets) {
+    for (const secret of secrets) {
       let keys, mac;
       try {
         keys = await this.#keys(secret);
@@ -425,11 +446,14 @@ export class ServerClient {
         continue;
       }
       if (core.tagMatches(mac, tag)) {
+        let state;
         try {
-          return await aesCbc(false, keys[1], iv, ciphertext);
+          state = await aesCbc(false, keys[1], iv, ciphertext);
         } catch {
           return undefined;
         }
+        remember(sealed, secret, id, state);
+        return state;
       }
     }
     return undefined;

@@ -40,3 +40,21 @@ test("wasm memory stays flat over 600 logins, sessions and exchanges", async () 
   for (let i = 0; i < 500; i++) await round();
   eq(memory.buffer.byteLength, before, "wasm memory bytes after 500 more rounds");
 });
+
+// client.js remembers the sessions it sealed or opened (skipping HMAC and decryption when the same
+// sealed value comes back). A remembered session must open only for a client that could open it.
+test("remembered sessions: only for the same identifier and a secret that sealed them", async () => {
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const [s1, s2] = ["first-session-secret-of-32-characters!!", "second-session-secret-of-32-characters!"];
+  const store = new pkg.MemoryStore();
+  const make = (secret, extra = {}) =>
+    new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret, stateStore: store, ...extra });
+  const so = {};
+  await make(s1).loginWithCustomTokenExchange({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid" }, so);
+  ok((await make(s1).getSession(so)) !== undefined, "the sealing secret opens it");
+  ok((await make([s2, s1]).getSession(so)) !== undefined, "a rotated list that still holds the secret opens it");
+  eq(await make(s2).getSession(so), undefined, "another secret does not");
+  const sealed = await store.get("_a0_session");
+  await store.set("other_session", sealed);
+  eq(await make(s1, { stateIdentifier: "other_session" }).getSession(so), undefined, "another identifier (other keys) does not");
+});
