@@ -212,11 +212,12 @@ export class ServerClient {
       const f = read(options, "fetch");
       classified.fetch = shape(f, typeof f === "function");
       const store = read(options, "stateStore");
-      classified.stateStore = shape(store, isStore(store));
+      const storeOk = isStore(store);
+      classified.stateStore = shape(store, storeOk);
       const key = read(options, "clientAssertionSigningKey");
       classified.clientAssertionSigningKey = typeof key === "string" ? key : shape(key, isPrivateKey(key));
       this.#fetch = typeof f === "function" ? f : undefined;
-      this.#store = isStore(store) ? store : undefined;
+      this.#store = storeOk ? store : undefined;
       this.#key = key;
     }
     this.#config = unwrap(core.configure(JSON.stringify(classified), runtimeName()));
@@ -276,7 +277,7 @@ export class ServerClient {
     const message = 'getAccessToken options "audience" and "scope" must be strings';
     const audience = stringOption(options, "audience", message);
     const scope = stringOption(options, "scope", message);
-    const state = await this.#session(storeOptions);
+    const [state] = await this.#session(storeOptions);
     const token = unwrap(core.accessToken(state, audience, scope, Date.now()));
     if (token) return JSON.parse(token);
     let tokens, body;
@@ -459,21 +460,25 @@ export class ServerClient {
     return undefined;
   }
 
-  /** The session's state bytes, or undefined (an expired one is deleted, best effort). */
-  async #session(storeOptions) {
+  /**
+   * The session: [state bytes, the core's view of it (`what`, see src/js.rs `view`)], or [] when
+   * there is none or it has expired (then it is deleted, best effort). One view per read.
+   */
+  async #session(storeOptions, what = 3) {
     const sealed = await this.#get(storeOptions);
     const state = typeof sealed === "string" ? await this.#open(sealed) : undefined;
-    if (state && core.view(this.#config, state, 3, Date.now()) === "0") {
+    if (!state) return [];
+    const view = unwrap(core.view(this.#config, state, what, Date.now()));
+    if (view === "0") {
       await this.#delete(storeOptions).catch(() => {});
-      return undefined;
+      return [];
     }
-    return state;
+    return [state, view];
   }
 
   async #read(storeOptions, what) {
-    const state = await this.#session(storeOptions);
-    const v = state && unwrap(core.view(this.#config, state, what, Date.now()));
-    return v && v !== "0" ? JSON.parse(v) : undefined;
+    const [, view] = await this.#session(storeOptions, what);
+    return view ? JSON.parse(view) : undefined;
   }
 
   // --- the state store (SPEC §5) ----------------------------------------------------------------
