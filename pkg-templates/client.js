@@ -13,6 +13,7 @@ import {
   IdTokenError,
   StoreError,
 } from "./errors.js";
+import { MemoryStore } from "./stores.js";
 import { aesCbc, hmac, importSigningKey, isTimeout, runtimeName, sealKeys, send, settle, signJws, verifyJws } from "./host.js";
 
 const MAX_BODY = 1 << 20;
@@ -186,11 +187,45 @@ function exchangeFailure(what, e, ms) {
   return new CustomTokenExchangeError("token_exchange_failed", `${what} failed: ${how}`, { cause: failure(e, ms) });
 }
 
+const B64URL = new Uint8Array(128).fill(64);
+for (let i = 0; i < 64; i++) B64URL["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charCodeAt(i)] = i;
+
+/** Unpadded base64url to bytes (a JWS signature); throws on a character outside the alphabet. */
 function base64urlBytes(s) {
-  return Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  const out = new Uint8Array((s.length * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = B64URL[s.charCodeAt(i)] ?? 64;
+    if (v === 64) throw new TypeError("not base64url");
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[j++] = acc >> bits;
+    }
+  }
+  return out;
 }
 
 let sealParams;
+
+/**
+ * `n` fresh random bytes. Drawn from a 4 KiB buffer filled by `crypto.getRandomValues` and
+ * replaced when used up: each call gets bytes no other call gets, for
+ * one call into the host's generator per 64 logins instead of two per login.
+ */
+let pool = new Uint8Array(0);
+let poolAt = 0;
+function randomBytes(n) {
+  if (poolAt + n > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(4096));
+    poolAt = 0;
+  }
+  // A copy: the pool's buffer is never handed out.
+  return pool.slice(poolAt, (poolAt += n));
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -248,18 +283,18 @@ export class ServerClient {
     const [tokens, body] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a));
     // A returned ID token is verified strictly: a failure is an IdTokenError and nothing is stored.
     const claims = tokens.idToken ? await this.#verify(d, tokens.idToken) : "";
-    let random = new Uint8Array(0);
-    if (!(claims && core.hasSid(claims))) {
-      try {
-        random = crypto.getRandomValues(new Uint8Array(64));
-      } catch (e) {
-        throw new StoreError("store_error", "no randomness for the session id", { cause: e });
-      }
+    let random;
+    try {
+      random = randomBytes(64); // the session id, used only when the ID token carries no sid
+    } catch (e) {
+      throw new StoreError("store_error", "no randomness for the session id", { cause: e });
     }
-    const state = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random));
+    // The state to seal and, after a line feed, the view login returns (src/js.rs `newState`).
+    const built = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random));
+    const lf = built.indexOf("\n");
     // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
-    await this.#set(await this.#seal(state), true, storeOptions);
-    return { stateData: JSON.parse(unwrap(core.view(this.#config, utf8.encode(state), 1, Date.now()))) };
+    await this.#set(await this.#seal(built.slice(0, lf)), true, storeOptions);
+    return { stateData: JSON.parse(built.slice(lf + 1)) };
   }
 
   /** The session in camelCase, or `undefined` (SPEC §4). */
@@ -345,7 +380,7 @@ export class ServerClient {
         this.#signingKey = undefined;
         throw e;
       });
-      const input = unwrap(core.assertionInput(this.#config, audience, Date.now(), crypto.getRandomValues(new Uint8Array(16))));
+      const input = unwrap(core.assertionInput(this.#config, audience, Date.now(), randomBytes(16)));
       return `${input}.${core.base64url(await signJws(alg, key, utf8.encode(input)))}`;
     } catch (e) {
       throw new ConfigurationError("configuration_error", '"clientAssertionSigningKey" could not be used to sign', { cause: e });
@@ -413,7 +448,7 @@ export class ServerClient {
     const secret = this.#c.secrets[0];
     try {
       const [mac, key] = await this.#keys(secret);
-      const iv = crypto.getRandomValues(new Uint8Array(16));
+      const iv = randomBytes(16);
       bytes = utf8.encode(state);
       const ciphertext = await aesCbc(true, key, iv, bytes);
       sealed = core.sealCompact(iv, ciphertext, await hmac(mac, core.sealMacInput(iv, ciphertext)));
@@ -487,7 +522,9 @@ export class ServerClient {
     const ms = this.#c.timeout;
     try {
       const store = this.#store;
-      return await settle(store[method](...args), ms);
+      const f = store[method];
+      // The package's MemoryStore settles at once: no deadline timer for it.
+      return await (f === MemoryStore.prototype[method] ? f.apply(store, args) : settle(f.apply(store, args), ms));
     } catch (e) {
       throw new StoreError("store_error", message, { cause: failure(e, ms) });
     }

@@ -225,9 +225,10 @@ pub fn id_token_alg(token: &str) -> String {
 /// The public JWK of the key for `token` in `jwks`, as JSON, or empty when none fits.
 #[wasm_bindgen(js_name = selectKey)]
 pub fn select_key(jwks: &str, token: &str) -> String {
-    match jwt::decode(token) {
-        Ok(t) => {
-            jwt::select_key(&parse(jwks), t.kid.as_deref(), t.alg).map_or(String::new(), jwt::public_jwk_json)
+    // Only the header: idTokenAlg checked the whole token before the JWKS was fetched.
+    match jwt::header(token) {
+        Ok((alg, kid)) => {
+            jwt::select_key(&parse(jwks), kid.as_deref(), alg).map_or(String::new(), jwt::public_jwk_json)
         }
         Err(_) => String::new(),
     }
@@ -244,14 +245,10 @@ pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64
     })())
 }
 
-/// True when the claims carry a non-empty `sid` (no random session id is needed).
-#[wasm_bindgen(js_name = hasSid)]
-pub fn has_sid(claims: &str) -> bool {
-    parse(claims).str_at("sid").is_some_and(|s| !s.is_empty())
-}
-
 /// A new session state (SPEC §3.4) from a token response body, the verified claims (empty: no ID
-/// token) and the exchange options: the JSON to seal.
+/// token), the exchange options and 64 random bytes (the session id when the claims carry no
+/// `sid`): the JSON to seal, a line feed, then the state as login returns it (`view` 1), so
+/// that login does not parse back the state it just built.
 #[wasm_bindgen(js_name = newState)]
 pub fn new_state_js(
     config_text: &str,
@@ -266,7 +263,7 @@ pub fn new_state_js(
         let tokens = tokens_of(tokens)?;
         let input = exchange_input(options)?;
         let claims = opt(claims).map(parse);
-        Ok(new_state(Login {
+        let state = new_state(Login {
             tokens: &tokens,
             claims: claims.as_ref(),
             audience: input.typed_audience.as_deref(),
@@ -274,8 +271,11 @@ pub fn new_state_js(
             domain_host: &c.domain.host,
             now: now_secs(now_ms),
             random_sid: random_sid(random),
-        })
-        .to_json())
+        });
+        let mut out = state.to_json();
+        out.push('\n');
+        out.push_str(&state.to_camel_json(true));
+        Ok(out)
     })())
 }
 

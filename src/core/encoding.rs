@@ -7,18 +7,16 @@ const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn encode(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let mut out = Vec::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
+    let len = if pad { input.len().div_ceil(3) * 4 } else { (input.len() * 4).div_ceil(3) };
+    // Written in place (padding pre-filled): no push per symbol, which the size-optimised build
+    // does not inline.
+    let mut out = vec![b'='; len];
+    for (group, chunk) in out.chunks_mut(4).zip(input.chunks(3)) {
         let n = (u32::from(chunk[0]) << 16)
             | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
             | u32::from(*chunk.get(2).unwrap_or(&0));
-        let symbols = chunk.len() + 1;
-        for i in 0..4 {
-            if i < symbols {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 63) as usize]);
-            } else if pad {
-                out.push(b'=');
-            }
+        for (i, slot) in group.iter_mut().take(chunk.len() + 1).enumerate() {
+            *slot = alphabet[((n >> (18 - 6 * i)) & 63) as usize];
         }
     }
     // Only alphabet bytes and '=' were written: ASCII, so this never fails.
@@ -41,7 +39,8 @@ fn decode_symbols(symbols: &[u8], url: bool) -> Option<Vec<u8>> {
     if symbols.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(symbols.len() * 3 / 4);
+    let mut out = vec![0u8; symbols.len() * 3 / 4];
+    let mut at = 0;
     let mut acc: u32 = 0;
     let mut bits = 0u32;
     for &c in symbols {
@@ -59,7 +58,8 @@ fn decode_symbols(symbols: &[u8], url: bool) -> Option<Vec<u8>> {
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push((acc >> bits) as u8);
+            *out.get_mut(at)? = (acc >> bits) as u8;
+            at += 1;
             acc &= (1 << bits) - 1;
         }
     }

@@ -126,27 +126,26 @@ pub fn write_members(out: &mut String, members: &[(&str, Option<&str>)]) {
 /// Writes `s` as a JSON string literal.
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    // Copy runs of characters that need no escape at once.
+    // Copy runs of characters that need no escape at once (found by a scan, not a match per byte).
+    let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(s.get(run..i).unwrap_or_default());
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            out.push(hex_digit(b >> 4));
-            out.push(hex_digit(b & 0xf));
-        } else {
-            out.push_str(escape);
+    while let Some(k) = bytes[run..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
+        let at = run + k;
+        out.push_str(s.get(run..at).unwrap_or_default());
+        let b = bytes[at];
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(hex_digit(b >> 4));
+                out.push(hex_digit(b & 0xf));
+            }
         }
-        run = i + 1;
+        run = at + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
@@ -164,7 +163,7 @@ pub fn parse(input: &str) -> Result<Value, ParseError> {
 /// [`parse`] with a smaller nesting limit (values that will be nested inside another document,
 /// such as ID token claims inside a session, must leave room for it).
 pub fn parse_with_depth(input: &str, max_depth: usize) -> Result<Value, ParseError> {
-    let mut p = Parser { s: input.as_bytes(), i: 0, max_depth: max_depth.min(MAX_DEPTH) };
+    let mut p = Parser { src: input, s: input.as_bytes(), i: 0, max_depth: max_depth.min(MAX_DEPTH) };
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -183,6 +182,8 @@ pub fn parse_bytes(input: &[u8]) -> Result<Value, ParseError> {
 }
 
 struct Parser<'a> {
+    /// The input, for slicing out runs of string content (already valid UTF-8: no re-validation).
+    src: &'a str,
     s: &'a [u8],
     i: usize,
     max_depth: usize,
@@ -193,10 +194,12 @@ impl Parser<'_> {
         ParseError { offset: self.i }
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.i += 1;
@@ -337,15 +340,12 @@ impl Parser<'_> {
         self.i += 1; // opening quote
         let mut out = String::new();
         loop {
-            // Copy the run of plain bytes at once (the input is valid UTF-8).
+            // Copy the run of plain bytes at once: a scan, then one copy. The run ends at an
+            // ASCII byte, so both ends are character boundaries of the (valid UTF-8) input.
             let start = self.i;
-            while let Some(c) = self.peek() {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
-            out.push_str(core::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?);
+            let rest = &self.s[start..];
+            self.i += rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(rest.len());
+            out.push_str(self.src.get(start..self.i).ok_or_else(|| self.err())?);
             match self.peek() {
                 Some(b'"') => {
                     self.i += 1;

@@ -45,16 +45,24 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
         (Some(h), Some(p), Some(s), None) => (h, p, s),
         _ => return Err(invalid("the ID token is not a compact JWS")),
     };
-    let decode_json = |part: &str| {
-        base64url_decode(part)
-            .and_then(|b| {
-                core::str::from_utf8(&b).ok().and_then(|t| json::parse_with_depth(t, MAX_CLAIMS_DEPTH).ok())
-            })
-            .filter(Value::is_object)
-            .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
-    };
-    let header = decode_json(h)?;
+    let (alg, kid) = header(h)?;
     let payload = decode_json(p)?;
+    let signature = base64url_decode(s)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("the ID token's signature is not base64url"))?;
+    Ok(Jwt {
+        alg,
+        kid,
+        payload,
+        signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned(),
+        signature,
+    })
+}
+
+/// The algorithm and `kid` of a JWS header segment (the first of a compact JWS), checked as
+/// [`decode`] checks them; the other segments are not looked at.
+pub fn header(h: &str) -> Result<(SigningAlg, Option<String>), Error> {
+    let header = decode_json(h.split('.').next().unwrap_or_default())?;
     let alg = header
         .str_at("alg")
         .and_then(SigningAlg::parse)
@@ -62,16 +70,16 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
     if header.get("crit").is_some() {
         return Err(invalid("the ID token has a \"crit\" header this client does not understand"));
     }
-    let signature = base64url_decode(s)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| invalid("the ID token's signature is not base64url"))?;
-    Ok(Jwt {
-        alg,
-        kid: header.str_at("kid").map(str::to_owned),
-        payload,
-        signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned(),
-        signature,
-    })
+    Ok((alg, header.str_at("kid").map(str::to_owned)))
+}
+
+fn decode_json(part: &str) -> Result<Value, Error> {
+    base64url_decode(part)
+        .and_then(|b| {
+            core::str::from_utf8(&b).ok().and_then(|t| json::parse_with_depth(t, MAX_CLAIMS_DEPTH).ok())
+        })
+        .filter(Value::is_object)
+        .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
 }
 
 fn key_fits(key: &Value, alg: SigningAlg) -> bool {
