@@ -120,19 +120,24 @@ const jwksCache = new Map();
 /** Sealing keys by secret and identifier: HKDF and two imports once per isolate. */
 const sealing = new Map();
 /**
- * Sessions this isolate sealed or opened lately: sealed text -> [secret, identifier, state bytes].
+ * Sessions this isolate sealed or opened lately: sealed text -> {secret, id, state, views}.
  * Reading the same sealed value again (the session just written, the same cookie on the next
  * request) skips HMAC and decryption. A hit counts only for a client with the same identifier
  * that still holds the secret it was sealed with, so rotation and tampering behave exactly as
- * without it. At most 64 values of up to 64 KiB each.
+ * without it. `views`: the core's views of the state by configuration text, each `[text, until]`
+ * by `what` (src/js.rs `view`), reused until the expiry time the core gave with it. At most 64
+ * values of up to 64 KiB each.
  */
 const opened = new Map();
 
+/** The memo entry for `sealed` (a new one), or a bare one when the value is too large to keep. */
 function remember(sealed, secret, id, state) {
-  if (sealed.length > 65_536) return;
+  const entry = { secret, id, state, views: new Map() };
+  if (sealed.length > 65_536) return entry;
   opened.delete(sealed);
-  opened.set(sealed, [secret, id, state]);
+  opened.set(sealed, entry);
   if (opened.size > 64) opened.delete(opened.keys().next().value);
+  return entry;
 }
 
 /**
@@ -289,12 +294,13 @@ export class ServerClient {
     } catch (e) {
       throw new StoreError("store_error", "no randomness for the session id", { cause: e });
     }
-    // The state to seal and, after a line feed, the view login returns (src/js.rs `newState`).
-    const built = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random));
-    const lf = built.indexOf("\n");
+    // The state to seal, its expiry time, what login returns and the session view (src/js.rs `newState`).
+    const [state, until, loginView, sessionView] = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random)).split("\n");
+    const sealed = await this.#seal(state);
+    opened.get(sealed)?.views.set(this.#config, [[sessionView, Number(until)]]);
     // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
-    await this.#set(await this.#seal(built.slice(0, lf)), true, storeOptions);
-    return { stateData: JSON.parse(built.slice(lf + 1)) };
+    await this.#set(sealed, true, storeOptions);
+    return { stateData: JSON.parse(loginView) };
   }
 
   /** The session in camelCase, or `undefined` (SPEC §4). */
@@ -461,11 +467,11 @@ export class ServerClient {
     return sealed;
   }
 
-  /** Opens a sealed value with each secret in turn: the state's bytes, or undefined. */
+  /** Opens a sealed value with each secret in turn: its memo entry (see `opened`), or undefined. */
   async #open(sealed) {
     const { id, secrets } = this.#c;
     const hit = opened.get(sealed);
-    if (hit && hit[1] === id && secrets.includes(hit[0])) return hit[2];
+    if (hit && hit.id === id && secrets.includes(hit.secret)) return hit;
     const p = core.openParts(sealed);
     if (p.length === 0) return undefined;
     const iv = p.subarray(0, 16);
@@ -488,8 +494,7 @@ export class ServerClient {
         } catch {
           return undefined;
         }
-        remember(sealed, secret, id, state);
-        return state;
+        return remember(sealed, secret, id, state);
       }
     }
     return undefined;
@@ -497,17 +502,30 @@ export class ServerClient {
 
   /**
    * The session: [state bytes, the core's view of it (`what`, see src/js.rs `view`)], or [] when
-   * there is none or it has expired (then it is deleted, best effort). One view per read.
+   * there is none or it has expired (then it is deleted, best effort). At most one core view per
+   * read; none while the memo holds this view of this state (until the expiry the core gave).
    */
   async #session(storeOptions, what = 3) {
     const sealed = await this.#get(storeOptions);
-    const state = typeof sealed === "string" ? await this.#open(sealed) : undefined;
-    if (!state) return [];
-    const view = unwrap(core.view(this.#config, state, what, Date.now()));
-    if (view === "0") {
+    const entry = typeof sealed === "string" ? await this.#open(sealed) : undefined;
+    if (!entry) return [];
+    const { state, views } = entry;
+    const kept = views.get(this.#config)?.[what];
+    if (kept && Date.now() < kept[1]) return [state, kept[0]];
+    const out = unwrap(core.view(this.#config, state, what | 4, Date.now()));
+    if (out === "0") {
       await this.#delete(storeOptions).catch(() => {});
       return [];
     }
+    if (!out) return [state, ""];
+    const lf = out.indexOf("\n");
+    const view = out.slice(lf + 1);
+    let byWhat = views.get(this.#config);
+    if (!byWhat) {
+      if (views.size >= 4) views.clear();
+      views.set(this.#config, (byWhat = []));
+    }
+    byWhat[what] = [view, Number(out.slice(0, lf))];
     return [state, view];
   }
 

@@ -15,7 +15,9 @@ use crate::core::request::{
     client_assertion_input, exchange_form, refresh_form, telemetry_header, token_request, ClientAuth,
 };
 use crate::core::response::{parse_discovery, parse_token_response, Body, TokenResponse};
-use crate::core::state::{logout_url, new_state, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
+use crate::core::state::{
+    logout_url, new_state, push_i64, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN,
+};
 use crate::core::{input, jwe, jwt};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
@@ -247,8 +249,9 @@ pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64
 
 /// A new session state (SPEC §3.4) from a token response body, the verified claims (empty: no ID
 /// token), the exchange options and 64 random bytes (the session id when the claims carry no
-/// `sid`): the JSON to seal, a line feed, then the state as login returns it (`view` 1), so
-/// that login does not parse back the state it just built.
+/// `sid`). Four lines: the JSON to seal, then what `view` would answer for it with `what` 4 + 1
+/// (expiry time; the state as login returns it) and 0 (the session), so that the driver does not
+/// parse back the state it has just built.
 #[wasm_bindgen(js_name = newState)]
 pub fn new_state_js(
     config_text: &str,
@@ -274,27 +277,42 @@ pub fn new_state_js(
         });
         let mut out = state.to_json();
         out.push('\n');
-        out.push_str(&state.to_camel_json(true));
+        push_i64(&mut out, state.expires_at(c.session_duration).saturating_mul(1000));
+        for with_internal in [true, false] {
+            out.push('\n');
+            out.push_str(&state.to_camel_json(with_internal));
+        }
         Ok(out)
     })())
 }
 
 /// A session state as JavaScript sees it. `what`: 0 the session (SPEC §4), 1 the session with
-/// `internal` (what login returns), 2 its `user`, 3 `"1"` (a check only). Empty when the state does not parse; `"0"` when
-/// it has expired (the driver deletes it).
+/// `internal` (what login returns), 2 its `user`, 3 `"1"` (a check only); plus 4: the view is
+/// preceded by the time (ms since the epoch) from which the state counts as expired, and a line
+/// feed (the driver keeps a view of a state it has just opened until then). Empty when the state
+/// does not parse; `"0"` when it has expired (the driver deletes it).
 #[wasm_bindgen]
 pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
         let Some(s) = state_of(state) else { return Ok(String::new()) };
-        if what != 1 && s.is_expired(now_secs(now_ms), c.session_duration) {
+        let kind = what & 3;
+        if kind != 1 && s.is_expired(now_secs(now_ms), c.session_duration) {
             return Ok("0".into());
         }
-        Ok(match what {
-            2 => s.user.map_or_else(|| "null".into(), |u| u.to_json()),
+        let view = match kind {
+            2 => s.user.as_ref().map_or_else(|| "null".into(), Value::to_json),
             3 => "1".into(),
-            _ => s.to_camel_json(what == 1),
-        })
+            _ => s.to_camel_json(kind == 1),
+        };
+        if what & 4 == 0 {
+            return Ok(view);
+        }
+        let mut out = String::new();
+        push_i64(&mut out, s.expires_at(c.session_duration).saturating_mul(1000));
+        out.push('\n');
+        out.push_str(&view);
+        Ok(out)
     })())
 }
 

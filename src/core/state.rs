@@ -113,7 +113,7 @@ pub fn new_state(l: Login<'_>) -> State {
     }
 }
 
-fn push_i64(out: &mut String, n: i64) {
+pub(crate) fn push_i64(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
@@ -303,8 +303,13 @@ impl State {
 
     /// Older than `duration` seconds, or past the IdP's session ceiling.
     pub fn is_expired(&self, now: i64, duration: u64) -> bool {
-        now >= self.created_at.saturating_add(duration as i64)
-            || self.session_expires_at.is_some_and(|e| now >= e)
+        now >= self.expires_at(duration)
+    }
+
+    /// The first second at which [`State::is_expired`] holds.
+    pub fn expires_at(&self, duration: u64) -> i64 {
+        let by_age = self.created_at.saturating_add(duration as i64);
+        self.session_expires_at.map_or(by_age, |e| e.min(by_age))
     }
 
     /// The token set for `audience` whose scopes include every requested one: an exact match

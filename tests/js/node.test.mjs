@@ -19,7 +19,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CLIENTS, TOKEN_TYPES } from "../provider/fixtures.mjs";
-import { eq, ok } from "./asserts.mjs";
+import { eq, later, ok } from "./asserts.mjs";
 
 test("wasm memory stays flat over 600 logins, sessions and exchanges", async () => {
   const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
@@ -57,4 +57,23 @@ test("remembered sessions: only for the same identifier and a secret that sealed
   const sealed = await store.get("_a0_session");
   await store.set("other_session", sealed);
   eq(await make(s1, { stateIdentifier: "other_session" }).getSession(so), undefined, "another identifier (other keys) does not");
+});
+
+test("remembered session views: kept per configuration, never past the expiry the core gave", async () => {
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const secret = "first-session-secret-of-32-characters!!";
+  const store = new pkg.MemoryStore();
+  const make = (extra = {}) =>
+    new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret, stateStore: store, ...extra });
+  const long = make();
+  const short = make({ sessionDuration: 60 });
+  const so = {};
+  await long.loginWithCustomTokenExchange({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid" }, so);
+  // Both read the same sealed value (each view is then remembered); a minute on, only the client
+  // with the one-minute sessionDuration sees it expired (and deletes it).
+  eq((await long.getSession(so)).user.sub, "auth0|alice", "the view login remembered");
+  eq((await short.getSession(so)).user.sub, "auth0|alice", "the short-lived client's own view");
+  eq((await later(61, () => long.getUser(so))).sub, "auth0|alice", "still within the default duration");
+  eq(await later(61, () => short.getSession(so)), undefined, "expired for sessionDuration 60, though a view was remembered");
+  eq(await store.get("_a0_session"), undefined, "the expired session was deleted");
 });
