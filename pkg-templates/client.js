@@ -4,7 +4,7 @@
 // synchronously with bytes and JSON text (src/js.rs). The wasm keeps nothing between calls; this
 // file holds the validated configuration and hands it back with each call.
 
-import * as core from "./auth0_edge.js";
+import * as core from "./core.js";
 import {
   toError,
   AccessTokenError,

@@ -25,11 +25,11 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
-# stores) as one ES module, index.js, next to the wasm-bindgen glue it imports: a runtime loads
+# stores, the core's operations) as one ES module, index.js, next to the wasm-bindgen glue it imports: a runtime loads
 # three modules (loader, index.js, glue) instead of eight (measured: about 3 ms of a cold start in
 # Node). Not minified: what ships stays readable; bundlers minify.
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
-cp pkg-templates/{api,client,errors,stores}.js "$stage/"
+cp pkg-templates/{api,client,core,errors,stores}.js "$stage/"
 cp src/host/host.js "$stage/host.js"
 "$ROOT/node_modules/.bin/esbuild" "$stage/api.js" --bundle --format=esm --platform=neutral \
   --external:./auth0_edge.js --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"

@@ -1,5 +1,6 @@
-//! The npm package's wasm exports: synchronous functions that take and return bytes and JSON
-//! text, keeping nothing between calls (the driver holds the validated configuration). The
+//! The npm package's wasm boundary: synchronous operations that take and return bytes and JSON
+//! text, keeping nothing between calls (the driver holds the validated configuration), reached
+//! through two exports of one signature, [`text`] and [`bytes`] (see the end of this file). The
 //! package's JavaScript driver (`pkg-templates/client.js`) does the I/O in between (fetch,
 //! WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core` is. Every decision (what an
 //! option, a status, a body, a claim or a sealed value means) is made here, by the core.
@@ -69,8 +70,8 @@ fn parse(text: &str) -> Value {
     json::parse(text).unwrap_or(Value::Null)
 }
 
-fn body(bytes: &Option<Vec<u8>>) -> Body<'_> {
-    bytes.as_deref().map_or(Body::TooLarge, Body::Bytes)
+fn body(bytes: Option<&[u8]>) -> Body<'_> {
+    bytes.map_or(Body::TooLarge, Body::Bytes)
 }
 
 /// A successful token response the driver kept (already checked by [`Core::tokens`]).
@@ -110,7 +111,6 @@ fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
 /// Validates classified client options (see `crate::core::input`); throws a `ConfigurationError`.
 /// Returns the configuration as JSON (`crate::core::input::config_json`). `runtime` names the
 /// runtime in the telemetry header.
-#[wasm_bindgen]
 pub fn configure(options: &str, runtime: &str) -> String {
     reply((|| -> JsResult<String> {
         let (raw, pem) = input::client_options(&parse(options));
@@ -127,7 +127,6 @@ pub fn configure(options: &str, runtime: &str) -> String {
 }
 
 /// Validates classified exchange options (SPEC §2.1); throws. `true` when an actor token is given.
-#[wasm_bindgen(js_name = checkExchange)]
 pub fn check_exchange(options: &str) -> String {
     reply((|| -> JsResult<String> {
         Ok(if exchange_input(options)?.actor.is_some() { "true" } else { "false" }.into())
@@ -136,10 +135,9 @@ pub fn check_exchange(options: &str) -> String {
 
 /// Reads a discovery response (SPEC §2.2): `{issuer, token_endpoint, jwks_uri}` as JSON.
 /// `body` is absent when it was larger than the limit.
-#[wasm_bindgen]
-pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<Vec<u8>>) -> String {
+pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
-        let d = parse_discovery(domain_url, status, body(&body_bytes))?;
+        let d = parse_discovery(domain_url, status, body(body_bytes))?;
         let mut o = String::from("{\"issuer\":");
         write_string(&d.issuer, &mut o);
         o.push_str(",\"token_endpoint\":");
@@ -154,7 +152,6 @@ pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<Vec<u8>>) -> 
 }
 
 /// The signing input of a `private_key_jwt` assertion for `audience` (RFC 7523).
-#[wasm_bindgen(js_name = assertionInput)]
 pub fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
@@ -170,7 +167,6 @@ pub fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8
 
 /// The token-exchange request (SPEC §2.3) as JSON `{headers, body}`. `assertion`: the signed
 /// client assertion, or empty for the secret methods.
-#[wasm_bindgen(js_name = exchangeRequest)]
 pub fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?;
@@ -180,10 +176,9 @@ pub fn exchange_request(config_text: &str, options: &str, assertion: &str) -> St
 }
 
 /// Reads a token endpoint response (SPEC §2.4); throws its error. The result in camelCase.
-#[wasm_bindgen]
-pub fn tokens(status: u16, content_type: Option<String>, body_bytes: Option<Vec<u8>>) -> String {
+pub fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
-        let t = parse_token_response(status, content_type.as_deref(), body(&body_bytes))?;
+        let t = parse_token_response(status, content_type, body(body_bytes))?;
         let mut o = String::from("{\"accessToken\":");
         write_string(t.access_token.expose(), &mut o);
         o.push_str(",\"tokenType\":");
@@ -205,8 +200,7 @@ pub fn tokens(status: u16, content_type: Option<String>, body_bytes: Option<Vec<
 }
 
 /// Checks a JWKS response; throws `jwks_fetch_error`. Returns the JWKS text.
-#[wasm_bindgen]
-pub fn jwks(status: u16, body_bytes: Option<Vec<u8>>) -> String {
+pub fn jwks(status: u16, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
         let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
         let bytes = body_bytes.filter(|_| status == 200).ok_or_else(|| fetch_error().status(status))?;
@@ -219,13 +213,11 @@ pub fn jwks(status: u16, body_bytes: Option<Vec<u8>>) -> String {
 }
 
 /// Decodes an ID token (SPEC §2.5); throws `invalid_token`. Returns its `alg`.
-#[wasm_bindgen(js_name = idTokenAlg)]
 pub fn id_token_alg(token: &str) -> String {
     reply((|| -> JsResult<String> { Ok(jwt::decode(token)?.alg.name().into()) })())
 }
 
 /// The public JWK of the key for `token` in `jwks`, as JSON, or empty when none fits.
-#[wasm_bindgen(js_name = selectKey)]
 pub fn select_key(jwks: &str, token: &str) -> String {
     // Only the header: idTokenAlg checked the whole token before the JWKS was fetched.
     match jwt::header(token) {
@@ -237,7 +229,6 @@ pub fn select_key(jwks: &str, token: &str) -> String {
 }
 
 /// Checks a signature-verified ID token's claims; throws. Returns the claims as JSON.
-#[wasm_bindgen(js_name = idTokenClaims)]
 pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
@@ -252,7 +243,6 @@ pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64
 /// `sid`). Four lines: the JSON to seal, then what `view` would answer for it with `what` 4 + 1
 /// (expiry time; the state as login returns it) and 0 (the session), so that the driver does not
 /// parse back the state it has just built.
-#[wasm_bindgen(js_name = newState)]
 pub fn new_state_js(
     config_text: &str,
     tokens: &[u8],
@@ -291,7 +281,6 @@ pub fn new_state_js(
 /// preceded by the time (ms since the epoch) from which the state counts as expired, and a line
 /// feed (the driver keeps a view of a state it has just opened until then). Empty when the state
 /// does not parse; `"0"` when it has expired (the driver deletes it).
-#[wasm_bindgen]
 pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
@@ -319,11 +308,10 @@ pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
 /// The stored access token (a JSON string) for `audience` (empty: the default) with at least
 /// `scope`, while it has more than 30 s left; empty when it must be refreshed; throws when it cannot be (SPEC §4).
 /// `state` absent: there is no session.
-#[wasm_bindgen(js_name = accessToken)]
-pub fn access_token(state: Option<Vec<u8>>, audience: &str, scope: &str, now_ms: f64) -> String {
+pub fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let access_error = |c, m| Error::new(ErrorKind::AccessToken, c, m);
-        let s = state.as_deref().and_then(state_of).ok_or_else(|| {
+        let s = state.and_then(state_of).ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
         })?;
         if let Some(i) = s.find_token_set(opt(audience).unwrap_or(DEFAULT_AUDIENCE), opt(scope)) {
@@ -344,7 +332,6 @@ pub fn access_token(state: Option<Vec<u8>>, audience: &str, scope: &str, now_ms:
 }
 
 /// The refresh-token request for a session (SPEC §4) as JSON `{headers, body}`.
-#[wasm_bindgen(js_name = refreshRequest)]
 pub fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?;
@@ -358,7 +345,6 @@ pub fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: 
 }
 
 /// The session state after a refresh-token grant answered with `tokens` (SPEC §4).
-#[wasm_bindgen(js_name = mergeRefresh)]
 pub fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let tokens = tokens_of(tokens)?;
@@ -371,7 +357,6 @@ pub fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, n
 }
 
 /// The tenant's logout URL (SPEC §4).
-#[wasm_bindgen(js_name = logoutUrl)]
 pub fn logout_url_js(config_text: &str, return_to: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
@@ -403,7 +388,6 @@ fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
 // Sealed sessions (SPEC §3.5): the framing; the driver runs HKDF, AES-CBC and HMAC in WebCrypto.
 
 /// `[IV_LEN, KEY_LEN, HKDF info...]`: the sealing parameters.
-#[wasm_bindgen(js_name = sealParams)]
 pub fn seal_params() -> Vec<u8> {
     let mut v = vec![jwe::IV_LEN as u8, jwe::KEY_LEN as u8];
     v.extend_from_slice(jwe::HKDF_INFO);
@@ -411,13 +395,11 @@ pub fn seal_params() -> Vec<u8> {
 }
 
 /// The HMAC input for a new seal: `AAD || IV || ciphertext || AL`.
-#[wasm_bindgen(js_name = sealMacInput)]
 pub fn seal_mac_input(iv: &[u8], ciphertext: &[u8]) -> Vec<u8> {
     jwe::mac_input(jwe::protected_b64().as_bytes(), iv, ciphertext)
 }
 
 /// The compact JWE; empty when it would be too large to open again (nothing must be written).
-#[wasm_bindgen(js_name = sealCompact)]
 pub fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
     let sealed = jwe::compact(&jwe::protected_b64(), iv, ciphertext, jwe::tag_of(hmac));
     if sealed.len() > jwe::MAX_SEALED_LEN {
@@ -429,7 +411,6 @@ pub fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
 /// A sealed value taken apart: `IV (16) || tag (32) || ciphertext length (4, big-endian) ||
 /// HMAC input`, the ciphertext inside the HMAC input right after AAD and IV. Empty when it does
 /// not have the shape of one of ours ("no session").
-#[wasm_bindgen(js_name = openParts)]
 pub fn open_parts(sealed: &str) -> Vec<u8> {
     let Some(p) = jwe::parse_compact(sealed) else { return Vec::new() };
     let mut out = Vec::with_capacity(52 + p.aad.len() + p.iv.len() + p.ciphertext.len() + 8);
@@ -441,19 +422,202 @@ pub fn open_parts(sealed: &str) -> Vec<u8> {
 }
 
 /// Compares an HMAC-SHA-512 output's first half with a tag, in time independent of the content.
-#[wasm_bindgen(js_name = tagMatches)]
 pub fn tag_matches(hmac: &[u8], tag: &[u8]) -> bool {
     jwe::tags_equal(jwe::tag_of(hmac), tag)
 }
 
 /// The DER of a PKCS#8 PEM private key (checked by `Core::new`), for WebCrypto's import.
-#[wasm_bindgen(js_name = pemDer)]
 pub fn pem_der(pem: &str) -> Option<Vec<u8>> {
     pem_pkcs8_der(pem)
 }
 
 /// base64url without padding (JWS signatures, assertion ids).
-#[wasm_bindgen(js_name = base64url)]
 pub fn base64url_js(bytes: &[u8]) -> String {
     base64url(bytes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The boundary: two exports of one wasm signature. V8 compiles a JS-to-wasm wrapper per distinct
+// exported signature when it compiles the module (measured in Node 20: about 3 ms of a cold
+// start for the 23 signatures one export per function gave); one signature costs one wrapper,
+// and the wasm-bindgen glue shrinks to the two calls.
+
+/// Arguments packed by the driver (`pkg-templates/core.js` `pack`), in the order each operation
+/// reads them: a number as 8 bytes (f64, little-endian); text or bytes as a 4-byte little-endian
+/// length and the bytes (UTF-8 for text); an absent value as the length `u32::MAX`. Reading past
+/// the end gives absent values and zeros, never a panic.
+struct Args<'a>(&'a [u8]);
+
+impl<'a> Args<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn opt(&mut self) -> Option<&'a [u8]> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?);
+        if n == u32::MAX {
+            return None;
+        }
+        self.take(n as usize)
+    }
+
+    fn bytes(&mut self) -> &'a [u8] {
+        self.opt().unwrap_or_default()
+    }
+
+    fn opt_str(&mut self) -> Option<&'a str> {
+        self.opt().map(|b| core::str::from_utf8(b).unwrap_or_default())
+    }
+
+    fn str(&mut self) -> &'a str {
+        self.opt_str().unwrap_or_default()
+    }
+
+    fn num(&mut self) -> f64 {
+        self.take(8).and_then(|b| b.try_into().ok()).map_or(0.0, f64::from_le_bytes)
+    }
+}
+
+/// The operations, by number (`pkg-templates/core.js` names them).
+mod op {
+    pub const CONFIGURE: u32 = 0;
+    pub const CHECK_EXCHANGE: u32 = 1;
+    pub const DISCOVERY: u32 = 2;
+    pub const ASSERTION_INPUT: u32 = 3;
+    pub const EXCHANGE_REQUEST: u32 = 4;
+    pub const TOKENS: u32 = 5;
+    pub const JWKS: u32 = 6;
+    pub const ID_TOKEN_ALG: u32 = 7;
+    pub const SELECT_KEY: u32 = 8;
+    pub const ID_TOKEN_CLAIMS: u32 = 9;
+    pub const NEW_STATE: u32 = 10;
+    pub const VIEW: u32 = 11;
+    pub const ACCESS_TOKEN: u32 = 12;
+    pub const REFRESH_REQUEST: u32 = 13;
+    pub const MERGE_REFRESH: u32 = 14;
+    pub const LOGOUT_URL: u32 = 15;
+    pub const SEAL_COMPACT: u32 = 16;
+    pub const BASE64URL: u32 = 17;
+    pub const SEAL_PARAMS: u32 = 32;
+    pub const SEAL_MAC_INPUT: u32 = 33;
+    pub const OPEN_PARTS: u32 = 34;
+    pub const TAG_MATCHES: u32 = 35;
+    pub const PEM_DER: u32 = 36;
+}
+
+/// An operation whose result is text (JSON, empty, or `!` and an error; see [`reply`]).
+#[wasm_bindgen]
+pub fn text(op: u32, input: &[u8]) -> String {
+    let mut a = Args(input);
+    let a = &mut a;
+    match op {
+        op::CONFIGURE => configure(a.str(), a.str()),
+        op::CHECK_EXCHANGE => check_exchange(a.str()),
+        op::DISCOVERY => discovery(a.str(), a.num() as u16, a.opt()),
+        op::ASSERTION_INPUT => assertion_input(a.str(), a.str(), a.num(), a.bytes()),
+        op::EXCHANGE_REQUEST => exchange_request(a.str(), a.str(), a.str()),
+        op::TOKENS => tokens(a.num() as u16, a.opt_str(), a.opt()),
+        op::JWKS => jwks(a.num() as u16, a.opt()),
+        op::ID_TOKEN_ALG => id_token_alg(a.str()),
+        op::SELECT_KEY => select_key(a.str(), a.str()),
+        op::ID_TOKEN_CLAIMS => id_token_claims(a.str(), a.str(), a.str(), a.num()),
+        op::NEW_STATE => new_state_js(a.str(), a.bytes(), a.str(), a.str(), a.num(), a.bytes()),
+        op::VIEW => view(a.str(), a.bytes(), a.num() as u8, a.num()),
+        op::ACCESS_TOKEN => access_token(a.opt(), a.str(), a.str(), a.num()),
+        op::REFRESH_REQUEST => refresh_request(a.str(), a.bytes(), a.str(), a.str()),
+        op::MERGE_REFRESH => merge_refresh(a.bytes(), a.bytes(), a.str(), a.str(), a.num()),
+        op::LOGOUT_URL => logout_url_js(a.str(), a.str()),
+        op::SEAL_COMPACT => seal_compact(a.bytes(), a.bytes(), a.bytes()),
+        op::BASE64URL => base64url_js(a.bytes()),
+        _ => String::new(),
+    }
+}
+
+/// An operation whose result is bytes.
+#[wasm_bindgen]
+pub fn bytes(op: u32, input: &[u8]) -> Vec<u8> {
+    let mut a = Args(input);
+    let a = &mut a;
+    match op {
+        op::SEAL_PARAMS => seal_params(),
+        op::SEAL_MAC_INPUT => seal_mac_input(a.bytes(), a.bytes()),
+        op::OPEN_PARTS => open_parts(a.str()),
+        op::TAG_MATCHES => vec![u8::from(tag_matches(a.bytes(), a.bytes()))],
+        op::PEM_DER => pem_der(a.str()).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Packs as `pkg-templates/core.js` `pack` does.
+    enum A<'a> {
+        N(f64),
+        S(&'a [u8]),
+        Absent,
+    }
+
+    fn pack(args: &[A]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for a in args {
+            match a {
+                A::N(n) => out.extend_from_slice(&n.to_le_bytes()),
+                A::S(s) => {
+                    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+                    out.extend_from_slice(s);
+                }
+                A::Absent => out.extend_from_slice(&u32::MAX.to_le_bytes()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn args_read_in_order() {
+        let packed = pack(&[
+            A::S("héllo".as_bytes()),
+            A::N(1_700_000_000_123.0),
+            A::Absent,
+            A::S(&[0, 255]),
+            A::S(b""),
+        ]);
+        let mut a = Args(&packed);
+        assert_eq!(a.str(), "héllo");
+        assert_eq!(a.num(), 1_700_000_000_123.0);
+        assert_eq!(a.opt(), None);
+        assert_eq!(a.bytes(), &[0, 255]);
+        assert_eq!(a.opt_str(), Some(""));
+        // Past the end: absent values and zeros.
+        assert_eq!((a.opt(), a.str(), a.num()), (None, "", 0.0));
+    }
+
+    #[test]
+    fn malformed_args_never_panic() {
+        let packed = pack(&[A::S(b"abcdef"), A::N(2.0)]);
+        for cut in 0..packed.len() {
+            let mut a = Args(&packed[..cut]);
+            let _ = (a.str(), a.num(), a.opt());
+        }
+        // A length beyond the input, and text that is not UTF-8 (read as empty).
+        assert_eq!(Args(&[9, 0, 0, 0, b'a']).opt(), None);
+        assert_eq!(Args(&pack(&[A::S(&[0xff, 0xfe])])).str(), "");
+        // Every operation on garbage answers (an error, empty or a value), and never panics.
+        for op in 0..40 {
+            let _ = (text(op, &[7, 0, 0]), bytes(op, &[255; 3]));
+        }
+    }
+
+    #[test]
+    fn operations_dispatch() {
+        assert_eq!(text(op::BASE64URL, &pack(&[A::S(b"foob")])), "Zm9vYg");
+        assert!(text(op::CHECK_EXCHANGE, &pack(&[A::S(b"null")]))
+            .starts_with("!{\"class\":\"CustomTokenExchangeError\""));
+        assert_eq!(bytes(op::TAG_MATCHES, &pack(&[A::S(&[1; 64]), A::S(&[1; 32])])), [1]);
+        assert_eq!(bytes(op::TAG_MATCHES, &pack(&[A::S(&[1; 64]), A::S(&[2; 32])])), [0]);
+        assert_eq!(bytes(op::SEAL_PARAMS, &[])[..2], [jwe::IV_LEN as u8, jwe::KEY_LEN as u8]);
+    }
 }

@@ -22,7 +22,7 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   assert.match(js, new RegExp(`^import (\\w+) from "\\./${wasmNames[0].replace(/\./g, "\\.")}";$`, "m"), "the bundle imports the .wasm");
   assert.match(js, /\binitSync\(\{ module: \w+ \}\);/, "the workerd loader instantiates it (not tree-shaken away)");
   // Its JavaScript: the error classes, the driver and the glue of the core it calls, the stores.
-  for (const marker of ["function toError(", "ServerClient = class", "wasm.exchangeRequest(", "KvStore", "CookieStore"]) {
+  for (const marker of ["function toError(", "ServerClient = class", "wasm.text(", "KvStore", "CookieStore"]) {
     assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
   }
   // Only the workerd loader: no other runtime's.

@@ -1,0 +1,75 @@
+// The Rust core's operations (src/js.rs), by name. The wasm exports two functions of one
+// signature, text(op, args) and bytes(op, args): V8 compiles one JS-to-wasm wrapper per distinct
+// exported signature as it compiles the module, so one signature keeps that out of a cold start.
+// Each operation's arguments are packed into one byte buffer (see `Args` in src/js.rs).
+
+import { bytes, text } from "./auth0_edge.js";
+
+const utf8 = new TextEncoder();
+let buf = new Uint8Array(8192);
+let dv = new DataView(buf.buffer);
+
+function room(at, n) {
+  if (at + n <= buf.length) return;
+  const next = new Uint8Array(Math.max(buf.length * 2, at + n));
+  next.set(buf.subarray(0, at));
+  buf = next;
+  dv = new DataView(buf.buffer);
+}
+
+/** Packs strings (UTF-8), byte arrays, numbers (f64) and null/undefined (absent), in order. */
+function pack(args) {
+  let at = 0;
+  for (const a of args) {
+    if (typeof a === "number") {
+      room(at, 8);
+      dv.setFloat64(at, a, true);
+      at += 8;
+    } else if (a == null) {
+      room(at, 4);
+      dv.setUint32(at, 0xffffffff, true);
+      at += 4;
+    } else if (typeof a === "string") {
+      room(at, 4 + a.length * 3);
+      const { written } = utf8.encodeInto(a, buf.subarray(at + 4));
+      dv.setUint32(at, written, true);
+      at += 4 + written;
+    } else {
+      room(at, 4 + a.length);
+      dv.setUint32(at, a.length, true);
+      buf.set(a, at + 4);
+      at += 4 + a.length;
+    }
+  }
+  return buf.subarray(0, at);
+}
+
+const t = (op) => (...args) => text(op, pack(args));
+const b = (op) => (...args) => bytes(op, pack(args));
+
+// Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
+export const configure = t(0); // (options JSON, runtime name) -> configuration JSON
+export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
+export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
+export const assertionInput = t(3); // (config, audience, now ms, jti bytes) -> JWS signing input
+export const exchangeRequest = t(4); // (config, options JSON, assertion) -> {headers, body}
+export const tokens = t(5); // (status, content type | undefined, body | null) -> tokens JSON
+export const jwks = t(6); // (status, body | null) -> JWKS JSON
+export const idTokenAlg = t(7); // (token) -> "RS256" | "PS256" | "ES256"
+export const selectKey = t(8); // (JWKS JSON, token) -> public JWK JSON or ""
+export const idTokenClaims = t(9); // (config, token, issuer, now ms) -> claims JSON
+export const newState = t(10); // (config, token body, claims, options, now ms, 64 random bytes)
+export const view = t(11); // (config, state bytes, what, now ms)
+export const accessToken = t(12); // (state bytes | undefined, audience, scope, now ms)
+export const refreshRequest = t(13); // (config, state bytes, scope, assertion) -> {headers, body}
+export const mergeRefresh = t(14); // (state bytes, token body, audience, scope, now ms) -> state
+export const logoutUrl = t(15); // (config, returnTo) -> URL
+export const sealCompact = t(16); // (iv, ciphertext, hmac) -> compact JWE or "" (too large)
+export const base64url = t(17); // (bytes) -> base64url text
+
+// Byte results.
+export const sealParams = b(32); // () -> [IV length, key length, HKDF info...]
+export const sealMacInput = b(33); // (iv, ciphertext) -> HMAC input
+export const openParts = b(34); // (sealed) -> IV | tag | ciphertext length | HMAC input, or empty
+export const tagMatches = (hmac, tag) => bytes(35, pack([hmac, tag]))[0] === 1;
+export const pemDer = b(36); // (PEM) -> DER bytes
