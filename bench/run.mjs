@@ -77,7 +77,7 @@ const holds = (ok) => (ok ? "yes" : "**no**");
 // ---------------------------------------------------------------------------------------------
 // The package under test: wait for pkg/ (the lead rebuilds it often), identify the build.
 
-const pkgComplete = () => ["package.json", "auth0_edge_bg.wasm", "auth0_edge.js", "workerd.js", "node.js"].every((f) => existsSync(path.join(pkgDir, f)));
+const pkgComplete = () => ["package.json", "auth0_edge_bg.wasm", "index.js", "workerd.js", "node.js"].every((f) => existsSync(path.join(pkgDir, f)));
 async function waitForPkg() {
   for (let i = 0; ; i++) {
     if (pkgComplete()) return;
@@ -445,9 +445,9 @@ ours ${JSON.stringify(requests.edge)}, SDK ${JSON.stringify(requests.sdk)}):
 \`customTokenExchange\` calls, two \`gc()\` and a 50 ms pause (so \`FinalizationRegistry\` callbacks, which free wasm-side
 objects, run), the first reading; ${config.memoryOps} more exchanges; the same collection, the second reading. RSS
 (\`process.memoryUsage().rss\`) and the JS heap are read for both libraries. The **wasm linear memory** is
-\`WebAssembly.Memory.buffer.byteLength\` of auth0-edge's instance: the package does not export it, but the wasm-bindgen
-glue (\`auth0_edge.js\`) returns the already-initialised instance's exports from \`initSync()\`, and Node evaluates one
-copy of that module per resolved file, so importing the glue by the file URL of the package's own copy reaches the
+\`WebAssembly.Memory.buffer.byteLength\` of auth0-edge's instance: the package does not export it, but its \`index.js\`
+(which holds the wasm-bindgen glue) returns the already-initialised instance's exports from \`__initSync()\`, and Node
+evaluates one copy of that module per resolved file, so importing it by the file URL of the package's own copy reaches the
 instance that the package's \`node.js\` initialised (the script checks that it gets an existing instance with a
 \`memory\` export rather than creating one). Linear memory never shrinks, so its growth is the high-water mark of the
 Rust allocator. Growth = (after − before) / before, both read after collection; the RSS *peak* is the highest of ten

@@ -1,5 +1,6 @@
 // Everything the package exports, whatever the runtime. The per-runtime entry points
-// (workerd.js, node.js, deno.js, browser.js) instantiate the wasm first, then re-export this.
+// (workerd.js, node.js, deno.js, browser.js) instantiate the wasm first, then re-export these
+// names (the build lists them from this module's exports).
 export { ServerClient } from "./client.js";
 export {
   Auth0EdgeError,

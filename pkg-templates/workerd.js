@@ -1,5 +1,6 @@
-// Cloudflare Workers / workerd: the .wasm import is a compiled WebAssembly.Module.
+// Cloudflare Workers / workerd: the .wasm import is a compiled WebAssembly.Module. The build fills
+// in the public names.
 import wasm from "./auth0_edge_bg.wasm";
-import { initSync } from "./auth0_edge.js";
-initSync({ module: wasm });
-export * from "./index.js";
+import { __initSync } from "./index.js";
+__initSync({ module: wasm });
+export { /* API */ } from "./index.js";

@@ -12,8 +12,9 @@ const storeKinds = [
 for (const { name, fn } of suite(pkg, { ...providerEnv((k) => process.env[k]), storeKinds })) test(name, fn);
 
 // The package's wasm allocator (src/arena.rs) starts over whenever nothing is allocated: the wasm
-// linear memory must not grow with the number of calls. The glue module, imported by its file
-// URL, is the one the package initialised; initSync() returns that instance's exports.
+// linear memory must not grow with the number of calls. The package's index.js, imported by its
+// file URL, is the module the package initialised; its __initSync() (the glue's initSync, for
+// the loaders) returns that instance's exports.
 import { createRequire } from "node:module";
 import { realpathSync } from "node:fs";
 import path from "node:path";
@@ -23,8 +24,8 @@ import { eq, later, ok } from "./asserts.mjs";
 
 test("wasm memory stays flat over 600 logins, sessions and exchanges", async () => {
   const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
-  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "auth0_edge.js")).href);
-  const memory = glue.initSync().memory;
+  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "index.js")).href);
+  const memory = glue.__initSync().memory;
   ok(memory instanceof WebAssembly.Memory, "the package's wasm memory");
   const { issuer } = providerEnv((k) => process.env[k]);
   const c = new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!", stateStore: new pkg.MemoryStore() });

@@ -53,6 +53,12 @@ export function suite(pkg, env) {
   const cases = [];
   const test = (name, fn) => cases.push({ name, fn });
 
+  test("the package exports its public API and nothing else (no loader internals)", async () => {
+    const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
+      "CustomTokenExchangeErrorCode", "DenoKvStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient", "StoreError", "TokenType"];
+    eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
+  });
+
   test("basic exchange (client_secret_basic): tokens and no nulls", async () => {
     const r = await client().customTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid profile read:data" }));
     ok(typeof r.accessToken === "string" && r.accessToken.length > 20, "accessToken");
