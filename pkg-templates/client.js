@@ -218,8 +218,8 @@ let sealParams;
 
 /**
  * `n` fresh random bytes. Drawn from a 4 KiB buffer filled by `crypto.getRandomValues` and
- * replaced when used up: each call gets bytes no other call gets, for
- * one call into the host's generator per 64 logins instead of two per login.
+ * replaced when used up: each call gets bytes no other call gets, and a login (80 bytes: session
+ * id and IV) calls into the host's generator about once in 50 instead of twice.
  */
 let pool = new Uint8Array(0);
 let poolAt = 0;

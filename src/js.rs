@@ -111,7 +111,7 @@ fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
 /// Validates classified client options (see `crate::core::input`); throws a `ConfigurationError`.
 /// Returns the configuration as JSON (`crate::core::input::config_json`). `runtime` names the
 /// runtime in the telemetry header.
-pub fn configure(options: &str, runtime: &str) -> String {
+fn configure(options: &str, runtime: &str) -> String {
     reply((|| -> JsResult<String> {
         let (raw, pem) = input::client_options(&parse(options));
         let c = validate_client_options(&raw)?;
@@ -127,7 +127,7 @@ pub fn configure(options: &str, runtime: &str) -> String {
 }
 
 /// Validates classified exchange options (SPEC §2.1); throws. `true` when an actor token is given.
-pub fn check_exchange(options: &str) -> String {
+fn check_exchange(options: &str) -> String {
     reply((|| -> JsResult<String> {
         Ok(if exchange_input(options)?.actor.is_some() { "true" } else { "false" }.into())
     })())
@@ -135,7 +135,7 @@ pub fn check_exchange(options: &str) -> String {
 
 /// Reads a discovery response (SPEC §2.2): `{issuer, token_endpoint, jwks_uri}` as JSON.
 /// `body` is absent when it was larger than the limit.
-pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<&[u8]>) -> String {
+fn discovery(domain_url: &str, status: u16, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
         let d = parse_discovery(domain_url, status, body(body_bytes))?;
         let mut o = String::from("{\"issuer\":");
@@ -152,7 +152,7 @@ pub fn discovery(domain_url: &str, status: u16, body_bytes: Option<&[u8]>) -> St
 }
 
 /// The signing input of a `private_key_jwt` assertion for `audience` (RFC 7523).
-pub fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -> String {
+fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
         Ok(client_assertion_input(
@@ -167,7 +167,7 @@ pub fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8
 
 /// The token-exchange request (SPEC §2.3) as JSON `{headers, body}`. `assertion`: the signed
 /// client assertion, or empty for the secret methods.
-pub fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
+fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?;
         let input = exchange_input(options)?;
@@ -176,7 +176,7 @@ pub fn exchange_request(config_text: &str, options: &str, assertion: &str) -> St
 }
 
 /// Reads a token endpoint response (SPEC §2.4); throws its error. The result in camelCase.
-pub fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>) -> String {
+fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
         let t = parse_token_response(status, content_type, body(body_bytes))?;
         let mut o = String::from("{\"accessToken\":");
@@ -200,11 +200,11 @@ pub fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>
 }
 
 /// Checks a JWKS response; throws `jwks_fetch_error`. Returns the JWKS text.
-pub fn jwks(status: u16, body_bytes: Option<&[u8]>) -> String {
+fn jwks(status: u16, body_bytes: Option<&[u8]>) -> String {
     reply((|| -> JsResult<String> {
         let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
         let bytes = body_bytes.filter(|_| status == 200).ok_or_else(|| fetch_error().status(status))?;
-        json::parse_bytes(&bytes)
+        json::parse_bytes(bytes)
             .ok()
             .filter(|v| matches!(v.get("keys"), Some(Value::Arr(_))))
             .map(|v| v.to_json())
@@ -213,12 +213,12 @@ pub fn jwks(status: u16, body_bytes: Option<&[u8]>) -> String {
 }
 
 /// Decodes an ID token (SPEC §2.5); throws `invalid_token`. Returns its `alg`.
-pub fn id_token_alg(token: &str) -> String {
+fn id_token_alg(token: &str) -> String {
     reply((|| -> JsResult<String> { Ok(jwt::decode(token)?.alg.name().into()) })())
 }
 
 /// The public JWK of the key for `token` in `jwks`, as JSON, or empty when none fits.
-pub fn select_key(jwks: &str, token: &str) -> String {
+fn select_key(jwks: &str, token: &str) -> String {
     // Only the header: idTokenAlg checked the whole token before the JWKS was fetched.
     match jwt::header(token) {
         Ok((alg, kid)) => {
@@ -229,7 +229,7 @@ pub fn select_key(jwks: &str, token: &str) -> String {
 }
 
 /// Checks a signature-verified ID token's claims; throws. Returns the claims as JSON.
-pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) -> String {
+fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
         let t = jwt::decode(token)?;
@@ -243,7 +243,7 @@ pub fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64
 /// `sid`). Four lines: the JSON to seal, then what `view` would answer for it with `what` 4 + 1
 /// (expiry time; the state as login returns it) and 0 (the session), so that the driver does not
 /// parse back the state it has just built.
-pub fn new_state_js(
+fn new_state_js(
     config_text: &str,
     tokens: &[u8],
     claims: &str,
@@ -281,7 +281,7 @@ pub fn new_state_js(
 /// preceded by the time (ms since the epoch) from which the state counts as expired, and a line
 /// feed (the driver keeps a view of a state it has just opened until then). Empty when the state
 /// does not parse; `"0"` when it has expired (the driver deletes it).
-pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
+fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
         let Some(s) = state_of(state) else { return Ok(String::new()) };
@@ -308,7 +308,7 @@ pub fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
 /// The stored access token (a JSON string) for `audience` (empty: the default) with at least
 /// `scope`, while it has more than 30 s left; empty when it must be refreshed; throws when it cannot be (SPEC §4).
 /// `state` absent: there is no session.
-pub fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f64) -> String {
+fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let access_error = |c, m| Error::new(ErrorKind::AccessToken, c, m);
         let s = state.and_then(state_of).ok_or_else(|| {
@@ -332,7 +332,7 @@ pub fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f
 }
 
 /// The refresh-token request for a session (SPEC §4) as JSON `{headers, body}`.
-pub fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str) -> String {
+fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?;
         let refresh_token = state_of(state).and_then(|s| s.refresh_token).unwrap_or_else(|| Secret::new(""));
@@ -345,7 +345,7 @@ pub fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: 
 }
 
 /// The session state after a refresh-token grant answered with `tokens` (SPEC §4).
-pub fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, now_ms: f64) -> String {
+fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
         let tokens = tokens_of(tokens)?;
         let Some(mut s) = state_of(state) else { return Ok(String::new()) };
@@ -357,7 +357,7 @@ pub fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, n
 }
 
 /// The tenant's logout URL (SPEC §4).
-pub fn logout_url_js(config_text: &str, return_to: &str) -> String {
+fn logout_url_js(config_text: &str, return_to: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?.c;
         Ok(logout_url(&c.domain.url, &c.client_id, opt(return_to)))
@@ -388,19 +388,19 @@ fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
 // Sealed sessions (SPEC §3.5): the framing; the driver runs HKDF, AES-CBC and HMAC in WebCrypto.
 
 /// `[IV_LEN, KEY_LEN, HKDF info...]`: the sealing parameters.
-pub fn seal_params() -> Vec<u8> {
+fn seal_params() -> Vec<u8> {
     let mut v = vec![jwe::IV_LEN as u8, jwe::KEY_LEN as u8];
     v.extend_from_slice(jwe::HKDF_INFO);
     v
 }
 
 /// The HMAC input for a new seal: `AAD || IV || ciphertext || AL`.
-pub fn seal_mac_input(iv: &[u8], ciphertext: &[u8]) -> Vec<u8> {
+fn seal_mac_input(iv: &[u8], ciphertext: &[u8]) -> Vec<u8> {
     jwe::mac_input(jwe::protected_b64().as_bytes(), iv, ciphertext)
 }
 
 /// The compact JWE; empty when it would be too large to open again (nothing must be written).
-pub fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
+fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
     let sealed = jwe::compact(&jwe::protected_b64(), iv, ciphertext, jwe::tag_of(hmac));
     if sealed.len() > jwe::MAX_SEALED_LEN {
         return String::new();
@@ -411,7 +411,7 @@ pub fn seal_compact(iv: &[u8], ciphertext: &[u8], hmac: &[u8]) -> String {
 /// A sealed value taken apart: `IV (16) || tag (32) || ciphertext length (4, big-endian) ||
 /// HMAC input`, the ciphertext inside the HMAC input right after AAD and IV. Empty when it does
 /// not have the shape of one of ours ("no session").
-pub fn open_parts(sealed: &str) -> Vec<u8> {
+fn open_parts(sealed: &str) -> Vec<u8> {
     let Some(p) = jwe::parse_compact(sealed) else { return Vec::new() };
     let mut out = Vec::with_capacity(52 + p.aad.len() + p.iv.len() + p.ciphertext.len() + 8);
     out.extend_from_slice(&p.iv);
@@ -422,17 +422,17 @@ pub fn open_parts(sealed: &str) -> Vec<u8> {
 }
 
 /// Compares an HMAC-SHA-512 output's first half with a tag, in time independent of the content.
-pub fn tag_matches(hmac: &[u8], tag: &[u8]) -> bool {
+fn tag_matches(hmac: &[u8], tag: &[u8]) -> bool {
     jwe::tags_equal(jwe::tag_of(hmac), tag)
 }
 
 /// The DER of a PKCS#8 PEM private key (checked by `Core::new`), for WebCrypto's import.
-pub fn pem_der(pem: &str) -> Option<Vec<u8>> {
+fn pem_der(pem: &str) -> Option<Vec<u8>> {
     pem_pkcs8_der(pem)
 }
 
 /// base64url without padding (JWS signatures, assertion ids).
-pub fn base64url_js(bytes: &[u8]) -> String {
+fn base64url_js(bytes: &[u8]) -> String {
     base64url(bytes)
 }
 

@@ -21,16 +21,6 @@ fn set(obj: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), value);
 }
 
-/// A plain object from key/value pairs.
-#[cfg(feature = "js")]
-pub fn object(pairs: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in pairs {
-        set(&o, k, v);
-    }
-    o
-}
-
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
