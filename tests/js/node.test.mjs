@@ -78,3 +78,8 @@ test("remembered session views: kept per configuration, never past the expiry th
   eq(await later(61, () => short.getSession(so)), undefined, "expired for sessionDuration 60, though a view was remembered");
   eq(await store.get("_a0_session"), undefined, "the expired session was deleted");
 });
+
+test("require() loads the package (Node 20.19+: no top-level await in the node loader) as the same module", () => {
+  const required = createRequire(import.meta.url)("auth0-edge");
+  eq(required.ServerClient === pkg.ServerClient, true, "require() and import share one module instance");
+});
