@@ -1,9 +1,10 @@
-// The Rust core's operations (src/js.rs), by name. The wasm exports two functions of one
-// signature, text(op, args) and bytes(op, args): V8 compiles one JS-to-wasm wrapper per distinct
-// exported signature as it compiles the module, so one signature keeps that out of a cold start.
+// The Rust core's operations (src/js.rs), by name. The wasm exports three functions of one
+// signature, text(op, args), bytes(op, args) and configure(op, args): V8 compiles one JS-to-wasm
+// wrapper per distinct exported signature as it compiles the module, so one signature keeps that
+// out of a cold start (configure has its own export so that the first client compiles less).
 // Each operation's arguments are packed into one byte buffer (see `Args` in src/js.rs).
 
-import { bytes, text } from "./auth0_edge.js";
+import { bytes, configure as configureOp, text } from "./auth0_edge.js";
 
 const utf8 = new TextEncoder();
 let buf = new Uint8Array(8192);
@@ -48,7 +49,7 @@ const t = (op) => (...args) => text(op, pack(args));
 const b = (op) => (...args) => bytes(op, pack(args));
 
 // Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
-export const configure = t(0); // (options JSON, runtime name) -> configuration JSON
+export const configure = (...args) => configureOp(0, pack(args)); // (options JSON, runtime name) -> configuration JSON
 export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
 export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
 export const assertionInput = t(3); // (config, audience, now ms, jti bytes) -> JWS signing input

@@ -29,7 +29,7 @@ const bindings = {
   AUTH0_SECRET: real ? env.AUTH0_SECRET : "demo-session-secret-at-least-32-characters",
   AUTH0_AUDIENCE: real ? env.AUTH0_AUDIENCE || "" : "https://api.example.com",
   SESSION_STORE: store,
-  COOKIE_SECURE: "false", // the demo's requests go to http://localhost
+  COOKIE_SECURE: "false", // the demo's requests go to http://<worker>.localhost
 };
 const subject = real
   ? { subject_token: env.AUTH0_SUBJECT_TOKEN, subject_token_type: env.AUTH0_SUBJECT_TOKEN_TYPE }

