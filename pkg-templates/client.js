@@ -124,20 +124,35 @@ const sealing = new Map();
  * Reading the same sealed value again (the session just written, the same cookie on the next
  * request) skips HMAC and decryption. A hit counts only for a client with the same identifier
  * that still holds the secret it was sealed with, so rotation and tampering behave exactly as
- * without it. `views`: the core's views of the state by configuration text, each `[text, until]`
- * by `what` (src/js.rs `view`), reused until the expiry time the core gave with it. At most 64
- * values of up to 64 KiB each.
+ * without it. At most 64 values of up to 64 KiB each.
+ *
+ * `views`: for one configuration (text) at a time, the core's views of the state by `what`
+ * (src/js.rs `view`), each `[text, until]`, reused until the expiry time the core gave with it;
+ * kept only for states up to 16 KiB, so views add at most 2 MiB to the memo's bound.
  */
 const opened = new Map();
+const VIEWS_MAX_STATE = 16_384;
 
 /** The memo entry for `sealed` (a new one), or a bare one when the value is too large to keep. */
 function remember(sealed, secret, id, state) {
-  const entry = { secret, id, state, views: new Map() };
+  const entry = { secret, id, state, views: null };
   if (sealed.length > 65_536) return entry;
   opened.delete(sealed);
   opened.set(sealed, entry);
   if (opened.size > 64) opened.delete(opened.keys().next().value);
   return entry;
+}
+
+/** The view `what` of a memo entry's state under `config`, while the core's expiry time is ahead. */
+function keptView(entry, config, what) {
+  const v = entry.views?.config === config ? entry.views.byWhat[what] : undefined;
+  return v && Date.now() < v[1] ? v[0] : undefined;
+}
+
+function keepView(entry, config, what, text, until) {
+  if (!entry || entry.state.length > VIEWS_MAX_STATE) return;
+  if (entry.views?.config !== config) entry.views = { config, byWhat: [] };
+  entry.views.byWhat[what] = [text, until];
 }
 
 /**
@@ -297,7 +312,7 @@ export class ServerClient {
     // The state to seal, its expiry time, what login returns and the session view (src/js.rs `newState`).
     const [state, until, loginView, sessionView] = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random)).split("\n");
     const sealed = await this.#seal(state);
-    opened.get(sealed)?.views.set(this.#config, [[sessionView, Number(until)]]);
+    keepView(opened.get(sealed), this.#config, 0, sessionView, Number(until));
     // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
     await this.#set(sealed, true, storeOptions);
     return { stateData: JSON.parse(loginView) };
@@ -509,9 +524,9 @@ export class ServerClient {
     const sealed = await this.#get(storeOptions);
     const entry = typeof sealed === "string" ? await this.#open(sealed) : undefined;
     if (!entry) return [];
-    const { state, views } = entry;
-    const kept = views.get(this.#config)?.[what];
-    if (kept && Date.now() < kept[1]) return [state, kept[0]];
+    const { state } = entry;
+    const kept = keptView(entry, this.#config, what);
+    if (kept !== undefined) return [state, kept];
     const out = unwrap(core.view(this.#config, state, what | 4, Date.now()));
     if (out === "0") {
       await this.#delete(storeOptions).catch(() => {});
@@ -520,12 +535,7 @@ export class ServerClient {
     if (!out) return [state, ""];
     const lf = out.indexOf("\n");
     const view = out.slice(lf + 1);
-    let byWhat = views.get(this.#config);
-    if (!byWhat) {
-      if (views.size >= 4) views.clear();
-      views.set(this.#config, (byWhat = []));
-    }
-    byWhat[what] = [view, Number(out.slice(0, lf))];
+    keepView(entry, this.#config, what, view, Number(out.slice(0, lf)));
     return [state, view];
   }
 

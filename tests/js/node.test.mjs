@@ -69,14 +69,18 @@ test("remembered session views: kept per configuration, never past the expiry th
   const long = make();
   const short = make({ sessionDuration: 60 });
   const so = {};
-  await long.loginWithCustomTokenExchange({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid" }, so);
-  // Both read the same sealed value (each view is then remembered); a minute on, only the client
-  // with the one-minute sessionDuration sees it expired (and deletes it).
-  eq((await long.getSession(so)).user.sub, "auth0|alice", "the view login remembered");
-  eq((await short.getSession(so)).user.sub, "auth0|alice", "the short-lived client's own view");
-  eq((await later(61, () => long.getUser(so))).sub, "auth0|alice", "still within the default duration");
-  eq(await later(61, () => short.getSession(so)), undefined, "expired for sessionDuration 60, though a view was remembered");
+  const login = () => long.loginWithCustomTokenExchange({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid" }, so);
+  // Login remembers the session view for the default duration (days): a client with a one-minute
+  // sessionDuration reading the same sealed value a minute on must not be served it.
+  await login();
+  eq((await later(61, () => long.getSession(so))).user.sub, "auth0|alice", "within the default duration");
+  eq(await later(61, () => short.getSession(so)), undefined, "expired for sessionDuration 60: another configuration's view is not used");
   eq(await store.get("_a0_session"), undefined, "the expired session was deleted");
+  // A view the short-lived client remembered is not served past the expiry the core gave with it.
+  await login();
+  eq((await short.getSession(so)).user.sub, "auth0|alice", "the short-lived client's own view");
+  eq(await later(61, () => short.getSession(so)), undefined, "expired, though its view was remembered");
+  eq(await store.get("_a0_session"), undefined, "deleted again");
 });
 
 test("require() loads the package (Node 20.19+: no top-level await in the node loader) as the same module", () => {
