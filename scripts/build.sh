@@ -25,7 +25,8 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 # caller (the dispatcher in src/js.rs), and inlining them all made one 20 KB function that V8
 # compiles, lazily but whole, on the first call: measured, the first configure took 2.3 -> 1.8 ms
 # and the .wasm shrank by 0.8 KB gz. --converge: repeat -Oz while it still shrinks (-0.2 KB).
-"$ROOT/node_modules/.bin/wasm-opt" -Oz -ocimfs 20 --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+# --strip-producers/--strip-target-features: custom sections no runtime reads (-0.2 KB gz).
+"$ROOT/node_modules/.bin/wasm-opt" -Oz -ocimfs 20 --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
