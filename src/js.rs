@@ -91,6 +91,12 @@ fn now_secs(now_ms: f64) -> i64 {
     (now_ms / 1000.0) as i64
 }
 
+/// The time (ms since the epoch) from which `state` counts as expired, written as the driver
+/// reads it (`newState` and `view` with `what` + 4): it keeps a view while `Date.now()` is below.
+fn push_expiry_ms(out: &mut String, state: &State, duration: u64) {
+    push_i64(out, state.expires_at(duration).saturating_mul(1000));
+}
+
 /// A configuration from [`configure`]'s output (the driver hands it back with each call: the
 /// wasm side keeps nothing between calls, see `crate::arena`).
 struct Config {
@@ -267,7 +273,7 @@ fn new_state_js(
         });
         let mut out = state.to_json();
         out.push('\n');
-        push_i64(&mut out, state.expires_at(c.session_duration).saturating_mul(1000));
+        push_expiry_ms(&mut out, &state, c.session_duration);
         for with_internal in [true, false] {
             out.push('\n');
             out.push_str(&state.to_camel_json(with_internal));
@@ -298,7 +304,7 @@ fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
             return Ok(view);
         }
         let mut out = String::new();
-        push_i64(&mut out, s.expires_at(c.session_duration).saturating_mul(1000));
+        push_expiry_ms(&mut out, &s, c.session_duration);
         out.push('\n');
         out.push_str(&view);
         Ok(out)
