@@ -229,6 +229,21 @@ function base64urlBytes(s) {
   return out;
 }
 
+/**
+ * The JWK of a fetched JWKS (`{text, at}`, see `#jwks`) for `token`: the core's `selectKey`,
+ * remembered on the JWKS per JWS header (all that the choice depends on), at most 16 headers.
+ */
+function keyFor(jwks, token) {
+  const header = token.slice(0, token.indexOf("."));
+  const keys = (jwks.keys ??= new Map());
+  let jwk = keys.get(header);
+  if (jwk === undefined) {
+    jwk = core.selectKey(jwks.text, token);
+    if (keys.size < 16) keys.set(header, jwk);
+  }
+  return jwk;
+}
+
 let sealParams;
 
 /**
@@ -300,22 +315,24 @@ export class ServerClient {
     const o = exchangeOptions(options);
     unwrap(core.checkExchange(o));
     const d = await this.#discovery();
-    const [tokens, body] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a));
-    // A returned ID token is verified strictly: a failure is an IdTokenError and nothing is stored.
-    const claims = tokens.idToken ? await this.#verify(d, tokens.idToken) : "";
+    const [idToken, body] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a), 1);
+    // A returned ID token is verified strictly: a failure is an IdTokenError and nothing is
+    // stored. The signature here, its claims in newState.
+    if (idToken) await this.#verifySignature(d, idToken);
     let random;
     try {
       random = randomBytes(64); // the session id, used only when the ID token carries no sid
     } catch (e) {
       throw new StoreError("store_error", "no randomness for the session id", { cause: e });
     }
-    // The state to seal, its expiry time, what login returns and the session view (src/js.rs `newState`).
-    const [state, until, loginView, sessionView] = unwrap(core.newState(this.#config, body, claims, o, Date.now(), random)).split("\n");
+    // The state to seal, its expiry time, and the session view in two parts: what getSession
+    // returns is `open}`, what login returns `open` + `internal}` (src/js.rs `newState`).
+    const [state, until, open, internal] = unwrap(core.newState(this.#config, body, d.issuer, o, Date.now(), random)).split("\n");
     const sealed = await this.#seal(state);
-    keepView(opened.get(sealed), this.#config, 0, sessionView, Number(until));
+    keepView(opened.get(sealed), this.#config, 0, `${open}}`, Number(until));
     // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
     await this.#set(sealed, true, storeOptions);
-    return { stateData: JSON.parse(loginView) };
+    return { stateData: JSON.parse(`${open}${internal}}`) };
   }
 
   /** The session in camelCase, or `undefined` (SPEC §4). */
@@ -378,8 +395,11 @@ export class ServerClient {
     }
   }
 
-  /** POSTs the request `build(assertion)` makes to the token endpoint: [tokens, body bytes]. */
-  async #tokenCall(d, build) {
+  /**
+   * POSTs the request `build(assertion)` makes to the token endpoint: [tokens, body bytes], or
+   * with `idOnly` [the ID token or "", body bytes].
+   */
+  async #tokenCall(d, build, idOnly = 0) {
     const assertion = this.#c.auth === "private_key_jwt" ? await this.#assertion(d.issuer) : "";
     const req = JSON.parse(unwrap(build(assertion)));
     const ms = this.#c.timeout;
@@ -389,7 +409,8 @@ export class ServerClient {
     } catch (e) {
       throw exchangeFailure("Token exchange", e, ms);
     }
-    return [JSON.parse(unwrap(core.tokens(r[0], r[1], r[2]))), r[2]];
+    const tokens = unwrap(core.tokens(r[0], r[1], r[2], idOnly));
+    return [idOnly ? tokens : JSON.parse(tokens), r[2]];
   }
 
   /** A signed private_key_jwt assertion for `audience` (RFC 7523). */
@@ -423,15 +444,21 @@ export class ServerClient {
 
   /** Verifies an ID token's signature and claims (SPEC §2.5, §3.2): its claims as JSON text. */
   async #verify(d, token) {
+    await this.#verifySignature(d, token);
+    return unwrap(core.idTokenClaims(this.#config, token, d.issuer, Date.now()));
+  }
+
+  /** Verifies an ID token's signature against the tenant's JWKS; throws an IdTokenError. */
+  async #verifySignature(d, token) {
     const alg = unwrap(core.idTokenAlg(token));
     const uri = d.jwks_uri;
     if (!uri) throw new IdTokenError("jwks_fetch_error", 'the discovery document has no "jwks_uri"');
     let jwks = await this.#jwks(uri);
-    let jwk = core.selectKey(jwks.text, token);
+    let jwk = keyFor(jwks, token);
     if (!jwk && Date.now() - jwks.at >= JWKS_REFETCH) {
       if (jwksCache.get(uri)?.at !== undefined) jwksCache.delete(uri);
       jwks = await this.#jwks(uri);
-      jwk = core.selectKey(jwks.text, token);
+      jwk = keyFor(jwks, token);
     }
     if (!jwk) throw new IdTokenError("jwks_key_not_found", 'no key in the JWKS matches the ID token\'s "kid" and "alg"');
     const dot = token.lastIndexOf(".");
@@ -443,7 +470,6 @@ export class ServerClient {
       throw badSignature(e);
     }
     if (!ok) throw badSignature();
-    return unwrap(core.idTokenClaims(this.#config, token, d.issuer, Date.now()));
   }
 
   // --- sessions ---------------------------------------------------------------------------------

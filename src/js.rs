@@ -181,10 +181,15 @@ fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String
     })())
 }
 
-/// Reads a token endpoint response (SPEC §2.4); throws its error. The result in camelCase.
-fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>) -> String {
+/// Reads a token endpoint response (SPEC §2.4); throws its error. The result in camelCase, or
+/// with `id_only` just the ID token (empty when there is none): all that login needs before
+/// `newState` reads the body again.
+fn tokens(status: u16, content_type: Option<&str>, body_bytes: Option<&[u8]>, id_only: bool) -> String {
     reply((|| -> JsResult<String> {
         let t = parse_token_response(status, content_type, body(body_bytes))?;
+        if id_only {
+            return Ok(t.id_token.as_ref().map_or_else(String::new, |s| s.expose().into()));
+        }
         let mut o = String::from("{\"accessToken\":");
         write_string(t.access_token.expose(), &mut o);
         o.push_str(",\"tokenType\":");
@@ -244,15 +249,18 @@ fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) ->
     })())
 }
 
-/// A new session state (SPEC §3.4) from a token response body, the verified claims (empty: no ID
-/// token), the exchange options and 64 random bytes (the session id when the claims carry no
-/// `sid`). Four lines: the JSON to seal, then what `view` would answer for it with `what` 4 + 1
-/// (expiry time; the state as login returns it) and 0 (the session), so that the driver does not
-/// parse back the state it has just built.
+/// A new session state (SPEC §3.4) from a token response body, the exchange options and 64
+/// random bytes (the session id when the ID token carries no `sid`). When the body has an ID
+/// token, the driver has verified its signature (see `idTokenAlg`, `selectKey`), and this checks
+/// its claims against `issuer` (as `idTokenClaims` does; throws) and keeps them as the user.
+/// Four lines: the JSON to seal; the time from which it counts as expired (as `view` gives it
+/// with `what` 4); the session view (`view` with `what` 0) without its closing brace; and the
+/// `internal` member that login's view (`what` 1) adds there. So one call gives what login
+/// returns and what getSession will, and the driver does not parse back the state it just built.
 fn new_state_js(
     config_text: &str,
     tokens: &[u8],
-    claims: &str,
+    issuer: &str,
     options: &str,
     now_ms: f64,
     random: &[u8],
@@ -261,23 +269,31 @@ fn new_state_js(
         let c = config(config_text)?.c;
         let tokens = tokens_of(tokens)?;
         let input = exchange_input(options)?;
-        let claims = opt(claims).map(parse);
+        let now = now_secs(now_ms);
+        let claims = match &tokens.id_token {
+            Some(t) => {
+                let claims = jwt::payload(t.expose())?;
+                jwt::check_id_token_claims(&claims, issuer, &c.client_id, now)?;
+                Some(claims)
+            }
+            None => None,
+        };
         let state = new_state(Login {
             tokens: &tokens,
             claims: claims.as_ref(),
             audience: input.typed_audience.as_deref(),
             scope: input.typed_scope.as_deref(),
             domain_host: &c.domain.host,
-            now: now_secs(now_ms),
+            now,
             random_sid: random_sid(random),
         });
         let mut out = state.to_json();
         out.push('\n');
         push_expiry_ms(&mut out, &state, c.session_duration);
-        for with_internal in [true, false] {
-            out.push('\n');
-            out.push_str(&state.to_camel_json(with_internal));
-        }
+        out.push('\n');
+        state.write_camel_open(&mut out);
+        out.push('\n');
+        state.write_internal(&mut out);
         Ok(out)
     })())
 }
@@ -522,7 +538,7 @@ pub fn text(op: u32, input: &[u8]) -> String {
         op::DISCOVERY => discovery(a.str(), a.num() as u16, a.opt()),
         op::ASSERTION_INPUT => assertion_input(a.str(), a.str(), a.num(), a.bytes()),
         op::EXCHANGE_REQUEST => exchange_request(a.str(), a.str(), a.str()),
-        op::TOKENS => tokens(a.num() as u16, a.opt_str(), a.opt()),
+        op::TOKENS => tokens(a.num() as u16, a.opt_str(), a.opt(), a.num() == 1.0),
         op::JWKS => jwks(a.num() as u16, a.opt()),
         op::ID_TOKEN_ALG => id_token_alg(a.str()),
         op::SELECT_KEY => select_key(a.str(), a.str()),

@@ -7,17 +7,23 @@ const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn encode(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    let len = if pad { input.len().div_ceil(3) * 4 } else { (input.len() * 4).div_ceil(3) };
-    // Written in place (padding pre-filled): no push per symbol, which the size-optimised build
-    // does not inline.
-    let mut out = vec![b'='; len];
-    for (group, chunk) in out.chunks_mut(4).zip(input.chunks(3)) {
+    // Every group written whole, in place (no push per symbol, which the size-optimised build
+    // does not inline), then the symbols past the data turned into padding or cut off.
+    let mut out = vec![0u8; input.len().div_ceil(3) * 4];
+    for (group, chunk) in out.chunks_exact_mut(4).zip(input.chunks(3)) {
         let n = (u32::from(chunk[0]) << 16)
             | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
             | u32::from(*chunk.get(2).unwrap_or(&0));
-        for (i, slot) in group.iter_mut().take(chunk.len() + 1).enumerate() {
-            *slot = alphabet[((n >> (18 - 6 * i)) & 63) as usize];
-        }
+        group[0] = alphabet[(n >> 18) as usize];
+        group[1] = alphabet[((n >> 12) & 63) as usize];
+        group[2] = alphabet[((n >> 6) & 63) as usize];
+        group[3] = alphabet[(n & 63) as usize];
+    }
+    let symbols = (input.len() * 4).div_ceil(3);
+    if pad {
+        out[symbols..].fill(b'=');
+    } else {
+        out.truncate(symbols);
     }
     // Only alphabet bytes and '=' were written: ASCII, so this never fails.
     String::from_utf8(out).unwrap_or_default()
@@ -158,6 +164,17 @@ mod tests {
         for n in 0..data.len() {
             assert_eq!(base64url_decode(&base64url(&data[..n])).unwrap(), &data[..n]);
         }
+    }
+
+    #[test]
+    fn decoding_accepts_exactly_the_alphabet() {
+        for c in 0..=255u8 {
+            let quad = [b'A', c, b'A', b'A'];
+            assert_eq!(decode_symbols(&quad, true).is_some(), URL.contains(&c), "url {c}");
+            assert_eq!(decode_symbols(&quad, false).is_some(), STD.contains(&c), "std {c}");
+        }
+        assert_eq!(decode_symbols(b"-_-_", true).unwrap(), [0xfb, 0xff, 0xbf]);
+        assert_eq!(decode_symbols(b"+/+/", false).unwrap(), [0xfb, 0xff, 0xbf]);
     }
 
     #[test]

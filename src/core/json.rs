@@ -129,8 +129,11 @@ pub fn write_string(s: &str, out: &mut String) {
     // Copy runs of characters that need no escape at once (found by a scan, not a match per byte).
     let bytes = s.as_bytes();
     let mut run = 0;
-    while let Some(k) = bytes[run..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20) {
-        let at = run + k;
+    loop {
+        let at = run + plain_len(&bytes[run..]);
+        if at == bytes.len() {
+            break;
+        }
         out.push_str(s.get(run..at).unwrap_or_default());
         let b = bytes[at];
         match b {
@@ -149,6 +152,32 @@ pub fn write_string(s: &str, out: &mut String) {
     }
     out.push_str(s.get(run..).unwrap_or_default());
     out.push('"');
+}
+
+/// The length of the leading run of `bytes` that a JSON string holds as is: up to the first `"`,
+/// `\\` or control character (or all of it). Eight bytes per step (SWAR: for each byte of a word,
+/// the high bit of `(x - 0x01) & !x & 0x80` is set where x is 0, and the lowest set bit is exact, as
+/// a borrow only runs upward), since strings are mostly tokens: long runs with nothing to escape.
+pub(crate) fn plain_len(bytes: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let w = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        let quote = w ^ (LO * u64::from(b'"'));
+        let backslash = w ^ (LO * u64::from(b'\\'));
+        let hits = ((quote.wrapping_sub(LO) & !quote)
+            | (backslash.wrapping_sub(LO) & !backslash)
+            | (w.wrapping_sub(LO * 0x20) & !w))
+            & HI;
+        if hits != 0 {
+            return at + (hits.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len() - at)
 }
 
 fn hex_digit(n: u8) -> char {
@@ -344,7 +373,7 @@ impl Parser<'_> {
             // ASCII byte, so both ends are character boundaries of the (valid UTF-8) input.
             let start = self.i;
             let rest = &self.s[start..];
-            self.i += rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(rest.len());
+            self.i += plain_len(rest);
             out.push_str(self.src.get(start..self.i).ok_or_else(|| self.err())?);
             match self.peek() {
                 Some(b'"') => {
@@ -481,6 +510,31 @@ pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_len_stops_where_a_byte_needs_escaping() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        // Every stop byte at every offset of a 0..=20-byte run, among bytes that are near misses
+        // (0x20, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF) and runs with several stops.
+        let fillers = [b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xff, b'a'];
+        for stop in [b'"', b'\\', 0x00, 0x01, 0x1f, b'\n'] {
+            for len in 0..=20 {
+                for at in 0..=len {
+                    for (k, &f) in fillers.iter().enumerate() {
+                        let mut v: Vec<u8> =
+                            (0..len).map(|i| fillers[(i + k) % fillers.len()].max(f)).collect();
+                        if at < len {
+                            v[at] = stop;
+                            if at + 3 < len {
+                                v[at + 3] = b'"';
+                            }
+                        }
+                        assert_eq!(plain_len(&v), naive(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn parses_and_round_trips() {

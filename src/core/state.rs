@@ -268,9 +268,19 @@ impl State {
     /// `user` as issued. `internal` only when asked (login returns it, `getSession` does not).
     pub fn to_camel_json(&self, with_internal: bool) -> String {
         let mut o = String::with_capacity(1024);
+        self.write_camel_open(&mut o);
+        if with_internal {
+            self.write_internal(&mut o);
+        }
+        o.push('}');
+        o
+    }
+
+    /// [`State::to_camel_json`] without `internal` and without its closing brace.
+    pub fn write_camel_open(&self, o: &mut String) {
         o.push_str("{\"user\":");
         match &self.user {
-            Some(u) => u.write_json(&mut o),
+            Some(u) => u.write_json(o),
             None => o.push_str("null"),
         }
         for (name, value) in [("idToken", &self.id_token), ("refreshToken", &self.refresh_token)] {
@@ -278,27 +288,24 @@ impl State {
                 o.push_str(",\"");
                 o.push_str(name);
                 o.push_str("\":");
-                write_string(s.expose(), &mut o);
+                write_string(s.expose(), o);
             }
         }
         o.push_str(",\"tokenSets\":");
-        self.write_token_sets(
-            &mut o,
-            ["{\"audience\":", ",\"accessToken\":", ",\"scope\":", ",\"expiresAt\":"],
-        );
+        self.write_token_sets(o, ["{\"audience\":", ",\"accessToken\":", ",\"scope\":", ",\"expiresAt\":"]);
         if let Some(d) = &self.domain {
             o.push_str(",\"domain\":");
-            write_string(d, &mut o);
+            write_string(d, o);
         }
-        if with_internal {
-            o.push_str(",\"internal\":{\"sid\":");
-            write_string(&self.sid, &mut o);
-            o.push_str(",\"createdAt\":");
-            push_i64(&mut o, self.created_at);
-            o.push('}');
-        }
+    }
+
+    /// The `internal` member of [`State::to_camel_json`], with its leading comma.
+    pub fn write_internal(&self, o: &mut String) {
+        o.push_str(",\"internal\":{\"sid\":");
+        write_string(&self.sid, o);
+        o.push_str(",\"createdAt\":");
+        push_i64(o, self.created_at);
         o.push('}');
-        o
     }
 
     /// Older than `duration` seconds, or past the IdP's session ceiling.
