@@ -93,18 +93,24 @@ pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
 /// Appends `s` form-urlencoded: ASCII alphanumerics and `*-._` kept, space as `+`, every other
 /// byte of its UTF-8 as `%XX`.
 pub fn form_urlencode_into(s: &str, out: &mut String) {
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => out.push(char::from(b)),
-            b' ' => out.push('+'),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut run = 0;
+    // Runs of kept bytes are copied at once (a token is mostly one run).
+    for (at, &b) in s.as_bytes().iter().enumerate() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            continue;
         }
+        out.push_str(s.get(run..at).unwrap_or_default());
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        run = at + 1;
     }
+    out.push_str(s.get(run..).unwrap_or_default());
 }
 
 pub fn form_urlencode(s: &str) -> String {
