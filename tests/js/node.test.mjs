@@ -87,3 +87,21 @@ test("require() loads the package (Node 20.19+: no top-level await in the node l
   const required = createRequire(import.meta.url)("auth0-edge");
   eq(required.ServerClient === pkg.ServerClient, true, "require() and import share one module instance");
 });
+
+// What the package ships (package.json "files") exists, and index.js (minified) maps back to the
+// sources through its source map, which embeds them: a stack trace can be read with
+// --enable-source-maps, and the map's lines point into the real driver.
+test("package files exist; index.js has a source map with the sources", async () => {
+  const { readFileSync, existsSync } = await import("node:fs");
+  const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
+  const dir = path.dirname(entry);
+  const manifest = JSON.parse(readFileSync(entry, "utf8"));
+  for (const f of manifest.files) ok(existsSync(path.join(dir, f)), `${f} is in the package`);
+  const js = readFileSync(path.join(dir, "index.js"), "utf8");
+  ok(js.trimEnd().endsWith("//# sourceMappingURL=index.js.map"), "index.js names its map");
+  const map = JSON.parse(readFileSync(path.join(dir, "index.js.map"), "utf8"));
+  eq(map.sources.length, map.sourcesContent.length, "every source is embedded");
+  const client = map.sources.indexOf("pkg-templates/client.js");
+  ok(client >= 0, "the driver is a source");
+  ok(map.sourcesContent[client].includes("export class ServerClient"), "with its text");
+});
