@@ -386,7 +386,7 @@ level 9 (zlib); the row sums them. *Worker bundle*: an entry that imports what a
 the package's \`workerd\` condition, so \`workerd.js\` + \`index.js\` (driver, errors, stores, the wasm-bindgen glue) + the .wasm as a separate file);
 for the SDK [\`workerd/sdk-lib.mjs\`](workerd/sdk-lib.mjs) (\`ServerClient\`, \`StatelessStateStore\`,
 \`StatefulStateStore\`, \`CookieTransactionStore\`). *Whole package*: ours is every \`.js\` file of \`pkg/\` and the
-\`.wasm\`, unbundled, as published (index.js is whitespace- and syntax-minified with its names kept; its source map,
+\`.wasm\`, unbundled, as published (index.js is minified; its source map,
 \`index.js.map\`, is in the package for debuggers and loaded by no runtime, so it is not counted), each gzipped; the SDK's is \`export * from "@auth0/auth0-server-js"\`
 bundled as above (the anchor of issue 6, ≈ 44.5 KB). The 30 KB target is checked against both of our rows.
 

@@ -1,8 +1,8 @@
 // Everything the package exports, whatever the runtime. The per-runtime entry points
 // (workerd.js, node.js, deno.js, browser.js) instantiate the wasm first, then re-export these
 // names (the build lists them from this module's exports).
-export { ServerClient } from "./client.js";
-export {
+import { ServerClient } from "./client.js";
+import {
   Auth0EdgeError,
   CustomTokenExchangeError,
   ConfigurationError,
@@ -11,7 +11,7 @@ export {
   StoreError,
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
-export { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
+import { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({
@@ -20,3 +20,23 @@ export const TokenType = Object.freeze({
   ID_TOKEN: "urn:ietf:params:oauth:token-type:id_token",
   REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token",
 });
+
+const classes = { ServerClient, Auth0EdgeError, CustomTokenExchangeError, ConfigurationError, IdTokenError, AccessTokenError, StoreError, MemoryStore, CookieStore, KvStore, DenoKvStore };
+// The shipped index.js is minified, which renames classes: their public names stay what users
+// see (console output, `constructor.name`), whatever a minifier does.
+for (const name in classes) Object.defineProperty(classes[name], "name", { value: name });
+
+export {
+  ServerClient,
+  Auth0EdgeError,
+  CustomTokenExchangeError,
+  ConfigurationError,
+  IdTokenError,
+  AccessTokenError,
+  StoreError,
+  CustomTokenExchangeErrorCode,
+  MemoryStore,
+  CookieStore,
+  KvStore,
+  DenoKvStore,
+};

@@ -57,6 +57,9 @@ export function suite(pkg, env) {
     const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
       "CustomTokenExchangeErrorCode", "DenoKvStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient", "StoreError", "TokenType"];
     eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
+    // The shipped JavaScript is minified: classes keep their public names all the same.
+    for (const k of API) if (typeof pkg[k] === "function") eq(pkg[k].name, k, `${k}.name`);
+    eq(new pkg.MemoryStore().constructor.name, "MemoryStore", "an instance's constructor name");
   });
 
   test("basic exchange (client_secret_basic): tokens and no nulls", async () => {
