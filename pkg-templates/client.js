@@ -161,6 +161,19 @@ function keepView(entry, config, what, text, until) {
  * least recently used settled one dropped first.
  */
 function cached(map, key, ttl, load) {
+  return fresh(map, key, ttl) ?? load1(map, key, ttl, load);
+}
+
+/** The settled value cached under `key` while younger than `ttl` (marked recently used), or undefined. */
+function fresh(map, key, ttl) {
+  const e = map.get(key);
+  if (e?.v === undefined || Date.now() - e.at >= ttl) return undefined;
+  map.delete(key);
+  map.set(key, e);
+  return e.v;
+}
+
+function load1(map, key, ttl, load) {
   let e = map.get(key);
   if (e) {
     map.delete(key);
@@ -173,6 +186,7 @@ function cached(map, key, ttl, load) {
   e.p = load().then(
     (v) => {
       e.at = Date.now();
+      e.v = v;
       return v;
     },
     (err) => {
@@ -296,11 +310,10 @@ export class ServerClient {
 
   /** Exchanges a subject token for Auth0 tokens (SPEC §2). */
   async customTokenExchange(options) {
-    const o = exchangeOptions(options);
-    const actor = unwrap(core.checkExchange(o)) === "true";
+    const build = this.#exchange(exchangeOptions(options));
     const d = await this.#discovery();
-    const [tokens] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a));
-    if (actor && tokens.idToken) {
+    const [tokens, , req] = await this.#tokenCall(d, build);
+    if (req.actor && tokens.idToken) {
       // The `act` claim of the verified ID token (SPEC §2.5); a token that does not verify adds none.
       try {
         const act = JSON.parse(await this.#verify(d, tokens.idToken)).act;
@@ -313,9 +326,9 @@ export class ServerClient {
   /** Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`. */
   async loginWithCustomTokenExchange(options, storeOptions) {
     const o = exchangeOptions(options);
-    unwrap(core.checkExchange(o));
+    const build = this.#exchange(o);
     const d = await this.#discovery();
-    const [idToken, body] = await this.#tokenCall(d, (a) => core.exchangeRequest(this.#config, o, a), 1);
+    const [idToken, body] = await this.#tokenCall(d, build, 1);
     // A returned ID token is verified strictly: a failure is an IdTokenError and nothing is
     // stored. The signature here, its claims in newState.
     if (idToken) await this.#verifySignature(d, idToken);
@@ -374,7 +387,12 @@ export class ServerClient {
 
   // --- tenant -----------------------------------------------------------------------------------
 
-  async #discovery() {
+  /** The discovery document: the cached value itself while fresh (no promise), else a promise. */
+  #discovery() {
+    return fresh(discoveries, this.#c.domain, CACHE_TTL) ?? this.#discover();
+  }
+
+  async #discover() {
     const { domain, timeout } = this.#c;
     try {
       return await cached(discoveries, domain, CACHE_TTL, async () => {
@@ -396,8 +414,23 @@ export class ServerClient {
   }
 
   /**
-   * POSTs the request `build(assertion)` makes to the token endpoint: [tokens, body bytes], or
-   * with `idOnly` [the ID token or "", body bytes].
+   * The token-exchange request for classified options `o`, as a function of the client assertion:
+   * the options are checked now, before any network call. For the secret methods the request
+   * itself is built now (one core call); private_key_jwt signs an assertion per request, for the
+   * issuer that discovery gives.
+   */
+  #exchange(o) {
+    if (this.#c.auth === "private_key_jwt") {
+      unwrap(core.checkExchange(o));
+      return (a) => core.exchangeRequest(this.#config, o, a);
+    }
+    const req = unwrap(core.exchangeRequest(this.#config, o, ""));
+    return () => req;
+  }
+
+  /**
+   * POSTs the request `build(assertion)` makes to the token endpoint: [tokens, body bytes, the
+   * request], or with `idOnly` [the ID token or "", body bytes, the request].
    */
   async #tokenCall(d, build, idOnly = 0) {
     const assertion = this.#c.auth === "private_key_jwt" ? await this.#assertion(d.issuer) : "";
@@ -410,7 +443,7 @@ export class ServerClient {
       throw exchangeFailure("Token exchange", e, ms);
     }
     const tokens = unwrap(core.tokens(r[0], r[1], r[2], idOnly));
-    return [idOnly ? tokens : JSON.parse(tokens), r[2]];
+    return [idOnly ? tokens : JSON.parse(tokens), r[2], req];
   }
 
   /** A signed private_key_jwt assertion for `audience` (RFC 7523). */

@@ -53,7 +53,7 @@ export const configure = (...args) => configureOp(0, pack(args)); // (options JS
 export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
 export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
 export const assertionInput = t(3); // (config, audience, now ms, jti bytes) -> JWS signing input
-export const exchangeRequest = t(4); // (config, options JSON, assertion) -> {headers, body}
+export const exchangeRequest = t(4); // (config, options JSON, assertion) -> {headers, body, actor?}
 export const tokens = t(5); // (status, content type | undefined, body | null, 1: ID token only) -> tokens JSON
 export const jwks = t(6); // (status, body | null) -> JWKS JSON
 export const idTokenAlg = t(7); // (token) -> "RS256" | "PS256" | "ES256"

@@ -171,13 +171,16 @@ fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -
     })())
 }
 
-/// The token-exchange request (SPEC §2.3) as JSON `{headers, body}`. `assertion`: the signed
-/// client assertion, or empty for the secret methods.
+/// The token-exchange request (SPEC §2.3) as JSON `{headers, body}`, with `"actor":true` when it
+/// sends an actor token; throws what `checkExchange` throws. `assertion`: the signed client
+/// assertion, or empty for the secret methods (the driver then builds the request before
+/// discovery, in place of `checkExchange`).
 fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
         let c = config(config_text)?;
         let input = exchange_input(options)?;
-        Ok(request(&c, exchange_form(&c.c.client_id, &input), assertion))
+        let actor = if input.actor.is_some() { ",\"actor\":true" } else { "" };
+        Ok(request(&c, exchange_form(&c.c.client_id, &input), assertion, actor))
     })())
 }
 
@@ -362,7 +365,7 @@ fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str
         if let Some(s) = opt(scope) {
             form.push(("scope".into(), s.into()));
         }
-        Ok(request(&c, form, assertion))
+        Ok(request(&c, form, assertion, ""))
     })())
 }
 
@@ -386,7 +389,8 @@ fn logout_url_js(config_text: &str, return_to: &str) -> String {
     })())
 }
 
-fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
+/// The request as JSON `{headers, body}`, then `members` (JSON members, each with a leading comma).
+fn request(c: &Config, form: Vec<(String, String)>, assertion: &str, members: &str) -> String {
     let auth = match (c.c.auth_method, &c.c.client_secret) {
         (ClientAuthMethod::ClientSecretBasic, Some(secret)) => ClientAuth::Basic(secret),
         (ClientAuthMethod::ClientSecretPost, Some(secret)) => ClientAuth::Post(secret),
@@ -402,6 +406,7 @@ fn request(c: &Config, form: Vec<(String, String)>, assertion: &str) -> String {
     }
     o.push_str("},\"body\":");
     write_string(&req.body, &mut o);
+    o.push_str(members);
     o.push('}');
     o
 }
