@@ -38,14 +38,16 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 # (--enable-source-maps and debuggers show pkg-templates/client.js): 13.4 -> 9.2 KB gz, and Node
 # imports it in 2.5 instead of 2.9 ms (median of 15; whitespace-only minifying saved nothing:
 # the parser's cost is in its tokens and identifiers). api.js restores the exported classes' names.
-# index.js also exports the glue's initialisers as __initSync/__init for the loaders, which
+# index.js also exports the glue's initialisers as __initSync/__init (and __useNativeCrypto, see
+# src/host/host.js) for the loaders, which
 # re-export only the public names (api.js's exports, listed by esbuild's metafile).
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
 cp pkg-templates/{api,client,core,errors,stores}.js "$stage/"
 cp src/host/host.js "$stage/host.js"
 mv "$out.tmp/auth0_edge.js" "$stage/auth0_edge.js"
 printf '%s\n' 'export * from "./api.js";' \
-  'export { initSync as __initSync, default as __init } from "./auth0_edge.js";' > "$stage/index.js"
+  'export { initSync as __initSync, default as __init } from "./auth0_edge.js";' \
+  'export { useNativeCrypto as __useNativeCrypto } from "./host.js";' > "$stage/index.js"
 "$ROOT/node_modules/.bin/esbuild" "$stage/index.js" --bundle --format=esm --platform=neutral \
   --minify --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --metafile="$stage/meta.json" --outfile="$out.tmp/index.js"

@@ -105,3 +105,31 @@ test("package files exist; index.js has a source map with the sources", async ()
   ok(client >= 0, "the driver is a source");
   ok(map.sourcesContent[client].includes("export class ServerClient"), "with its text");
 });
+
+// In Node the loader hands HMAC, AES-CBC and RS256 verification to node:crypto (src/host/host.js:
+// WebCrypto in Node costs 3-6x the CPU per operation), loaded on the first operation, not at
+// import. A fresh process counts the calls that reach node:crypto through process.getBuiltinModule.
+test("Node: sessions and RS256 ID tokens use node:crypto, loaded on the first operation", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const script = `
+    const counts = { loaded: 0 };
+    const real = process.getBuiltinModule.bind(process);
+    process.getBuiltinModule = (name) => {
+      const m = real(name);
+      if (name !== "node:crypto") return m;
+      counts.loaded++;
+      return new Proxy(m, { get(t, k) { if (typeof k === "string" && ["createHmac", "createCipheriv", "createDecipheriv", "verify"].includes(k)) counts[k] = (counts[k] ?? 0) + 1; return t[k]; } });
+    };
+    const pkg = await import("auth0-edge");
+    const c = new pkg.ServerClient(${JSON.stringify({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!" })});
+    const afterImport = counts.loaded;
+    const so = {};
+    await c.loginWithCustomTokenExchange(${JSON.stringify({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid profile" })}, so);
+    const user = (await c.getSession(so)).user.sub;
+    console.log(JSON.stringify({ afterImport, user, ...counts }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: "utf8", env: process.env }));
+  eq(out.afterImport, 0, "node:crypto is not loaded by the import");
+  ok(typeof out.user === "string", "a session");
+  eq([out.loaded, out.verify, out.createCipheriv, out.createHmac], [1, 1, 1, 1], "loaded once; one verification, one encryption, one HMAC");
+});
