@@ -77,7 +77,7 @@ const holds = (ok) => (ok ? "yes" : "**no**");
 // ---------------------------------------------------------------------------------------------
 // The package under test: wait for pkg/ (the lead rebuilds it often), identify the build.
 
-const pkgComplete = () => ["package.json", "auth0_edge_bg.wasm", "index.js", "workerd.js", "node.js"].every((f) => existsSync(path.join(pkgDir, f)));
+const pkgComplete = () => ["package.json", "auth0_edge_bg.wasm", "index.js", "workerd.js"].every((f) => existsSync(path.join(pkgDir, f)));
 async function waitForPkg() {
   for (let i = 0; ; i++) {
     if (pkgComplete()) return;
@@ -393,8 +393,8 @@ bundled as above (the anchor of issue 6, ≈ 44.5 KB). The 30 KB target is check
 **Cold start in Node.** [\`lib/cold-node.mjs\`](lib/cold-node.mjs) in a fresh \`node\` process per sample (the two
 libraries alternate): \`performance.now()\` around the dynamic \`import()\` of the package and the construction of the
 first client with its in-memory store, as [\`lib/clients.mjs\`](lib/clients.mjs) builds it for the CPU figures. For
-auth0-edge the import goes through the \`node\` condition: it reads the .wasm, compiles and instantiates it. Neither
-client makes a network call before its first operation.
+auth0-edge the \`node\` condition resolves to \`index.js\` itself, and the first client reads the .wasm, compiles and
+instantiates it (so both are inside the timed span). Neither client makes a network call before its first operation.
 
 **Cold start in workerd.** Each sample is a fresh Miniflare instance (a fresh workerd process) running one Worker
 ([\`workerd/\`](workerd/): \`empty.mjs\`, \`edge.mjs\`, \`sdk.mjs\`), bundled with esbuild as \`tests/js\` does (the \`workerd\`
@@ -440,7 +440,7 @@ ours ${JSON.stringify(requests.edge)}, SDK ${JSON.stringify(requests.sdk)}):
   so this spares the SDK a decryption. Work that differs: **ours verifies the ID token's RS256 signature** against the
   JWKS before writing the session, the SDK (openid-client, by default) checks its claims only; the SDK
   derives a fresh HKDF key for every seal and every open (its salt includes a random \`kid\`), ours caches the derived
-  keys per secret and state identifier. How each does its cryptography in Node: auth0-edge's Node loader hands HMAC,
+  keys per secret and state identifier. How each does its cryptography in Node: auth0-edge hands HMAC,
   AES-CBC and RS256 verification to \`node:crypto\` (keys derived and imported with WebCrypto, then used through a
   \`KeyObject\`; in workerd, Deno and browsers it uses WebCrypto for all of it); the SDK (jose) uses WebCrypto, which
   Node runs as a job on its thread pool for every operation (measured, sequential, CPU per HMAC-SHA-512 of 3 KB: 74 µs
@@ -450,11 +450,9 @@ ours ${JSON.stringify(requests.edge)}, SDK ${JSON.stringify(requests.sdk)}):
 \`customTokenExchange\` calls, two \`gc()\` and a 50 ms pause (so \`FinalizationRegistry\` callbacks, which free wasm-side
 objects, run), the first reading; ${config.memoryOps} more exchanges; the same collection, the second reading. RSS
 (\`process.memoryUsage().rss\`) and the JS heap are read for both libraries. The **wasm linear memory** is
-\`WebAssembly.Memory.buffer.byteLength\` of auth0-edge's instance: the package does not export it, but its \`index.js\`
-(which holds the wasm-bindgen glue) returns the already-initialised instance's exports from \`__initSync()\`, and Node
-evaluates one copy of that module per resolved file, so importing it by the file URL of the package's own copy reaches the
-instance that the package's \`node.js\` initialised (the script checks that it gets an existing instance with a
-\`memory\` export rather than creating one). Linear memory never shrinks, so its growth is the high-water mark of the
+\`WebAssembly.Memory.buffer.byteLength\` of auth0-edge's instance: the package does not export it, but the way in of
+its runtime entries, \`ServerClient[Symbol.for("auth0-edge.loader")]\`, returns the loaded instance's exports from
+\`initSync()\` (the script checks that it gets an existing instance with a \`memory\` export rather than creating one). Linear memory never shrinks, so its growth is the high-water mark of the
 Rust allocator. Growth = (after − before) / before, both read after collection; the RSS *peak* is the highest of ten
 readings taken during the loop without collecting (V8's young generation fills and empties between them).
 

@@ -1,6 +1,6 @@
-// Everything the package exports, whatever the runtime. The per-runtime entry points
-// (workerd.js, node.js, deno.js, browser.js) instantiate the wasm first, then re-export these
-// names (the build lists them from this module's exports).
+// Everything the package exports, whatever the runtime. Node imports this module (bundled as
+// index.js) directly; the other runtimes' entries (workerd.js, deno.js, browser.js) instantiate
+// the wasm first, then re-export these names (the build lists them from this module's exports).
 import { ServerClient } from "./client.js";
 import {
   Auth0EdgeError,
@@ -12,6 +12,7 @@ import {
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
 import { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
+import { loader } from "./core.js";
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({
@@ -25,6 +26,9 @@ const classes = { ServerClient, Auth0EdgeError, CustomTokenExchangeError, Config
 // The shipped index.js is minified, which renames classes: their public names stay what users
 // see (console output, `constructor.name`), whatever a minifier does.
 for (const name in classes) Object.defineProperty(classes[name], "name", { value: name });
+// The runtimes' entries load the .wasm through this (see core.js `loader`): a property of
+// ServerClient under a registered symbol, not an export, so the package exports only its API.
+Object.defineProperty(ServerClient, Symbol.for("auth0-edge.loader"), { value: loader });
 
 export {
   ServerClient,

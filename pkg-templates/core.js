@@ -4,7 +4,48 @@
 // out of a cold start (configure has its own export so that the first client compiles less).
 // Each operation's arguments are packed into one byte buffer (see `Args` in src/js.rs).
 
-import { bytes, configure as configureOp, text } from "./auth0_edge.js";
+import initAsync, { bytes, configure as configureOp, initSync, text } from "./auth0_edge.js";
+import { useNativeCrypto } from "./host.js";
+
+// Loading the .wasm. Each runtime's entry (workerd.js, deno.js, browser.js) loads it its own way
+// through `loader` (reached as ServerClient[Symbol.for("auth0-edge.loader")], see api.js, so that
+// the package exports only its API) before it exports anything. Node's entry is index.js itself
+// (one module to load, not two: measured, 0.5 ms of a cold start): nothing is loaded at import,
+// and the first client reads the .wasm next to this module (see loadHere).
+let loaded = false;
+
+export const loader = {
+  /** The glue's initSync (a compiled module or bytes): the instance's exports. */
+  initSync(o) {
+    const exports = initSync(o);
+    loaded = true;
+    return exports;
+  },
+  /** The glue's init (a URL, a Response, bytes or a module): the instance's exports. */
+  async init(o) {
+    const exports = await initAsync(o);
+    loaded = true;
+    return exports;
+  },
+};
+
+/**
+ * Node (20.16 or later): the .wasm next to this module, read and compiled synchronously on first
+ * use; fs comes from process.getBuiltinModule, not `import ... from "node:fs"` (that import builds
+ * fs's ES module namespace and loads Node's stream modules: 1.3 ms of a cold start). HMAC, AES-CBC
+ * and RS256 verification then go through node:crypto, loaded on the first operation (Node's
+ * WebCrypto costs 3-6x the CPU per operation: see src/host/host.js).
+ */
+function loadHere() {
+  const fs = globalThis.process?.getBuiltinModule?.("node:fs");
+  if (!fs) {
+    throw new Error(
+      "auth0-edge: its WebAssembly module is not loaded. Import the package by its name (each runtime's entry loads it); Node needs version 20.16 or later.",
+    );
+  }
+  loader.initSync({ module: fs.readFileSync(new URL("./auth0_edge_bg.wasm", import.meta.url)) });
+  useNativeCrypto(() => process.getBuiltinModule("node:crypto"));
+}
 
 const utf8 = new TextEncoder();
 let buf = new Uint8Array(8192);
@@ -49,7 +90,11 @@ const t = (op) => (...args) => text(op, pack(args));
 const b = (op) => (...args) => bytes(op, pack(args));
 
 // Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
-export const configure = (...args) => configureOp(0, pack(args)); // (options JSON, runtime name) -> configuration JSON
+// (options JSON, runtime name) -> configuration JSON. Every client starts here: the .wasm is loaded first if no entry did.
+export const configure = (...args) => {
+  if (!loaded) loadHere();
+  return configureOp(0, pack(args));
+};
 export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
 export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
 export const assertionInput = t(3); // (config, audience, now ms, jti bytes) -> JWS signing input

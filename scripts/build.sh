@@ -33,21 +33,20 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
   "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
 # stores, the core's operations, and the wasm-bindgen glue) as one ES module, index.js: a runtime
-# loads two modules (its loader and index.js) instead of nine (measured in Node: each module
-# costs about 0.5-1 ms of a cold start). Minified, with a source map that embeds the sources
+# loads one module (Node: index.js itself) or two (its entry and index.js) instead of nine
+# (measured in Node: each module costs about 0.5-1 ms of a cold start). Minified, with a source map that embeds the sources
 # (--enable-source-maps and debuggers show pkg-templates/client.js): 13.4 -> 9.2 KB gz, and Node
 # imports it in 2.5 instead of 2.9 ms (median of 15; whitespace-only minifying saved nothing:
 # the parser's cost is in its tokens and identifiers). api.js restores the exported classes' names.
-# index.js also exports the glue's initialisers as __initSync/__init (and __useNativeCrypto, see
-# src/host/host.js) for the loaders, which
-# re-export only the public names (api.js's exports, listed by esbuild's metafile).
+# index.js exports only the public API (api.js's exports, listed by esbuild's metafile): it is
+# Node's entry itself (it loads the .wasm on the first client, see pkg-templates/core.js), and the
+# other runtimes' entries load the .wasm through ServerClient[Symbol.for("auth0-edge.loader")],
+# then re-export those names.
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
 cp pkg-templates/{api,client,core,errors,stores}.js "$stage/"
 cp src/host/host.js "$stage/host.js"
 mv "$out.tmp/auth0_edge.js" "$stage/auth0_edge.js"
-printf '%s\n' 'export * from "./api.js";' \
-  'export { initSync as __initSync, default as __init } from "./auth0_edge.js";' \
-  'export { useNativeCrypto as __useNativeCrypto } from "./host.js";' > "$stage/index.js"
+printf '%s\n' 'export * from "./api.js";' > "$stage/index.js"
 "$ROOT/node_modules/.bin/esbuild" "$stage/index.js" --bundle --format=esm --platform=neutral \
   --minify --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --metafile="$stage/meta.json" --outfile="$out.tmp/index.js"
@@ -58,7 +57,7 @@ node -e 'const fs = require("fs"); const f = process.argv[1]; const m = JSON.par
   fs.writeFileSync(f, JSON.stringify(m));' "$out.tmp/index.js.map"
 api=$(node -e 'const m = require(process.argv[1]); const o = Object.values(m.outputs).find((x) => x.entryPoint);
   console.log(o.exports.filter((e) => !e.startsWith("__")).sort().join(", "))' "$stage/meta.json")
-for f in workerd.js node.js deno.js browser.js; do
+for f in workerd.js deno.js browser.js; do
   sed "s|/\* API \*/|$api|" "pkg-templates/$f" > "$out.tmp/$f"
 done
 for f in index.d.ts README.md; do
@@ -72,7 +71,7 @@ done_step
 step "Package size (gzip -9; JS also minified with esbuild, as a Worker bundle ships it)"
 total_raw=0; total_gz=0; total_min=0
 printf '    %-20s %10s %10s %14s\n' "" "raw" "gz" "minified+gz"
-for f in auth0_edge_bg.wasm index.js workerd.js node.js; do
+for f in auth0_edge_bg.wasm index.js workerd.js; do
   raw=$(wc -c < "$out/$f"); gz=$(gzip -9 -c "$out/$f" | wc -c)
   case "$f" in
     *.js) min=$("$ROOT/node_modules/.bin/esbuild" --minify --log-level=error < "$out/$f" | gzip -9 | wc -c) ;;

@@ -5,14 +5,9 @@
 // - rss: process.memoryUsage().rss;
 // - heapUsed, external, arrayBuffers: process.memoryUsage();
 // - wasm (auth0-edge only): the byteLength of the wasm instance's linear memory
-//   (WebAssembly.Memory). The package does not export its instance; its index.js (which holds
-//   the wasm-bindgen glue) returns it from __initSync() once initialised, and Node loads one copy
-//   of that module per resolved file, so importing index.js by its file URL reaches the instance
-//   the package's node.js initialised (checked: __initSync() must not instantiate a second one).
-import { createRequire } from "node:module";
-import { realpathSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+//   (WebAssembly.Memory). The package does not export its instance; the way in of its runtime
+//   entries, ServerClient[Symbol.for("auth0-edge.loader")], returns the loaded instance's exports
+//   from initSync() (checked: it must not instantiate a second one).
 import { LIBS, check } from "./clients.mjs";
 
 const [lib, opsArg, warmupArg] = process.argv.slice(2);
@@ -23,12 +18,10 @@ if (typeof global.gc !== "function") throw new Error("run with --expose-gc");
 const client = await LIBS[lib]();
 let wasmMemory = null;
 if (lib === "edge") {
-  // The package's own index.js: the directory of its resolved entry, through the symlink npm makes.
-  const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
-  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "index.js")).href);
+  const { ServerClient } = await import("auth0-edge");
   let exports;
   try {
-    exports = glue.__initSync(); // returns the existing instance's exports; throws if uninitialised
+    exports = ServerClient[Symbol.for("auth0-edge.loader")].initSync(); // the existing instance's exports; throws if none
   } catch (e) {
     throw new Error(`cannot reach the package's wasm instance: ${e}`);
   }

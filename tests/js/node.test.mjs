@@ -12,20 +12,16 @@ const storeKinds = [
 for (const { name, fn } of suite(pkg, { ...providerEnv((k) => process.env[k]), storeKinds })) test(name, fn);
 
 // The package's wasm allocator (src/arena.rs) starts over whenever nothing is allocated: the wasm
-// linear memory must not grow with the number of calls. The package's index.js, imported by its
-// file URL, is the module the package initialised; its __initSync() (the glue's initSync, for
-// the loaders) returns that instance's exports.
+// linear memory must not grow with the number of calls. The loaders' way in (pkg-templates/core.js
+// `loader`) returns the instance's exports from initSync() once it is loaded.
 import { createRequire } from "node:module";
 import { realpathSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { CLIENTS, TOKEN_TYPES } from "../provider/fixtures.mjs";
 import { eq, later, ok } from "./asserts.mjs";
 
 test("wasm memory stays flat over 600 logins, sessions and exchanges", async () => {
-  const entry = realpathSync(createRequire(import.meta.url).resolve("auth0-edge/package.json"));
-  const glue = await import(pathToFileURL(path.join(path.dirname(entry), "index.js")).href);
-  const memory = glue.__initSync().memory;
+  const memory = pkg.ServerClient[Symbol.for("auth0-edge.loader")].initSync().memory;
   ok(memory instanceof WebAssembly.Memory, "the package's wasm memory");
   const { issuer } = providerEnv((k) => process.env[k]);
   const c = new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!", stateStore: new pkg.MemoryStore() });
@@ -106,29 +102,33 @@ test("package files exist; index.js has a source map with the sources", async ()
   ok(map.sourcesContent[client].includes("export class ServerClient"), "with its text");
 });
 
-// In Node the loader hands HMAC, AES-CBC and RS256 verification to node:crypto (src/host/host.js:
-// WebCrypto in Node costs 3-6x the CPU per operation), loaded on the first operation, not at
-// import. A fresh process counts the calls that reach node:crypto through process.getBuiltinModule.
-test("Node: sessions and RS256 ID tokens use node:crypto, loaded on the first operation", async () => {
+// Node's entry is index.js itself: the import loads nothing, the first client reads the .wasm
+// (pkg-templates/core.js), and HMAC, AES-CBC and RS256 verification go to node:crypto (src/host/host.js:
+// WebCrypto in Node costs 3-6x the CPU per operation), loaded on the first operation. A fresh
+// process counts what is fetched through process.getBuiltinModule, and the calls reaching node:crypto.
+test("Node: the .wasm loads with the first client; sessions and RS256 ID tokens use node:crypto", async () => {
   const { execFileSync } = await import("node:child_process");
   const { issuer } = providerEnv((k) => process.env[k]);
   const script = `
-    const counts = { loaded: 0 };
+    const counts = { loaded: 0, fs: 0 };
     const real = process.getBuiltinModule.bind(process);
     process.getBuiltinModule = (name) => {
       const m = real(name);
+      if (name === "node:fs") counts.fs++;
       if (name !== "node:crypto") return m;
       counts.loaded++;
       return new Proxy(m, { get(t, k) { if (typeof k === "string" && ["createHmac", "createCipheriv", "createDecipheriv", "verify"].includes(k)) counts[k] = (counts[k] ?? 0) + 1; return t[k]; } });
     };
     const pkg = await import("auth0-edge");
+    const fsAtImport = counts.fs;
     const c = new pkg.ServerClient(${JSON.stringify({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!" })});
     const afterImport = counts.loaded;
     const so = {};
     await c.loginWithCustomTokenExchange(${JSON.stringify({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid profile" })}, so);
     const user = (await c.getSession(so)).user.sub;
-    console.log(JSON.stringify({ afterImport, user, ...counts }));`;
+    console.log(JSON.stringify({ afterImport, fsAtImport, user, ...counts }));`;
   const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: "utf8", env: process.env }));
+  eq([out.fsAtImport, out.fs], [0, 1], "the import reads nothing; the first client reads the .wasm, once");
   eq(out.afterImport, 0, "node:crypto is not loaded by the import");
   ok(typeof out.user === "string", "a session");
   eq([out.loaded, out.verify, out.createCipheriv, out.createHmac], [1, 1, 1, 1], "loaded once; one verification, one encryption, one HMAC");

@@ -28,8 +28,10 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   for (const marker of ['"ConfigurationError"', "loginWithCustomTokenExchange(", ".text(", '"KvStore"', '"CookieStore"']) {
     assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
   }
-  // Only the workerd loader: no other runtime's.
-  assert.ok(!js.includes("Deno.readFile") && !js.includes("node:fs"), "no Deno or Node loader in the bundle");
+  // Only the workerd entry: not Deno's or the browser's (Node's way in is index.js's fallback for a
+  // first client with nothing loaded, which the workerd entry has loaded by then).
+  assert.ok(!js.includes("Deno.readFile"), "no Deno entry in the bundle");
+  assert.ok(!/\binit\(\{\s*module_or_path:/.test(js), "no browser entry in the bundle");
 
   const size = (buf) => ({ raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });
   const rows = [["index.js", size(Buffer.from(js))], [wasmNames[0].replace(/^[0-9a-f]+-/, ""), size(wasm)]];
