@@ -156,32 +156,15 @@ function keepView(entry, config, what, text, until) {
 }
 
 /**
- * The value cached under `key` while younger than `ttl`, else `load()`'s. Concurrent callers
- * share one load; a failed load is handed to every waiter and forgotten. At most 100 entries, the
- * least recently used settled one dropped first.
+ * The value cached under `key` while younger than `ttl` (the value itself, not a promise), else
+ * `load()`'s promise. Concurrent callers share one load; a failed load is handed to every waiter
+ * and forgotten. At most 100 entries, the least recently used settled one dropped first.
  */
 function cached(map, key, ttl, load) {
-  return fresh(map, key, ttl) ?? load1(map, key, ttl, load);
-}
-
-/** The settled value cached under `key` while younger than `ttl` (marked recently used), or undefined. */
-function fresh(map, key, ttl) {
-  const e = map.get(key);
-  if (e?.v === undefined || Date.now() - e.at >= ttl) return undefined;
-  map.delete(key);
-  map.set(key, e);
-  return e.v;
-}
-
-function load1(map, key, ttl, load) {
+  const hit = fresh(map, key, ttl);
+  if (hit !== undefined) return hit;
   let e = map.get(key);
-  if (e) {
-    map.delete(key);
-    if (e.at === undefined || Date.now() - e.at < ttl) {
-      map.set(key, e);
-      return e.p;
-    }
-  }
+  if (e !== undefined && e.at === undefined) return e.p; // a load under way: share it
   e = {};
   e.p = load().then(
     (v) => {
@@ -194,6 +177,7 @@ function load1(map, key, ttl, load) {
       throw err;
     },
   );
+  map.delete(key);
   map.set(key, e);
   if (map.size > 100) {
     for (const [k, x] of map) {
@@ -204,6 +188,15 @@ function load1(map, key, ttl, load) {
     }
   }
   return e.p;
+}
+
+/** The settled value cached under `key` while younger than `ttl` (marked recently used), or undefined. */
+function fresh(map, key, ttl) {
+  const e = map.get(key);
+  if (e?.v === undefined || Date.now() - e.at >= ttl) return undefined;
+  map.delete(key);
+  map.set(key, e);
+  return e.v;
 }
 
 function timeoutCause(ms) {
