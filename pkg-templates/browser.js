@@ -1,6 +1,11 @@
-// Browsers (and the default): fetch the .wasm next to this module and instantiate it streaming.
-// The build fills in the public names.
+// Browsers (and the default): fetch the .wasm next to this module and compile it (streaming when
+// it is served as application/wasm). The build fills in the public names.
 import { ServerClient } from "./index.js";
 
-await ServerClient[Symbol.for("auth0-edge.loader")].init({ module_or_path: new URL("./auth0_edge_bg.wasm", import.meta.url) });
+const response = await fetch(new URL("./auth0_edge_bg.wasm", import.meta.url));
+if (!response.ok) throw new Error(`auth0-edge: its WebAssembly module could not be fetched (HTTP ${response.status})`);
+const module = response.headers.get("content-type")?.startsWith("application/wasm")
+  ? await WebAssembly.compileStreaming(response)
+  : await WebAssembly.compile(await response.arrayBuffer());
+ServerClient[Symbol.for("auth0-edge.loader")].initSync({ module });
 export { /* API */ } from "./index.js";

@@ -4,26 +4,21 @@
 // out of a cold start (configure has its own export so that the first client compiles less).
 // Each operation's arguments are packed into one byte buffer (see `Args` in src/js.rs).
 
-import initAsync, { bytes, configure as configureOp, initSync, text } from "./auth0_edge.js";
+import { bytes, configure as configureOp, initSync, text } from "./auth0_edge.js";
 import { useNativeCrypto } from "./host.js";
 
-// Loading the .wasm. Each runtime's entry (workerd.js, deno.js, browser.js) loads it its own way
-// through `loader` (reached as ServerClient[Symbol.for("auth0-edge.loader")], see api.js, so that
-// the package exports only its API) before it exports anything. Node's entry is index.js itself
-// (one module to load, not two: measured, 0.5 ms of a cold start): nothing is loaded at import,
-// and the first client reads the .wasm next to this module (see loadHere).
+// Loading the .wasm. Each runtime's entry (workerd.js, deno.js, browser.js) compiles it its own
+// way and instantiates it through `loader` (reached as ServerClient[Symbol.for("auth0-edge.loader")],
+// see api.js, so that the package exports only its API) before it exports anything. Only the
+// glue's initSync is used: its async init (fetch, instantiateStreaming) stays out of every bundle.
+// Node's entry is index.js itself (one module to load, not two: measured, 0.7 ms of a cold
+// start): nothing is loaded at import, and the first client reads the .wasm next to this module.
 let loaded = false;
 
 export const loader = {
-  /** The glue's initSync (a compiled module or bytes): the instance's exports. */
+  /** The glue's initSync (a compiled WebAssembly.Module, or none: the loaded instance): its exports. */
   initSync(o) {
     const exports = initSync(o);
-    loaded = true;
-    return exports;
-  },
-  /** The glue's init (a URL, a Response, bytes or a module): the instance's exports. */
-  async init(o) {
-    const exports = await initAsync(o);
     loaded = true;
     return exports;
   },

@@ -31,6 +31,9 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   // Only the workerd entry: not Deno's or the browser's (Node's way in is index.js's fallback for a
   // first client with nothing loaded, which the workerd entry has loaded by then).
   assert.ok(!js.includes("Deno.readFile"), "no Deno entry in the bundle");
+  // Every entry instantiates through the glue's initSync: its async init (fetch and
+  // instantiateStreaming, about 2 KB) must not be bundled.
+  assert.ok(!js.includes("instantiateStreaming"), "the glue's async init is not in the bundle");
   assert.ok(!/\binit\(\{\s*module_or_path:/.test(js), "no browser entry in the bundle");
 
   const size = (buf) => ({ raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });
