@@ -1,8 +1,14 @@
 // Everything the package exports, whatever the runtime. Node imports this module (bundled as
 // index.js) directly; the other runtimes' entries (workerd.js, deno.js, browser.js) instantiate
 // the wasm first, then re-export these names (the build lists them from this module's exports).
+// The shipped index.js is minified, which renames classes: each exported class declares its
+// `static name`, so console output and `constructor.name` show the public one (and a bundler can
+// still drop the classes a program does not use).
 import { ServerClient } from "./client.js";
-import {
+import { loader } from "./core.js";
+
+export { ServerClient };
+export {
   Auth0EdgeError,
   CustomTokenExchangeError,
   ConfigurationError,
@@ -11,8 +17,7 @@ import {
   StoreError,
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
-import { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
-import { loader } from "./core.js";
+export { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({
@@ -22,25 +27,6 @@ export const TokenType = Object.freeze({
   REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token",
 });
 
-const classes = { ServerClient, Auth0EdgeError, CustomTokenExchangeError, ConfigurationError, IdTokenError, AccessTokenError, StoreError, MemoryStore, CookieStore, KvStore, DenoKvStore };
-// The shipped index.js is minified, which renames classes: their public names stay what users
-// see (console output, `constructor.name`), whatever a minifier does.
-for (const name in classes) Object.defineProperty(classes[name], "name", { value: name });
 // The runtimes' entries load the .wasm through this (see core.js `loader`): a property of
 // ServerClient under a registered symbol, not an export, so the package exports only its API.
 Object.defineProperty(ServerClient, Symbol.for("auth0-edge.loader"), { value: loader });
-
-export {
-  ServerClient,
-  Auth0EdgeError,
-  CustomTokenExchangeError,
-  ConfigurationError,
-  IdTokenError,
-  AccessTokenError,
-  StoreError,
-  CustomTokenExchangeErrorCode,
-  MemoryStore,
-  CookieStore,
-  KvStore,
-  DenoKvStore,
-};

@@ -273,6 +273,7 @@ function randomBytes(n) {
 
 /** An Auth0 client for Custom Token Exchange and sessions (SPEC §1). */
 export class ServerClient {
+  static name = "ServerClient";
   #config; // the core's configuration (JSON text)
   #c; // the same, parsed
   #fetch;

@@ -2,6 +2,7 @@
 // through toError, so `instanceof` works against these exports.
 
 export class Auth0EdgeError extends Error {
+  static name = "Auth0EdgeError";
   constructor(code, message, options = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     /** Stable machine-readable code, e.g. "invalid_grant". */
@@ -11,15 +12,25 @@ export class Auth0EdgeError extends Error {
 }
 Auth0EdgeError.prototype.name = "Auth0EdgeError";
 
-export class CustomTokenExchangeError extends Auth0EdgeError {}
+export class CustomTokenExchangeError extends Auth0EdgeError {
+  static name = "CustomTokenExchangeError";
+}
 CustomTokenExchangeError.prototype.name = "CustomTokenExchangeError";
-export class ConfigurationError extends Auth0EdgeError {}
+export class ConfigurationError extends Auth0EdgeError {
+  static name = "ConfigurationError";
+}
 ConfigurationError.prototype.name = "ConfigurationError";
-export class IdTokenError extends Auth0EdgeError {}
+export class IdTokenError extends Auth0EdgeError {
+  static name = "IdTokenError";
+}
 IdTokenError.prototype.name = "IdTokenError";
-export class AccessTokenError extends Auth0EdgeError {}
+export class AccessTokenError extends Auth0EdgeError {
+  static name = "AccessTokenError";
+}
 AccessTokenError.prototype.name = "AccessTokenError";
-export class StoreError extends Auth0EdgeError {}
+export class StoreError extends Auth0EdgeError {
+  static name = "StoreError";
+}
 StoreError.prototype.name = "StoreError";
 
 const classes = {

@@ -41,6 +41,7 @@ const SAME_SITE = new Map([["strict", "Strict"], ["lax", "Lax"], ["none", "None"
  * @implements {StateStore}
  */
 export class MemoryStore {
+  static name = "MemoryStore";
   /** @type {Map<string, string>} */
   #sessions = new Map();
 
@@ -290,6 +291,7 @@ function chunksOf(cookies, name) {
  * @implements {StateStore}
  */
 export class CookieStore {
+  static name = "CookieStore";
   /** @type {string | undefined} */ #cookieName;
   /** @type {number} */ #maxAge;
   /** @type {string} */ #attributes;
@@ -479,6 +481,7 @@ class SessionIdStore {
  * @implements {StateStore}
  */
 export class KvStore extends SessionIdStore {
+  static name = "KvStore";
   /**
    * @param {import("./index.d.ts").KvNamespaceLike} namespace a KV namespace binding (`env.SESSIONS`)
    * @param {KvStoreOptions} [options]
@@ -509,6 +512,7 @@ export class KvStore extends SessionIdStore {
  * @implements {StateStore}
  */
 export class DenoKvStore extends SessionIdStore {
+  static name = "DenoKvStore";
   /**
    * @param {import("./index.d.ts").DenoKvLike} kv a `Deno.Kv` (`await Deno.openKv()`)
    * @param {KvStoreOptions} [options]
