@@ -110,7 +110,11 @@ export function useNativeCrypto(load) {
 function nativeCrypto() {
   if (loadNative) {
     try {
-      native = loadNative() ?? null;
+      const c = loadNative();
+      // Only a module with everything used here (a runtime that imitates node:crypto in part,
+      // or not at all, keeps WebCrypto).
+      const has = (...names) => names.every((n) => typeof c?.[n] === "function");
+      native = has("createHmac", "createCipheriv", "createDecipheriv", "verify") && typeof c.KeyObject?.from === "function" ? c : null;
     } catch {
       native = null;
     }

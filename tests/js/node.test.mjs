@@ -117,7 +117,12 @@ test("Node: the .wasm loads with the first client; sessions and RS256 ID tokens 
       if (name === "node:fs") counts.fs++;
       if (name !== "node:crypto") return m;
       counts.loaded++;
-      return new Proxy(m, { get(t, k) { if (typeof k === "string" && ["createHmac", "createCipheriv", "createDecipheriv", "verify"].includes(k)) counts[k] = (counts[k] ?? 0) + 1; return t[k]; } });
+      const counted = ["createHmac", "createCipheriv", "createDecipheriv", "verify"];
+      return new Proxy(m, { get(t, k) {
+        const v = t[k];
+        if (!counted.includes(k)) return v;
+        return (...args) => { counts[k] = (counts[k] ?? 0) + 1; return v.apply(t, args); };
+      } });
     };
     const pkg = await import("auth0-edge");
     const fsAtImport = counts.fs;
@@ -132,4 +137,28 @@ test("Node: the .wasm loads with the first client; sessions and RS256 ID tokens 
   eq(out.afterImport, 0, "node:crypto is not loaded by the import");
   ok(typeof out.user === "string", "a session");
   eq([out.loaded, out.verify, out.createCipheriv, out.createHmac], [1, 1, 1, 1], "loaded once; one verification, one encryption, one HMAC");
+});
+
+// A runtime whose node:crypto lacks what the Node path uses (KeyObject.from here) keeps WebCrypto:
+// sessions still seal and open, and nothing reaches that module.
+test("Node: without a usable node:crypto, sessions fall back to WebCrypto", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const script = `
+    let calls = 0;
+    const real = process.getBuiltinModule.bind(process);
+    process.getBuiltinModule = (name) => {
+      if (name !== "node:crypto") return real(name);
+      const m = real(name);
+      return { createHmac: (...a) => (calls++, m.createHmac(...a)), createCipheriv: (...a) => (calls++, m.createCipheriv(...a)),
+               createDecipheriv: (...a) => (calls++, m.createDecipheriv(...a)), verify: (...a) => (calls++, m.verify(...a)) };
+    };
+    const pkg = await import("auth0-edge");
+    const c = new pkg.ServerClient(${JSON.stringify({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!" })});
+    const so = {};
+    await c.loginWithCustomTokenExchange(${JSON.stringify({ subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid profile" })}, so);
+    console.log(JSON.stringify({ user: (await c.getSession(so)).user.sub, calls }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: "utf8", env: process.env }));
+  ok(typeof out.user === "string", "a session");
+  eq(out.calls, 0, "no call into the incomplete module");
 });
