@@ -11,7 +11,7 @@
 //!   booleans already in their JavaScript string form), or `{}` when it is not a plain object;
 //! - the whole options value is `null` when it is not a plain object.
 
-use super::json::{write_members, write_string, Value};
+use super::json::{all_some, write_members, write_string, Value};
 use super::options::{
     ClientAuthMethod, ClientConfig, DomainUrl, Input, ParamValue, RawClientOptions, RawExchangeOptions,
     SigningAlg,
@@ -59,10 +59,18 @@ fn shape(v: Option<&Value>) -> Input<()> {
     }
 }
 
+fn secrets(list: Vec<String>) -> Vec<Secret> {
+    let mut out = Vec::with_capacity(list.len());
+    for s in list {
+        out.push(Secret::new(s));
+    }
+    out
+}
+
 /// An array of strings.
 fn strings(v: &Value) -> Option<Vec<String>> {
     match v {
-        Value::Arr(items) => items.iter().map(|s| s.as_str().map(str::to_owned)).collect(),
+        Value::Arr(items) => all_some(items, |s| s.as_str().map(str::to_owned)),
         _ => None,
     }
 }
@@ -93,8 +101,9 @@ pub fn client_options(v: &Value) -> (RawClientOptions, Option<String>) {
         client_assertion_signing_alg: string(get("clientAssertionSigningAlg")),
         secret: match get("secret") {
             Some(Value::Str(s)) => Input::Given(vec![Secret::new(s.clone())]),
-            Some(list @ Value::Arr(_)) => strings(list)
-                .map_or(Input::WrongType, |l| Input::Given(l.into_iter().map(Secret::new).collect())),
+            Some(list @ Value::Arr(_)) => {
+                strings(list).map_or(Input::WrongType, |l| Input::Given(secrets(l)))
+            }
             s if absent(s) => Input::Absent,
             _ => Input::WrongType,
         },
@@ -126,19 +135,16 @@ pub fn exchange_options(v: &Value) -> RawExchangeOptions {
         actor_token_type: string(get("actorTokenType")),
         organization: string(get("organization")),
         authorization_params: match params {
-            Some(Value::Arr(pairs)) => pairs
-                .iter()
-                .map(|pair| match pair {
-                    Value::Arr(kv) => match (kv.first(), kv.get(1)) {
-                        (Some(Value::Str(k)), value) => {
-                            Some((k.clone(), value.map_or(ParamValue::Absent, param_value)))
-                        }
-                        _ => None,
-                    },
+            Some(Value::Arr(pairs)) => all_some(pairs, |pair| match pair {
+                Value::Arr(kv) => match (kv.first(), kv.get(1)) {
+                    (Some(Value::Str(k)), value) => {
+                        Some((k.clone(), value.map_or(ParamValue::Absent, param_value)))
+                    }
                     _ => None,
-                })
-                .collect::<Option<Vec<_>>>()
-                .map_or(Input::WrongType, Input::Given),
+                },
+                _ => None,
+            })
+            .map_or(Input::WrongType, Input::Given),
             p if absent(p) => Input::Absent,
             _ => Input::WrongType,
         },
@@ -189,7 +195,7 @@ pub fn config_of(v: &Value) -> Option<(ClientConfig, Option<String>)> {
         client_secret: s("clientSecret").map(Secret::new),
         auth_method: ClientAuthMethod::parse(v.str_at("auth")?)?,
         signing_alg: SigningAlg::parse(v.str_at("alg")?)?,
-        secrets: strings(v.get("secrets")?)?.into_iter().map(Secret::new).collect(),
+        secrets: secrets(strings(v.get("secrets")?)?),
         state_identifier: s("id")?,
         session_duration: n("duration")? as u64,
         timeout_ms: n("timeout")? as u32,

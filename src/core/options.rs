@@ -105,10 +105,9 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    let parts: Vec<&str> = host.split('.').collect();
-    parts.len() == 4
-        && parts[0] == "127"
-        && parts.iter().all(|p| {
+    host.starts_with("127.")
+        && host.split('.').count() == 4
+        && host.split('.').all(|p| {
             !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
                 let n: u32 = p.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
                 n <= 255
@@ -586,10 +585,10 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
     let mut input = ExchangeInput {
         subject_token: subject_token.clone(),
         subject_token_type: subject_token_type.clone(),
-        audience: audience.iter().cloned().collect(),
-        scope: scope.iter().cloned().collect(),
+        audience: audience.clone().map_or_else(Vec::new, |a| vec![a]),
+        scope: scope.clone().map_or_else(Vec::new, |s| vec![s]),
         actor,
-        organization: organization.iter().cloned().collect(),
+        organization: organization.map_or_else(Vec::new, |o| vec![o]),
         extras: Vec::new(),
         typed_audience: audience,
         typed_scope: scope,
@@ -623,7 +622,11 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         match slot {
             Some(slot) if slot.is_empty() => *slot = values,
             Some(_) => {} // the typed option wins
-            None => input.extras.extend(values.into_iter().map(|v| (key.clone(), v))),
+            None => {
+                for v in values {
+                    input.extras.push((key.clone(), v));
+                }
+            }
         }
     }
     debug_assert!(TYPED_PARAMS.iter().all(|k| !input.extras.iter().any(|(e, _)| e == k)));

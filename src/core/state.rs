@@ -2,7 +2,7 @@
 //! shape of auth0-server-python's `StateData`, shown to JavaScript in camelCase, and updated by
 //! refreshes. Pure: time and randomness are arguments.
 
-use super::json::{self, write_string, Value};
+use super::json::{self, all_some, members_except, write_string, Value};
 use super::response::TokenResponse;
 use crate::error::{push_u64, Secret};
 #[allow(unused_imports)]
@@ -49,9 +49,7 @@ pub struct State {
 /// `user` from verified ID token claims (SPEC §3.3).
 pub fn user_from_claims(claims: &Value) -> Value {
     match claims {
-        Value::Obj(members) => Value::Obj(
-            members.iter().filter(|(k, _)| !PROTOCOL_CLAIMS.contains(&k.as_str())).cloned().collect(),
-        ),
+        Value::Obj(members) => Value::Obj(members_except(members, &PROTOCOL_CLAIMS)),
         other => other.clone(),
     }
 }
@@ -211,21 +209,18 @@ impl State {
         };
         let token_sets = match v.get("token_sets") {
             None | Some(Value::Null) => Vec::new(),
-            Some(Value::Arr(sets)) => sets
-                .iter()
-                .map(|t| {
-                    Some(TokenSet {
-                        audience: t.str_at("audience")?.to_owned(),
-                        access_token: Secret::new(t.str_at("access_token")?),
-                        scope: match t.get("scope") {
-                            None | Some(Value::Null) => String::new(),
-                            Some(Value::Str(s)) => s.clone(),
-                            _ => return None,
-                        },
-                        expires_at: t.get("expires_at")?.as_int_floor()?,
-                    })
+            Some(Value::Arr(sets)) => all_some(sets, |t| {
+                Some(TokenSet {
+                    audience: t.str_at("audience")?.to_owned(),
+                    access_token: Secret::new(t.str_at("access_token")?),
+                    scope: match t.get("scope") {
+                        None | Some(Value::Null) => String::new(),
+                        Some(Value::Str(s)) => s.clone(),
+                        _ => return None,
+                    },
+                    expires_at: t.get("expires_at")?.as_int_floor()?,
                 })
-                .collect::<Option<Vec<_>>>()?,
+            })?,
             _ => return None,
         };
         let connection_token_sets = match v.get("connection_token_sets") {
@@ -260,7 +255,7 @@ impl State {
                 None | Some(Value::Null) => None,
                 Some(n) => Some(n.as_int_floor()?),
             },
-            extra: members.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())).cloned().collect(),
+            extra: members_except(members, &KNOWN),
         })
     }
 
@@ -322,21 +317,21 @@ impl State {
     /// The token set for `audience` whose scopes include every requested one: an exact match
     /// first, else the smallest superset (SPEC §4).
     pub fn find_token_set(&self, audience: &str, scope: Option<&str>) -> Option<usize> {
-        let wanted: Vec<&str> = scope.unwrap_or("").split_whitespace().collect();
+        let wanted = scope.unwrap_or("");
+        let wanted_count = wanted.split_whitespace().count();
         let mut best: Option<(usize, usize)> = None; // (index, number of scopes)
         for (i, t) in self.token_sets.iter().enumerate() {
-            if t.audience != audience {
+            if t.audience != audience
+                || !wanted.split_whitespace().all(|w| t.scope.split_whitespace().any(|h| h == w))
+            {
                 continue;
             }
-            let have: Vec<&str> = t.scope.split_whitespace().collect();
-            if !wanted.iter().all(|w| have.contains(w)) {
-                continue;
-            }
-            if have.len() == wanted.len() {
+            let have = t.scope.split_whitespace().count();
+            if have == wanted_count {
                 return Some(i);
             }
-            if best.is_none_or(|(_, n)| have.len() < n) {
-                best = Some((i, have.len()));
+            if best.is_none_or(|(_, n)| have < n) {
+                best = Some((i, have));
             }
         }
         best.map(|(i, _)| i)
