@@ -1,6 +1,6 @@
 // Everything the package exports, whatever the runtime. Node imports this module (bundled as
 // index.js) directly; the other runtimes' entries (workerd.js, deno.js, browser.js) instantiate
-// the wasm first, then re-export these names (the build lists them from this module's exports).
+// the wasm first, then re-export all of it.
 // The shipped index.js is minified, which renames classes: each exported class declares its
 // `static name`, so console output and `constructor.name` show the public one (and a bundler can
 // still drop the classes a program does not use).

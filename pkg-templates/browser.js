@@ -1,5 +1,5 @@
 // Browsers (and the default): fetch the .wasm next to this module and compile it (streaming when
-// it is served as application/wasm). The build fills in the public names.
+// it is served as application/wasm), then export the API.
 import { ServerClient } from "./index.js";
 
 const response = await fetch(new URL("./auth0_edge_bg.wasm", import.meta.url));
@@ -8,4 +8,4 @@ const module = response.headers.get("content-type")?.startsWith("application/was
   ? await WebAssembly.compileStreaming(response)
   : await WebAssembly.compile(await response.arrayBuffer());
 ServerClient[Symbol.for("auth0-edge.loader")].initSync({ module });
-export { /* API */ } from "./index.js";
+export * from "./index.js";

@@ -1,7 +1,7 @@
 // Deno: read and compile the .wasm (Deno's own .wasm import yields instance exports, not the
-// module wasm-bindgen needs). The build fills in the public names.
+// module wasm-bindgen needs), then export the API.
 import { ServerClient } from "./index.js";
 
 const bytes = await Deno.readFile(new URL("./auth0_edge_bg.wasm", import.meta.url));
 ServerClient[Symbol.for("auth0-edge.loader")].initSync({ module: await WebAssembly.compile(bytes) });
-export { /* API */ } from "./index.js";
+export * from "./index.js";

@@ -1,7 +1,7 @@
-// Cloudflare Workers / workerd: the .wasm import is a compiled WebAssembly.Module. The build fills
-// in the public names.
+// Cloudflare Workers / workerd: the .wasm import is a compiled WebAssembly.Module. Instantiate it,
+// then export the API.
 import wasm from "./auth0_edge_bg.wasm";
 import { ServerClient } from "./index.js";
 
 ServerClient[Symbol.for("auth0-edge.loader")].initSync({ module: wasm });
-export { /* API */ } from "./index.js";
+export * from "./index.js";

@@ -38,10 +38,9 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 # (--enable-source-maps and debuggers show pkg-templates/client.js): 13.4 -> 9.2 KB gz, and Node
 # imports it in 2.5 instead of 2.9 ms (median of 15; whitespace-only minifying saved nothing:
 # the parser's cost is in its tokens and identifiers). api.js restores the exported classes' names.
-# index.js exports only the public API (api.js's exports, listed by esbuild's metafile): it is
-# Node's entry itself (it loads the .wasm on the first client, see pkg-templates/core.js), and the
-# other runtimes' entries load the .wasm through ServerClient[Symbol.for("auth0-edge.loader")],
-# then re-export those names.
+# index.js exports only the public API: it is Node's entry itself (it loads the .wasm on the first
+# client, see pkg-templates/core.js), and the other runtimes' entries load the .wasm through
+# ServerClient[Symbol.for("auth0-edge.loader")], then `export *` from it.
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
 cp pkg-templates/{api,client,core,errors,stores}.js "$stage/"
 cp src/host/host.js "$stage/host.js"
@@ -49,18 +48,13 @@ mv "$out.tmp/auth0_edge.js" "$stage/auth0_edge.js"
 printf '%s\n' 'export * from "./api.js";' > "$stage/index.js"
 "$ROOT/node_modules/.bin/esbuild" "$stage/index.js" --bundle --format=esm --platform=neutral \
   --minify --sourcemap --sources-content=true \
-  --legal-comments=none --log-level=warning --metafile="$stage/meta.json" --outfile="$out.tmp/index.js"
+  --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"
 # The map's sources named by where they come from in this repository (the glue: wasm-bindgen's output).
 node -e 'const fs = require("fs"); const f = process.argv[1]; const m = JSON.parse(fs.readFileSync(f, "utf8"));
   const from = { "host.js": "src/host/host.js", "auth0_edge.js": "wasm-bindgen/auth0_edge.js" };
   m.sources = m.sources.map((s) => { const b = s.split("/").pop(); return from[b] ?? `pkg-templates/${b}`; });
   fs.writeFileSync(f, JSON.stringify(m));' "$out.tmp/index.js.map"
-api=$(node -e 'const m = require(process.argv[1]); const o = Object.values(m.outputs).find((x) => x.entryPoint);
-  console.log(o.exports.filter((e) => !e.startsWith("__")).sort().join(", "))' "$stage/meta.json")
-for f in workerd.js deno.js browser.js; do
-  sed "s|/\* API \*/|$api|" "pkg-templates/$f" > "$out.tmp/$f"
-done
-for f in index.d.ts README.md; do
+for f in workerd.js deno.js browser.js index.d.ts README.md; do
   cp "pkg-templates/$f" "$out.tmp/$f"
 done
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
