@@ -16,9 +16,7 @@ use crate::core::request::{
     client_assertion_input, exchange_form, refresh_form, telemetry_header, token_request, ClientAuth,
 };
 use crate::core::response::{parse_discovery, parse_token_response, Body, TokenResponse};
-use crate::core::state::{
-    logout_url, new_state, push_i64, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN,
-};
+use crate::core::state::{login_state, logout_url, push_i64, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
 use crate::core::{input, jwe, jwt};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
@@ -281,15 +279,7 @@ fn new_state_js(
             }
             None => None,
         };
-        let state = new_state(Login {
-            tokens: &tokens,
-            claims: claims.as_ref(),
-            audience: input.typed_audience.as_deref(),
-            scope: input.typed_scope.as_deref(),
-            domain_host: &c.domain.host,
-            now,
-            random_sid: random_sid(random),
-        });
+        let state = login_state(&tokens, claims.as_ref(), &input, &c.domain.host, now, random);
         let mut out = state.to_json();
         out.push('\n');
         push_expiry_ms(&mut out, &state, c.session_duration);

@@ -5,7 +5,7 @@ use crate::client::{CustomTokenExchangeOptions, ServerClient};
 use crate::core::json::Value;
 use crate::core::options::{validate_exchange_options, ExchangeInput};
 use crate::core::request::refresh_form;
-use crate::core::state::{logout_url, new_state, random_sid, Login, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
+use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, HttpFailure, SealKeys};
@@ -210,15 +210,14 @@ impl ServerClient {
             host::random_bytes(64)
                 .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?
         };
-        let state = new_state(Login {
-            tokens: &tokens,
-            claims: claims.as_ref(),
-            audience: input.typed_audience.as_deref(),
-            scope: input.typed_scope.as_deref(),
-            domain_host: &config.domain.host,
-            now: host::now_secs() as i64,
-            random_sid: random_sid(&random),
-        });
+        let state = login_state(
+            &tokens,
+            claims.as_ref(),
+            input,
+            &config.domain.host,
+            host::now_secs() as i64,
+            &random,
+        );
         let sealed = seal(config, &state.to_json()).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
         self.store().set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;

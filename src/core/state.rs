@@ -3,6 +3,7 @@
 //! refreshes. Pure: time and randomness are arguments.
 
 use super::json::{self, all_some, members_except, write_string, Value};
+use super::options::ExchangeInput;
 use super::response::TokenResponse;
 use crate::error::{push_u64, Secret};
 #[allow(unused_imports)]
@@ -83,6 +84,28 @@ pub struct Login<'a> {
     pub now: i64,
     /// Used when the ID token carries no `sid`.
     pub random_sid: String,
+}
+
+/// The state of a login from a token-exchange response: the exchange's typed `audience` and
+/// `scope` (see [`Login`]), the verified ID token claims if any, and the random bytes that make the
+/// session id when the claims carry no `sid`. The npm package and the Rust API both log in here.
+pub fn login_state(
+    tokens: &TokenResponse,
+    claims: Option<&Value>,
+    input: &ExchangeInput,
+    domain_host: &str,
+    now: i64,
+    random: &[u8],
+) -> State {
+    new_state(Login {
+        tokens,
+        claims,
+        audience: input.typed_audience.as_deref(),
+        scope: input.typed_scope.as_deref(),
+        domain_host,
+        now,
+        random_sid: random_sid(random),
+    })
 }
 
 pub fn new_state(l: Login<'_>) -> State {
