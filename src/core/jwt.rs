@@ -40,11 +40,7 @@ fn invalid(message: &'static str) -> Error {
 /// Splits and decodes a compact JWS. Only RS256, PS256 and ES256 are accepted: `none`, HS256 and
 /// anything else are `invalid_token` before any key is looked at.
 pub fn decode(token: &str) -> Result<Jwt, Error> {
-    let mut parts = token.split('.');
-    let (h, p, s) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(s), None) => (h, p, s),
-        _ => return Err(invalid("the ID token is not a compact JWS")),
-    };
+    let (h, p, s) = segments(token)?;
     let (alg, kid) = header(h)?;
     let payload = decode_json(p)?;
     let signature = base64url_decode(s)
@@ -75,9 +71,14 @@ pub fn header(h: &str) -> Result<(SigningAlg, Option<String>), Error> {
 
 /// The claims of a compact JWS whose header and signature were checked before (see [`decode`]).
 pub fn payload(token: &str) -> Result<Value, Error> {
+    decode_json(segments(token)?.1)
+}
+
+/// The three segments of a compact JWS (header, payload, signature), not yet decoded.
+fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
     let mut parts = token.split('.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(_), Some(p), Some(_), None) => decode_json(p),
+        (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
         _ => Err(invalid("the ID token is not a compact JWS")),
     }
 }
