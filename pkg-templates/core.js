@@ -1,26 +1,32 @@
-// The Rust core's operations (src/js.rs), by name. The wasm exports three functions of one
-// signature, text(op, args), bytes(op, args) and configure(op, args): V8 compiles one JS-to-wasm
-// wrapper per distinct exported signature as it compiles the module, so one signature keeps that
-// out of a cold start (configure has its own export so that the first client compiles less).
+// The Rust core's operations (src/js.rs), by name. The .wasm imports nothing and exports three
+// functions of one signature over numbers, text(op, at, n), bytes(op, at, n) and configure(op, at,
+// n) (configure has its own export so that the first client compiles less), and room(n), which
+// answers where to write an operation's n bytes of arguments (see `exports` in src/js.rs). No
+// wasm-bindgen glue: plain i32 signatures and no imports spare V8 the wrappers it would compile
+// with the module (measured in Node 20: compiling it took 1.1 instead of 0.3 ms).
 // Each operation's arguments are packed into one byte buffer (see `Args` in src/js.rs).
 
-import { bytes, configure as configureOp, initSync, text } from "./auth0_edge.js";
 import { useNativeCrypto } from "./host.js";
 
 // Loading the .wasm. Each runtime's entry (workerd.js, deno.js, browser.js) compiles it its own
 // way and instantiates it through `loader` (reached as ServerClient[Symbol.for("auth0-edge.loader")],
-// see api.js, so that the package exports only its API) before it exports anything. Only the
-// glue's initSync is used: its async init (fetch, instantiateStreaming) stays out of every bundle.
+// see api.js, so that the package exports only its API) before it exports anything.
 // Node's entry is index.js itself (one module to load, not two: measured, 0.7 ms of a cold
 // start): nothing is loaded at import, and the first client reads the .wasm next to this module.
-let loaded = false;
+let wasm;
 
 export const loader = {
-  /** The glue's initSync (a compiled WebAssembly.Module, or none: the loaded instance): its exports. */
+  /**
+   * Instantiates the module once ({module}: a WebAssembly.Module or the .wasm's bytes); answers
+   * the instance's exports (also when called again, or without a module once loaded).
+   */
   initSync(o) {
-    const exports = initSync(o);
-    loaded = true;
-    return exports;
+    if (!wasm) {
+      const m = o?.module;
+      if (!m) throw new Error("auth0-edge: its WebAssembly module is not loaded");
+      wasm = new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), {}).exports;
+    }
+    return wasm;
   },
 };
 
@@ -81,14 +87,40 @@ function pack(args) {
   return buf.subarray(0, at);
 }
 
-const t = (op) => (...args) => text(op, pack(args));
-const b = (op) => (...args) => bytes(op, pack(args));
+// Views of the instance's memory, made again when it has grown (the old buffer is then detached).
+let heap = new Uint8Array(0);
+let words;
+
+/** Calls export `f` on operation `op` with `args` packed; answers the result's bytes (a view, valid until the next call). */
+function call(f, op, args) {
+  const input = pack(args);
+  const n = input.length;
+  const at = wasm.room(n);
+  if (heap.byteLength === 0) (heap = new Uint8Array(wasm.memory.buffer)), (words = new Uint32Array(heap.buffer));
+  heap.set(input, at);
+  const r = f(op, at, n) >>> 2;
+  if (heap.byteLength === 0) (heap = new Uint8Array(wasm.memory.buffer)), (words = new Uint32Array(heap.buffer));
+  const p = words[r];
+  return heap.subarray(p, p + words[r + 1]);
+}
+
+// Text results (UTF-8). Safari's TextDecoder fails once one instance has decoded about 2 GB:
+// a fresh one before that, at the limit wasm-bindgen's glue uses for the same reason.
+let decoder = new TextDecoder();
+let decoded = 0;
+function decode(bytes) {
+  if ((decoded += bytes.length) >= 2146435072) (decoder = new TextDecoder()), (decoded = bytes.length);
+  return decoder.decode(bytes);
+}
+
+const t = (op) => (...args) => decode(call(wasm.text, op, args));
+const b = (op) => (...args) => call(wasm.bytes, op, args).slice();
 
 // Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
 // (options JSON, runtime name) -> configuration JSON. Every client starts here: the .wasm is loaded first if no entry did.
 export const configure = (...args) => {
-  if (!loaded) loadHere();
-  return configureOp(0, pack(args));
+  if (!wasm) loadHere();
+  return decode(call(wasm.configure, 0, args));
 };
 export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
 export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
@@ -112,5 +144,5 @@ export const base64url = t(17); // (bytes) -> base64url text
 export const sealParams = b(32); // () -> [IV length, key length, HKDF info...]
 export const sealMacInput = b(33); // (iv, ciphertext) -> HMAC input
 export const openParts = b(34); // (sealed) -> IV | tag | ciphertext length | HMAC input, or empty
-export const tagMatches = (hmac, tag) => bytes(35, pack([hmac, tag]))[0] === 1;
+export const tagMatches = (hmac, tag) => call(wasm.bytes, 35, [hmac, tag])[0] === 1;
 export const pemDer = b(36); // (PEM) -> DER bytes

@@ -1,5 +1,4 @@
-// Deno: read and compile the .wasm (Deno's own .wasm import yields instance exports, not the
-// module wasm-bindgen needs), then export the API.
+// Deno: read and compile the .wasm next to this module, instantiate it, then export the API.
 import { ServerClient } from "./index.js";
 
 const bytes = await Deno.readFile(new URL("./auth0_edge_bg.wasm", import.meta.url));

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/ from the Rust crate and pkg-templates/.
-# Installs what is missing first (wasm32 target, wasm-bindgen-cli at the crate's version, npm dev
-# tools); reruns only rebuild what changed.
+# Installs what is missing first (wasm32 target, npm dev tools); reruns only rebuild what changed.
+# The package's .wasm needs no wasm-bindgen: its exports take and return numbers (src/js.rs) and
+# pkg-templates/core.js calls them.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 step "Build tools"
 ensure_wasm_target
-ensure_wasm_bindgen_cli
 npm_ci "$ROOT"
 done_step
 
@@ -16,11 +16,9 @@ step "cargo build --release --target wasm32-unknown-unknown --no-default-feature
 cargo build --release --target wasm32-unknown-unknown --no-default-features --features js
 done_step
 
-step "wasm-bindgen --target web, wasm-opt -Oz"
+step "wasm-opt -Oz"
 out="$ROOT/pkg"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typescript \
-  target/wasm32-unknown-unknown/release/auth0_edge.wasm
 # -ocimfs 20: a function with one caller is inlined only if tiny. The operations each have one
 # caller (the dispatcher in src/js.rs), and inlining them all made one 20 KB function that V8
 # compiles, lazily but whole, on the first call: measured, the first configure took 2.3 -> 1.8 ms
@@ -30,9 +28,9 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 # --strip-producers/--strip-target-features: custom sections no runtime reads (-0.2 KB gz).
 "$ROOT/node_modules/.bin/wasm-opt" -Oz -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out.tmp/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
+  target/wasm32-unknown-unknown/release/auth0_edge.wasm -o "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
-# stores, the core's operations, and the wasm-bindgen glue) as one ES module, index.js: a runtime
+# stores, and the core's operations with the calls into the .wasm) as one ES module, index.js: a runtime
 # loads one module (Node: index.js itself) or two (its entry and index.js) instead of nine
 # (measured in Node: each module costs about 0.5-1 ms of a cold start). Minified, with a source map that embeds the sources
 # (--enable-source-maps and debuggers show pkg-templates/client.js): 13.4 -> 9.2 KB gz, and Node
@@ -44,14 +42,13 @@ wasm-bindgen --target web --out-dir "$out.tmp" --out-name auth0_edge --no-typesc
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
 cp pkg-templates/{api,client,core,errors,stores}.js "$stage/"
 cp src/host/host.js "$stage/host.js"
-mv "$out.tmp/auth0_edge.js" "$stage/auth0_edge.js"
 printf '%s\n' 'export * from "./api.js";' > "$stage/index.js"
 "$ROOT/node_modules/.bin/esbuild" "$stage/index.js" --bundle --format=esm --platform=neutral \
   --minify --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"
-# The map's sources named by where they come from in this repository (the glue: wasm-bindgen's output).
+# The map's sources named by where they come from in this repository.
 node -e 'const fs = require("fs"); const f = process.argv[1]; const m = JSON.parse(fs.readFileSync(f, "utf8"));
-  const from = { "host.js": "src/host/host.js", "auth0_edge.js": "wasm-bindgen/auth0_edge.js" };
+  const from = { "host.js": "src/host/host.js" };
   m.sources = m.sources.map((s) => { const b = s.split("/").pop(); return from[b] ?? `pkg-templates/${b}`; });
   fs.writeFileSync(f, JSON.stringify(m));' "$out.tmp/index.js.map"
 for f in workerd.js deno.js browser.js index.d.ts README.md; do

@@ -48,6 +48,7 @@ run_logged interop with_provider node --test --test-reporter=spec tests/js/inter
 done_step
 
 step "Rust API compiled to wasm32: wasm-bindgen-test in Node and headless Chromium"
+ensure_wasm_bindgen_cli # wasm-bindgen-test-runner, at the crate's version
 ensure_chromium
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
 run_logged wasm-node with_provider cargo test --target wasm32-unknown-unknown --test wasm_api

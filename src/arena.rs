@@ -1,8 +1,8 @@
 //! The npm package's allocator: a bump arena that starts over whenever nothing is allocated.
 //!
 //! The package's wasm exports (`crate::js`) keep nothing between calls: every allocation made
-//! during a call (its arguments, its work, its result) is freed by the time the wasm-bindgen glue
-//! has copied the result out. So the arena counts live allocations and, when the count is back to
+//! during a call (its arguments, its work) is freed by its end, and its result when the driver
+//! asks for room for the next call's arguments (it has copied the result out by then). So the arena counts live allocations and, when the count is back to
 //! zero, the next allocation starts again at the heap base: no free lists, no fragmentation
 //! across calls, and memory that stays at the peak of the largest single call (flat over any
 //! number of calls, which the package's tests check). Within a call, freeing or growing the

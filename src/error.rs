@@ -78,6 +78,7 @@ pub enum Cause {
     /// The JSON error body the authorization server sent (`{error, error_description}`).
     Body(Value),
     /// A JavaScript value the host threw or rejected with (a network `TypeError`, a store's error).
+    #[cfg(feature = "std")]
     Js(wasm_bindgen::JsValue),
     /// Another error of this crate (e.g. the discovery failure behind an exchange failure).
     Error(Box<Error>),

@@ -5,7 +5,11 @@
 //! WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core` is. Every decision (what an
 //! option, a status, a body, a claim or a sealed value means) is made here, by the core.
 //!
-//! Errors become JavaScript errors in exactly one place, [`to_js_error`].
+//! Errors become JavaScript errors in exactly one place: [`reply`] writes them as JSON, which the
+//! driver's `unwrap` turns into instances of the error classes.
+
+// Only `exports` (wasm32) calls the operations; native builds test them directly.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 use crate::core::encoding::{base64url, pem_pkcs8_der};
 use crate::core::json::{self, write_members, write_string, Value};
@@ -21,7 +25,6 @@ use crate::core::{input, jwe, jwt};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use wasm_bindgen::prelude::*;
 
 /// The one conversion of an error for JavaScript: JSON `{class, code, message, status?, body?,
 /// inner?}` (`body`: the server's JSON error body, `inner`: the nested error; either is the
@@ -454,10 +457,8 @@ fn base64url_js(bytes: &[u8]) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The boundary: two exports of one wasm signature. V8 compiles a JS-to-wasm wrapper per distinct
-// exported signature when it compiles the module (measured in Node 20: about 3 ms of a cold
-// start for the 23 signatures one export per function gave); one signature costs one wrapper,
-// and the wasm-bindgen glue shrinks to the two calls.
+// The boundary: three operations of one signature, [`text`], [`configure_export`] and [`bytes`],
+// exported by `exports` below with numbers only (no wasm-bindgen).
 
 /// Arguments packed by the driver (`pkg-templates/core.js` `pack`), in the order each operation
 /// reads them: a number as 8 bytes (f64, little-endian); text or bytes as a 4-byte little-endian
@@ -524,7 +525,6 @@ mod op {
 }
 
 /// An operation whose result is text (JSON, empty, or `!` and an error; see [`reply`]).
-#[wasm_bindgen]
 pub fn text(op: u32, input: &[u8]) -> String {
     let mut a = Args(input);
     let a = &mut a;
@@ -554,14 +554,12 @@ pub fn text(op: u32, input: &[u8]) -> String {
 /// constructing a client then compiles only what configuring runs. V8 compiles a wasm function
 /// on its first call, whole, and the dispatcher holds every other operation (measured in Node:
 /// the first configure 2.4 -> 2.0 ms, median of 25 fresh processes).
-#[wasm_bindgen(js_name = configure)]
 pub fn configure_export(_op: u32, input: &[u8]) -> String {
     let mut a = Args(input);
     configure(a.str(), a.str())
 }
 
 /// An operation whose result is bytes.
-#[wasm_bindgen]
 pub fn bytes(op: u32, input: &[u8]) -> Vec<u8> {
     let mut a = Args(input);
     let a = &mut a;
@@ -572,6 +570,67 @@ pub fn bytes(op: u32, input: &[u8]) -> Vec<u8> {
         op::TAG_MATCHES => vec![u8::from(tag_matches(a.bytes(), a.bytes()))],
         op::PEM_DER => pem_der(a.str()).unwrap_or_default(),
         _ => Vec::new(),
+    }
+}
+
+/// The package's wasm exports: `room`, `text`, `configure` and `bytes`, over numbers only, and the
+/// memory; the module imports nothing. Not wasm-bindgen: V8 compiles a wrapper for each import and
+/// for each export whose signature its generic wrapper does not cover (wasm-bindgen returns a
+/// string as two values) as it compiles the module, about 0.4-0.6 ms each, measured in Node 20;
+/// plain `i32` signatures need none. The driver's side is `pkg-templates/core.js` (`call`).
+///
+/// A call: `room(n)` answers where to write the `n` bytes of packed arguments ([`Args`]), then
+/// `text(op, at, n)` (or `bytes`, `configure`) answers the address of two `u32`s, the address and
+/// the length of the result (UTF-8 text, or bytes), which stays in memory until the next `room`.
+/// Nothing else survives a call (see `crate::arena`).
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use alloc::vec::Vec;
+    use core::cell::UnsafeCell;
+
+    /// The last result and its [address, length].
+    struct Last(UnsafeCell<(Vec<u8>, [usize; 2])>);
+
+    // SAFETY: wasm32 without atomics has one thread (see `crate::arena`).
+    unsafe impl Sync for Last {}
+
+    static LAST: Last = Last(UnsafeCell::new((Vec::new(), [0; 2])));
+
+    /// Room for `len` bytes of arguments; frees the previous result (the driver has copied it).
+    #[no_mangle]
+    extern "C" fn room(len: usize) -> *mut u8 {
+        // SAFETY: one thread, and no reference to LAST outlives a call of an export.
+        unsafe { (*LAST.0.get()).0 = Vec::new() };
+        core::mem::ManuallyDrop::new(Vec::<u8>::with_capacity(len)).as_mut_ptr()
+    }
+
+    /// Runs `f` over the arguments at `at` (from [`room`], of capacity `len`, written by the
+    /// driver); answers where the result's [address, length] is.
+    fn run(at: *mut u8, len: usize, f: impl FnOnce(&[u8]) -> Vec<u8>) -> *const usize {
+        // SAFETY: `at` and `len` are what `room` allocated, and the driver filled all `len` bytes.
+        let args = unsafe { Vec::from_raw_parts(at, len, len) };
+        let out = f(&args);
+        drop(args);
+        // SAFETY: as in `room`.
+        let last = unsafe { &mut *LAST.0.get() };
+        last.1 = [out.as_ptr() as usize, out.len()];
+        last.0 = out;
+        last.1.as_ptr()
+    }
+
+    #[no_mangle]
+    extern "C" fn text(op: u32, at: *mut u8, len: usize) -> *const usize {
+        run(at, len, |a| super::text(op, a).into_bytes())
+    }
+
+    #[no_mangle]
+    extern "C" fn configure(op: u32, at: *mut u8, len: usize) -> *const usize {
+        run(at, len, |a| super::configure_export(op, a).into_bytes())
+    }
+
+    #[no_mangle]
+    extern "C" fn bytes(op: u32, at: *mut u8, len: usize) -> *const usize {
+        run(at, len, |a| super::bytes(op, a))
     }
 }
 

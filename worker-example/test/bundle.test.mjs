@@ -1,6 +1,6 @@
 // `wrangler deploy --dry-run --outdir` bundles the Worker offline, exactly as a deploy would upload
 // it. Prints the bundle's size and fails unless the package is inside: its JavaScript (the error
-// classes, the wasm-bindgen glue, the workerd loader) and its .wasm, imported by the bundle.
+// classes, the calls into the .wasm, the workerd loader) and its .wasm, imported by the bundle.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -21,19 +21,18 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   assert.ok(wasm.equals(await readFile(path.join(exampleDir, "..", "pkg", "auth0_edge_bg.wasm"))), "the .wasm is pkg/auth0_edge_bg.wasm");
   const imported = js.match(new RegExp(`^import (\\w+) from "\\./${wasmNames[0].replace(/\./g, "\\.")}";$`, "m"));
   assert.ok(imported, "the bundle imports the .wasm");
-  // The package's index.js is minified: the glue's initSync has a short name by now.
+  // The package's index.js is minified: the loader's initSync has a short name by now.
   assert.match(js, new RegExp(`[\\w$]+\\(\\{ module: ${imported[1]} \\}\\);`), "the workerd loader instantiates it (not tree-shaken away)");
-  // Its JavaScript (names that minifying keeps): the error classes, the driver and the glue of
-  // the core it calls, the stores.
-  for (const marker of ['"ConfigurationError"', "loginWithCustomTokenExchange(", ".text(", '"KvStore"', '"CookieStore"']) {
+  // Its JavaScript (names that minifying keeps): the error classes, the driver and its calls
+  // into the core's exports, the stores.
+  for (const marker of ['"ConfigurationError"', "loginWithCustomTokenExchange(", ".text,", ".room(", '"KvStore"', '"CookieStore"']) {
     assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
   }
   // Only the workerd entry: not Deno's or the browser's (Node's way in is index.js's fallback for a
   // first client with nothing loaded, which the workerd entry has loaded by then).
   assert.ok(!js.includes("Deno.readFile"), "no Deno entry in the bundle");
-  // Every entry instantiates through the glue's initSync: its async init (fetch and
-  // instantiateStreaming, about 2 KB) must not be bundled.
-  assert.ok(!js.includes("instantiateStreaming"), "the glue's async init is not in the bundle");
+  // The workerd entry instantiates a compiled module: no fetching or streaming of the .wasm.
+  assert.ok(!js.includes("instantiateStreaming") && !js.includes("compileStreaming"), "no streaming instantiation in the bundle");
   assert.ok(!/\binit\(\{\s*module_or_path:/.test(js), "no browser entry in the bundle");
 
   const size = (buf) => ({ raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });

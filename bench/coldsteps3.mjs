@@ -1,0 +1,13 @@
+const T = {};
+const wrap = (obj, name, label) => { const o = obj[name]; obj[name] = new Proxy(o, { construct(t, a) { const s = performance.now(); const r = Reflect.construct(t, a); T[label] = (T[label]||0) + performance.now() - s; return r; }, apply(t, th, a) { const s = performance.now(); const r = Reflect.apply(t, th, a); T[label] = (T[label]||0) + performance.now() - s; return r; } }); };
+const fs = process.getBuiltinModule("node:fs");
+wrap(fs, "readFileSync", "read");
+wrap(WebAssembly, "Module", "compile");
+wrap(WebAssembly, "Instance", "instantiate");
+const t0 = performance.now();
+const api = await import("auth0-edge");
+const t1 = performance.now();
+const c = new api.ServerClient({ domain: "http://127.0.0.1:1", clientId: "c", clientSecret: "s", clientAuthMethod: "client_secret_post", secret: "x".repeat(40), stateStore: new api.MemoryStore() });
+const t2 = performance.now();
+const rest = (t2 - t1) - (T.read + T.compile + T.instantiate);
+console.log([t1-t0, T.read, T.compile, T.instantiate, rest, t2-t0].map(x => x.toFixed(2)).join(" "));
