@@ -27,7 +27,9 @@ rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 # for V8 to compile lazily on the first client (130 -> 116), -17 B gz.
 # --strip-producers/--strip-target-features: custom sections no runtime reads (-0.2 KB gz).
 # --remove-exports __*: the linker's __heap_base and __data_end, which nothing reads.
-"$ROOT/node_modules/.bin/wasm-opt" --remove-exports --pass-arg=remove-exports@__* -Oz -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
+# --flatten --rereloop between two -Oz: the control flow rebuilt by binaryen's relooper, then
+# shrunk again (-206 B gz; login CPU unchanged in a same-process A/B, 0.95-0.98x).
+"$ROOT/node_modules/.bin/wasm-opt" --remove-exports --pass-arg=remove-exports@__* -Oz --flatten --rereloop -Oz -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   target/wasm32-unknown-unknown/release/auth0_edge.wasm -o "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
