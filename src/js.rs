@@ -1,6 +1,7 @@
 //! The npm package's wasm boundary: synchronous operations that take and return bytes and JSON
 //! text, keeping nothing between calls (the driver holds the validated configuration), reached
-//! through two exports of one signature, [`text`] and [`bytes`] (see the end of this file). The
+//! through [`text`], [`bytes`] and [`configure_export`], which `exports` (the end of this file)
+//! exports over plain numbers. The
 //! package's JavaScript driver (`pkg-templates/client.js`) does the I/O in between (fetch,
 //! WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core` is. Every decision (what an
 //! option, a status, a body, a claim or a sealed value means) is made here, by the core.
