@@ -27,5 +27,13 @@ export const SECRET_VALUES = Object.freeze([
   ACTOR_TOKEN,
 ]);
 
+/**
+ * A 600 KB access token (within the 1 MiB limits on a token response and a sealed session) that
+ * names its own offsets: the core's memory (about 60 KB free at the start) must grow while the
+ * response and the session are handled, and a result read from a stale view or at a wrong offset
+ * would not match it. Not a secret: the fault server sends it in "token-200-600kb-access-token".
+ */
+export const LARGE_ACCESS_TOKEN = Array.from({ length: 60_000 }, (_, i) => `${i}`.padStart(9, ".") + "~").join("");
+
 /** The lanes of each scenario: one server (one port, one domain, cold caches) per lane. */
 export const LANES = Object.freeze(["exchange", "login"]);

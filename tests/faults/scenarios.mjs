@@ -13,6 +13,7 @@ import {
   ACTOR_TOKEN_TYPE,
   CLIENT_ID,
   CLIENT_SECRET,
+  LARGE_ACCESS_TOKEN,
   OTHER_SESSION_SECRET,
   SECRET_VALUES,
   SESSION_SECRET,
@@ -229,6 +230,7 @@ export const REQUEST_FAULTS = [
   ["token-200-10mb-chunked", { cls: CTE, code: "invalid_response" }],
   ["token-200-wrong-content-type", { ok: true }],
   ["token-200-expires-in-string", { ok: true }],
+  ["token-200-600kb-access-token", { ok: true, accessToken: LARGE_ACCESS_TOKEN }],
   ["discovery-hang", { cls: CTE, code: "token_exchange_failed", message: /timed out after 300 ms/, hang: true, cause: true }],
   ["discovery-500", { cls: CTE, code: "token_exchange_failed", status: 500, cause: true }],
   ["discovery-not-json", { cls: CTE, code: "token_exchange_failed", cause: true }],
@@ -356,12 +358,17 @@ export function faultSuite(pkg, env) {
       const ex = client(scenario, "exchange", { timeoutMs });
       const first = await expectFault(() => ex.customTokenExchange(subject()), `${scenario} customTokenExchange`);
       if (want.ok) checkTokens(first, `${scenario}: customTokenExchange`);
+      if (want.accessToken) ok(first.accessToken === want.accessToken, `${scenario}: the access token, unchanged (${first.accessToken.length} characters)`);
       checkTokens(await ex.customTokenExchange(subject()), `${scenario}: next customTokenExchange`);
 
       // loginWithCustomTokenExchange: no session written, then the next login works.
       const store = recordingStore();
       const lc = client(scenario, "login", { timeoutMs, stateStore: store });
       await expectFault(() => lc.loginWithCustomTokenExchange(subject()), `${scenario} loginWithCustomTokenExchange`);
+      if (want.accessToken) {
+        // Sealed into the session (over 800 KB) and read back from it.
+        ok((await lc.getAccessToken()) === want.accessToken, `${scenario}: the session's access token, unchanged`);
+      }
       if (!want.ok) {
         eq(store.sets, 0, `${scenario}: no session written`);
         eq(await lc.getSession(), undefined, `${scenario}: no session after the failed login`);

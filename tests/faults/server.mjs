@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import { fileURLToPath } from "node:url";
 
-import { CLIENT_ID, CLIENT_SECRET, LANES } from "./fixtures.mjs";
+import { CLIENT_ID, CLIENT_SECRET, LANES, LARGE_ACCESS_TOKEN } from "./fixtures.mjs";
 
 const TOKEN_PATH = "/oauth/token";
 const DISCOVERY_PATH = "/.well-known/openid-configuration";
@@ -175,6 +175,11 @@ export const FAULTS = {
     target: "token",
     about: "200 with a valid token response labelled text/html (SPEC §2.4: a 200's type is not checked)",
     handle: (ctx) => ctx.send(200, "text/html", JSON.stringify(ctx.tokenResponse())),
+  },
+  "token-200-600kb-access-token": {
+    target: "token",
+    about: "200 with a 600 KB access token (the wasm memory grows while it is handled)",
+    handle: (ctx) => ctx.send(200, "application/json", JSON.stringify({ ...ctx.tokenResponse(), access_token: LARGE_ACCESS_TOKEN })),
   },
   "token-200-expires-in-string": {
     target: "token",
