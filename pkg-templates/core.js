@@ -17,10 +17,12 @@ let wasm;
 
 export const loader = {
   /**
-   * Instantiates the module once ({module}: a WebAssembly.Module or the .wasm's bytes); answers
-   * the instance's exports (also when called again, or without a module once loaded).
+   * Instantiates the module once ({module}: a WebAssembly.Module or the .wasm's bytes; or
+   * {exports}: an instance's, as Deno's .wasm import gives them); answers the instance's exports
+   * (also when called again, or without a module once loaded).
    */
   initSync(o) {
+    if (!wasm && o?.exports) wasm = o.exports;
     if (!wasm) {
       const m = o?.module;
       if (!m) throw new Error("auth0-edge: its WebAssembly module is not loaded");

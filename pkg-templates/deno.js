@@ -1,6 +1,7 @@
-// Deno: read and compile the .wasm next to this module, instantiate it, then export the API.
+// Deno: the .wasm imported as a module (Deno 2.1+ instantiates it: it imports nothing), so
+// loading the package needs no read permission; then export the API.
+import * as exports from "./auth0_edge_bg.wasm";
 import { ServerClient } from "./index.js";
 
-const bytes = await Deno.readFile(new URL("./auth0_edge_bg.wasm", import.meta.url));
-ServerClient[Symbol.for("auth0-edge.loader")].initSync({ module: await WebAssembly.compile(bytes) });
+ServerClient[Symbol.for("auth0-edge.loader")].initSync({ exports });
 export * from "./index.js";

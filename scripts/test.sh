@@ -21,9 +21,9 @@ npm_ci "$ROOT/tests/js"
 with_provider() { node "$ROOT/tests/provider/harness.mjs" -- "$@"; }
 run_logged js-node with_provider node --test --test-reporter=spec tests/js/node.test.mjs
 run_logged js-workerd with_provider node --test --test-reporter=spec tests/js/workerd.test.mjs
-(cd tests/js && NO_COLOR=1 run_logged js-deno with_provider node_modules/.bin/deno test --no-check --unstable-kv --allow-env --allow-net --allow-read deno.test.mjs)
+(cd tests/js && NO_COLOR=1 run_logged js-deno with_provider node_modules/.bin/deno test --no-check --unstable-kv --allow-env --allow-net deno.test.mjs)
 run_logged stores-node node --test --test-reporter=spec tests/js/stores.test.mjs
-(cd tests/js && NO_COLOR=1 run_logged stores-deno node_modules/.bin/deno test --no-check --unstable-kv --allow-read stores.deno.test.mjs)
+(cd tests/js && NO_COLOR=1 run_logged stores-deno node_modules/.bin/deno test --no-check --unstable-kv stores.deno.test.mjs)
 done_step
 
 step "Worker example in workerd, Deno and browser examples, types, the demo"

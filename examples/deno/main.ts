@@ -1,5 +1,5 @@
 // auth0-edge in Deno: the Worker example's routes on Deno.serve, sessions in Deno KV.
-//   deno run --allow-net --allow-env --allow-read --unstable-kv deno/main.ts
+//   deno run --allow-net --allow-env --unstable-kv deno/main.ts
 // Configuration: AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_SECRET (at least 32
 // characters), optional AUTH0_AUDIENCE, PORT (default 8000; 0 picks a free one), DENO_KV_PATH
 // (default: Deno's own location; ":memory:" for none) and COOKIE_SECURE=false for plain http.

@@ -1,6 +1,7 @@
 // DenoKvStore on a real Deno KV (in memory), imported by name from the built package (its "deno"
-// condition). Run: cd tests/js && deno test --no-check --unstable-kv --allow-read stores.deno.test.mjs
-// (--unstable-kv: Deno.openKv is still unstable in Deno 2.9; --allow-read: the package reads its .wasm).
+// condition). Run: cd tests/js && deno test --no-check --unstable-kv stores.deno.test.mjs
+// (--unstable-kv: Deno.openKv is still unstable in Deno 2.9; no read permission: the package
+// imports its .wasm as a module).
 import { DenoKvStore } from "auth0-edge";
 
 const ID = "_a0_session";
