@@ -10,7 +10,9 @@ const roots = {
   "/auth0-edge/": await realpath(path.join(here, "..", "node_modules", "auth0-edge")),
   "/": here,
 };
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
+// WASM_TYPE: the .wasm's content type (the tests also serve it as application/octet-stream, as some
+// static hosts do: the package then instantiates it from its bytes, without streaming).
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".wasm": process.env.WASM_TYPE || "application/wasm", ".json": "application/json" };
 
 const server = createServer(async (req, res) => {
   const { pathname } = new URL(req.url, "http://localhost");

@@ -94,3 +94,14 @@ test("a bad subject token shows the typed error", async () => {
   assert.equal(state, "error");
   assert.deepEqual([result.error, result.status], ["invalid_grant", 400]);
 });
+
+test("with the .wasm served as application/octet-stream (no streaming), the page still exchanges", async (t) => {
+  const other = await startProcess(process.execPath, ["browser/serve.mjs"], { cwd: dir, env: { PORT: "0", WASM_TYPE: "application/octet-stream" } });
+  t.after(() => other.stop());
+  await webdriver("POST", `session/${session}/url`, { url: other.match[1] });
+  const wasm = await fetch(new URL("auth0-edge/auth0_edge_bg.wasm", other.match[1]));
+  assert.equal(wasm.headers.get("content-type"), "application/octet-stream");
+  const [state, result] = await exchange({ ...form, subjectToken: "legacy-alice" });
+  assert.equal(state, "done", JSON.stringify(result));
+  assert.equal(result.idToken.claims.name, "Alice Liddell");
+});
