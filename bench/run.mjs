@@ -383,7 +383,7 @@ ${table}
 files are copied next to the bundle, as a Worker deploy uploads them), and each output file is compressed with gzip
 level 9 (zlib); the row sums them. *Worker bundle*: an entry that imports what a Worker uses
 ([\`workerd/edge-lib.mjs\`](workerd/edge-lib.mjs): \`ServerClient\`, \`MemoryStore\`, \`CookieStore\`, \`KvStore\`, through
-the package's \`workerd\` condition, so \`workerd.js\` + \`index.js\` (driver, errors, stores, the wasm-bindgen glue) + the .wasm as a separate file);
+the package's \`workerd\` condition, so \`workerd.js\` + \`index.js\` (driver, errors, stores, the calls into the .wasm) + the .wasm as a separate file);
 for the SDK [\`workerd/sdk-lib.mjs\`](workerd/sdk-lib.mjs) (\`ServerClient\`, \`StatelessStateStore\`,
 \`StatefulStateStore\`, \`CookieTransactionStore\`). *Whole package*: ours is every \`.js\` file of \`pkg/\` and the
 \`.wasm\`, unbundled, as published (index.js is minified; its source map,

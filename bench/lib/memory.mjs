@@ -25,7 +25,7 @@ if (lib === "edge") {
   } catch (e) {
     throw new Error(`cannot reach the package's wasm instance: ${e}`);
   }
-  if (!(exports?.memory instanceof WebAssembly.Memory)) throw new Error("the glue's instance has no exported memory");
+  if (!(exports?.memory instanceof WebAssembly.Memory)) throw new Error("the loaded instance has no exported memory");
   wasmMemory = exports.memory;
 }
 

@@ -47,7 +47,7 @@ export async function bundleSize(name, contents, outRoot) {
 /** The whole auth0-edge package as built in pkg/: every .js file and the .wasm, each gzip -9, summed. */
 export async function packageSize() {
   const dir = path.dirname(realpathSync(createRequire(path.join(benchDir, "package.json")).resolve("auth0-edge/package.json")));
-  // Recursive: wasm-bindgen puts inline JS snippets under snippets/.
+  // Recursive: any .js the package holds, at any depth, counts.
   const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith(".js") || f.endsWith(".wasm")).sort();
   const sizes = { js: { raw: 0, gz: 0 }, wasm: { raw: 0, gz: 0 } };
   const perFile = {};

@@ -1,5 +1,5 @@
 // Cold start of auth0-edge inside workerd: the first request imports the package (a separate
-// module of the bundle: its glue evaluates and instantiates the .wasm that workerd compiled when
+// module of the bundle: its workerd entry instantiates the .wasm that workerd compiled when
 // it loaded the Worker) and builds a client; the Worker answers how long that took by its own
 // clock (performance.now() and Date.now(): workerd's clocks have 1 ms resolution).
 export default {
