@@ -93,16 +93,19 @@ function pack(args) {
 // Views of the instance's memory, made again when it has grown (the old buffer is then detached).
 let heap = new Uint8Array(0);
 let words;
+function views() {
+  if (heap.byteLength === 0) (heap = new Uint8Array(wasm.memory.buffer)), (words = new Uint32Array(heap.buffer));
+}
 
 /** Calls export `f` on operation `op` with `args` packed; answers the result's bytes (a view, valid until the next call). */
 function call(f, op, args) {
   const input = pack(args);
   const n = input.length;
   const at = wasm.room(n);
-  if (heap.byteLength === 0) (heap = new Uint8Array(wasm.memory.buffer)), (words = new Uint32Array(heap.buffer));
+  views();
   heap.set(input, at);
   const r = f(op, at, n) >>> 2;
-  if (heap.byteLength === 0) (heap = new Uint8Array(wasm.memory.buffer)), (words = new Uint32Array(heap.buffer));
+  views();
   const p = words[r];
   return heap.subarray(p, p + words[r + 1]);
 }

@@ -1,10 +1,10 @@
 //! The npm package's wasm boundary: synchronous operations that take and return bytes and JSON
 //! text, keeping nothing between calls (the driver holds the validated configuration), reached
 //! through [`text`], [`bytes`] and [`configure_export`], which `exports` (the end of this file)
-//! exports over plain numbers. The
-//! package's JavaScript driver (`pkg-templates/client.js`) does the I/O in between (fetch,
-//! WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core` is. Every decision (what an
-//! option, a status, a body, a claim or a sealed value means) is made here, by the core.
+//! exports over plain numbers. The package's JavaScript driver (`pkg-templates/client.js`) does
+//! the I/O in between (fetch, WebCrypto, the store, caches, deadlines): sans-IO, as `crate::core`
+//! is. Every decision (what an option, a status, a body, a claim or a sealed value means) is made
+//! here, by the core.
 //!
 //! Errors become JavaScript errors in exactly one place: [`reply`] writes them as JSON, which the
 //! driver's `unwrap` turns into instances of the error classes.
