@@ -227,11 +227,11 @@ let results;
 try {
   // 2. Cold start in Node
   step(`Cold start in Node: ${config.coldSamples} fresh processes each`);
-  const coldNode = { edge: [], sdk: [] };
+  const coldNode = { edge: [], sdk: [], empty: [] };
   for (let i = 0; i < config.coldSamples; i++) {
-    for (const lib of ["edge", "sdk"]) coldNode[lib].push((await nodeJson(["lib/cold-node.mjs", lib], serverEnv)).ms);
+    for (const lib of ["edge", "sdk", "empty"]) coldNode[lib].push((await nodeJson(["lib/cold-node.mjs", lib], serverEnv)).ms);
     if ((i + 1) % 5 === 0 || i + 1 === config.coldSamples) {
-      progress(`    ${i + 1}/${config.coldSamples}: median so far edge ${ms(median(coldNode.edge))}, sdk ${ms(median(coldNode.sdk))}`);
+      progress(`    ${i + 1}/${config.coldSamples}: median so far edge ${ms(median(coldNode.edge))}, sdk ${ms(median(coldNode.sdk))}, empty package ${ms(median(coldNode.empty))}`);
     }
   }
 
@@ -318,6 +318,7 @@ const rows = [
   ["openid-client, `export *` bundled", "", sizeCell(sizes.openidClientAll), "", "", ""],
   [`**Cold start**: import + first client, median of ${n}`, "", "", "", "", ""],
   [`Node: fresh process each, in-process clock`, ms(median(coldNode.edge)), ms(median(coldNode.sdk)), ratio(median(coldNode.edge), median(coldNode.sdk)), "≤ 5 ms", holds(median(coldNode.edge) <= TARGET_COLD_MS)],
+  [`floor: an empty package of the same shape, same method`, ms(median(coldNode.empty)), ms(median(coldNode.empty)), "", "info", ""],
   [`workerd: fresh instance each, the Worker's clock (1 ms ticks; mean in brackets)`, `${ms(median(insideEdge), 0)} (${ms(mean(insideEdge), 2)})`, `${ms(median(insideSdk), 0)} (${ms(mean(insideSdk), 2)})`, ratio(Math.max(mean(insideEdge), 0.01), Math.max(mean(insideSdk), 0.01)) + " (means)", "≤ 5 ms", holds(median(insideEdge) <= TARGET_COLD_MS)],
   [`workerd: first response − empty Worker's, paired (IQR in brackets)`, `${ms(median(firstResponseDelta("edge")))} (${ms(quantile(firstResponseDelta("edge"), 0.25))} … ${ms(quantile(firstResponseDelta("edge"), 0.75))})`, `${ms(median(firstResponseDelta("sdk")))} (${ms(quantile(firstResponseDelta("sdk"), 0.25))} … ${ms(quantile(firstResponseDelta("sdk"), 0.75))})`, "", "info", ""],
   [`**CPU per operation** (client process, user + system; median of ${config.cpuRuns} run${config.cpuRuns === 1 ? "" : "s"} × ${config.ops})`, "", "", "", "", ""],
@@ -395,6 +396,10 @@ libraries alternate): \`performance.now()\` around the dynamic \`import()\` of t
 first client with its in-memory store, as [\`lib/clients.mjs\`](lib/clients.mjs) builds it for the CPU figures. For
 auth0-edge the \`node\` condition resolves to \`index.js\` itself, and the first client reads the .wasm, compiles and
 instantiates it (so both are inside the timed span). Neither client makes a network call before its first operation.
+The *floor* row times [\`lib/empty-package\`](lib/empty-package/) the same way, in the same rotation: a package with the
+same \`exports\` conditions and one ES module that does nothing, installed the same way (a \`file:\` dependency), so
+it is what Node itself spends on a dynamic \`import()\` of a package by name on this machine; each library's own
+share is its figure minus the floor.
 
 **Cold start in workerd.** Each sample is a fresh Miniflare instance (a fresh workerd process) running one Worker
 ([\`workerd/\`](workerd/): \`empty.mjs\`, \`edge.mjs\`, \`sdk.mjs\`), bundled with esbuild as \`tests/js\` does (the \`workerd\`

@@ -85,6 +85,16 @@ export const LIBS = {
     };
   },
 
+  /**
+   * The floor of a cold start: bench-empty-package (lib/empty-package: an exports map with the
+   * same conditions as auth0-edge's, one ES module, no work), imported by name and constructed the
+   * same way. What Node spends on resolving and loading a package, whatever the package does.
+   */
+  async empty() {
+    const { ServerClient, MemoryStore } = await import("bench-empty-package");
+    return { client: new ServerClient({ stateStore: new MemoryStore() }) };
+  },
+
   /** The floor: a bare fetch POST of a token-exchange form and its JSON, no library. */
   async fetch(srv = server()) {
     const url = `${srv.tenants.edge.issuer}oauth/token`;

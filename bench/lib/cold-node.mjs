@@ -1,4 +1,4 @@
-// One cold start in a fresh Node process: node bench/lib/cold-node.mjs <edge|sdk>
+// One cold start in a fresh Node process: node bench/lib/cold-node.mjs <edge|sdk|empty>
 // Times, with performance.now(), what LIBS[lib]() does the first time: the dynamic import of the
 // package and the construction of a client with its in-memory store (no network: neither client
 // calls out before its first operation). Prints {ms} as JSON. For auth0-edge the first client
