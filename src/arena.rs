@@ -1,12 +1,14 @@
 //! The npm package's allocator: a bump arena that starts over whenever nothing is allocated.
 //!
 //! The package's wasm exports (`crate::js`) keep nothing between calls: every allocation made
-//! during a call (its arguments, its work) is freed by its end, and its result when the driver
-//! asks for room for the next call's arguments (it has copied the result out by then). So the arena counts live allocations and, when the count is back to
-//! zero, the next allocation starts again at the heap base: no free lists, no fragmentation
-//! across calls, and memory that stays at the peak of the largest single call (flat over any
-//! number of calls, which the package's tests check). Within a call, freeing or growing the
-//! newest allocation happens in place (a `String` being built grows without copying).
+//! during a call (its arguments, its work) is freed by its end, and its result is given up when
+//! the driver asks for room for the next call's arguments (it has copied the result out by then;
+//! `room` resets the arena there, see [`Arena::reset`]). Within a call the arena counts live
+//! allocations and, when the count is back to zero, the next allocation starts again at the heap
+//! base: no free lists, no fragmentation across calls, and memory that stays at the peak of the
+//! largest single call (flat over any number of calls, which the package's tests check). Freeing
+//! or growing the newest allocation happens in place (a `String` being built grows without
+//! copying).
 //!
 //! Single-threaded by construction: the crate refuses to build for wasm32 with atomics.
 
@@ -39,6 +41,17 @@ extern "C" {
 impl Arena {
     pub const fn new() -> Self {
         Arena { s: UnsafeCell::new(State { next: 0, top: 0, live: 0 }) }
+    }
+
+    /// Forgets every allocation: the next one starts again at the heap base.
+    ///
+    /// # Safety
+    /// Nothing allocated so far may be used again. The package's exports call it as a call
+    /// begins (`room` in `crate::js`): nothing survives a call but its result, which the driver has
+    /// copied out by then. Counting alone would not do after a trap: a call that traps leaves its
+    /// allocations counted as live, and the arena would never start over again.
+    pub unsafe fn reset(&self) {
+        (*self.s.get()).live = 0;
     }
 }
 

@@ -597,11 +597,24 @@ mod exports {
 
     static LAST: Last = Last(UnsafeCell::new((Vec::new(), [0; 2])));
 
-    /// Room for `len` bytes of arguments; frees the previous result (the driver has copied it).
+    /// Room for `len` bytes of arguments. A call begins here: the previous result (the driver has
+    /// copied it) and anything a trapped call left are given up, and the arena starts over.
     #[no_mangle]
     extern "C" fn room(len: usize) -> *mut u8 {
-        // SAFETY: one thread, and no reference to LAST outlives a call of an export.
-        unsafe { (*LAST.0.get()).0 = Vec::new() };
+        // SAFETY: one thread, no reference to LAST outlives a call of an export, and nothing
+        // allocated by an earlier call is used again (see `Arena::reset`).
+        unsafe {
+            let last = &mut (*LAST.0.get()).0;
+            #[cfg(not(feature = "std"))]
+            {
+                core::mem::forget(core::mem::take(last));
+                crate::ALLOCATOR.reset();
+            }
+            #[cfg(feature = "std")]
+            {
+                *last = Vec::new();
+            }
+        }
         core::mem::ManuallyDrop::new(Vec::<u8>::with_capacity(len)).as_mut_ptr()
     }
 

@@ -38,6 +38,27 @@ test("wasm memory stays flat over 600 logins, sessions and exchanges", async () 
   eq(memory.buffer.byteLength, before, "wasm memory bytes after 500 more rounds");
 });
 
+// A call that traps (none is reachable: the core is fuzzed; a refused memory.grow could) stops
+// between `room` and its result, its allocations still counted as live. The next call's `room`
+// starts the arena over (src/arena.rs `reset`), so such calls cost nothing later: here 300 calls
+// abandoned after `room`, each followed by real operations, leave the memory where it was.
+test("calls abandoned after room (as a trap leaves them) do not make the wasm memory grow", async () => {
+  const w = pkg.ServerClient[Symbol.for("auth0-edge.loader")].initSync();
+  const { issuer } = providerEnv((k) => process.env[k]);
+  const c = new pkg.ServerClient({ domain: issuer, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, secret: "a-session-secret-of-at-least-32-characters!", stateStore: new pkg.MemoryStore() });
+  const options = { subjectToken: "legacy-alice", subjectTokenType: TOKEN_TYPES.LEGACY, scope: "openid profile" };
+  const round = async () => {
+    w.room(20_000); // arguments written for a call that never returns
+    const so = {};
+    await c.loginWithCustomTokenExchange(options, so);
+    eq((await c.getSession(so)).user.sub, "auth0|alice", "the session after an abandoned call");
+  };
+  for (let i = 0; i < 20; i++) await round();
+  const before = w.memory.buffer.byteLength;
+  for (let i = 0; i < 300; i++) await round();
+  eq(w.memory.buffer.byteLength, before, "wasm memory bytes after 300 more abandoned calls");
+});
+
 // client.js remembers the sessions it sealed or opened (skipping HMAC and decryption when the same
 // sealed value comes back). A remembered session must open only for a client that could open it.
 test("remembered sessions: only for the same identifier and a secret that sealed them", async () => {
