@@ -3,7 +3,7 @@
 //! `encryption.encrypt`. The cryptographic primitives (HKDF, AES-CBC, HMAC-SHA-512) run in the
 //! host's WebCrypto; this module builds and checks everything around them.
 
-use super::encoding::{base64url, base64url_decode};
+use super::encoding::{base64url, base64url_decode, split_byte};
 use super::json;
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -82,7 +82,7 @@ pub fn parse_compact(s: &str) -> Option<Sealed> {
     if s.len() > MAX_SEALED_LEN {
         return None;
     }
-    let mut parts = s.split('.');
+    let mut parts = split_byte(s, b'.');
     let (h, k, iv, ct, tag) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || !k.is_empty() {
         return None;

@@ -1,7 +1,7 @@
 //! JWT (RFC 7519) parsing and ID token claim checks (SPEC §2.5, §3.2). Signatures are verified by
 //! the host's WebCrypto; this module picks the key and checks everything else.
 
-use super::encoding::base64url_decode;
+use super::encoding::{base64url_decode, split_byte};
 use super::json::{self, Value};
 use super::options::SigningAlg;
 use crate::error::{code, Error};
@@ -58,7 +58,7 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
 /// The algorithm and `kid` of a JWS header segment (the first of a compact JWS), checked as
 /// [`decode`] checks them; the other segments are not looked at.
 pub fn header(h: &str) -> Result<(SigningAlg, Option<String>), Error> {
-    let header = decode_json(h.split('.').next().unwrap_or_default())?;
+    let header = decode_json(split_byte(h, b'.').next().unwrap_or_default())?;
     let alg = header
         .str_at("alg")
         .and_then(SigningAlg::parse)
@@ -76,7 +76,7 @@ pub fn payload(token: &str) -> Result<Value, Error> {
 
 /// The three segments of a compact JWS (header, payload, signature), not yet decoded.
 fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
-    let mut parts = token.split('.');
+    let mut parts = split_byte(token, b'.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
         _ => Err(invalid("the ID token is not a compact JWS")),

@@ -2,6 +2,7 @@
 //! model that can say "present but of the wrong type", so the JavaScript rules are decided here,
 //! natively testable, and the wasm layer only classifies values.
 
+use super::encoding::{split_byte, split_once_byte};
 use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -106,8 +107,8 @@ fn is_loopback(host: &str) -> bool {
         return true;
     }
     host.starts_with("127.")
-        && host.split('.').count() == 4
-        && host.split('.').all(|p| {
+        && split_byte(host, b'.').count() == 4
+        && split_byte(host, b'.').all(|p| {
             !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
                 let n: u32 = p.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
                 n <= 255
@@ -136,27 +137,28 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     }
     // Host: a bracketed IPv6 literal or a DNS name / IPv4 address.
     // (Slicing only through split_at_checked/split_once: no panic path.)
-    let (host, port) = if let Some((inner, _)) = authority.strip_prefix('[').and_then(|a| a.split_once(']')) {
-        let (host, port) = authority.split_at_checked(inner.len() + 2).ok_or_else(bad)?;
-        if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
-            return Err(bad());
-        }
-        (host, port)
-    } else {
-        let end = authority.find(':').unwrap_or(authority.len());
-        let (host, port) = authority.split_at_checked(end).ok_or_else(bad)?;
-        let labels_ok = host.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        });
-        if host.is_empty() || host.len() > 253 || !labels_ok {
-            return Err(bad());
-        }
-        (host, port)
-    };
+    let (host, port) =
+        if let Some((inner, _)) = authority.strip_prefix('[').and_then(|a| split_once_byte(a, b']')) {
+            let (host, port) = authority.split_at_checked(inner.len() + 2).ok_or_else(bad)?;
+            if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+                return Err(bad());
+            }
+            (host, port)
+        } else {
+            let end = authority.bytes().position(|b| b == b':').unwrap_or(authority.len());
+            let (host, port) = authority.split_at_checked(end).ok_or_else(bad)?;
+            let labels_ok = split_byte(host, b'.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !l.starts_with('-')
+                    && !l.ends_with('-')
+            });
+            if host.is_empty() || host.len() > 253 || !labels_ok {
+                return Err(bad());
+            }
+            (host, port)
+        };
     if !port.is_empty() {
         let digits = port.strip_prefix(':').ok_or_else(bad)?;
         if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
