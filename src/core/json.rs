@@ -85,16 +85,7 @@ impl Value {
             Value::Bool(false) => out.push_str("false"),
             Value::Num(text) => out.push_str(text),
             Value::Str(s) => write_string(s, out),
-            Value::Arr(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write_json(out);
-                }
-                out.push(']');
-            }
+            Value::Arr(items) => write_array(items, out),
             Value::Obj(members) => {
                 out.push('{');
                 for (i, (k, v)) in members.iter().enumerate() {
@@ -143,6 +134,18 @@ pub fn members_except(members: &[(String, Value)], names: &[&str]) -> Vec<(Strin
         }
     }
     out
+}
+
+/// Writes `items` as a JSON array (as `Value::Arr(items).write_json` would, without owning them).
+pub fn write_array(items: &[Value], out: &mut String) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item.write_json(out);
+    }
+    out.push(']');
 }
 
 /// Writes `s` as a JSON string literal.

@@ -188,7 +188,7 @@ impl State {
             ["{\"audience\":", ",\"access_token\":", ",\"scope\":", ",\"expires_at\":"],
         );
         o.push_str(",\"connection_token_sets\":");
-        Value::Arr(self.connection_token_sets.clone()).write_json(&mut o);
+        json::write_array(&self.connection_token_sets, &mut o);
         o.push_str(",\"domain\":");
         match &self.domain {
             Some(d) => write_string(d, &mut o),
