@@ -136,7 +136,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         return Err(bad());
     }
     // Host: a bracketed IPv6 literal or a DNS name / IPv4 address.
-    // (Slicing only through split_at_checked/split_once: no panic path.)
+    // (Slicing only through split_at_checked/split_once_byte: no panic path.)
     let (host, port) =
         if let Some((inner, _)) = authority.strip_prefix('[').and_then(|a| split_once_byte(a, b']')) {
             let (host, port) = authority.split_at_checked(inner.len() + 2).ok_or_else(bad)?;
