@@ -19,19 +19,8 @@ done_step
 step "wasm-opt -Oz"
 out="$ROOT/pkg"
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-# -ocimfs 20: a function with one caller is inlined only if tiny. The operations each have one
-# caller (the dispatcher in src/js.rs), and inlining them all made one 20 KB function that V8
-# compiles, lazily but whole, on the first call: measured, the first configure took 2.3 -> 1.8 ms
-# and the .wasm shrank by 0.8 KB gz. --converge: repeat -Oz while it still shrinks (-0.2 KB).
-# -aimfs 6: functions up to 6 bytes are inlined at every call (default 2): 14 fewer functions
-# for V8 to compile lazily on the first client (130 -> 116), -17 B gz.
-# --strip-producers/--strip-target-features: custom sections no runtime reads (-0.2 KB gz).
-# --remove-exports __*: the linker's __heap_base and __data_end, which nothing reads.
-# --flatten --rereloop between two -Oz: the control flow rebuilt by binaryen's relooper, then
-# shrunk again (-206 B gz; login CPU unchanged in a same-process A/B, 0.95-0.98x).
-"$ROOT/node_modules/.bin/wasm-opt" --remove-exports --pass-arg=remove-exports@__* -Oz --flatten --rereloop -Oz -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  target/wasm32-unknown-unknown/release/auth0_edge.wasm -o "$out.tmp/auth0_edge_bg.wasm"
+# The flags, and why each: wasm_opt_package in scripts/lib.sh (bench/profile.sh uses the same).
+wasm_opt_package target/wasm32-unknown-unknown/release/auth0_edge.wasm "$out.tmp/auth0_edge_bg.wasm"
 # The package's JavaScript (api.js and what it imports: the driver, host composites, errors,
 # stores, and the core's operations with the calls into the .wasm) as one ES module, index.js: a runtime
 # loads one module (Node: index.js itself) or two (its entry and index.js) instead of nine
