@@ -83,9 +83,19 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
 pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
     let body =
         pem.trim().strip_prefix("-----BEGIN PRIVATE KEY-----")?.strip_suffix("-----END PRIVATE KEY-----")?;
-    let symbols: Vec<u8> = body.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    let data = symbols.strip_suffix(b"==").or_else(|| symbols.strip_suffix(b"=")).unwrap_or(&symbols);
-    decode_symbols(data, false).filter(|der| !der.is_empty())
+    let mut symbols = Vec::with_capacity(body.len());
+    for b in body.bytes() {
+        if !b.is_ascii_whitespace() {
+            symbols.push(b);
+        }
+    }
+    // Up to two `=` of padding.
+    for _ in 0..2 {
+        if symbols.last() == Some(&b'=') {
+            symbols.pop();
+        }
+    }
+    decode_symbols(&symbols, false).filter(|der| !der.is_empty())
 }
 
 /// `s` split at the first ASCII byte `sep`, as `s.split_once(sep as char)` gives it, by a byte
@@ -231,6 +241,11 @@ mod tests {
         assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nZm9v!\n-----END PRIVATE KEY-----"), None);
         assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----"), None);
         assert_eq!(pem_pkcs8_der("Zm9v"), None);
+        // One or two `=` of padding, not three; whitespace anywhere in the body.
+        let one = "-----BEGIN PRIVATE KEY-----\nZm9v YmE=\n-----END PRIVATE KEY-----";
+        assert_eq!(pem_pkcs8_der(one).unwrap(), b"fooba");
+        assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nYQ===\n-----END PRIVATE KEY-----"), None);
+        assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nY=Q=\n-----END PRIVATE KEY-----"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Building HTTP requests as plain values (SPEC §2.3). The host layer sends them.
 
 use super::encoding::{base64, base64url, form_body, form_urlencode};
-use super::json::{write_string, Value};
+use super::json::write_string;
 use super::options::{ExchangeInput, SigningAlg};
 use crate::error::{push_u64, Secret};
 #[allow(unused_imports)]
@@ -58,14 +58,22 @@ pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, Str
         ("subject_token".into(), input.subject_token.expose().into()),
         ("subject_token_type".into(), input.subject_token_type.clone()),
     ];
-    form.extend(input.audience.iter().map(|v| ("audience".to_owned(), v.clone())));
-    form.extend(input.scope.iter().map(|v| ("scope".to_owned(), v.clone())));
+    // Plain pushes, not `extend` over mapped iterators (whose machinery is more wasm).
+    for (name, values) in [("audience", &input.audience), ("scope", &input.scope)] {
+        for v in values {
+            form.push((name.into(), v.clone()));
+        }
+    }
     if let Some((token, ty)) = &input.actor {
         form.push(("actor_token".into(), token.expose().into()));
         form.push(("actor_token_type".into(), ty.clone()));
     }
-    form.extend(input.organization.iter().map(|v| ("organization".to_owned(), v.clone())));
-    form.extend(input.extras.iter().cloned());
+    for v in &input.organization {
+        form.push(("organization".into(), v.clone()));
+    }
+    for pair in &input.extras {
+        form.push(pair.clone());
+    }
     form
 }
 
@@ -112,10 +120,16 @@ pub fn token_request(
 pub fn telemetry_header(env: &[(&str, &str)]) -> String {
     let mut json = String::from("{\"name\":\"auth0-edge\",\"version\":");
     write_string(env!("CARGO_PKG_VERSION"), &mut json);
-    json.push_str(",\"env\":");
-    Value::Obj(env.iter().map(|(k, v)| ((*k).to_owned(), Value::Str((*v).to_owned()))).collect())
-        .write_json(&mut json);
-    json.push('}');
+    json.push_str(",\"env\":{");
+    for (i, (k, v)) in env.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        write_string(k, &mut json);
+        json.push(':');
+        write_string(v, &mut json);
+    }
+    json.push_str("}}");
     base64url(json.as_bytes())
 }
 
@@ -257,6 +271,11 @@ mod tests {
         assert_eq!(v.get("env").unwrap().str_at("runtime"), Some("workerd"));
         let req = token_request("u", "c", ClientAuth::Post(&"s".into()), vec![], Some(&t));
         assert_eq!(req.headers, vec![("Auth0-Client", t.clone())]);
+        // Several members, escaped.
+        let two = telemetry_header(&[("runtime", "node"), ("a\"b", "c\\d")]);
+        let v = parse_bytes(&base64url_decode(&two).unwrap()).unwrap();
+        let env = v.get("env").unwrap();
+        assert_eq!((env.str_at("runtime"), env.str_at("a\"b")), (Some("node"), Some("c\\d")));
     }
 
     #[test]

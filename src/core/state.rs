@@ -58,14 +58,13 @@ pub fn user_from_claims(claims: &Value) -> Value {
 /// 32 alphanumerics from random bytes (at least 64 of them), without modulo bias.
 pub fn random_sid(random: &[u8]) -> String {
     const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut sid: String = random
-        .iter()
-        .filter(|&&b| b < 248)
-        .take(32)
-        .map(|&b| char::from(ALPHABET[usize::from(b % 62)]))
-        .collect();
-    // Fewer than 32 bytes under 248 in 64 random bytes has probability below 2^-100; fill anyway.
-    for &b in random.iter().take(32 - sid.len()) {
+    // Bytes under 248 (a multiple of 62: no bias), then, in the unlikely case that fewer than 32
+    // of the 64 are (probability below 2^-100), the first bytes again to fill up.
+    let mut sid = String::with_capacity(32);
+    for &b in random.iter().filter(|&&b| b < 248).chain(random) {
+        if sid.len() == 32 {
+            break;
+        }
         sid.push(char::from(ALPHABET[usize::from(b % 62)]));
     }
     sid
