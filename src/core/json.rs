@@ -449,6 +449,15 @@ impl Parser<'_> {
     }
 }
 
+/// How many ASCII digits `b` starts with (a counted loop: smaller in wasm than `position`).
+fn digit_run(b: &[u8]) -> usize {
+    let mut n = 0;
+    while b.get(n).is_some_and(u8::is_ascii_digit) {
+        n += 1;
+    }
+    n
+}
+
 /// Reads a JSON number text (also used for numeric strings such as `"3600"`) as an integer.
 /// `floor` false: only exact integers; `floor` true: fractions rounded toward -inf.
 /// `None` for text that is not a JSON number or is beyond ±2^53.
@@ -459,14 +468,14 @@ pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
         Some(b'-') => (true, &b[1..]),
         _ => (false, b),
     };
-    let int_end = rest.iter().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let int_end = digit_run(rest);
     let (int_part, mut tail) = rest.split_at(int_end);
     if int_part.is_empty() || (int_part.len() > 1 && int_part[0] == b'0') {
         return None;
     }
     let mut frac: &[u8] = &[];
     if let Some((b'.', t)) = tail.split_first() {
-        let n = t.iter().position(|c| !c.is_ascii_digit()).unwrap_or(t.len());
+        let n = digit_run(t);
         if n == 0 {
             return None;
         }
@@ -480,7 +489,7 @@ pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
             Some((b'+', t)) => (false, t),
             _ => (false, t),
         };
-        if t.is_empty() || !t.iter().all(u8::is_ascii_digit) {
+        if t.is_empty() || digit_run(t) != t.len() {
             return None;
         }
         for &d in t {

@@ -2,7 +2,7 @@
 //! model that can say "present but of the wrong type", so the JavaScript rules are decided here,
 //! natively testable, and the wasm layer only classifies values.
 
-use super::encoding::{split_byte, split_once_byte};
+use super::encoding::{all_bytes, find_byte, split_byte, split_once_byte};
 use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -109,7 +109,7 @@ fn is_loopback(host: &str) -> bool {
     host.starts_with("127.")
         && split_byte(host, b'.').count() == 4
         && split_byte(host, b'.').all(|p| {
-            !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && {
+            !p.is_empty() && p.len() <= 3 && all_bytes(p, |b| b.is_ascii_digit()) && {
                 let n: u32 = p.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
                 n <= 255
             }
@@ -140,17 +140,17 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     let (host, port) =
         if let Some((inner, _)) = authority.strip_prefix('[').and_then(|a| split_once_byte(a, b']')) {
             let (host, port) = authority.split_at_checked(inner.len() + 2).ok_or_else(bad)?;
-            if inner.is_empty() || !inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
+            if inner.is_empty() || !all_bytes(inner, |b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
                 return Err(bad());
             }
             (host, port)
         } else {
-            let end = authority.bytes().position(|b| b == b':').unwrap_or(authority.len());
+            let end = find_byte(authority.as_bytes(), b':').unwrap_or(authority.len());
             let (host, port) = authority.split_at_checked(end).ok_or_else(bad)?;
             let labels_ok = split_byte(host, b'.').all(|l| {
                 !l.is_empty()
                     && l.len() <= 63
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && all_bytes(l, |b| b.is_ascii_alphanumeric() || b == b'-')
                     && !l.starts_with('-')
                     && !l.ends_with('-')
             });
@@ -161,7 +161,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         };
     if !port.is_empty() {
         let digits = port.strip_prefix(':').ok_or_else(bad)?;
-        if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.is_empty() || digits.len() > 5 || !all_bytes(digits, |b| b.is_ascii_digit()) {
             return Err(bad());
         }
         let n: u32 = digits.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
