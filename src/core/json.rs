@@ -505,13 +505,14 @@ pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
     }
     // value = digits(int_part ++ frac) * 10^(exp - frac.len())
     let shift = exp - frac.len() as i64;
-    let all = int_part.iter().chain(frac.iter());
     let total = int_part.len() + frac.len();
     // Digits kept: all of them when shift >= 0, else all but the last -shift.
     let keep = if shift >= 0 { total } else { total.saturating_sub((-shift) as usize) };
     let mut n: i64 = 0;
     let mut dropped_nonzero = false;
-    for (i, &d) in all.enumerate() {
+    for i in 0..total {
+        // The i-th digit of int_part ++ frac.
+        let d = if i < int_part.len() { int_part[i] } else { frac[i - int_part.len()] };
         if i < keep {
             n = n * 10 + i64::from(d - b'0');
             if n > LIMIT {

@@ -42,7 +42,14 @@ pub fn tag_of(hmac_sha512: &[u8]) -> &[u8] {
 
 /// Compares tags in time independent of where they differ.
 pub fn tags_equal(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (i, x) in a.iter().enumerate() {
+        diff |= x ^ b.get(i).copied().unwrap_or(0);
+    }
+    diff == 0
 }
 
 /// The base64url protected header, which is also the AAD.

@@ -109,22 +109,28 @@ pub fn select_key<'a>(jwks: &'a Value, kid: Option<&str>, alg: SigningAlg) -> Op
         Some(Value::Arr(keys)) => keys,
         _ => return None,
     };
-    let mut fitting = keys.iter().filter(|k| key_fits(k, alg));
-    match kid {
-        Some(kid) => fitting.find(|k| k.str_at("kid") == Some(kid)),
-        None => match (fitting.next(), fitting.next()) {
-            (Some(k), None) => Some(k),
-            _ => None,
-        },
+    // With a kid: the first fitting key of that kid. Without: the only fitting key.
+    let mut found = None;
+    for k in keys {
+        if !key_fits(k, alg) {
+            continue;
+        }
+        match kid {
+            Some(kid) if k.str_at("kid") == Some(kid) => return Some(k),
+            Some(_) => {}
+            None if found.is_some() => return None,
+            None => found = Some(k),
+        }
     }
+    found
 }
 
 /// The public members of a JWK, as JSON for WebCrypto's `importKey("jwk", ...)`: private members
 /// (should a JWKS ever carry them) and metadata WebCrypto may reject are left out.
 pub fn public_jwk_json(key: &Value) -> String {
-    const PUBLIC: [&str; 5] = ["kty", "n", "e", "crv", "x"];
+    const PUBLIC: [&str; 6] = ["kty", "n", "e", "crv", "x", "y"];
     let mut members: Vec<(String, Value)> = Vec::new();
-    for name in PUBLIC.iter().chain(["y"].iter()) {
+    for name in PUBLIC {
         if let Some(v @ Value::Str(_)) = key.get(name) {
             members.push(((*name).to_owned(), v.clone()));
         }

@@ -106,14 +106,18 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
         return true;
     }
-    host.starts_with("127.")
-        && split_byte(host, b'.').count() == 4
-        && split_byte(host, b'.').all(|p| {
-            !p.is_empty() && p.len() <= 3 && all_bytes(p, |b| b.is_ascii_digit()) && {
-                let n: u32 = p.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
-                n <= 255
-            }
-        })
+    if !host.starts_with("127.") {
+        return false;
+    }
+    // Four decimal parts, each 0-255.
+    let mut parts = 0;
+    for p in split_byte(host, b'.') {
+        parts += 1;
+        if p.is_empty() || p.len() > 3 || !all_bytes(p, |b| b.is_ascii_digit()) || decimal(p) > 255 {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 /// Parses `domain`: `tenant.auth0.com`, `tenant.auth0.com:8443`, `https://tenant.auth0.com/`, or
@@ -164,7 +168,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
         if digits.is_empty() || digits.len() > 5 || !all_bytes(digits, |b| b.is_ascii_digit()) {
             return Err(bad());
         }
-        let n: u32 = digits.bytes().fold(0, |n, b| n * 10 + u32::from(b - b'0'));
+        let n = decimal(digits);
         if n == 0 || n > 65535 {
             return Err(bad());
         }
@@ -181,6 +185,15 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     url.push_str("://");
     url.push_str(&host_port);
     Ok(DomainUrl { url, host: host_port })
+}
+
+/// The value of a string of at most five ASCII digits (checked by the caller).
+fn decimal(digits: &str) -> u32 {
+    let mut n = 0;
+    for b in digits.bytes() {
+        n = n * 10 + u32::from(b.wrapping_sub(b'0'));
+    }
+    n
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -819,6 +832,9 @@ mod tests {
             "http://tenant.auth0.com",
             "http://128.0.0.1",
             "http://127.0.0.256",
+            "http://127.0.1",
+            "http://127.0.0.1.2",
+            "http://127.0.0.0001",
             "ftp://x.com",
             "https://x.com/path",
             "https://user@x.com",
