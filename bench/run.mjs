@@ -18,9 +18,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { allSizes } from "./lib/size.mjs";
+import { startTokenServer } from "./lib/token-server-process.mjs";
 import { bundleWorkers, sample as workerdSample } from "./lib/workerd.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -132,30 +132,6 @@ function nodeJsonOnce(args, env) {
       } catch {
         reject(new Error(`node ${args.join(" ")} printed no JSON:\n${out}\n${err}`));
       }
-    });
-  });
-}
-
-/** Starts bench/token-server.mjs; resolves to { info, stop(), stats(tenant) }. */
-function startTokenServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(benchDir, "token-server.mjs")], { cwd: benchDir, stdio: ["ignore", "pipe", "inherit"] });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`the token server exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const info = JSON.parse(line);
-      resolve({
-        info,
-        async stats(tenant) {
-          return (await fetch(`http://127.0.0.1:${info.tenants[tenant].port}/stats`)).json();
-        },
-        stop: () =>
-          new Promise((r) => {
-            child.removeAllListeners("exit");
-            child.once("exit", r);
-            child.kill("SIGTERM");
-          }),
-      });
     });
   });
 }

@@ -11,12 +11,11 @@
 //    place of its own .wasm; then one client, one customTokenExchange and one
 //    loginWithCustomTokenExchange + getSession run against bench/token-server.mjs, as the CPU
 //    figures of bench/run.mjs do (bench/lib/clients.mjs).
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { startTokenServer } from "./token-server-process.mjs";
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(benchDir, "..");
@@ -164,7 +163,8 @@ const src = (area) =>
 // ---------------------------------------------------------------------------------------------
 // Instrumenting: which functions run
 
-async function instrument(bytes) {
+/** binaryen.js's reading of the module, and its defined functions (in index order). */
+async function load(bytes) {
   const { default: binaryen } = await import(path.join(root, "node_modules/binaryen/index.js"));
   const m = binaryen.readBinary(bytes);
   m.setFeatures(binaryen.Features.All);
@@ -173,6 +173,11 @@ async function instrument(bytes) {
     const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
     if (!info.module) defined.push(info);
   }
+  return { binaryen, m, defined };
+}
+
+async function instrument(bytes) {
+  const { binaryen, m, defined } = await load(bytes);
   m.addFunctionImport("__profile_log", "profile", "log", binaryen.i32, binaryen.none);
   defined.forEach((info, k) => {
     const call = m.call("__profile_log", [m.i32.const(k)], binaryen.none);
@@ -189,14 +194,7 @@ async function instrument(bytes) {
  * (their error paths are gone too; the data is kept).
  */
 async function trimmed(bytes, keep) {
-  const { default: binaryen } = await import(path.join(root, "node_modules/binaryen/index.js"));
-  const m = binaryen.readBinary(bytes);
-  m.setFeatures(binaryen.Features.All);
-  const defined = [];
-  for (let i = 0; i < m.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(m.getFunctionByIndex(i));
-    if (!info.module) defined.push(info);
-  }
+  const { binaryen, m, defined } = await load(bytes);
   defined.forEach((info, k) => {
     if (keep.has(k)) return;
     m.removeFunction(info.name);
@@ -207,18 +205,6 @@ async function trimmed(bytes, keep) {
   m.optimize();
   m.optimize();
   return m.emitBinary();
-}
-
-function startTokenServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(benchDir, "token-server.mjs")], { cwd: benchDir, stdio: ["ignore", "pipe", "inherit"] });
-    child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`the token server exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      child.removeAllListeners("exit");
-      resolve({ info: JSON.parse(line), stop: () => child.kill("SIGTERM") });
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,7 +261,7 @@ try {
   await step("then a first `loginWithCustomTokenExchange` + `getSession`", () => lib.login());
   await step("the same once more (nothing new)", () => lib.login());
 } finally {
-  server.stop();
+  await server.stop();
 }
 
 const shippedGz = gzipSync(readFileSync(packagePath), { level: 9 }).length;
