@@ -35,7 +35,7 @@ function leb(b, i) {
 }
 
 /** {imports, bodies: [bytes of each defined function, with its size field], names: Map, data} */
-export function readModule(bytes) {
+function readModule(bytes) {
   const b = new Uint8Array(bytes);
   if (b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new Error("not a wasm module");
   const sections = [];
@@ -112,7 +112,7 @@ export function readModule(bytes) {
 }
 
 /** The area a (mangled) function name belongs to: `core::json`, `js`, `std: core`, ... */
-export function areaOf(name) {
+function areaOf(name) {
   if (["text", "bytes", "configure", "room"].includes(name)) return "js (the exports)";
   const ours = name.match(/auth0_edge(?:\.\.|\d+)([a-z_]+)(?:(?:\.\.|\d+)([a-z_]+))?/);
   if (ours) {
@@ -127,7 +127,7 @@ export function areaOf(name) {
 }
 
 /** A readable form of a Rust symbol (legacy `_ZN...E` or v0 `_R...`), best effort: the path. */
-export function demangle(name) {
+function demangle(name) {
   const idents = (s, from) => {
     const parts = [];
     for (let i = from; i < s.length; ) {
@@ -213,7 +213,8 @@ const [namedPath, packagePath, outPath] = process.argv.slice(2);
 if (!outPath) throw new Error("usage: node bench/lib/profile.mjs NAMED.wasm PACKAGE.wasm OUTPUT.md");
 const namedBytes = readFileSync(namedPath);
 const named = readModule(namedBytes);
-const shipped = readModule(readFileSync(packagePath));
+const packageBytes = readFileSync(packagePath);
+const shipped = readModule(packageBytes);
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 const code = sum(named.bodies);
 // -g must not change the code: the same functions, the same bytes.
@@ -264,7 +265,7 @@ try {
   await server.stop();
 }
 
-const shippedGz = gzipSync(readFileSync(packagePath), { level: 9 }).length;
+const shippedGz = gzipSync(packageBytes, { level: 9 }).length;
 const onlyTraced = await trimmed(namedBytes, seen);
 const onlyTracedGz = gzipSync(onlyTraced, { level: 9 }).length;
 
