@@ -204,19 +204,19 @@ impl From<&str> for Secret {
 }
 
 /// Appends the decimal form of `n` (no `format!` machinery in the wasm for this).
-pub(crate) fn push_u64(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    // The largest power of ten not above n (1 for 0), then one digit per power, downwards.
+    let mut p: u64 = 1;
+    while p <= n / 10 {
+        p *= 10;
+    }
     loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        // checked_div: p is never 0, and no panic path for the compiler to keep.
+        out.push(char::from(b'0' + (n.checked_div(p).unwrap_or(0) % 10) as u8));
+        if p == 1 {
             break;
         }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
+        p /= 10;
     }
 }
 
@@ -244,7 +244,12 @@ mod tests {
 
     #[test]
     fn push_u64_writes_decimal() {
-        for n in [0u64, 7, 10, 5000, u64::MAX] {
+        let mut cases = vec![0u64, 7, 5000, u64::MAX, u64::MAX - 1];
+        for k in 1..20 {
+            let p = 10u64.pow(k);
+            cases.extend([p - 1, p, p + 1]);
+        }
+        for n in cases {
             let mut s = String::new();
             push_u64(&mut s, n);
             assert_eq!(s, n.to_string());

@@ -333,10 +333,11 @@ fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f64) 
         let s = state.and_then(state_of).ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
         })?;
-        if let Some(i) = s.find_token_set(opt(audience).unwrap_or(DEFAULT_AUDIENCE), opt(scope)) {
-            if s.token_sets[i].expires_at > now_secs(now_ms) + EXPIRY_MARGIN {
+        let found = s.find_token_set(opt(audience).unwrap_or(DEFAULT_AUDIENCE), opt(scope));
+        if let Some(t) = found.and_then(|i| s.token_sets.get(i)) {
+            if t.expires_at > now_secs(now_ms) + EXPIRY_MARGIN {
                 let mut out = String::new();
-                write_string(s.token_sets[i].access_token.expose(), &mut out);
+                write_string(t.access_token.expose(), &mut out);
                 return Ok(out);
             }
         }

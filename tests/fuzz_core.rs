@@ -79,6 +79,14 @@ proptest! {
     }
 
     #[test]
+    fn any_string_round_trips_through_json(s in any::<String>(), t in tricky()) {
+        for s in [s, t] {
+            let text = json::Value::Str(s.clone()).to_json();
+            prop_assert_eq!(json::parse(&text), Ok(json::Value::Str(s)));
+        }
+    }
+
+    #[test]
     fn json_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         let _ = json::parse_bytes(&bytes);
         let _ = State::from_json(&bytes);

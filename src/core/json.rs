@@ -155,12 +155,9 @@ pub fn write_string(s: &str, out: &mut String) {
     let bytes = s.as_bytes();
     let mut run = 0;
     loop {
-        let at = run + plain_len(&bytes[run..]);
-        if at == bytes.len() {
-            break;
-        }
+        let at = run + plain_len(bytes.get(run..).unwrap_or_default());
+        let Some(&b) = bytes.get(at) else { break };
         out.push_str(s.get(run..at).unwrap_or_default());
-        let b = bytes[at];
         match b {
             b'"' => out.push_str("\\\""),
             b'\\' => out.push_str("\\\\"),
@@ -187,7 +184,9 @@ pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut at = 0;
-    for chunk in bytes.chunks_exact(8) {
+    let chunks = bytes.chunks_exact(8);
+    let tail = chunks.remainder();
+    for chunk in chunks {
         let w = u64::from_le_bytes([
             chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
         ]);
@@ -202,7 +201,7 @@ pub(crate) fn plain_len(bytes: &[u8]) -> usize {
         }
         at += 8;
     }
-    at + bytes[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len() - at)
+    at + tail.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(tail.len())
 }
 
 fn hex_digit(n: u8) -> char {
@@ -260,8 +259,13 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether the input continues with `lit` (no panic path: `get`, not indexing).
+    fn looking_at(&self, lit: &[u8]) -> bool {
+        self.s.get(self.i..).is_some_and(|rest| rest.starts_with(lit))
+    }
+
     fn eat(&mut self, lit: &[u8]) -> Result<(), ParseError> {
-        if self.s[self.i..].starts_with(lit) {
+        if self.looking_at(lit) {
             self.i += lit.len();
             Ok(())
         } else {
@@ -370,8 +374,8 @@ impl Parser<'_> {
                 return Err(self.err());
             }
         }
-        // The slice is ASCII by construction.
-        let text = core::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err())?;
+        // ASCII by construction: character boundaries of the input.
+        let text = self.src.get(start..self.i).ok_or_else(|| self.err())?;
         Ok(Value::Num(text.to_owned()))
     }
 
@@ -397,8 +401,7 @@ impl Parser<'_> {
             // Copy the run of plain bytes at once: a scan, then one copy. The run ends at an
             // ASCII byte, so both ends are character boundaries of the (valid UTF-8) input.
             let start = self.i;
-            let rest = &self.s[start..];
-            self.i += plain_len(rest);
+            self.i += plain_len(self.s.get(start..).unwrap_or_default());
             out.push_str(self.src.get(start..self.i).ok_or_else(|| self.err())?);
             match self.peek() {
                 Some(b'"') => {
@@ -420,20 +423,19 @@ impl Parser<'_> {
                         b't' => out.push('\t'),
                         b'u' => {
                             let hi = self.hex4()?;
-                            let code =
-                                if (0xD800..0xDC00).contains(&hi) && self.s[self.i..].starts_with(b"\\u") {
-                                    let save = self.i;
-                                    self.i += 2;
-                                    let lo = self.hex4()?;
-                                    if (0xDC00..0xE000).contains(&lo) {
-                                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                    } else {
-                                        self.i = save;
-                                        hi
-                                    }
+                            let code = if (0xD800..0xDC00).contains(&hi) && self.looking_at(b"\\u") {
+                                let save = self.i;
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                                 } else {
+                                    self.i = save;
                                     hi
-                                };
+                                }
+                            } else {
+                                hi
+                            };
                             // A lone surrogate (legal in JSON text, not in a Rust string).
                             out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
                         }
@@ -464,23 +466,20 @@ fn digit_run(b: &[u8]) -> usize {
 pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
     const LIMIT: i64 = 1 << 53;
     let b = text.as_bytes();
-    let (neg, rest) = match b.first() {
-        Some(b'-') => (true, &b[1..]),
+    let (neg, rest) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
         _ => (false, b),
     };
-    let int_end = digit_run(rest);
-    let (int_part, mut tail) = rest.split_at(int_end);
-    if int_part.is_empty() || (int_part.len() > 1 && int_part[0] == b'0') {
+    let (int_part, mut tail) = rest.split_at_checked(digit_run(rest))?;
+    if int_part.is_empty() || (int_part.len() > 1 && int_part.first() == Some(&b'0')) {
         return None;
     }
     let mut frac: &[u8] = &[];
     if let Some((b'.', t)) = tail.split_first() {
-        let n = digit_run(t);
-        if n == 0 {
+        (frac, tail) = t.split_at_checked(digit_run(t))?;
+        if frac.is_empty() {
             return None;
         }
-        frac = &t[..n];
-        tail = &t[n..];
     }
     let mut exp: i64 = 0;
     if let Some((b'e' | b'E', t)) = tail.split_first() {
@@ -510,9 +509,7 @@ pub fn int_of_number_text(text: &str, floor: bool) -> Option<i64> {
     let keep = if shift >= 0 { total } else { total.saturating_sub((-shift) as usize) };
     let mut n: i64 = 0;
     let mut dropped_nonzero = false;
-    for i in 0..total {
-        // The i-th digit of int_part ++ frac.
-        let d = if i < int_part.len() { int_part[i] } else { frac[i - int_part.len()] };
+    for (i, &d) in int_part.iter().chain(frac).enumerate() {
         if i < keep {
             n = n * 10 + i64::from(d - b'0');
             if n > LIMIT {
@@ -646,6 +643,15 @@ mod tests {
             ("", None, None),
             ("012", None, None),
             ("1.", None, None),
+            ("-", None, None),
+            ("-1", Some(-1), Some(-1)),
+            ("1.5e1", Some(15), Some(15)),
+            ("-12.75", None, Some(-13)),
+            ("1.25e1", None, Some(12)),
+            ("9007199254740992", Some(9_007_199_254_740_992), Some(9_007_199_254_740_992)),
+            ("1e", None, None),
+            ("1e+2", Some(100), Some(100)),
+            ("0.000", Some(0), Some(0)),
         ];
         for (text, exact, floor) in cases {
             assert_eq!(int_of_number_text(text, false), *exact, "exact {text}");

@@ -369,15 +369,16 @@ impl State {
         tokens: &TokenResponse,
         now: i64,
     ) {
-        let previous_scope = replaced.map(|i| self.token_sets[i].scope.clone());
+        let slot = replaced.and_then(|i| self.token_sets.get_mut(i));
+        let previous_scope = slot.as_ref().map(|t| t.scope.clone());
         let set = TokenSet {
             audience: audience.to_owned(),
             access_token: tokens.access_token.clone(),
             scope: tokens.scope.clone().or(scope.map(str::to_owned)).or(previous_scope).unwrap_or_default(),
             expires_at: now + tokens.expires_in as i64,
         };
-        match replaced {
-            Some(i) => self.token_sets[i] = set,
+        match slot {
+            Some(t) => *t = set,
             None => self.token_sets.push(set),
         }
         if let Some(t) = &tokens.id_token {
