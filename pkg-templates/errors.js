@@ -10,28 +10,22 @@ export class Auth0EdgeError extends Error {
     if (options.status !== undefined) this.status = options.status;
   }
 }
-Auth0EdgeError.prototype.name = "Auth0EdgeError";
 
 export class CustomTokenExchangeError extends Auth0EdgeError {
   static name = "CustomTokenExchangeError";
 }
-CustomTokenExchangeError.prototype.name = "CustomTokenExchangeError";
 export class ConfigurationError extends Auth0EdgeError {
   static name = "ConfigurationError";
 }
-ConfigurationError.prototype.name = "ConfigurationError";
 export class IdTokenError extends Auth0EdgeError {
   static name = "IdTokenError";
 }
-IdTokenError.prototype.name = "IdTokenError";
 export class AccessTokenError extends Auth0EdgeError {
   static name = "AccessTokenError";
 }
-AccessTokenError.prototype.name = "AccessTokenError";
 export class StoreError extends Auth0EdgeError {
   static name = "StoreError";
 }
-StoreError.prototype.name = "StoreError";
 
 const classes = {
   CustomTokenExchangeError,
@@ -40,6 +34,8 @@ const classes = {
   AccessTokenError,
   StoreError,
 };
+// The name an error prints as (`${e}`, stack traces): each class's public name (`static name`).
+for (const C of [Auth0EdgeError, ...Object.values(classes)]) C.prototype.name = C.name;
 
 /** @internal An error the core reported as JSON (src/js.rs `error_json`). */
 export function toError(e) {

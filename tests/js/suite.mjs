@@ -60,6 +60,12 @@ export function suite(pkg, env) {
     // The shipped JavaScript is minified: classes keep their public names all the same.
     for (const k of API) if (typeof pkg[k] === "function") eq(pkg[k].name, k, `${k}.name`);
     eq(new pkg.MemoryStore().constructor.name, "MemoryStore", "an instance's constructor name");
+    // Errors print as their class: `${e}` and stack traces read the prototype's name.
+    for (const k of API.filter((n) => n.endsWith("Error"))) {
+      const e = new pkg[k]("some_code", "what went wrong");
+      eq([e.name, String(e), e.code], [k, `${k}: what went wrong`, "some_code"], `${k} instance`);
+      ok(e instanceof pkg.Auth0EdgeError && e instanceof Error, `${k} is an Auth0EdgeError`);
+    }
   });
 
   test("basic exchange (client_secret_basic): tokens and no nulls", async () => {
