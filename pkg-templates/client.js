@@ -75,6 +75,24 @@ function param(v) {
 const CLIENT_KEYS = ["domain", "clientId", "clientSecret", "clientAuthMethod", "clientAssertionSigningAlg", "secret", "stateIdentifier", "sessionDuration", "timeoutMs", "telemetry"];
 const EXCHANGE_KEYS = ["subjectToken", "subjectTokenType", "audience", "scope", "actorToken", "actorTokenType", "organization"];
 
+/**
+ * Appends classified option `v` to `out` as the core reads it (src/js.rs `Args::given`): a kind,
+ * then the value: 0 absent, 1 wrong (also an array with a member that is not a string), 2 a
+ * string, 3 a number, 4 true, 5 false, 6 an array of strings (its length, then each member).
+ */
+function tag(out, v) {
+  const t = typeof v;
+  if (v === undefined) out.push(0);
+  else if (t === "boolean") out.push(v ? 4 : 5);
+  else if (t === "string") out.push(2, v);
+  else if (t === "number") out.push(3, v);
+  else if (v === WRONG || v.includes(0)) out.push(1);
+  else {
+    out.push(6, v.length);
+    for (const x of v) out.push(x);
+  }
+}
+
 function shape(v, ok) {
   return v == null ? undefined : ok || WRONG;
 }
@@ -283,22 +301,24 @@ export class ServerClient {
 
   /** Validates the options; throws a `ConfigurationError`. Makes no network call. */
   constructor(options) {
-    let classified = null;
+    // The core's configure: the runtime's name, 1 and each option classified (`tag`, in the
+    // order of src/core/input.rs `client_options`), or 0 when the options are not an object.
+    const args = [runtimeName(), 0];
     if (isObject(options)) {
-      classified = {};
-      for (const k of CLIENT_KEYS) classified[k] = scalar(read(options, k));
+      args[1] = 1;
+      for (const k of CLIENT_KEYS) tag(args, scalar(read(options, k)));
       const f = read(options, "fetch");
-      classified.fetch = shape(f, typeof f === "function");
+      tag(args, shape(f, typeof f === "function"));
       const store = read(options, "stateStore");
       const storeOk = isStore(store);
-      classified.stateStore = shape(store, storeOk);
+      tag(args, shape(store, storeOk));
       const key = read(options, "clientAssertionSigningKey");
-      classified.clientAssertionSigningKey = typeof key === "string" ? key : shape(key, isPrivateKey(key));
+      tag(args, typeof key === "string" ? key : shape(key, isPrivateKey(key)));
       this.#fetch = typeof f === "function" ? f : undefined;
       this.#store = storeOk ? store : undefined;
       this.#key = key;
     }
-    this.#config = unwrap(core.configure(JSON.stringify(classified), runtimeName()));
+    this.#config = unwrap(core.configure(args));
     this.#c = JSON.parse(this.#config);
   }
 

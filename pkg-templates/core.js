@@ -123,8 +123,9 @@ const t = (op) => (...args) => decode(call(wasm.text, op, args));
 const b = (op) => (...args) => call(wasm.bytes, op, args).slice();
 
 // Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
-// (options JSON, runtime name) -> configuration JSON. Every client starts here: the .wasm is loaded first if no entry did.
-export const configure = (...args) => {
+// ([runtime name, 1, classified options...]) -> configuration JSON (client.js builds the
+// arguments). Every client starts here: the .wasm is loaded first if no entry did.
+export const configure = (args) => {
   if (!wasm) loadHere();
   return decode(call(wasm.configure, 0, args));
 };

@@ -13,16 +13,18 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 use crate::core::encoding::{base64url, pem_pkcs8_der};
+use crate::core::input::{self, Given};
 use crate::core::json::{self, write_members, write_string, Value};
 use crate::core::options::{
     validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput,
+    RawClientOptions,
 };
 use crate::core::request::{
     client_assertion_input, exchange_form, refresh_form, telemetry_header, token_request, ClientAuth,
 };
 use crate::core::response::{parse_discovery, parse_token_response, Body, TokenResponse};
 use crate::core::state::{login_state, logout_url, push_i64, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
-use crate::core::{input, jwe, jwt};
+use crate::core::{jwe, jwt};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -116,12 +118,11 @@ fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
     validate_exchange_options(&input::exchange_options(&parse(options)))
 }
 
-/// Validates classified client options (see `crate::core::input`); throws a `ConfigurationError`.
-/// Returns the configuration as JSON (`crate::core::input::config_json`). `runtime` names the
-/// runtime in the telemetry header.
-fn configure(options: &str, runtime: &str) -> String {
+/// Validates classified client options (`crate::core::input::client_options`); throws a
+/// `ConfigurationError`. Returns the configuration as JSON (`crate::core::input::config_json`).
+/// `runtime` names the runtime in the telemetry header.
+fn configure(runtime: &str, (raw, pem): (RawClientOptions, Option<String>)) -> String {
     reply((|| -> JsResult<String> {
-        let (raw, pem) = input::client_options(&parse(options));
         let c = validate_client_options(&raw)?;
         if pem.is_some_and(|p| pem_pkcs8_der(&p).is_none()) {
             return Err(Error::config(
@@ -498,6 +499,32 @@ impl<'a> Args<'a> {
     fn num(&mut self) -> f64 {
         self.take(8).and_then(|b| b.try_into().ok()).map_or(0.0, f64::from_le_bytes)
     }
+
+    /// A classified option (`pkg-templates/client.js`, `tag`): a kind (a number), then its value:
+    /// 0 absent, 1 wrong, 2 a string, 3 a number, 4 true, 5 false, 6 an array of strings (a count
+    /// and as many strings). Any other kind reads as wrong; past the end of the input, as absent.
+    #[inline(never)]
+    fn given(&mut self) -> Given<'a> {
+        match self.num() as u8 {
+            0 => Given::Absent,
+            2 => Given::Str(self.str()),
+            3 => Given::Num(self.num()),
+            4 => Given::Bool(true),
+            5 => Given::Bool(false),
+            6 => {
+                let mut list = Vec::new();
+                // Each member takes at least 4 bytes: a count past the input stops with it.
+                for _ in 0..self.num() as usize {
+                    if self.0.is_empty() {
+                        break;
+                    }
+                    list.push(Secret::new(self.str()));
+                }
+                Given::Secrets(list)
+            }
+            _ => Given::Wrong,
+        }
+    }
 }
 
 /// The operations, by number (`pkg-templates/core.js` names them).
@@ -556,9 +583,14 @@ pub fn text(op: u32, input: &[u8]) -> String {
 /// constructing a client then compiles only what configuring runs. V8 compiles a wasm function
 /// on its first call, whole, and the dispatcher holds every other operation (measured in Node:
 /// the first configure 2.4 -> 2.0 ms, median of 25 fresh processes).
+/// Its arguments: the runtime's name, 1 when the options are an object (else 0, and nothing
+/// follows), then each option ([`Args::given`], in `crate::core::input::client_options`' order).
 pub fn configure_export(_op: u32, input: &[u8]) -> String {
     let mut a = Args(input);
-    configure(a.str(), a.str())
+    let runtime = a.str();
+    let given: Option<[Given; input::CLIENT_OPTIONS]> =
+        (a.num() == 1.0).then(|| core::array::from_fn(|_| a.given()));
+    configure(runtime, input::client_options(given.as_ref().map(|g| &g[..])))
 }
 
 /// An operation whose result is bytes.
@@ -694,6 +726,83 @@ mod tests {
         assert_eq!((a.opt(), a.str(), a.num()), (None, "", 0.0));
     }
 
+    /// The packed arguments of `configure` as the driver builds them for options with only a
+    /// `domain`, a `clientId`, a `clientSecret` (client_secret_basic, then) and a `secret`.
+    fn client_args(domain: &[u8], secret: &[u8]) -> Vec<u8> {
+        use A::*;
+        let mut args = vec![S(b"node"), N(1.0), N(2.0), S(domain), N(2.0), S(b"c"), N(2.0), S(b"s")];
+        args.extend([N(0.0), N(0.0), N(2.0), S(secret)]);
+        args.extend((0..7).map(|_| N(0.0)));
+        pack(&args)
+    }
+
+    #[test]
+    fn given_options_read_in_order() {
+        use A::*;
+        let packed = pack(&[
+            N(0.0),
+            N(1.0),
+            N(2.0),
+            S(b"d"),
+            N(3.0),
+            N(-1.5),
+            N(4.0),
+            N(5.0),
+            N(6.0),
+            N(2.0),
+            S(b"a"),
+            S(b"c"),
+            N(7.0),
+            N(6.0),
+            N(0.0),
+            N(2.0),
+        ]);
+        let mut a = Args(&packed);
+        let read: Vec<Given> = (0..9).map(|_| a.given()).collect();
+        assert_eq!(
+            read,
+            [
+                Given::Absent,
+                Given::Wrong,
+                Given::Str("d"),
+                Given::Num(-1.5),
+                Given::Bool(true),
+                Given::Bool(false),
+                Given::Secrets(vec![Secret::new("a"), Secret::new("c")]),
+                Given::Wrong,
+                Given::Secrets(vec![]),
+            ]
+        );
+        // A string kind with nothing after it, then past the end: wrong (a kind of 0.0 is absent).
+        assert_eq!((a.given(), a.given()), (Given::Str(""), Given::Absent));
+        // A count larger than what follows stops at the end of the input.
+        assert_eq!(Args(&pack(&[N(6.0), N(1e9), S(b"x")])).given(), Given::Secrets(vec![Secret::new("x")]));
+    }
+
+    #[test]
+    fn configure_reads_classified_options() {
+        let ok = configure_export(
+            0,
+            &client_args(b"https://Tenant.auth0.com/", b"0123456789abcdef0123456789abcdef"),
+        );
+        assert!(ok.starts_with("{\"domain\":\"https://tenant.auth0.com\""), "{ok}");
+        assert!(ok.contains("\"auth\":\"client_secret_basic\""));
+        // The first rule that fails, with its code: here the secret is too short.
+        let short = configure_export(0, &client_args(b"tenant.auth0.com", b"short"));
+        assert!(
+            short.starts_with("!{\"class\":\"ConfigurationError\",\"code\":\"invalid_secret\""),
+            "{short}"
+        );
+        // Options that are not an object.
+        let none = configure_export(0, &pack(&[A::S(b"node"), A::N(0.0)]));
+        assert!(none.contains("\"invalid_option\"") && none.contains("must be an object"), "{none}");
+        // Cut anywhere: an error or a configuration, never a panic.
+        let full = client_args(b"tenant.auth0.com", b"0123456789abcdef0123456789abcdef");
+        for cut in 0..full.len() {
+            assert!(!configure_export(0, &full[..cut]).is_empty());
+        }
+    }
+
     #[test]
     fn malformed_args_never_panic() {
         let packed = pack(&[A::S(b"abcdef"), A::N(2.0)]);
@@ -713,8 +822,8 @@ mod tests {
     #[test]
     fn operations_dispatch() {
         assert_eq!(text(op::BASE64URL, &pack(&[A::S(b"foob")])), "Zm9vYg");
-        let options = br#"{"domain":"tenant.auth0.com","clientId":"c","clientSecret":"s","secret":"0123456789abcdef0123456789abcdef"}"#;
-        let config = configure_export(0, &pack(&[A::S(options), A::S(b"node")]));
+        let config =
+            configure_export(0, &client_args(b"tenant.auth0.com", b"0123456789abcdef0123456789abcdef"));
         assert!(config.starts_with("{\"domain\":\"https://tenant.auth0.com\""), "{}", &config[..20]);
         assert!(text(op::CHECK_EXCHANGE, &pack(&[A::S(b"null")]))
             .starts_with("!{\"class\":\"CustomTokenExchangeError\""));

@@ -1,15 +1,20 @@
-//! Options as the JavaScript package hands them over: JSON text in which every value has already
-//! been classified by the package's driver (`pkg-templates/client.js`, `encodeOptions`), read into
-//! the validation model of [`super::options`]. The encoding:
+//! Options as the JavaScript package hands them over, every value already classified by the
+//! package's driver (`pkg-templates/client.js`), read into the validation model of
+//! [`super::options`].
 //!
+//! `customTokenExchange` options come as JSON text:
 //! - a string, number, boolean or array is the value itself; a missing key or `null` is absent;
 //! - `{}` is "present, but of a type JSON cannot carry or the option does not take" (a function
 //!   where a string belongs, a symbol, a non-finite number, a value whose getter threw);
-//! - `fetch`, `stateStore` and a `CryptoKey` `clientAssertionSigningKey` are `true` when they have
-//!   the right shape (a function; an object with `get`/`set`/`delete`; a private key), else `{}`;
 //! - `authorizationParams` is an array of `[key, value]` pairs (own entries, in order; numbers and
 //!   booleans already in their JavaScript string form), or `{}` when it is not a plain object;
 //! - the whole options value is `null` when it is not a plain object.
+//!
+//! `ServerClient` options come as a sequence of [`Given`] values, one per option in a fixed order
+//! (see [`client_options`]), read straight from the packed arguments by the wasm shell: building a
+//! client runs no JSON parser (in Node, the first client compiled 4 KB less wasm, see the commit).
+//! `fetch`, `stateStore` and a `CryptoKey` `clientAssertionSigningKey` are `true` when they have
+//! the right shape (a function; an object with `get`/`set`/`delete`; a private key).
 
 use super::json::{all_some, write_members, write_string, Value};
 use super::options::{
@@ -41,32 +46,6 @@ fn secret(v: Option<&Value>) -> Input<Secret> {
     }
 }
 
-/// A whole number; any other number is kept as a value no rule accepts (the same error as a wrong
-/// type, which is what the rules give a fraction).
-fn number(v: Option<&Value>) -> Input<f64> {
-    match v {
-        Some(n @ Value::Num(_)) => Input::Given(n.as_int().map_or(-1.0, |n| n as f64)),
-        _ if absent(v) => Input::Absent,
-        _ => Input::WrongType,
-    }
-}
-
-fn shape(v: Option<&Value>) -> Input<()> {
-    match v {
-        Some(Value::Bool(true)) => Input::Given(()),
-        _ if absent(v) => Input::Absent,
-        _ => Input::WrongType,
-    }
-}
-
-fn secrets(list: Vec<String>) -> Vec<Secret> {
-    let mut out = Vec::with_capacity(list.len());
-    for s in list {
-        out.push(Secret::new(s));
-    }
-    out
-}
-
 /// An array of strings.
 fn strings(v: &Value) -> Option<Vec<String>> {
     match v {
@@ -85,38 +64,108 @@ fn param_value(v: &Value) -> ParamValue {
     }
 }
 
-/// `ServerClient` options. The PEM of a `clientAssertionSigningKey` given as a string is returned
-/// alongside, for the caller's PKCS#8 check.
-pub fn client_options(v: &Value) -> (RawClientOptions, Option<String>) {
-    let get = |k| v.get(k);
-    let key = get("clientAssertionSigningKey");
-    let pem = key.and_then(Value::as_str).map(str::to_owned);
+/// One classified `ServerClient` option, as the driver packs it (`pkg-templates/client.js`, `tag`).
+/// (No `Debug` outside tests: a `Str` may be a client secret.)
+#[derive(Clone)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
+pub enum Given<'a> {
+    /// Missing, `undefined` or `null`.
+    Absent,
+    /// Present, but of a type the option does not take (or its getter threw).
+    Wrong,
+    Str(&'a str),
+    /// A finite number.
+    Num(f64),
+    /// A boolean; also `true` for a host object of the right shape.
+    Bool(bool),
+    /// An array of strings (an array with any other member is [`Given::Wrong`]): only `secret`
+    /// takes one.
+    Secrets(Vec<Secret>),
+}
+
+impl Given<'_> {
+    #[inline(never)]
+    fn string(&self) -> Input {
+        match self {
+            Given::Str(s) => Input::Given((*s).to_owned()),
+            Given::Absent => Input::Absent,
+            _ => Input::WrongType,
+        }
+    }
+
+    #[inline(never)]
+    fn secret(&self) -> Input<Secret> {
+        match self {
+            Given::Str(s) => Input::Given(Secret::new(*s)),
+            Given::Absent => Input::Absent,
+            _ => Input::WrongType,
+        }
+    }
+
+    #[inline(never)]
+    fn number(&self) -> Input<f64> {
+        match self {
+            Given::Num(n) => Input::Given(*n),
+            Given::Absent => Input::Absent,
+            _ => Input::WrongType,
+        }
+    }
+
+    /// A host object checked by the driver: `true` when of the right shape.
+    #[inline(never)]
+    fn shape(&self) -> Input<()> {
+        match self {
+            Given::Bool(true) => Input::Given(()),
+            Given::Absent => Input::Absent,
+            _ => Input::WrongType,
+        }
+    }
+}
+
+/// The number of [`Given`] values of [`client_options`].
+pub const CLIENT_OPTIONS: usize = 13;
+
+/// `ServerClient` options from the classified values `given`, in this order (the driver's
+/// `CLIENT_KEYS`, then the host objects): `domain`, `clientId`, `clientSecret`,
+/// `clientAuthMethod`, `clientAssertionSigningAlg`, `secret`, `stateIdentifier`,
+/// `sessionDuration`, `timeoutMs`, `telemetry`, `fetch`, `stateStore`,
+/// `clientAssertionSigningKey` (missing ones are absent); `None` when the options are not an
+/// object. The PEM of a `clientAssertionSigningKey` given as a string is returned alongside,
+/// for the caller's PKCS#8 check.
+pub fn client_options(given: Option<&[Given<'_>]>) -> (RawClientOptions, Option<String>) {
+    let Some(given) = given else {
+        return (RawClientOptions { is_object: false, ..RawClientOptions::default() }, None);
+    };
+    let g = |i: usize| given.get(i).unwrap_or(&Given::Absent);
+    let key = g(12);
+    let pem = match key {
+        Given::Str(pem) => Some((*pem).to_owned()),
+        _ => None,
+    };
     let raw = RawClientOptions {
-        is_object: v.is_object(),
-        domain: string(get("domain")),
-        client_id: string(get("clientId")),
-        client_secret: secret(get("clientSecret")),
-        client_auth_method: string(get("clientAuthMethod")),
-        client_assertion_signing_key: if pem.is_some() { Input::Given(()) } else { shape(key) },
-        client_assertion_signing_alg: string(get("clientAssertionSigningAlg")),
-        secret: match get("secret") {
-            Some(Value::Str(s)) => Input::Given(vec![Secret::new(s.clone())]),
-            Some(list @ Value::Arr(_)) => {
-                strings(list).map_or(Input::WrongType, |l| Input::Given(secrets(l)))
-            }
-            s if absent(s) => Input::Absent,
+        is_object: true,
+        domain: g(0).string(),
+        client_id: g(1).string(),
+        client_secret: g(2).secret(),
+        client_auth_method: g(3).string(),
+        client_assertion_signing_alg: g(4).string(),
+        secret: match g(5) {
+            Given::Str(s) => Input::Given(vec![Secret::new(*s)]),
+            Given::Secrets(list) => Input::Given(list.clone()),
+            Given::Absent => Input::Absent,
             _ => Input::WrongType,
         },
-        state_identifier: string(get("stateIdentifier")),
-        session_duration: number(get("sessionDuration")),
-        timeout_ms: number(get("timeoutMs")),
-        telemetry: match get("telemetry") {
-            Some(Value::Bool(b)) => Input::Given(*b),
-            t if absent(t) => Input::Absent,
+        state_identifier: g(6).string(),
+        session_duration: g(7).number(),
+        timeout_ms: g(8).number(),
+        telemetry: match g(9) {
+            Given::Bool(b) => Input::Given(*b),
+            Given::Absent => Input::Absent,
             _ => Input::WrongType,
         },
-        fetch: shape(get("fetch")),
-        state_store: shape(get("stateStore")),
+        fetch: g(10).shape(),
+        state_store: g(11).shape(),
+        client_assertion_signing_key: if pem.is_some() { Input::Given(()) } else { key.shape() },
     };
     (raw, pem)
 }
@@ -195,7 +244,10 @@ pub fn config_of(v: &Value) -> Option<(ClientConfig, Option<String>)> {
         client_secret: s("clientSecret").map(Secret::new),
         auth_method: ClientAuthMethod::parse(v.str_at("auth")?)?,
         signing_alg: SigningAlg::parse(v.str_at("alg")?)?,
-        secrets: secrets(strings(v.get("secrets")?)?),
+        secrets: match v.get("secrets")? {
+            Value::Arr(items) => all_some(items, |s| s.as_str().map(Secret::new))?,
+            _ => return None,
+        },
         state_identifier: s("id")?,
         session_duration: n("duration")? as u64,
         timeout_ms: n("timeout")? as u32,
@@ -209,42 +261,97 @@ mod tests {
     use super::*;
     use crate::core::json::parse;
 
+    /// `client_options` over options given in the documented order.
+    fn options(values: Vec<Given<'_>>) -> (RawClientOptions, Option<String>) {
+        assert_eq!(values.len(), CLIENT_OPTIONS);
+        client_options(Some(&values))
+    }
+
     #[test]
     fn client_options_classification() {
-        let v = parse(
-            r#"{"domain":"a.auth0.com","clientId":{},"secret":["x","y"],"timeoutMs":1.5,
-                "sessionDuration":60,"fetch":true,"stateStore":{},"telemetry":false,
-                "clientAssertionSigningKey":"-----BEGIN PRIVATE KEY-----"}"#,
-        )
-        .unwrap();
-        let (raw, pem) = client_options(&v);
+        use Given::*;
+        let (raw, pem) = options(vec![
+            Str("a.auth0.com"),
+            Wrong,
+            Absent,
+            Str("private_key_jwt"),
+            Num(1.0),
+            Secrets(vec![Secret::new("x"), Secret::new("y")]),
+            Str("sid"),
+            Num(60.0),
+            Num(1.5),
+            Bool(false),
+            Bool(true),
+            Wrong,
+            Str("-----BEGIN PRIVATE KEY-----"),
+        ]);
         assert!(raw.is_object);
         assert_eq!(raw.domain, Input::Given("a.auth0.com".into()));
         assert_eq!(raw.client_id, Input::WrongType);
         assert_eq!(raw.client_secret, Input::Absent);
+        assert_eq!(raw.client_auth_method, Input::Given("private_key_jwt".into()));
+        assert_eq!(raw.client_assertion_signing_alg, Input::WrongType);
         assert_eq!(raw.secret, Input::Given(vec![Secret::new("x"), Secret::new("y")]));
-        assert_eq!(raw.timeout_ms, Input::Given(-1.0));
+        assert_eq!(raw.state_identifier, Input::Given("sid".into()));
         assert_eq!(raw.session_duration, Input::Given(60.0));
+        assert_eq!(raw.timeout_ms, Input::Given(1.5));
+        assert_eq!(raw.telemetry, Input::Given(false));
         assert_eq!(raw.fetch, Input::Given(()));
         assert_eq!(raw.state_store, Input::WrongType);
-        assert_eq!(raw.telemetry, Input::Given(false));
         assert_eq!(raw.client_assertion_signing_key, Input::Given(()));
         assert_eq!(pem.as_deref(), Some("-----BEGIN PRIVATE KEY-----"));
-        let (raw, _) =
-            client_options(&parse(r#"{"secret":["x",1],"clientAssertionSigningKey":{}}"#).unwrap());
+
+        let (raw, pem) = options(vec![
+            Absent,
+            Absent,
+            Num(1.0),
+            Absent,
+            Absent,
+            Wrong,
+            Bool(true),
+            Str("60"),
+            Absent,
+            Str("yes"),
+            Bool(false),
+            Absent,
+            Wrong,
+        ]);
+        assert_eq!(raw.client_secret, Input::WrongType);
         assert_eq!(raw.secret, Input::WrongType);
+        assert_eq!(raw.state_identifier, Input::WrongType);
+        assert_eq!(raw.session_duration, Input::WrongType);
+        assert_eq!(raw.timeout_ms, Input::Absent);
+        assert_eq!(raw.telemetry, Input::WrongType);
+        assert_eq!(raw.fetch, Input::WrongType);
+        assert_eq!(raw.state_store, Input::Absent);
         assert_eq!(raw.client_assertion_signing_key, Input::WrongType);
-        assert!(!client_options(&Value::Null).0.is_object);
+        assert_eq!(pem, None);
+        // One secret as a string; a key that is a CryptoKey of the right shape.
+        let mut v = vec![Absent; 13];
+        v[5] = Str("only");
+        v[12] = Bool(true);
+        let (raw, pem) = options(v);
+        assert_eq!(raw.secret, Input::Given(vec![Secret::new("only")]));
+        assert_eq!((raw.client_assertion_signing_key, pem), (Input::Given(()), None));
+
+        let (raw, pem) = client_options(None);
+        assert!(!raw.is_object && pem.is_none());
+        // Fewer values than options (the shell always gives all): the rest are absent.
+        let (raw, _) = client_options(Some(&[Str("d")]));
+        assert_eq!((raw.domain, raw.client_id), (Input::Given("d".into()), Input::Absent));
     }
 
     #[test]
     fn config_round_trip() {
-        let v = parse(
-            r#"{"domain":"tenant.example.com:8443","clientId":"id","clientSecret":"s","secret":["a-secret-of-at-least-32-characters!!"],
-                "sessionDuration":60,"timeoutMs":900}"#,
-        )
-        .unwrap();
-        let (raw, _) = client_options(&v);
+        use Given::*;
+        let mut v = vec![Absent; 13];
+        v[0] = Str("tenant.example.com:8443");
+        v[1] = Str("id");
+        v[2] = Str("s");
+        v[5] = Secrets(vec![Secret::new("a-secret-of-at-least-32-characters!!")]);
+        v[7] = Num(60.0);
+        v[8] = Num(900.0);
+        let (raw, _) = options(v);
         let c = crate::core::options::validate_client_options(&raw).unwrap();
         let text = config_json(&c, Some("hdr"));
         let (back, telemetry) = config_of(&parse(&text).unwrap()).unwrap();
@@ -256,6 +363,18 @@ mod tests {
         assert_eq!(back.secrets, c.secrets);
         assert_eq!((back.session_duration, back.timeout_ms), (60, 900));
         assert_eq!(telemetry.as_deref(), Some("hdr"));
+        // A fraction is handed over as is, and validation refuses it.
+        let mut v = vec![Absent; 13];
+        v[0] = Str("tenant.example.com");
+        v[1] = Str("id");
+        v[2] = Str("s");
+        v[5] = Str("a-secret-of-at-least-32-characters!!");
+        v[8] = Num(900.5);
+        let e = crate::core::options::validate_client_options(&options(v).0).unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            ("invalid_option", "\"timeoutMs\" must be a positive whole number of milliseconds")
+        );
         assert!(config_of(&parse(r#"{"domain":"x"}"#).unwrap()).is_none());
     }
 
