@@ -292,7 +292,8 @@ function randomBytes(n) {
 /** An Auth0 client for Custom Token Exchange and sessions (SPEC §1). */
 export class ServerClient {
   static name = "ServerClient";
-  #config; // the core's configuration (JSON text)
+  #options; // the options, classified and packed: the core validates them again at each call
+  #config; // the core's configuration (JSON text): what this file reads, and the views' memo key
   #c; // the same, parsed
   #fetch;
   #store;
@@ -318,7 +319,8 @@ export class ServerClient {
       this.#store = storeOk ? store : undefined;
       this.#key = key;
     }
-    this.#config = unwrap(core.configure(args));
+    this.#options = core.packed(args);
+    this.#config = unwrap(core.configure(this.#options));
     this.#c = JSON.parse(this.#config);
   }
 
@@ -354,7 +356,7 @@ export class ServerClient {
     }
     // The state to seal, its expiry time, and the session view in two parts: what getSession
     // returns is `open}`, what login returns `open` + `internal}` (src/js.rs `newState`).
-    const [state, until, open, internal] = unwrap(core.newState(this.#config, body, d.issuer, o, Date.now(), random)).split("\n");
+    const [state, until, open, internal] = unwrap(core.newState(this.#options, body, d.issuer, o, Date.now(), random)).split("\n");
     const sealed = await this.#seal(state);
     keepView(opened.get(sealed), this.#config, 0, `${open}}`, Number(until));
     // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
@@ -383,7 +385,7 @@ export class ServerClient {
     let tokens, body;
     try {
       const d = await this.#discovery();
-      [tokens, body] = await this.#tokenCall(d, (a) => core.refreshRequest(this.#config, state, scope, a));
+      [tokens, body] = await this.#tokenCall(d, (a) => core.refreshRequest(this.#options, state, scope, a));
     } catch (e) {
       throw new AccessTokenError("refresh_token_error", "the access token could not be refreshed", { status: e.status, cause: e });
     }
@@ -396,7 +398,7 @@ export class ServerClient {
   async logout(storeOptions, options) {
     const returnTo = stringOption(options, "returnTo", 'logout option "returnTo" must be a string');
     await this.#delete(storeOptions);
-    return unwrap(core.logoutUrl(this.#config, returnTo));
+    return unwrap(core.logoutUrl(this.#options, returnTo));
   }
 
   // --- tenant -----------------------------------------------------------------------------------
@@ -436,9 +438,9 @@ export class ServerClient {
   #exchange(o) {
     if (this.#c.auth === "private_key_jwt") {
       unwrap(core.checkExchange(o));
-      return (a) => core.exchangeRequest(this.#config, o, a);
+      return (a) => core.exchangeRequest(this.#options, o, a);
     }
-    const req = unwrap(core.exchangeRequest(this.#config, o, ""));
+    const req = unwrap(core.exchangeRequest(this.#options, o, ""));
     return () => req;
   }
 
@@ -469,7 +471,7 @@ export class ServerClient {
         this.#signingKey = undefined;
         throw e;
       });
-      const input = unwrap(core.assertionInput(this.#config, audience, Date.now(), randomBytes(16)));
+      const input = unwrap(core.assertionInput(this.#options, audience, Date.now(), randomBytes(16)));
       return `${input}.${core.base64url(await signJws(alg, key, utf8.encode(input)))}`;
     } catch (e) {
       throw new ConfigurationError("configuration_error", '"clientAssertionSigningKey" could not be used to sign', { cause: e });
@@ -492,7 +494,7 @@ export class ServerClient {
   /** Verifies an ID token's signature and claims (SPEC §2.5, §3.2): its claims as JSON text. */
   async #verify(d, token) {
     await this.#verifySignature(d, token);
-    return unwrap(core.idTokenClaims(this.#config, token, d.issuer, Date.now()));
+    return unwrap(core.idTokenClaims(this.#options, token, d.issuer, Date.now()));
   }
 
   /** Verifies an ID token's signature against the tenant's JWKS; throws an IdTokenError. */
@@ -600,7 +602,7 @@ export class ServerClient {
     const { state } = entry;
     const kept = keptView(entry, this.#config, what);
     if (kept !== undefined) return [state, kept];
-    const out = unwrap(core.view(this.#config, state, what | 4, Date.now()));
+    const out = unwrap(core.view(this.#options, state, what | 4, Date.now()));
     if (out === "0") {
       await this.#delete(storeOptions).catch(() => {});
       return [];

@@ -123,27 +123,29 @@ const t = (op) => (...args) => decode(call(wasm.text, op, args));
 const b = (op) => (...args) => call(wasm.bytes, op, args).slice();
 
 // Text results: JSON, empty, or "!" and an error as JSON (the driver's `unwrap`).
-// ([runtime name, 1, classified options...]) -> configuration JSON (client.js builds the
-// arguments). Every client starts here: the .wasm is loaded first if no entry did.
-export const configure = (args) => {
+/** A copy of `args` packed: a client's options as the core reads them at each call. */
+export const packed = (args) => pack(args).slice();
+// (packed options: [runtime name, 1, classified options...], see client.js) -> configuration
+// JSON. Every client starts here: the .wasm is loaded first if no entry did.
+export const configure = (options) => {
   if (!wasm) loadHere();
-  return decode(call(wasm.configure, 0, args));
+  return decode(call(wasm.configure, 0, [options]));
 };
 export const checkExchange = t(1); // (options JSON) -> "true" when an actor token is given
 export const discovery = t(2); // (domain URL, status, body bytes | null) -> document JSON
-export const assertionInput = t(3); // (config, audience, now ms, jti bytes) -> JWS signing input
-export const exchangeRequest = t(4); // (config, options JSON, assertion) -> {headers, body, actor?}
+export const assertionInput = t(3); // (client options, audience, now ms, jti bytes) -> JWS signing input
+export const exchangeRequest = t(4); // (client options, exchange options JSON, assertion) -> {headers, body, actor?}
 export const tokens = t(5); // (status, content type | undefined, body | null, 1: ID token only) -> tokens JSON
 export const jwks = t(6); // (status, body | null) -> JWKS JSON
 export const idTokenAlg = t(7); // (token) -> "RS256" | "PS256" | "ES256"
 export const selectKey = t(8); // (JWKS JSON, token) -> public JWK JSON or ""
-export const idTokenClaims = t(9); // (config, token, issuer, now ms) -> claims JSON
-export const newState = t(10); // (config, token body, issuer, options, now ms, 64 random bytes)
-export const view = t(11); // (config, state bytes, what, now ms)
+export const idTokenClaims = t(9); // (client options, token, issuer, now ms) -> claims JSON
+export const newState = t(10); // (client options, token body, issuer, exchange options JSON, now ms, 64 random bytes)
+export const view = t(11); // (client options, state bytes, what, now ms)
 export const accessToken = t(12); // (state bytes | undefined, audience, scope, now ms)
-export const refreshRequest = t(13); // (config, state bytes, scope, assertion) -> {headers, body}
+export const refreshRequest = t(13); // (client options, state bytes, scope, assertion) -> {headers, body}
 export const mergeRefresh = t(14); // (state bytes, token body, audience, scope, now ms) -> state
-export const logoutUrl = t(15); // (config, returnTo) -> URL
+export const logoutUrl = t(15); // (client options, returnTo) -> URL
 export const sealCompact = t(16); // (iv, ciphertext, hmac) -> compact JWE or "" (too large)
 export const base64url = t(17); // (bytes) -> base64url text
 

@@ -17,7 +17,6 @@ use crate::core::input::{self, Given};
 use crate::core::json::{self, write_members, write_string, Value};
 use crate::core::options::{
     validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput,
-    RawClientOptions,
 };
 use crate::core::request::{
     client_assertion_input, exchange_form, refresh_form, telemetry_header, token_request, ClientAuth,
@@ -101,36 +100,50 @@ fn push_expiry_ms(out: &mut String, state: &State, duration: u64) {
     push_i64(out, state.expires_at(duration).saturating_mul(1000));
 }
 
-/// A configuration from [`configure`]'s output (the driver hands it back with each call: the
-/// wasm side keeps nothing between calls, see `crate::arena`).
+/// A client's configuration, validated again from its options at each call: the driver hands
+/// back the packed options it configured the client with (the wasm side keeps nothing between
+/// calls, see `crate::arena`). Validating them (a few microseconds) costs about what reading a
+/// configuration back from JSON did, and spares the package that reader.
 struct Config {
     c: ClientConfig,
     telemetry: Option<String>,
 }
 
-fn config(text: &str) -> JsResult<Config> {
-    input::config_of(&parse(text))
-        .map(|(c, telemetry)| Config { c, telemetry })
-        .ok_or_else(|| Error::config(code::CONFIGURATION_ERROR, "internal: not a configuration"))
+/// The client options packed as [`configure_export`] reads them: the runtime's name, 1 when the
+/// options are an object (else 0, and nothing follows), then each option ([`Args::given`], in
+/// `crate::core::input::client_options`' order). Answers the configuration and the PEM of a
+/// `clientAssertionSigningKey` given as a string (checked by [`configure`] only).
+fn config_and_pem(packed: &[u8]) -> JsResult<(Config, Option<String>)> {
+    let mut a = Args(packed);
+    let runtime = a.str();
+    let given: Option<[Given; input::CLIENT_OPTIONS]> =
+        (a.num() == 1.0).then(|| core::array::from_fn(|_| a.given()));
+    let (raw, pem) = input::client_options(given.as_ref().map(|g| &g[..]));
+    let c = validate_client_options(&raw)?;
+    let telemetry = c.telemetry.then(|| telemetry_header(&[("runtime", runtime)]));
+    Ok((Config { c, telemetry }, pem))
+}
+
+fn config(packed: &[u8]) -> JsResult<Config> {
+    Ok(config_and_pem(packed)?.0)
 }
 
 fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
     validate_exchange_options(&input::exchange_options(&parse(options)))
 }
 
-/// Validates classified client options (`crate::core::input::client_options`); throws a
-/// `ConfigurationError`. Returns the configuration as JSON (`crate::core::input::config_json`).
-/// `runtime` names the runtime in the telemetry header.
-fn configure(runtime: &str, (raw, pem): (RawClientOptions, Option<String>)) -> String {
+/// Validates classified client options (see [`config_and_pem`]); throws a `ConfigurationError`.
+/// Returns the configuration as JSON, for the driver (`crate::core::input::config_json`); the
+/// telemetry header names the runtime.
+fn configure(packed: &[u8]) -> String {
     reply((|| -> JsResult<String> {
-        let c = validate_client_options(&raw)?;
+        let (Config { c, telemetry }, pem) = config_and_pem(packed)?;
         if pem.is_some_and(|p| pem_pkcs8_der(&p).is_none()) {
             return Err(Error::config(
                 code::INVALID_OPTION,
                 "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
             ));
         }
-        let telemetry = c.telemetry.then(|| telemetry_header(&[("runtime", runtime)]));
         Ok(input::config_json(&c, telemetry.as_deref()))
     })())
 }
@@ -161,9 +174,9 @@ fn discovery(domain_url: &str, status: u16, body_bytes: Option<&[u8]>) -> String
 }
 
 /// The signing input of a `private_key_jwt` assertion for `audience` (RFC 7523).
-fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -> String {
+fn assertion_input(client: &[u8], audience: &str, now_ms: f64, jti: &[u8]) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?.c;
+        let c = config(client)?.c;
         Ok(client_assertion_input(
             c.signing_alg,
             &c.client_id,
@@ -178,9 +191,9 @@ fn assertion_input(config_text: &str, audience: &str, now_ms: f64, jti: &[u8]) -
 /// sends an actor token; throws what `checkExchange` throws. `assertion`: the signed client
 /// assertion, or empty for the secret methods (the driver then builds the request before
 /// discovery, in place of `checkExchange`).
-fn exchange_request(config_text: &str, options: &str, assertion: &str) -> String {
+fn exchange_request(client: &[u8], options: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?;
+        let c = config(client)?;
         let input = exchange_input(options)?;
         let actor = if input.actor.is_some() { ",\"actor\":true" } else { "" };
         Ok(request(&c, exchange_form(&c.c.client_id, &input), assertion, actor))
@@ -246,9 +259,9 @@ fn select_key(jwks: &str, token: &str) -> String {
 }
 
 /// Checks a signature-verified ID token's claims; throws. Returns the claims as JSON.
-fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) -> String {
+fn id_token_claims(client: &[u8], token: &str, issuer: &str, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?.c;
+        let c = config(client)?.c;
         let t = jwt::decode(token)?;
         jwt::check_id_token_claims(&t.payload, issuer, &c.client_id, now_secs(now_ms))?;
         Ok(t.payload.to_json())
@@ -264,7 +277,7 @@ fn id_token_claims(config_text: &str, token: &str, issuer: &str, now_ms: f64) ->
 /// `internal` member that login's view (`what` 1) adds there. So one call gives what login
 /// returns and what getSession will, and the driver does not parse back the state it just built.
 fn new_state_js(
-    config_text: &str,
+    client: &[u8],
     tokens: &[u8],
     issuer: &str,
     options: &str,
@@ -272,7 +285,7 @@ fn new_state_js(
     random: &[u8],
 ) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?.c;
+        let c = config(client)?.c;
         let tokens = tokens_of(tokens)?;
         let input = exchange_input(options)?;
         let now = now_secs(now_ms);
@@ -301,9 +314,9 @@ fn new_state_js(
 /// preceded by the time (ms since the epoch) from which the state counts as expired, and a line
 /// feed (the driver keeps a view of a state it has just opened until then). Empty when the state
 /// does not parse; `"0"` when it has expired (the driver deletes it).
-fn view(config_text: &str, state: &[u8], what: u8, now_ms: f64) -> String {
+fn view(client: &[u8], state: &[u8], what: u8, now_ms: f64) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?.c;
+        let c = config(client)?.c;
         let Some(s) = state_of(state) else { return Ok(String::new()) };
         let kind = what & 3;
         if kind != 1 && s.is_expired(now_secs(now_ms), c.session_duration) {
@@ -353,9 +366,9 @@ fn access_token(state: Option<&[u8]>, audience: &str, scope: &str, now_ms: f64) 
 }
 
 /// The refresh-token request for a session (SPEC §4) as JSON `{headers, body}`.
-fn refresh_request(config_text: &str, state: &[u8], scope: &str, assertion: &str) -> String {
+fn refresh_request(client: &[u8], state: &[u8], scope: &str, assertion: &str) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?;
+        let c = config(client)?;
         let refresh_token = state_of(state).and_then(|s| s.refresh_token).unwrap_or_else(|| Secret::new(""));
         let mut form = refresh_form(&c.c.client_id, &refresh_token);
         if let Some(s) = opt(scope) {
@@ -378,9 +391,9 @@ fn merge_refresh(state: &[u8], tokens: &[u8], audience: &str, scope: &str, now_m
 }
 
 /// The tenant's logout URL (SPEC §4).
-fn logout_url_js(config_text: &str, return_to: &str) -> String {
+fn logout_url_js(client: &[u8], return_to: &str) -> String {
     reply((|| -> JsResult<String> {
-        let c = config(config_text)?.c;
+        let c = config(client)?.c;
         Ok(logout_url(&c.domain.url, &c.client_id, opt(return_to)))
     })())
 }
@@ -560,19 +573,19 @@ pub fn text(op: u32, input: &[u8]) -> String {
     match op {
         op::CHECK_EXCHANGE => check_exchange(a.str()),
         op::DISCOVERY => discovery(a.str(), a.num() as u16, a.opt()),
-        op::ASSERTION_INPUT => assertion_input(a.str(), a.str(), a.num(), a.bytes()),
-        op::EXCHANGE_REQUEST => exchange_request(a.str(), a.str(), a.str()),
+        op::ASSERTION_INPUT => assertion_input(a.bytes(), a.str(), a.num(), a.bytes()),
+        op::EXCHANGE_REQUEST => exchange_request(a.bytes(), a.str(), a.str()),
         op::TOKENS => tokens(a.num() as u16, a.opt_str(), a.opt(), a.num() == 1.0),
         op::JWKS => jwks(a.num() as u16, a.opt()),
         op::ID_TOKEN_ALG => id_token_alg(a.str()),
         op::SELECT_KEY => select_key(a.str(), a.str()),
-        op::ID_TOKEN_CLAIMS => id_token_claims(a.str(), a.str(), a.str(), a.num()),
-        op::NEW_STATE => new_state_js(a.str(), a.bytes(), a.str(), a.str(), a.num(), a.bytes()),
-        op::VIEW => view(a.str(), a.bytes(), a.num() as u8, a.num()),
+        op::ID_TOKEN_CLAIMS => id_token_claims(a.bytes(), a.str(), a.str(), a.num()),
+        op::NEW_STATE => new_state_js(a.bytes(), a.bytes(), a.str(), a.str(), a.num(), a.bytes()),
+        op::VIEW => view(a.bytes(), a.bytes(), a.num() as u8, a.num()),
         op::ACCESS_TOKEN => access_token(a.opt(), a.str(), a.str(), a.num()),
-        op::REFRESH_REQUEST => refresh_request(a.str(), a.bytes(), a.str(), a.str()),
+        op::REFRESH_REQUEST => refresh_request(a.bytes(), a.bytes(), a.str(), a.str()),
         op::MERGE_REFRESH => merge_refresh(a.bytes(), a.bytes(), a.str(), a.str(), a.num()),
-        op::LOGOUT_URL => logout_url_js(a.str(), a.str()),
+        op::LOGOUT_URL => logout_url_js(a.bytes(), a.str()),
         op::SEAL_COMPACT => seal_compact(a.bytes(), a.bytes(), a.bytes()),
         op::BASE64URL => base64url_js(a.bytes()),
         _ => String::new(),
@@ -582,15 +595,10 @@ pub fn text(op: u32, input: &[u8]) -> String {
 /// [`configure`] as an export of its own, of the same signature as [`text`] (`_op` unused):
 /// constructing a client then compiles only what configuring runs. V8 compiles a wasm function
 /// on its first call, whole, and the dispatcher holds every other operation (measured in Node:
-/// the first configure 2.4 -> 2.0 ms, median of 25 fresh processes).
-/// Its arguments: the runtime's name, 1 when the options are an object (else 0, and nothing
-/// follows), then each option ([`Args::given`], in `crate::core::input::client_options`' order).
+/// the first configure 2.4 -> 2.0 ms, median of 25 fresh processes). Its one argument: the
+/// packed options (see [`config_and_pem`]).
 pub fn configure_export(_op: u32, input: &[u8]) -> String {
-    let mut a = Args(input);
-    let runtime = a.str();
-    let given: Option<[Given; input::CLIENT_OPTIONS]> =
-        (a.num() == 1.0).then(|| core::array::from_fn(|_| a.given()));
-    configure(runtime, input::client_options(given.as_ref().map(|g| &g[..])))
+    configure(Args(input).bytes())
 }
 
 /// An operation whose result is bytes.
@@ -779,27 +787,35 @@ mod tests {
         assert_eq!(Args(&pack(&[N(6.0), N(1e9), S(b"x")])).given(), Given::Secrets(vec![Secret::new("x")]));
     }
 
+    /// [`configure_export`] over packed client options (its one argument).
+    fn configure_packed(options: &[u8]) -> String {
+        configure_export(0, &pack(&[A::S(options)]))
+    }
+
     #[test]
     fn configure_reads_classified_options() {
-        let ok = configure_export(
-            0,
-            &client_args(b"https://Tenant.auth0.com/", b"0123456789abcdef0123456789abcdef"),
-        );
+        let options = client_args(b"https://Tenant.auth0.com/", b"0123456789abcdef0123456789abcdef");
+        let ok = configure_packed(&options);
         assert!(ok.starts_with("{\"domain\":\"https://tenant.auth0.com\""), "{ok}");
         assert!(ok.contains("\"auth\":\"client_secret_basic\""));
-        // The first rule that fails, with its code: here the secret is too short.
-        let short = configure_export(0, &client_args(b"tenant.auth0.com", b"short"));
-        assert!(
-            short.starts_with("!{\"class\":\"ConfigurationError\",\"code\":\"invalid_secret\""),
-            "{short}"
+        // The operations read the same packed options (validated again at each call).
+        let logout = text(op::LOGOUT_URL, &pack(&[A::S(&options), A::S(b"https://app.example.com/")]));
+        assert_eq!(
+            logout,
+            "https://tenant.auth0.com/v2/logout?client_id=c&returnTo=https%3A%2F%2Fapp.example.com%2F"
         );
+        // The first rule that fails, with its code: here the secret is too short; an operation
+        // handed such options fails the same way.
+        let short = client_args(b"tenant.auth0.com", b"short");
+        let error = "!{\"class\":\"ConfigurationError\",\"code\":\"invalid_secret\"";
+        assert!(configure_packed(&short).starts_with(error));
+        assert!(text(op::LOGOUT_URL, &pack(&[A::S(&short), A::S(b"")])).starts_with(error));
         // Options that are not an object.
-        let none = configure_export(0, &pack(&[A::S(b"node"), A::N(0.0)]));
+        let none = configure_packed(&pack(&[A::S(b"node"), A::N(0.0)]));
         assert!(none.contains("\"invalid_option\"") && none.contains("must be an object"), "{none}");
         // Cut anywhere: an error or a configuration, never a panic.
-        let full = client_args(b"tenant.auth0.com", b"0123456789abcdef0123456789abcdef");
-        for cut in 0..full.len() {
-            assert!(!configure_export(0, &full[..cut]).is_empty());
+        for cut in 0..options.len() {
+            assert!(!configure_packed(&options[..cut]).is_empty());
         }
     }
 
@@ -822,8 +838,7 @@ mod tests {
     #[test]
     fn operations_dispatch() {
         assert_eq!(text(op::BASE64URL, &pack(&[A::S(b"foob")])), "Zm9vYg");
-        let config =
-            configure_export(0, &client_args(b"tenant.auth0.com", b"0123456789abcdef0123456789abcdef"));
+        let config = configure_packed(&client_args(b"tenant.auth0.com", b"0123456789abcdef0123456789abcdef"));
         assert!(config.starts_with("{\"domain\":\"https://tenant.auth0.com\""), "{}", &config[..20]);
         assert!(text(op::CHECK_EXCHANGE, &pack(&[A::S(b"null")]))
             .starts_with("!{\"class\":\"CustomTokenExchangeError\""));
