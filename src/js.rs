@@ -113,7 +113,7 @@ struct Config {
 /// options are an object (else 0, and nothing follows), then each option ([`Args::given`], in
 /// `crate::core::input::client_options`' order). Answers the configuration and the PEM of a
 /// `clientAssertionSigningKey` given as a string (checked by [`configure`] only).
-fn config_and_pem(packed: &[u8]) -> JsResult<(Config, Option<String>)> {
+fn config_and_pem(packed: &[u8]) -> JsResult<(Config, Option<&str>)> {
     let mut a = Args(packed);
     let runtime = a.str();
     let given: Option<[Given; input::CLIENT_OPTIONS]> =
@@ -138,7 +138,7 @@ fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
 fn configure(packed: &[u8]) -> String {
     reply((|| -> JsResult<String> {
         let (Config { c, telemetry }, pem) = config_and_pem(packed)?;
-        if pem.is_some_and(|p| pem_pkcs8_der(&p).is_none()) {
+        if pem.is_some_and(|p| pem_pkcs8_der(p).is_none()) {
             return Err(Error::config(
                 code::INVALID_OPTION,
                 "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",

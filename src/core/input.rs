@@ -129,14 +129,14 @@ pub const CLIENT_OPTIONS: usize = 13;
 /// `clientAssertionSigningKey` (missing ones are absent); `None` when the options are not an
 /// object. The PEM of a `clientAssertionSigningKey` given as a string is returned alongside,
 /// for the caller's PKCS#8 check.
-pub fn client_options(given: Option<&[Given<'_>]>) -> (RawClientOptions, Option<String>) {
+pub fn client_options<'a>(given: Option<&[Given<'a>]>) -> (RawClientOptions, Option<&'a str>) {
     let Some(given) = given else {
         return (RawClientOptions { is_object: false, ..RawClientOptions::default() }, None);
     };
     let g = |i: usize| given.get(i).unwrap_or(&Given::Absent);
     let key = g(12);
     let pem = match key {
-        Given::Str(pem) => Some((*pem).to_owned()),
+        Given::Str(pem) => Some(*pem),
         _ => None,
     };
     let raw = RawClientOptions {
@@ -237,7 +237,7 @@ mod tests {
     use crate::core::json::parse;
 
     /// `client_options` over options given in the documented order.
-    fn options(values: Vec<Given<'_>>) -> (RawClientOptions, Option<String>) {
+    fn options(values: Vec<Given<'static>>) -> (RawClientOptions, Option<&'static str>) {
         assert_eq!(values.len(), CLIENT_OPTIONS);
         client_options(Some(&values))
     }
@@ -274,7 +274,7 @@ mod tests {
         assert_eq!(raw.fetch, Input::Given(()));
         assert_eq!(raw.state_store, Input::WrongType);
         assert_eq!(raw.client_assertion_signing_key, Input::Given(()));
-        assert_eq!(pem.as_deref(), Some("-----BEGIN PRIVATE KEY-----"));
+        assert_eq!(pem, Some("-----BEGIN PRIVATE KEY-----"));
 
         let (raw, pem) = options(vec![
             Absent,
