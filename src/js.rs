@@ -104,27 +104,27 @@ fn push_expiry_ms(out: &mut String, state: &State, duration: u64) {
 /// back the packed options it configured the client with (the wasm side keeps nothing between
 /// calls, see `crate::arena`). Validating them (a few microseconds) costs about what reading a
 /// configuration back from JSON did, and spares the package that reader.
-struct Config {
+struct Config<'a> {
     c: ClientConfig,
-    telemetry: Option<String>,
+    /// The runtime's name, for the telemetry header of the requests that send one.
+    runtime: &'a str,
 }
 
 /// The client options packed as [`configure_export`] reads them: the runtime's name, 1 when the
 /// options are an object (else 0, and nothing follows), then each option ([`Args::given`], in
 /// `crate::core::input::client_options`' order). Answers the configuration and the PEM of a
 /// `clientAssertionSigningKey` given as a string (checked by [`configure`] only).
-fn config_and_pem(packed: &[u8]) -> JsResult<(Config, Option<&str>)> {
+fn config_and_pem(packed: &[u8]) -> JsResult<(Config<'_>, Option<&str>)> {
     let mut a = Args(packed);
     let runtime = a.str();
     let given: Option<[Given; input::CLIENT_OPTIONS]> =
         (a.num() == 1.0).then(|| core::array::from_fn(|_| a.given()));
     let (raw, pem) = input::client_options(given.as_ref().map(|g| &g[..]));
     let c = validate_client_options(&raw)?;
-    let telemetry = c.telemetry.then(|| telemetry_header(&[("runtime", runtime)]));
-    Ok((Config { c, telemetry }, pem))
+    Ok((Config { c, runtime }, pem))
 }
 
-fn config(packed: &[u8]) -> JsResult<Config> {
+fn config(packed: &[u8]) -> JsResult<Config<'_>> {
     Ok(config_and_pem(packed)?.0)
 }
 
@@ -133,18 +133,17 @@ fn exchange_input(options: &str) -> JsResult<ExchangeInput> {
 }
 
 /// Validates classified client options (see [`config_and_pem`]); throws a `ConfigurationError`.
-/// Returns the configuration as JSON, for the driver (`crate::core::input::config_json`); the
-/// telemetry header names the runtime.
+/// Returns the configuration as JSON, for the driver (`crate::core::input::config_json`).
 fn configure(packed: &[u8]) -> String {
     reply((|| -> JsResult<String> {
-        let (Config { c, telemetry }, pem) = config_and_pem(packed)?;
+        let (Config { c, .. }, pem) = config_and_pem(packed)?;
         if pem.is_some_and(|p| pem_pkcs8_der(p).is_none()) {
             return Err(Error::config(
                 code::INVALID_OPTION,
                 "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
             ));
         }
-        Ok(input::config_json(&c, telemetry.as_deref()))
+        Ok(input::config_json(&c))
     })())
 }
 
@@ -406,7 +405,8 @@ fn request(c: &Config, form: Vec<(String, String)>, assertion: &str, members: &s
         _ => ClientAuth::Assertion(assertion),
     };
     // The URL is the driver's (it has the discovery document); only headers and body here.
-    let req = token_request("", &c.c.client_id, auth, form, c.telemetry.as_deref());
+    let telemetry = c.c.telemetry.then(|| telemetry_header(&[("runtime", c.runtime)]));
+    let req = token_request("", &c.c.client_id, auth, form, telemetry.as_deref());
     let mut o = String::from(
         "{\"headers\":{\"Content-Type\":\"application/x-www-form-urlencoded\",\"Accept\":\"application/json\"",
     );

@@ -197,11 +197,11 @@ pub fn exchange_options(v: &Value) -> RawExchangeOptions {
     }
 }
 
-/// A validated configuration as JSON, for the driver to keep and hand back with each call (the
-/// wasm side keeps nothing between calls). `telemetry`: the `Auth0-Client` header, if sent.
-/// Members: `domain`, `host`, `clientId`, `clientSecret`, `auth`, `alg`, `secrets`, `id`,
-/// `duration`, `timeout`, `telemetry`.
-pub fn config_json(c: &ClientConfig, telemetry: Option<&str>) -> String {
+/// A validated configuration as JSON, for the driver: what it reads (`domain`, `auth`, `alg`,
+/// `id`, `secrets`, `timeout`), and the key of its memo of session views, so it holds every
+/// setting a view depends on. Members: `domain`, `host`, `clientId`, `clientSecret`, `auth`,
+/// `alg`, `secrets`, `id`, `duration`, `timeout`.
+pub fn config_json(c: &ClientConfig) -> String {
     let mut o = String::from("{\"domain\":");
     write_string(&c.domain.url, &mut o);
     write_members(
@@ -213,7 +213,6 @@ pub fn config_json(c: &ClientConfig, telemetry: Option<&str>) -> String {
             ("auth", Some(c.auth_method.name())),
             ("alg", Some(c.signing_alg.name())),
             ("id", Some(&c.state_identifier)),
-            ("telemetry", telemetry),
         ],
     );
     o.push_str(",\"secrets\":[");
@@ -328,19 +327,19 @@ mod tests {
         v[8] = Num(900.0);
         let (raw, _) = options(v);
         let c = crate::core::options::validate_client_options(&raw).unwrap();
-        let v = parse(&config_json(&c, Some("hdr"))).unwrap();
+        let v = parse(&config_json(&c)).unwrap();
         let s = |k| v.str_at(k).unwrap();
         assert_eq!((s("domain"), s("host")), ("https://tenant.example.com:8443", "tenant.example.com:8443"));
         assert_eq!(
             (s("clientId"), s("clientSecret"), s("auth"), s("alg")),
             ("id", "s", "client_secret_basic", "RS256")
         );
-        assert_eq!((s("id"), s("telemetry")), ("_a0_session", "hdr"));
+        assert_eq!(s("id"), "_a0_session");
         let n = |k| v.get(k).and_then(Value::as_int).unwrap();
         assert_eq!((n("duration"), n("timeout")), (60, 900));
         let secrets = Value::Arr(vec![Value::Str("a-secret-of-at-least-32-characters!!".into())]);
         assert_eq!(v.get("secrets"), Some(&secrets));
-        assert_eq!(parse(&config_json(&c, None)).unwrap().get("telemetry"), None);
+        assert_eq!(v.get("telemetry"), None);
         // A fraction is handed over as is, and validation refuses it.
         let mut v = vec![Absent; 13];
         v[0] = Str("tenant.example.com");
