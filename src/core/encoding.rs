@@ -78,11 +78,13 @@ pub fn base64url_decode(input: &str) -> Option<Vec<u8>> {
     decode_symbols(input.as_bytes(), true)
 }
 
-/// The DER bytes of a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`). `None` for another label or
-/// bad base64.
+/// The DER bytes of a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`; ASCII whitespace around it is
+/// ignored). `None` for another label or bad base64.
 pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
-    let body =
-        pem.trim().strip_prefix("-----BEGIN PRIVATE KEY-----")?.strip_suffix("-----END PRIVATE KEY-----")?;
+    let body = pem
+        .trim_ascii()
+        .strip_prefix("-----BEGIN PRIVATE KEY-----")?
+        .strip_suffix("-----END PRIVATE KEY-----")?;
     let mut symbols = Vec::with_capacity(body.len());
     for b in body.bytes() {
         if !b.is_ascii_whitespace() {
@@ -278,6 +280,11 @@ mod tests {
         assert_eq!(pem_pkcs8_der(one).unwrap(), b"fooba");
         assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nYQ===\n-----END PRIVATE KEY-----"), None);
         assert_eq!(pem_pkcs8_der("-----BEGIN PRIVATE KEY-----\nY=Q=\n-----END PRIVATE KEY-----"), None);
+        // ASCII whitespace around the armour is ignored; a PEM is ASCII, so other space is not.
+        let spaced = " \t\r\n-----BEGIN PRIVATE KEY-----\nYQ==\n-----END PRIVATE KEY-----\n\n ";
+        assert_eq!(pem_pkcs8_der(spaced).unwrap(), b"a");
+        let nbsp = "\u{a0}-----BEGIN PRIVATE KEY-----\nYQ==\n-----END PRIVATE KEY-----";
+        assert_eq!(pem_pkcs8_der(nbsp), None);
     }
 
     #[test]
