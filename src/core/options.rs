@@ -103,9 +103,9 @@ pub struct DomainUrl {
     pub host: String,
 }
 
-/// Is `host` (without port) a loopback name: `localhost`, `127.0.0.0/8`, `[::1]`?
+/// Is `host` (lowercase, without port) a loopback name: `localhost`, `127.0.0.0/8`, `[::1]`?
 fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" {
+    if host == "localhost" || host == "[::1]" {
         return true;
     }
     if !host.starts_with("127.") {
@@ -128,14 +128,16 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     let bad = || {
         Error::config(code::INVALID_DOMAIN, "\"domain\" must be a host name or an https URL of the tenant")
     };
-    let (scheme, rest) = if let Some(r) = strip_prefix_ci(domain, "https://") {
+    // Lowercased first: the scheme and host are case-insensitive, and the URL is kept lowercase.
+    let lower = domain.to_ascii_lowercase();
+    let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
         ("https", r)
-    } else if let Some(r) = strip_prefix_ci(domain, "http://") {
+    } else if let Some(r) = lower.strip_prefix("http://") {
         ("http", r)
-    } else if contains_bytes(domain.as_bytes(), b"://") {
+    } else if contains_bytes(lower.as_bytes(), b"://") {
         return Err(bad());
     } else {
-        ("https", domain)
+        ("https", lower.as_str())
     };
     let authority = rest.strip_suffix('/').unwrap_or(rest);
     if authority.is_empty() {
@@ -181,12 +183,11 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
             "\"domain\" may use http:// only for a loopback host (localhost, 127.0.0.0/8, [::1])",
         ));
     }
-    let host_port = authority.to_ascii_lowercase();
-    let mut url = String::with_capacity(scheme.len() + 3 + host_port.len());
+    let mut url = String::with_capacity(scheme.len() + 3 + authority.len());
     url.push_str(scheme);
     url.push_str("://");
-    url.push_str(&host_port);
-    Ok(DomainUrl { url, host: host_port })
+    url.push_str(authority);
+    Ok(DomainUrl { url, host: authority.to_owned() })
 }
 
 /// The value of a string of at most five ASCII digits (checked by the caller).
@@ -196,11 +197,6 @@ fn decimal(digits: &str) -> u32 {
         n = n * 10 + u32::from(b.wrapping_sub(b'0'));
     }
     n
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let (head, rest) = s.split_at_checked(prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then_some(rest)
 }
 
 /// Whether `needle` occurs in `haystack` (a plain window search: much smaller in wasm than
@@ -818,6 +814,9 @@ mod tests {
             ("HTTPS://t.auth0.com:8443", "https://t.auth0.com:8443", "t.auth0.com:8443"),
             ("http://127.0.0.1:3000/", "http://127.0.0.1:3000", "127.0.0.1:3000"),
             ("http://localhost:1", "http://localhost:1", "localhost:1"),
+            ("Http://LocalHost:3000/", "http://localhost:3000", "localhost:3000"),
+            ("HTTP://[::1]", "http://[::1]", "[::1]"),
+            ("https://[2001:DB8::1]:443", "https://[2001:db8::1]:443", "[2001:db8::1]:443"),
             ("http://[::1]:8080", "http://[::1]:8080", "[::1]:8080"),
             ("http://127.255.0.9", "http://127.255.0.9", "127.255.0.9"),
         ];
