@@ -199,8 +199,9 @@ fn decimal(digits: &str) -> u32 {
     n
 }
 
-/// Whether `needle` occurs in `haystack` (a plain window search: much smaller in wasm than
-/// `str::contains`'s two-way searcher, and our haystacks are short).
+/// Whether `needle` occurs in `haystack`, ignoring ASCII case (a content type matches in any case;
+/// a plain window search: much smaller in wasm than `str::contains`'s two-way searcher, and our
+/// haystacks are short).
 pub(crate) fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
