@@ -283,7 +283,8 @@ const insideEdge = coldWorkerd.edge.map((s) => s.insideMs);
 const insideSdk = coldWorkerd.sdk.map((s) => s.insideMs);
 /** Each Node cold start of `lib` minus the empty package's of the same round (they alternate). */
 const nodeDelta = (lib) => coldNode[lib].map((x, i) => x - coldNode.empty[i]);
-const aboveFloor = (lib) => `${ms(median(nodeDelta(lib)))} (${ms(quantile(nodeDelta(lib), 0.25))} … ${ms(quantile(nodeDelta(lib), 0.75))})`;
+/** "median (first quartile … third quartile)" of durations in ms. */
+const medianIqr = (xs) => `${ms(median(xs))} (${ms(quantile(xs, 0.25))} … ${ms(quantile(xs, 0.75))})`;
 const clocksAgree = [...coldWorkerd.edge, ...coldWorkerd.sdk].filter((s) => s.insideMs !== s.insideDateMs).length;
 const memCell = (m, key) => `${mb(m.before[key])} → ${mb(m.after[key])} (${pct(growth(m, key))})`;
 const wasmCell = (m) => `${m.before.wasm / 65536} → ${m.after.wasm / 65536} pages of 64 KiB (${(m.before.wasm / 1e6).toFixed(2)} → ${(m.after.wasm / 1e6).toFixed(2)} MB, ${pct(growth(m, "wasm"))})`;
@@ -298,9 +299,9 @@ const rows = [
   [`**Cold start**: import + first client, median of ${n}`, "", "", "", "", ""],
   [`Node: fresh process each, in-process clock`, ms(median(coldNode.edge)), ms(median(coldNode.sdk)), ratio(median(coldNode.edge), median(coldNode.sdk)), "≤ 5 ms", holds(median(coldNode.edge) <= TARGET_COLD_MS)],
   [`floor: an empty package of the same shape, same method`, ms(median(coldNode.empty)), ms(median(coldNode.empty)), "", "info", ""],
-  [`Node: above the floor, paired (each sample − the empty package's of its round; IQR in brackets)`, aboveFloor("edge"), aboveFloor("sdk"), ratio(median(nodeDelta("edge")), median(nodeDelta("sdk"))), "info", ""],
+  [`Node: above the floor, paired (each sample − the empty package's of its round; IQR in brackets)`, medianIqr(nodeDelta("edge")), medianIqr(nodeDelta("sdk")), ratio(median(nodeDelta("edge")), median(nodeDelta("sdk"))), "info", ""],
   [`workerd: fresh instance each, the Worker's clock (1 ms ticks; mean in brackets)`, `${ms(median(insideEdge), 0)} (${ms(mean(insideEdge), 2)})`, `${ms(median(insideSdk), 0)} (${ms(mean(insideSdk), 2)})`, ratio(Math.max(mean(insideEdge), 0.01), Math.max(mean(insideSdk), 0.01)) + " (means)", "≤ 5 ms", holds(median(insideEdge) <= TARGET_COLD_MS)],
-  [`workerd: first response − empty Worker's, paired (IQR in brackets)`, `${ms(median(firstResponseDelta("edge")))} (${ms(quantile(firstResponseDelta("edge"), 0.25))} … ${ms(quantile(firstResponseDelta("edge"), 0.75))})`, `${ms(median(firstResponseDelta("sdk")))} (${ms(quantile(firstResponseDelta("sdk"), 0.25))} … ${ms(quantile(firstResponseDelta("sdk"), 0.75))})`, "", "info", ""],
+  [`workerd: first response − empty Worker's, paired (IQR in brackets)`, medianIqr(firstResponseDelta("edge")), medianIqr(firstResponseDelta("sdk")), "", "info", ""],
   [`**CPU per operation** (client process, user + system; median of ${config.cpuRuns} run${config.cpuRuns === 1 ? "" : "s"} × ${config.ops})`, "", "", "", "", ""],
   ["customTokenExchange", `${us(edgeExchange)} (${overFloor(edgeExchange - floor)})`, `${us(sdkExchange)} (${overFloor(sdkExchange - floor)})`, ratio(edgeExchange, sdkExchange), "", ""],
   ["loginWithCustomTokenExchange + getSession", `${us(edgeLogin)} (${overFloor(edgeLogin - floor)})`, `${us(sdkLogin)} (${overFloor(sdkLogin - floor)})`, ratio(edgeLogin, sdkLogin), "≤ 0.50×", holds(edgeLogin / sdkLogin <= TARGET_CPU_RATIO)],
