@@ -19,6 +19,6 @@ wasm_opt_package target/wasm32-unknown-unknown/release/auth0_edge.wasm "$named" 
 done_step
 
 step "Profile (bench/lib/profile.mjs)"
-PROFILE_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?") \
+PROFILE_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?") PROFILE_WASM_OPT_FLAGS="${WASM_OPT_PACKAGE_FLAGS[*]}" \
   node bench/lib/profile.mjs "$named" pkg/auth0_edge_bg.wasm bench/PROFILE.md
 done_step

@@ -90,11 +90,14 @@ ensure_python_peer() {
 # --remove-exports __*: the linker's __heap_base and __data_end, which nothing reads.
 # --flatten --rereloop between two -Oz: the control flow rebuilt by binaryen's relooper, then
 # shrunk again (-206 B gz; login CPU unchanged in a same-process A/B, 0.95-0.98x).
+# (The flags alone, in order, are WASM_OPT_PACKAGE_FLAGS: bench/profile.sh hands them to
+# bench/lib/profile.mjs, which optimises a trimmed module the same way.)
+WASM_OPT_PACKAGE_FLAGS=(--remove-exports --pass-arg=remove-exports@__* -Oz --flatten --rereloop -Oz
+  -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory
+  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
+  --enable-multivalue)
 wasm_opt_package() {
   local in=$1 out=$2
   shift 2
-  "$ROOT/node_modules/.bin/wasm-opt" --remove-exports --pass-arg=remove-exports@__* -Oz --flatten --rereloop -Oz \
-    -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory \
-    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-    --enable-multivalue "$@" "$in" -o "$out"
+  "$ROOT/node_modules/.bin/wasm-opt" "${WASM_OPT_PACKAGE_FLAGS[@]}" "$@" "$in" -o "$out"
 }
