@@ -781,7 +781,8 @@ mod tests {
                 Given::Secrets(vec![]),
             ]
         );
-        // A string kind with nothing after it, then past the end: wrong (a kind of 0.0 is absent).
+        // A string kind with nothing after it: an empty string; past the end, the kind reads as
+        // 0.0: absent.
         assert_eq!((a.given(), a.given()), (Given::Str(""), Given::Absent));
         // A count larger than what follows stops at the end of the input.
         assert_eq!(Args(&pack(&[N(6.0), N(1e9), S(b"x")])).given(), Given::Secrets(vec![Secret::new("x")]));
