@@ -2,7 +2,7 @@
 //!
 //! - [`core`]: pure Rust (validation, request building, response parsing, JWT checks), tested
 //!   natively.
-//! - `host`: thin bindings to the host's `fetch`, WebCrypto, clock and randomness.
+//! - `host`: thin bindings to the host's `fetch` (through gloo-net), WebCrypto (web-sys), clock and randomness.
 //! - [`ServerClient`] (feature `std`, the default): the async Rust API, orchestrating the two.
 //! - `js` (feature `js`): the npm package's wasm exports: synchronous, sans-IO functions over the
 //!   core; the package's JavaScript driver (`pkg-templates/client.js`) does the I/O between them.

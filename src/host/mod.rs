@@ -1,25 +1,26 @@
-//! Thin async wrappers over the host: `fetch` with a deadline and a body limit, WebCrypto, the
-//! clock and randomness. Each wrapper turns a JavaScript failure into a Rust value; the decisions
-//! (what a status or a body means) stay in `crate::core`.
+//! Thin async wrappers over the host: `fetch` (requests built with gloo-net) with a deadline and
+//! a body limit, WebCrypto through web-sys, the clock and randomness. Each wrapper turns a
+//! JavaScript failure into a Rust value; the decisions (what a status or a body means) stay in
+//! `crate::core`.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 pub mod sys;
 
+use crate::core::options::SigningAlg;
 use crate::core::response::MAX_BODY_BYTES;
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use gloo_net::http::RequestBuilder;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-fn global() -> Object {
-    js_sys::global()
-}
-
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    // Setting a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
+use web_sys::{
+    AbortController, AesCbcParams, CryptoKey, EcKeyImportParams, EcdsaParams, HkdfParams, HmacImportParams,
+    ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect, RsaHashedImportParams, RsaPssParams,
+    SubtleCrypto,
+};
 
 /// Milliseconds since the epoch.
 pub fn now_ms() -> f64 {
@@ -31,8 +32,8 @@ pub fn now_secs() -> u64 {
     (now_ms() / 1000.0) as u64
 }
 
-fn crypto() -> Result<sys::Crypto, JsValue> {
-    let c = Reflect::get(&global(), &JsValue::from_str("crypto"))?;
+fn crypto() -> Result<web_sys::Crypto, JsValue> {
+    let c = sys::CRYPTO.with(JsValue::clone);
     if c.is_object() {
         Ok(c.unchecked_into())
     } else {
@@ -40,59 +41,40 @@ fn crypto() -> Result<sys::Crypto, JsValue> {
     }
 }
 
+fn subtle() -> Result<SubtleCrypto, JsValue> {
+    Ok(crypto()?.subtle())
+}
+
 /// `n` bytes from the host's CSPRNG.
 pub fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
-    let buf = Uint8Array::new_with_length(n as u32);
-    crypto()?.get_random_values(&buf)?;
-    Ok(buf.to_vec())
+    let mut buf = vec![0u8; n];
+    crypto()?.get_random_values_with_u8_array(&mut buf)?;
+    Ok(buf)
 }
 
-/// A short description of the runtime for the telemetry header.
+fn global_has(name: &str) -> bool {
+    Reflect::get(&js_sys::global(), &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined())
+}
+
+/// A short name of the runtime, for the telemetry header.
 pub fn runtime_name() -> String {
-    runtime_name_js()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Composites in host.js: one promise per operation.
-
-#[wasm_bindgen(module = "/src/host/host.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = isTimeout)]
-    fn is_timeout(e: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = runtimeName)]
-    fn runtime_name_js() -> String;
-    /// `Object.entries(v)`; a throwing getter or Proxy trap is an `Err`.
-    #[wasm_bindgen(catch)]
-    pub fn entries(v: &JsValue) -> Result<Array, JsValue>;
-    /// `Some(strings)` for an array of strings; `Ok(None)`-like `null`/`undefined` otherwise (see host.js).
-    #[wasm_bindgen(catch, js_name = stringList)]
-    pub fn string_list(v: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_name = isArray)]
-    pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(js_name = settle)]
-    fn settle_js(value: &JsValue, ms: u32) -> Promise;
-    #[wasm_bindgen(js_name = send)]
-    fn send_js(
-        fetch: &JsValue,
-        url: &str,
-        method: &str,
-        headers: &Object,
-        body: Option<&str>,
-        ms: u32,
-        max: u32,
-    ) -> Promise;
-    #[wasm_bindgen(js_name = verifyJws)]
-    fn verify_jws(alg: &str, jwk_json: &str, signature: &[u8], data: &[u8]) -> Promise;
-    #[wasm_bindgen(js_name = importSigningKey)]
-    fn import_signing_key_js(alg: &str, der: &[u8]) -> Promise;
-    #[wasm_bindgen(js_name = signJws)]
-    fn sign_jws(alg: &str, key: &JsValue, data: &[u8]) -> Promise;
-    #[wasm_bindgen(js_name = sealKeys)]
-    fn seal_keys_js(secret: &[u8], salt: &[u8], info: &[u8], len: u32) -> Promise;
-    #[wasm_bindgen(js_name = hmac)]
-    fn hmac_js(key: &JsValue, data: &[u8]) -> Promise;
-    #[wasm_bindgen(js_name = aesCbc)]
-    fn aes_cbc_js(encrypt: bool, key: &JsValue, iv: &[u8], data: &[u8]) -> Promise;
+    let name = if global_has("Deno") {
+        "deno"
+    } else if global_has("process") && !global_has("window") {
+        "node"
+    } else if Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|n| Reflect::get(&n, &"userAgent".into()))
+        .ok()
+        .and_then(|ua| ua.as_string())
+        .is_some_and(|ua| ua.contains("Cloudflare-Workers"))
+    {
+        "workerd"
+    } else if global_has("window") {
+        "browser"
+    } else {
+        "unknown"
+    };
+    name.to_owned()
 }
 
 /// The cause attached to a timeout error: a JavaScript `Error` named `TimeoutError`.
@@ -114,12 +96,61 @@ pub enum HttpFailure {
     Timeout,
 }
 
-fn failure(e: JsValue) -> HttpFailure {
-    if is_timeout(&e) {
-        HttpFailure::Timeout
-    } else {
-        HttpFailure::Network(e)
+/// A timer that rejects its promise after `ms` (aborting `controller` too, when given). Every
+/// step of an operation is raced against it; dropping it clears the timer.
+struct Deadline {
+    promise: Promise,
+    fired: Rc<Cell<bool>>,
+    id: JsValue,
+    _on_fire: Closure<dyn FnMut()>,
+}
+
+impl Deadline {
+    fn new(ms: u32, controller: Option<AbortController>) -> Deadline {
+        let reject: Rc<RefCell<Option<Function>>> = Rc::default();
+        let slot = reject.clone();
+        let promise = Promise::new(&mut |_, r| *slot.borrow_mut() = Some(r));
+        let fired = Rc::new(Cell::new(false));
+        let flag = fired.clone();
+        let on_fire = Closure::<dyn FnMut()>::new(move || {
+            // Marked first: the abort below fails a pending read at once, and that failure must
+            // read as the timeout it is.
+            flag.set(true);
+            if let Some(r) = reject.borrow_mut().take() {
+                let _ = r.call0(&JsValue::UNDEFINED);
+            }
+            if let Some(c) = &controller {
+                c.abort();
+            }
+        });
+        let id = sys::set_timeout(on_fire.as_ref().unchecked_ref(), ms.min(i32::MAX as u32) as i32);
+        Deadline { promise, fired, id, _on_fire: on_fire }
     }
+
+    /// `value` (a promise or not) settled, unless the deadline passes first.
+    async fn race(&self, value: &JsValue) -> Result<JsValue, HttpFailure> {
+        let both = Array::of2(&Promise::resolve(value), &self.promise);
+        JsFuture::from(Promise::race(&both)).await.map_err(|e| self.failure(e))
+    }
+
+    fn failure(&self, e: JsValue) -> HttpFailure {
+        if self.fired.get() {
+            HttpFailure::Timeout
+        } else {
+            HttpFailure::Network(e)
+        }
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        sys::clear_timeout(&self.id);
+    }
+}
+
+/// Awaits a value that may be a promise (or a plain value), failing after `timeout_ms`.
+pub async fn settle(value: &JsValue, timeout_ms: u32) -> Result<JsValue, HttpFailure> {
+    Deadline::new(timeout_ms, None).race(value).await
 }
 
 /// A response read whole (or found too large).
@@ -130,13 +161,9 @@ pub struct HttpResponse {
     pub body: Option<Vec<u8>>,
 }
 
-/// Awaits a value that may be a promise (or a plain value), failing after `timeout_ms`.
-pub async fn settle(value: &JsValue, timeout_ms: u32) -> Result<JsValue, HttpFailure> {
-    JsFuture::from(settle_js(value, timeout_ms)).await.map_err(failure)
-}
-
 /// Sends a request and reads the whole response within `timeout_ms`, redirects not followed,
-/// the body capped at [`MAX_BODY_BYTES`]. `custom_fetch` replaces `globalThis.fetch`, which is
+/// the body counted as it streams (after any decompression) and capped at [`MAX_BODY_BYTES`].
+/// `custom_fetch` is called with the built `Request` instead of the global `fetch`, which is
 /// otherwise looked up per call (so a runtime or test that replaces it is honoured).
 pub async fn send(
     custom_fetch: Option<&Function>,
@@ -146,68 +173,228 @@ pub async fn send(
     body: Option<&str>,
     timeout_ms: u32,
 ) -> Result<HttpResponse, HttpFailure> {
-    let header_obj = Object::new();
+    let controller = AbortController::new().map_err(HttpFailure::Network)?;
+    let deadline = Deadline::new(timeout_ms, Some(controller.clone()));
+    let mut builder = RequestBuilder::new(url)
+        .method(if method == "POST" { gloo_net::http::Method::POST } else { gloo_net::http::Method::GET })
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(&controller.signal()));
     for (k, v) in headers {
-        set(&header_obj, k, &JsValue::from_str(v));
+        builder = builder.header(k, v);
     }
-    let fetch = custom_fetch.map_or(JsValue::UNDEFINED, |f| f.clone().into());
-    let p = send_js(&fetch, url, method, &header_obj, body, timeout_ms, MAX_BODY_BYTES as u32);
-    let r: Array = JsFuture::from(p).await.map_err(failure)?.unchecked_into();
-    let body = r.get(2);
-    Ok(HttpResponse {
-        status: r.get(0).as_f64().unwrap_or(0.0) as u16,
-        content_type: r.get(1).as_string(),
-        body: if body.is_null() { None } else { Some(Uint8Array::new(&body).to_vec()) },
-    })
+    let request = match body {
+        Some(b) => builder.body(b),
+        None => builder.build(),
+    }
+    .map_err(|e| HttpFailure::Network(JsValue::from_str(&e.to_string())))?;
+    let request: web_sys::Request = request.into();
+    let sent = match custom_fetch {
+        Some(f) => f.call1(&JsValue::UNDEFINED, &request),
+        None => sys::fetch_request(&request),
+    }
+    .map_err(HttpFailure::Network)?;
+    let response = deadline.race(&sent).await?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| HttpFailure::Network(js_sys::TypeError::new("fetch did not return a Response").into()))?;
+    let response = gloo_net::http::Response::from(response);
+    let status = response.status();
+    let status = if status < 1000 { status } else { 0 };
+    let headers = response.headers();
+    let content_type = headers.get("content-type");
+    let declared = headers.get("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+    let Some(stream) = response.body() else {
+        return Ok(HttpResponse { status, content_type, body: Some(Vec::new()) });
+    };
+    if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
+        let _ = stream.cancel();
+        return Ok(HttpResponse { status, content_type, body: None });
+    }
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    loop {
+        let chunk = match deadline.race(&reader.read()).await {
+            Ok(c) => c.unchecked_into::<ReadableStreamReadResult>(),
+            Err(e) => {
+                let _ = reader.cancel();
+                return Err(e);
+            }
+        };
+        if chunk.get_done().unwrap_or(false) {
+            break;
+        }
+        let Some(value) = chunk.get_value().dyn_ref::<Uint8Array>().cloned() else {
+            let _ = reader.cancel();
+            return Err(HttpFailure::Network(
+                js_sys::TypeError::new("the response body yielded a non-byte chunk").into(),
+            ));
+        };
+        if bytes.len() + value.length() as usize > MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            return Ok(HttpResponse { status, content_type, body: None });
+        }
+        let at = bytes.len();
+        bytes.resize(at + value.length() as usize, 0);
+        value.copy_to(&mut bytes[at..]);
+    }
+    Ok(HttpResponse { status, content_type, body: Some(bytes) })
 }
 
 // ---------------------------------------------------------------------------------------------
 // WebCrypto
 
-use crate::core::options::SigningAlg;
+async fn await_promise(p: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(p?).await
+}
 
 fn bytes_of(v: &JsValue) -> Vec<u8> {
     Uint8Array::new(v).to_vec()
 }
 
-/// Verifies a JWS signature with a public JWK given as JSON text.
-pub async fn verify(alg: SigningAlg, jwk_json: &str, signature: &[u8], data: &[u8]) -> Result<bool, JsValue> {
-    Ok(JsFuture::from(verify_jws(alg.name(), jwk_json, signature, data)).await?.is_truthy())
+fn usages(usage: &str) -> JsValue {
+    Array::of1(&JsValue::from_str(usage)).into()
 }
 
-/// Imports a PKCS#8 private key (DER) for signing with `alg`.
+/// The `importKey` parameters of a JWS algorithm.
+fn import_params(alg: SigningAlg) -> Object {
+    match alg {
+        SigningAlg::RS256 | SigningAlg::PS256 => {
+            let p = RsaHashedImportParams::new_with_str("SHA-256");
+            let name = if alg == SigningAlg::RS256 { "RSASSA-PKCS1-v1_5" } else { "RSA-PSS" };
+            let _ = Reflect::set(&p, &"name".into(), &name.into());
+            p.into()
+        }
+        SigningAlg::ES256 => {
+            let p = EcKeyImportParams::new("ECDSA");
+            p.set_named_curve("P-256");
+            p.into()
+        }
+    }
+}
+
+/// The `sign`/`verify` parameters of a JWS algorithm (ES256 signatures are raw r||s, as JWS's).
+fn sign_params(alg: SigningAlg) -> Object {
+    match alg {
+        SigningAlg::RS256 => web_sys::Algorithm::new("RSASSA-PKCS1-v1_5").into(),
+        SigningAlg::PS256 => RsaPssParams::new("RSA-PSS", 32).into(),
+        SigningAlg::ES256 => EcdsaParams::new_with_str("ECDSA", "SHA-256").into(),
+    }
+}
+
+crate::local::local! {
+    /// Imported JWKS keys by algorithm and JWK text: imported once per isolate, at most 32 kept
+    /// (the oldest dropped first).
+    static VERIFY_KEYS: RefCell<Vec<(SigningAlg, String, CryptoKey)>> = const { RefCell::new(Vec::new()) };
+}
+
+async fn verify_key(alg: SigningAlg, jwk_json: &str) -> Result<CryptoKey, JsValue> {
+    let cached = VERIFY_KEYS
+        .with(|c| c.borrow().iter().find(|(a, j, _)| *a == alg && j == jwk_json).map(|(_, _, k)| k.clone()));
+    if let Some(k) = cached {
+        return Ok(k);
+    }
+    let jwk: Object = js_sys::JSON::parse(jwk_json)?.unchecked_into();
+    let key: CryptoKey = await_promise(subtle()?.import_key_with_object(
+        "jwk",
+        &jwk,
+        &import_params(alg),
+        false,
+        &usages("verify"),
+    ))
+    .await?
+    .unchecked_into();
+    VERIFY_KEYS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 32 {
+            c.remove(0);
+        }
+        c.push((alg, jwk_json.to_owned(), key.clone()));
+    });
+    Ok(key)
+}
+
+/// Verifies a JWS signature with a public JWK given as JSON text.
+pub async fn verify(alg: SigningAlg, jwk_json: &str, signature: &[u8], data: &[u8]) -> Result<bool, JsValue> {
+    let key = verify_key(alg, jwk_json).await?;
+    let ok = await_promise(subtle()?.verify_with_object_and_u8_array_and_u8_array(
+        &sign_params(alg),
+        &key,
+        signature,
+        data,
+    ))
+    .await?;
+    Ok(ok.is_truthy())
+}
+
+/// Imports a PKCS#8 private key (DER) for signing with `alg`, non-extractable.
 pub async fn import_signing_key(alg: SigningAlg, der: &[u8]) -> Result<JsValue, JsValue> {
-    JsFuture::from(import_signing_key_js(alg.name(), der)).await
+    let der = Uint8Array::from(der);
+    await_promise(subtle()?.import_key_with_object("pkcs8", &der, &import_params(alg), false, &usages("sign"))).await
 }
 
 /// Signs `data`, returning the raw JWS signature bytes.
 pub async fn sign(alg: SigningAlg, key: &JsValue, data: &[u8]) -> Result<Vec<u8>, JsValue> {
-    Ok(bytes_of(&JsFuture::from(sign_jws(alg.name(), key, data)).await?))
+    let key: &CryptoKey = key.unchecked_ref();
+    Ok(bytes_of(&await_promise(subtle()?.sign_with_object_and_u8_array(&sign_params(alg), key, data)).await?))
 }
 
 /// A non-extractable HMAC-SHA-512 key and a non-extractable AES-256-CBC key.
 pub struct SealKeys {
-    mac: JsValue,
-    enc: JsValue,
+    mac: CryptoKey,
+    enc: CryptoKey,
 }
 
-/// HKDF-SHA-256 of `secret` (salt, info) to `len` bytes, split into the two keys (see host.js).
+/// The A256CBC-HS512 keys of a session secret: HKDF-SHA-256 of `secret` (salt, info) to `len`
+/// bytes, then (RFC 7518 §5.2.2.1) the first half as the HMAC-SHA-512 key and the second half as
+/// the AES-256-CBC key.
 pub async fn seal_keys(secret: &[u8], salt: &[u8], info: &[u8], len: u32) -> Result<SealKeys, JsValue> {
-    let keys: Array = JsFuture::from(seal_keys_js(secret, salt, info, len)).await?.unchecked_into();
-    Ok(SealKeys { mac: keys.get(0), enc: keys.get(1) })
+    let s = subtle()?;
+    let ikm: CryptoKey = await_promise(s.import_key_with_str(
+        "raw",
+        &Uint8Array::from(secret),
+        "HKDF",
+        false,
+        &usages("deriveBits"),
+    ))
+    .await?
+    .unchecked_into();
+    let params = HkdfParams::new_with_str("HKDF", "SHA-256", &Uint8Array::from(info), &Uint8Array::from(salt));
+    let okm = bytes_of(&await_promise(s.derive_bits_with_object(&params, &ikm, len * 8)).await?);
+    let (mac_key, enc_key) = okm.split_at(okm.len() / 2);
+    let mac = await_promise(s.import_key_with_object(
+        "raw",
+        &Uint8Array::from(mac_key),
+        &HmacImportParams::new_with_str("HMAC", "SHA-512"),
+        false,
+        &usages("sign"),
+    ))
+    .await?
+    .unchecked_into();
+    let both: JsValue = Array::of2(&"encrypt".into(), &"decrypt".into()).into();
+    let enc =
+        await_promise(s.import_key_with_str("raw", &Uint8Array::from(enc_key), "AES-CBC", false, &both))
+            .await?
+            .unchecked_into();
+    Ok(SealKeys { mac, enc })
 }
 
 impl SealKeys {
     pub async fn hmac(&self, data: &[u8]) -> Result<Vec<u8>, JsValue> {
-        Ok(bytes_of(&JsFuture::from(hmac_js(&self.mac, data)).await?))
+        Ok(bytes_of(&await_promise(subtle()?.sign_with_str_and_u8_array("HMAC", &self.mac, data)).await?))
     }
 
     /// AES-256-CBC with PKCS#7 padding.
     pub async fn encrypt(&self, iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
-        Ok(bytes_of(&JsFuture::from(aes_cbc_js(true, &self.enc, iv, plaintext)).await?))
+        let params = AesCbcParams::new("AES-CBC", &Uint8Array::from(iv));
+        Ok(bytes_of(
+            &await_promise(subtle()?.encrypt_with_object_and_u8_array(&params, &self.enc, plaintext)).await?,
+        ))
     }
 
     pub async fn decrypt(&self, iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
-        Ok(bytes_of(&JsFuture::from(aes_cbc_js(false, &self.enc, iv, ciphertext)).await?))
+        let params = AesCbcParams::new("AES-CBC", &Uint8Array::from(iv));
+        Ok(bytes_of(
+            &await_promise(subtle()?.decrypt_with_object_and_u8_array(&params, &self.enc, ciphertext)).await?,
+        ))
     }
 }

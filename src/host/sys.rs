@@ -1,13 +1,24 @@
-//! Raw declarations of the host APIs called directly from Rust: only `extern "C"` items, no
-//! logic (as workers-rs' worker-sys). fetch and WebCrypto go through the composites of host.js.
+//! Raw declarations of the host globals that web-sys reaches only through `Window` or
+//! `WorkerGlobalScope` (which Node, Deno and workerd do not all have): only `extern "C"` items,
+//! no logic (as workers-rs' worker-sys).
 
-use js_sys::Uint8Array;
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    pub type Crypto;
-    #[wasm_bindgen(method, structural, catch, js_name = getRandomValues)]
-    pub fn get_random_values(this: &Crypto, buf: &Uint8Array) -> Result<JsValue, JsValue>;
+    /// `globalThis.crypto`, looked up on first use.
+    #[wasm_bindgen(thread_local_v2, js_name = crypto)]
+    pub static CRYPTO: JsValue;
 
+    /// `setTimeout(handler, ms)`: the timer's id.
+    #[wasm_bindgen(js_name = setTimeout)]
+    pub fn set_timeout(handler: &Function, ms: i32) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub fn clear_timeout(id: &JsValue);
+
+    /// The global `fetch`, called with a built `Request`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    pub fn fetch_request(request: &web_sys::Request) -> Result<JsValue, JsValue>;
 }
