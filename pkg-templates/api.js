@@ -1,11 +1,8 @@
-// Everything the package exports, whatever the runtime. Node imports this module (bundled as
-// index.js) directly; the other runtimes' entries (workerd.js, deno.js, browser.js) instantiate
-// the wasm first, then re-export all of it.
-// The shipped index.js is minified, which renames classes: each exported class declares its
-// `static name`, so console output and `constructor.name` show the public one (and a bundler can
-// still drop the classes a program does not use).
-import { ServerClient } from "./client.js";
-import { loader } from "./core.js";
+// Everything the package exports, whatever the runtime: the Rust ServerClient as wasm-bindgen
+// builds it, the error classes it throws, the built-in stores and the token type URNs. Each
+// runtime's entry loads the .wasm through the loader (a property of ServerClient under a
+// registered symbol, not an export, so the package exports only its API), then `export *` from here.
+import { ServerClient, initSync } from "./auth0_edge.js";
 
 export { ServerClient };
 export {
@@ -27,6 +24,8 @@ export const TokenType = Object.freeze({
   REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token",
 });
 
-// The runtimes' entries load the .wasm through this (see core.js `loader`): a property of
-// ServerClient under a registered symbol, not an export, so the package exports only its API.
-Object.defineProperty(ServerClient, Symbol.for("auth0-edge.loader"), { value: loader });
+// initSync({ module }) instantiates once (a WebAssembly.Module or the .wasm's bytes) and answers
+// the instance's exports, also when called again without a module.
+Object.defineProperty(ServerClient, Symbol.for("auth0-edge.loader"), {
+  value: { initSync: (o) => initSync(o) },
+});

@@ -1,5 +1,5 @@
-// The package's error classes. The driver (client.js) throws them, building the core's errors
-// through toError, so `instanceof` works against these exports.
+// The package's error classes. The Rust client builds every error it throws through makeError
+// (src/bindings.rs `to_js`), so `instanceof` works against these exports.
 
 export class Auth0EdgeError extends Error {
   static name = "Auth0EdgeError";
@@ -37,12 +37,6 @@ const classes = {
 // The name an error prints as (`${e}`, stack traces): each class's public name (`static name`).
 for (const C of [Auth0EdgeError, ...Object.values(classes)]) C.prototype.name = C.name;
 
-/** @internal An error the core reported as JSON (src/js.rs `error_json`). */
-export function toError(e) {
-  const Class = classes[e.class] ?? Auth0EdgeError;
-  return new Class(e.code, e.message, { status: e.status, cause: e.inner ? toError(e.inner) : e.body });
-}
-
 export const CustomTokenExchangeErrorCode = Object.freeze({
   INVALID_TOKEN_FORMAT: "invalid_token_format",
   MISSING_ACTOR_TOKEN_TYPE: "missing_actor_token_type",
@@ -51,3 +45,8 @@ export const CustomTokenExchangeErrorCode = Object.freeze({
   INVALID_RESPONSE: "invalid_response",
   INVALID_PARAMETER: "invalid_parameter",
 });
+
+/** @internal The one way the Rust client (src/bindings.rs `to_js`) builds the errors it throws. */
+export function makeError(className, code, message, status, cause) {
+  return new (classes[className] ?? Auth0EdgeError)(code, message, { status, cause });
+}

@@ -14,6 +14,8 @@ extern crate alloc;
 
 // The Rust API (async, over host bindings): with `std`, as Rust programs use the crate.
 #[cfg(feature = "std")]
+mod bindings;
+#[cfg(feature = "std")]
 mod cache;
 #[cfg(feature = "std")]
 mod client;

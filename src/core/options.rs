@@ -26,6 +26,12 @@ impl<T> Input<T> {
     }
 }
 
+impl<T> Default for Input<T> {
+    fn default() -> Self {
+        Input::Absent
+    }
+}
+
 impl<T> From<Option<T>> for Input<T> {
     fn from(o: Option<T>) -> Self {
         o.map_or(Input::Absent, Input::Given)

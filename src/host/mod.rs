@@ -153,6 +153,14 @@ pub async fn settle(value: &JsValue, timeout_ms: u32) -> Result<JsValue, HttpFai
     Deadline::new(timeout_ms, None).race(value).await
 }
 
+/// Lets `p` settle unobserved: a rejection (a cancelled body's, say) is handled, not reported
+/// as unhandled.
+fn quietly(p: Promise) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(p).await;
+    });
+}
+
 /// A response read whole (or found too large).
 pub struct HttpResponse {
     pub status: u16,
@@ -207,7 +215,7 @@ pub async fn send(
         return Ok(HttpResponse { status, content_type, body: Some(Vec::new()) });
     };
     if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
-        let _ = stream.cancel();
+        quietly(stream.cancel());
         return Ok(HttpResponse { status, content_type, body: None });
     }
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
@@ -216,7 +224,7 @@ pub async fn send(
         let chunk = match deadline.race(&reader.read()).await {
             Ok(c) => c.unchecked_into::<ReadableStreamReadResult>(),
             Err(e) => {
-                let _ = reader.cancel();
+                quietly(reader.cancel());
                 return Err(e);
             }
         };
@@ -224,13 +232,13 @@ pub async fn send(
             break;
         }
         let Some(value) = chunk.get_value().dyn_ref::<Uint8Array>().cloned() else {
-            let _ = reader.cancel();
+            quietly(reader.cancel());
             return Err(HttpFailure::Network(
                 js_sys::TypeError::new("the response body yielded a non-byte chunk").into(),
             ));
         };
         if bytes.len() + value.length() as usize > MAX_BODY_BYTES {
-            let _ = reader.cancel();
+            quietly(reader.cancel());
             return Ok(HttpResponse { status, content_type, body: None });
         }
         let at = bytes.len();

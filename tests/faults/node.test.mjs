@@ -7,7 +7,7 @@ import { faultSuite } from "./scenarios.mjs";
 import { cookieFuzz, fuzzSettings } from "./cookie-fuzz.mjs";
 
 const { pkg, resolved } = await importPackage();
-if (!resolved.endsWith("/index.js")) throw new Error(`auth0-edge resolved to ${resolved}, not index.js (its Node entry)`);
+if (!resolved.endsWith("/node.js")) throw new Error(`auth0-edge resolved to ${resolved}, not node.js (its Node entry)`);
 const faults = await startFaultServer();
 after(() => faults.stop());
 

@@ -140,9 +140,11 @@ export function suite(pkg, env) {
   test("authorizationParams: extras sent after the typed options, reserved keys dropped", async () => {
     const seen = [];
     const c = client("basic", {
-      fetch: (url, init) => {
-        seen.push({ url: String(url), init });
-        return fetch(url, init);
+      fetch: (input, init) => {
+        // The package calls fetch with a Request; a copy is kept to read its body.
+        const req = new Request(input, init);
+        seen.push(req.clone());
+        return fetch(req);
       },
     });
     await c.customTokenExchange(
@@ -151,25 +153,30 @@ export function suite(pkg, env) {
         authorizationParams: { custom_field: "v", grant_type: "password", subject_token: "x", client_id: "y", n: 42, many: ["a", "b"], gone: null },
       }),
     );
-    const tokenCall = seen.find((s) => s.init.method === "POST");
+    const tokenCall = seen.find((s) => s.method === "POST");
     ok(tokenCall, "a POST to the token endpoint went through the custom fetch");
     ok(tokenCall.url.endsWith("/oauth/token"), "token endpoint from discovery");
-    const keys = [...new URLSearchParams(tokenCall.init.body).keys()];
+    const body = await tokenCall.text();
+    const keys = [...new URLSearchParams(body).keys()];
     eq(keys, ["grant_type", "client_id", "subject_token", "subject_token_type", "scope", "custom_field", "n", "many", "many"], "form keys in order");
-    const form = new URLSearchParams(tokenCall.init.body);
+    const form = new URLSearchParams(body);
     eq([form.get("grant_type"), form.get("subject_token"), form.get("n")], ["urn:ietf:params:oauth:grant-type:token-exchange", "legacy-alice", "42"], "values");
-    eq(tokenCall.init.redirect, "manual", "redirects not followed");
-    eq(tokenCall.init.headers.Accept, "application/json", "Accept");
-    ok(tokenCall.init.headers.Authorization.startsWith("Basic "), "Basic credentials");
-    const telemetry = JSON.parse(atob(tokenCall.init.headers["Auth0-Client"].replace(/-/g, "+").replace(/_/g, "/")));
+    eq(tokenCall.redirect, "manual", "redirects not followed");
+    eq(tokenCall.headers.get("accept"), "application/json", "Accept");
+    ok(tokenCall.headers.get("authorization").startsWith("Basic "), "Basic credentials");
+    const telemetry = JSON.parse(atob(tokenCall.headers.get("auth0-client").replace(/-/g, "+").replace(/_/g, "/")));
     eq(telemetry.name, "auth0-edge", "telemetry name");
   });
 
   test("telemetry: false sends no Auth0-Client header", async () => {
     const seen = [];
-    const c = client("basic", { telemetry: false, fetch: (url, init) => (seen.push(init), fetch(url, init)) });
+    const c = client("basic", { telemetry: false, fetch: (input, init) => {
+      const req = new Request(input, init);
+      seen.push(req.clone());
+      return fetch(req);
+    } });
     await c.customTokenExchange(legacy("alice"));
-    ok(seen.length > 0 && seen.every((init) => !("Auth0-Client" in init.headers)), "no telemetry header");
+    ok(seen.length > 0 && seen.every((r) => !r.headers.has("auth0-client")), "no telemetry header");
   });
 
   test("invalid_grant passes through with status 400", async () => {
@@ -214,7 +221,10 @@ export function suite(pkg, env) {
     const e = await rejects(refused.customTokenExchange(legacy("alice")), CustomTokenExchangeError, C().TOKEN_EXCHANGE_FAILED, "port 9");
     ok(e.message.includes("network error"), "message says network error");
     const lying = client("basic", {
-      fetch: async (url, init) => (init.method === "POST" ? new Response("<html>", { status: 200 }) : fetch(url, init)),
+      fetch: async (url, init) => {
+        const req = new Request(url, init);
+        return req.method === "POST" ? new Response("<html>", { status: 200 }) : fetch(req);
+      },
     });
     await rejects(lying.customTokenExchange(legacy("alice")), CustomTokenExchangeError, C().INVALID_RESPONSE, "HTML 200");
   });
@@ -249,8 +259,9 @@ export function suite(pkg, env) {
       client("basic", {
         domain: `http://${host}:${port}`,
         fetch: async (url, init) => {
-          const r = await fetch(String(url).replace(host, "127.0.0.1"), init);
-          if (!String(url).endsWith("/openid-configuration")) return r;
+          const req = new Request(url, init);
+          const r = await fetch(new Request(req.url.replace(host, "127.0.0.1"), req));
+          if (!req.url.endsWith("/openid-configuration")) return r;
           return Response.json({ ...(await r.json()), issuer });
         },
       });
@@ -271,15 +282,16 @@ export function suite(pkg, env) {
     const c = client("basic", {
       domain: `http://127.0.0.4:${port}`, // a domain no other case uses: a cold cache entry
       fetch: async (url, init) => {
-        const u = String(url);
+        const req = new Request(url, init);
+        const u = req.url;
         if (u.endsWith("/openid-configuration")) {
           counts.discovery++;
           if (failDiscovery) return new Response("unavailable", { status: 503 });
-          const doc = await (await fetch(u.replace("127.0.0.4", "127.0.0.1"), init)).json();
+          const doc = await (await fetch(new Request(u.replace("127.0.0.4", "127.0.0.1"), req))).json();
           return Response.json({ ...doc, issuer: `http://127.0.0.4:${port}/` });
         }
         counts.token++;
-        return fetch(u, init);
+        return fetch(req);
       },
     });
     const e = await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "failed discovery");
@@ -298,7 +310,8 @@ export function suite(pkg, env) {
       domain: `http://${host}:${port}`,
       timeoutMs: 60000,
       fetch: async (url, init) => {
-        const u = String(url).replace(host, "127.0.0.1");
+        const req = new Request(url, init);
+        const u = req.url.replace(host, "127.0.0.1");
         if (u.endsWith("/openid-configuration")) {
           counts.discovery++;
           const doc = await (await fetch(u, init)).json();
@@ -307,7 +320,7 @@ export function suite(pkg, env) {
         }
         if (u.endsWith("/jwks.json")) counts.jwks++;
         else counts.token++;
-        return fetch(u, init);
+        return fetch(new Request(u, req));
       },
     });
     // With actor tokens the client verifies each ID token: it fetches the alias JWKS URL (a cold
@@ -422,8 +435,9 @@ export function suite(pkg, env) {
     const c = client("basic", {
       stateStore: store,
       fetch: async (url, init) => {
-        const r = await fetch(url, init);
-        if (init.method !== "POST") return r;
+        const req = new Request(url, init);
+        const r = await fetch(req);
+        if (req.method !== "POST") return r;
         const body = await r.json();
         const [h, p, sig] = body.id_token.split(".");
         return Response.json({ ...body, id_token: `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}` });

@@ -23,14 +23,13 @@ test("wrangler deploy --dry-run bundles the Worker with the package inside", asy
   assert.ok(imported, "the bundle imports the .wasm");
   // The package's index.js is minified: the loader's initSync has a short name by now.
   assert.match(js, new RegExp(`[\\w$]+\\(\\{ module: ${imported[1]} \\}\\);`), "the workerd loader instantiates it (not tree-shaken away)");
-  // Its JavaScript (names that minifying keeps): the error classes, the driver and its calls
-  // into the core's exports, the stores.
-  for (const marker of ['"ConfigurationError"', "loginWithCustomTokenExchange(", ".text,", ".room(", '"KvStore"', '"CookieStore"']) {
+  // Its JavaScript (names that minifying keeps): the error classes, wasm-bindgen's ServerClient
+  // and its calls into the .wasm's exports, the stores.
+  for (const marker of ['"ConfigurationError"', "loginWithCustomTokenExchange(", ".serverclient_loginWithCustomTokenExchange(", '"KvStore"', '"CookieStore"']) {
     assert.ok(js.includes(marker), `the bundle lacks ${marker}`);
   }
-  // Only the workerd entry: not Deno's or the browser's (Node's way in is index.js's fallback for a
-  // first client with nothing loaded, which the workerd entry has loaded by then).
-  assert.ok(!js.includes("Deno.readFile"), "no Deno entry in the bundle");
+  // Only the workerd entry: not Node's, Deno's or the browser's.
+  assert.ok(!js.includes("node:fs") && !js.includes("import source"), "no Node or Deno entry in the bundle");
   // The workerd entry instantiates a compiled module: no fetching or streaming of the .wasm.
   assert.ok(!js.includes("instantiateStreaming") && !js.includes("compileStreaming"), "no streaming instantiation in the bundle");
   assert.ok(!/\binit\(\{\s*module_or_path:/.test(js), "no browser entry in the bundle");

@@ -1,0 +1,471 @@
+//! The `#[wasm_bindgen]` face of [`ServerClient`]: the npm package's `ServerClient` class is
+//! this, built by wasm-bindgen. Options come in and results go out through serde-wasm-bindgen;
+//! every method is the Rust client's, so JavaScript and Rust callers run the same code. Errors
+//! become the package's `Error` subclasses in exactly one place, [`to_js`].
+
+use crate::client::{ServerClient, SigningKey};
+use crate::core::json::Value;
+use crate::core::options::{validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions};
+use crate::core::response::TokenResponse;
+use crate::error::{code, Cause, Error, Secret};
+use crate::session::Store;
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_wasm_bindgen::preserve;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(module = "/pkg-templates/errors.js")]
+extern "C" {
+    /// `new <className>(code, message, { status, cause })`, one of the package's error classes.
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(class_name: &str, code: &str, message: &str, status: Option<u16>, cause: &JsValue) -> JsValue;
+}
+
+/// The one conversion of a crate error into the JavaScript error the package exports.
+pub fn to_js(e: &Error) -> JsValue {
+    let cause = match e.source_cause() {
+        None => JsValue::UNDEFINED,
+        Some(Cause::Body(body)) => json_to_js(body),
+        Some(Cause::Js(v)) => v.clone(),
+        Some(Cause::Error(inner)) => to_js(inner),
+    };
+    make_error(e.kind().class_name(), e.code(), e.message(), e.http_status(), &cause)
+}
+
+/// A JSON value as the host's `JSON.parse` gives it.
+fn json_to_js(v: &Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_json()).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.entries(v)`; a throwing getter or Proxy trap is an `Err`, never an exception
+    /// unwinding through wasm frames.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.from(v)`: a plain copy of an array (a Proxy's traps run here, caught).
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(v: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// Reading an option threw (a getter, a Proxy trap): the option is of the wrong type.
+fn unreadable() -> JsValue {
+    js_sys::Symbol::for_("auth0-edge.unreadable").into()
+}
+
+/// `v` with arrays copied into plain ones, so serde never runs caller code.
+fn plain(v: JsValue) -> JsValue {
+    if Array::is_array(&v) {
+        array_from(&v).map_or_else(|_| unreadable(), JsValue::from)
+    } else {
+        v
+    }
+}
+
+/// A plain object holding `keys` of `o`, each read once (reads that throw become [`unreadable`]).
+fn snapshot(o: &JsValue, keys: &[&str]) -> JsValue {
+    let out = js_sys::Object::new();
+    for k in keys {
+        let k = JsValue::from_str(k);
+        let v = Reflect::get(o, &k).map_or_else(|_| unreadable(), plain);
+        let _ = Reflect::set(&out, &k, &v);
+    }
+    out.into()
+}
+
+const CLIENT_KEYS: &[&str] = &[
+    "domain",
+    "clientId",
+    "clientSecret",
+    "clientAuthMethod",
+    "clientAssertionSigningKey",
+    "clientAssertionSigningAlg",
+    "secret",
+    "stateIdentifier",
+    "sessionDuration",
+    "timeoutMs",
+    "telemetry",
+    "fetch",
+    "stateStore",
+];
+const EXCHANGE_KEYS: &[&str] = &[
+    "subjectToken",
+    "subjectTokenType",
+    "audience",
+    "scope",
+    "actorToken",
+    "actorTokenType",
+    "organization",
+    "authorizationParams",
+];
+
+fn is_nullish(v: &JsValue) -> bool {
+    v.is_null() || v.is_undefined()
+}
+
+/// A plain object: not null, not an array, not a function.
+fn is_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Options in: each option read once, as absent, given, or of the wrong type (the core decides
+// what that means, in SPEC order).
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Input<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: JsValue = preserve::deserialize(d)?;
+        if is_nullish(&v) {
+            return Ok(Input::Absent);
+        }
+        Ok(serde_wasm_bindgen::from_value(v).map_or(Input::WrongType, Input::Given))
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
+    }
+}
+
+/// `secret`: one string or an array of strings.
+fn secrets(v: JsValue) -> Input<Vec<Secret>> {
+    if is_nullish(&v) {
+        Input::Absent
+    } else if let Some(s) = v.as_string() {
+        Input::Given(vec![Secret::new(s)])
+    } else {
+        serde_wasm_bindgen::from_value(v).map_or(Input::WrongType, Input::Given)
+    }
+}
+
+/// `fetch`, `stateStore`, `clientAssertionSigningKey`: absent, of the right shape, or wrong.
+fn shape(v: &JsValue, ok: bool) -> Input<()> {
+    if is_nullish(v) {
+        Input::Absent
+    } else if ok {
+        Input::Given(())
+    } else {
+        Input::WrongType
+    }
+}
+
+fn has_methods(v: &JsValue, names: &[&str]) -> bool {
+    is_object(v) && names.iter().all(|n| Reflect::get(v, &JsValue::from_str(n)).is_ok_and(|f| f.is_function()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ClientOptions {
+    domain: Input,
+    client_id: Input,
+    client_secret: Input<Secret>,
+    client_auth_method: Input,
+    #[serde(with = "preserve")]
+    client_assertion_signing_key: JsValue,
+    client_assertion_signing_alg: Input,
+    #[serde(with = "preserve")]
+    secret: JsValue,
+    state_identifier: Input,
+    session_duration: Input<f64>,
+    timeout_ms: Input<f64>,
+    telemetry: Input<bool>,
+    #[serde(with = "preserve")]
+    fetch: JsValue,
+    #[serde(with = "preserve")]
+    state_store: JsValue,
+}
+
+/// An `authorizationParams` value (SPEC §2.3): numbers and booleans as JavaScript writes them.
+struct Param(ParamValue);
+
+impl<'de> Deserialize<'de> for Param {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: JsValue = preserve::deserialize(d)?;
+        Ok(Param(if is_nullish(&v) {
+            ParamValue::Absent
+        } else if let Some(s) = v.as_string() {
+            ParamValue::Str(s)
+        } else if let Some(b) = v.as_bool() {
+            ParamValue::Str(if b { "true" } else { "false" }.to_owned())
+        } else if let Some(n) = v.as_f64() {
+            // `String(n)`, as the host writes numbers.
+            js_sys::Number::from(n).to_string_with_radix(10).ok().and_then(|s| s.as_string()).map_or(ParamValue::Invalid, ParamValue::Str)
+        } else {
+            serde_wasm_bindgen::from_value(v).map_or(ParamValue::Invalid, ParamValue::List)
+        }))
+    }
+}
+
+/// An object's own entries, in order.
+struct Params(Vec<(String, ParamValue)>);
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Params;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Params, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, Param(v))) = map.next_entry::<String, Param>()? {
+                    out.push((k, v));
+                }
+                Ok(Params(out))
+            }
+        }
+        d.deserialize_map(Entries)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ExchangeOptions {
+    subject_token: Input<Secret>,
+    subject_token_type: Input,
+    audience: Input,
+    scope: Input,
+    actor_token: Input<Secret>,
+    actor_token_type: Input,
+    organization: Input,
+    #[serde(with = "preserve")]
+    authorization_params: JsValue,
+}
+
+fn exchange_options(v: JsValue) -> RawExchangeOptions {
+    if !is_object(&v) {
+        return RawExchangeOptions { is_object: false, ..Default::default() };
+    }
+    let o: ExchangeOptions = serde_wasm_bindgen::from_value(snapshot(&v, EXCHANGE_KEYS)).unwrap_or_default();
+    let p = &o.authorization_params;
+    let authorization_params = if is_nullish(p) {
+        Input::Absent
+    } else if is_object(p) {
+        // The entries, each value made plain, as an object serde reads in order.
+        match object_entries(p) {
+            Ok(entries) => {
+                let copy = js_sys::Object::new();
+                for e in entries.iter() {
+                    let e: Array = e.unchecked_into();
+                    let _ = Reflect::set(&copy, &e.get(0), &plain(e.get(1)));
+                }
+                serde_wasm_bindgen::from_value::<Params>(copy.into()).map_or(Input::WrongType, |p| Input::Given(p.0))
+            }
+            Err(_) => Input::WrongType,
+        }
+    } else {
+        Input::WrongType
+    };
+    RawExchangeOptions {
+        is_object: true,
+        subject_token: o.subject_token,
+        subject_token_type: o.subject_token_type,
+        audience: o.audience,
+        scope: o.scope,
+        actor_token: o.actor_token,
+        actor_token_type: o.actor_token_type,
+        organization: o.organization,
+        authorization_params,
+    }
+}
+
+/// `options[key]` when `options` is an object and the value a string; `Err` when it is another
+/// type; `None` when absent.
+fn string_option(options: &JsValue, key: &str, message: &'static str) -> Result<Option<String>, Error> {
+    if !options.is_object() {
+        return Ok(None);
+    }
+    let v = Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    if is_nullish(&v) {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| Error::config(code::INVALID_OPTION, message))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results out
+
+/// `TokenExchangeResponse` (SPEC §2.4): absent fields are `undefined`, never `null`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenExchangeResult {
+    access_token: String,
+    token_type: String,
+    expires_in: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued_token_type: Option<String>,
+    #[serde(with = "preserve", skip_serializing_if = "JsValue::is_undefined")]
+    act: JsValue,
+}
+
+impl From<TokenResponse> for TokenExchangeResult {
+    fn from(t: TokenResponse) -> Self {
+        let expose = |s: Option<Secret>| s.map(|s| s.expose().to_owned());
+        TokenExchangeResult {
+            access_token: t.access_token.expose().to_owned(),
+            token_type: t.token_type,
+            expires_in: t.expires_in as f64,
+            scope: t.scope,
+            id_token: expose(t.id_token),
+            refresh_token: expose(t.refresh_token),
+            issued_token_type: t.issued_token_type,
+            act: t.act.as_ref().map_or(JsValue::UNDEFINED, json_to_js),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginResult {
+    #[serde(with = "preserve")]
+    state_data: JsValue,
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(v).map_err(JsValue::from)
+}
+
+/// Runs `f` as a promise: its error rejects as the package's error class.
+fn promise<F>(f: F) -> Promise
+where
+    F: core::future::Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The class
+
+/// An Auth0 client for Custom Token Exchange and sessions (SPEC §1).
+#[wasm_bindgen(js_name = ServerClient)]
+pub struct JsServerClient {
+    client: ServerClient,
+}
+
+#[wasm_bindgen(js_class = ServerClient)]
+impl JsServerClient {
+    /// Validates the options; throws a `ConfigurationError`. Makes no network call.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<JsServerClient, JsValue> {
+        Self::build(options).map_err(|e| to_js(&e))
+    }
+
+    fn build(options: JsValue) -> Result<JsServerClient, Error> {
+        if !is_object(&options) {
+            let raw = RawClientOptions { is_object: false, ..Default::default() };
+            return ServerClient::from_raw(&raw, None, None, Store::Memory).map(|client| JsServerClient { client });
+        }
+        let o: ClientOptions = serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
+        let store_ok = has_methods(&o.state_store, &["get", "set", "delete"]);
+        let key = &o.client_assertion_signing_key;
+        let key_is_private = is_object(key)
+            && Reflect::get(key, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref()
+                == Some("private");
+        let raw = RawClientOptions {
+            is_object: true,
+            domain: o.domain,
+            client_id: o.client_id,
+            client_secret: o.client_secret,
+            client_auth_method: o.client_auth_method,
+            client_assertion_signing_key: shape(key, key.is_string() || key_is_private),
+            client_assertion_signing_alg: o.client_assertion_signing_alg,
+            secret: secrets(o.secret),
+            state_identifier: o.state_identifier,
+            session_duration: o.session_duration,
+            timeout_ms: o.timeout_ms,
+            telemetry: o.telemetry,
+            fetch: shape(&o.fetch, o.fetch.is_function()),
+            state_store: shape(&o.state_store, store_ok),
+        };
+        let signing_key = match key.as_string() {
+            Some(pem) => Some(SigningKey::Pem(Secret::new(pem))),
+            None if key_is_private => Some(SigningKey::CryptoKey(key.clone())),
+            None => None,
+        };
+        let fetch = o.fetch.dyn_into::<Function>().ok();
+        let store = if store_ok { Store::Js(o.state_store) } else { Store::Memory };
+        ServerClient::from_raw(&raw, fetch, signing_key, store).map(|client| JsServerClient { client })
+    }
+
+    /// Exchanges a subject token for Auth0 tokens (SPEC §2).
+    #[wasm_bindgen(js_name = customTokenExchange)]
+    pub fn custom_token_exchange(&self, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            let input = validate_exchange_options(&exchange_options(options))?;
+            let tokens = client.exchange(&input).await?;
+            to_value(&TokenExchangeResult::from(tokens)).map_err(internal)
+        })
+    }
+
+    /// Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`.
+    #[wasm_bindgen(js_name = loginWithCustomTokenExchange)]
+    pub fn login_with_custom_token_exchange(&self, options: JsValue, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            let input = validate_exchange_options(&exchange_options(options))?;
+            let state = client.login(&input, &store_options).await?;
+            let state_data = js_sys::JSON::parse(&state.to_camel_json(true)).map_err(internal)?;
+            to_value(&LoginResult { state_data }).map_err(internal)
+        })
+    }
+
+    /// The session in camelCase, or `undefined` (SPEC §4).
+    #[wasm_bindgen(js_name = getSession)]
+    pub fn get_session(&self, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            match client.get_session(&store_options).await? {
+                Some(state) => js_sys::JSON::parse(&state.to_camel_json(false)).map_err(internal),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+
+    /// The session's user (claims as issued, `act` included), or `undefined`.
+    #[wasm_bindgen(js_name = getUser)]
+    pub fn get_user(&self, store_options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            Ok(client.get_user(&store_options).await?.as_ref().map_or(JsValue::UNDEFINED, json_to_js))
+        })
+    }
+
+    /// An access token from the session, refreshed when due (SPEC §4).
+    #[wasm_bindgen(js_name = getAccessToken)]
+    pub fn get_access_token(&self, store_options: JsValue, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
+            let audience = string_option(&options, "audience", message)?.filter(|s| !s.is_empty());
+            let scope = string_option(&options, "scope", message)?.filter(|s| !s.is_empty());
+            let token = client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
+            Ok(JsValue::from_str(token.expose()))
+        })
+    }
+
+    /// Deletes the session; resolves to the tenant's logout URL (SPEC §4).
+    pub fn logout(&self, store_options: JsValue, options: JsValue) -> Promise {
+        let client = self.client.clone();
+        promise(async move {
+            let return_to = string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
+            let url = client.logout(&store_options, return_to.as_deref().filter(|s| !s.is_empty())).await?;
+            Ok(JsValue::from_str(&url))
+        })
+    }
+}
+
+/// A failure of the boundary itself (a host that cannot build an object): never expected.
+fn internal<E>(_: E) -> Error {
+    Error::exchange(code::TOKEN_EXCHANGE_FAILED, "internal: a result could not be handed to JavaScript")
+}
