@@ -6,7 +6,7 @@ cd "$ROOT"
 started=$(date +%s)
 
 step "Rust core: cargo test (native)"
-cargo test --quiet --features js   # the core, and the package's boundary (src/js.rs)
+cargo test --quiet   # the pure core and its proptest fuzzing
 done_step
 
 step "Local OpenID provider: node --test tests/provider/"

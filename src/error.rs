@@ -1,5 +1,5 @@
 //! The one error type of the crate. JavaScript sees it as one of five `Error` subclasses with a
-//! stable `code` (converted in exactly one place, `src/js.rs`); Rust callers match on
+//! stable `code` (converted in exactly one place, `src/bindings.rs`); Rust callers match on
 //! [`Error::kind`] and [`Error::code`].
 //!
 //! Messages name the option, field or rule that failed, never a value: no token, secret or
@@ -78,7 +78,6 @@ pub enum Cause {
     /// The JSON error body the authorization server sent (`{error, error_description}`).
     Body(Value),
     /// A JavaScript value the host threw or rejected with (a network `TypeError`, a store's error).
-    #[cfg(feature = "std")]
     Js(wasm_bindgen::JsValue),
     /// Another error of this crate (e.g. the discovery failure behind an exchange failure).
     Error(Box<Error>),
