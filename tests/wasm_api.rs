@@ -1,11 +1,13 @@
 //! The Rust API (`auth0_edge::ServerClient`) compiled to wasm32 and run by wasm-bindgen-test in
-//! Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`), against the local provider.
+//! Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`), against the local provider:
+//! exchange, delegation, sessions with a refresh and logout, and the error codes.
 //! The provider's coordinates come from `tests/provider/harness.mjs` at compile time.
 #![cfg(target_arch = "wasm32")]
 
 use auth0_edge::core::encoding::base64url_decode;
 use auth0_edge::core::json::{self, Value};
 use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, ErrorKind, Secret, ServerClient};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const ISSUER: &str = env!("AUTH0_EDGE_TEST_ISSUER");
@@ -14,17 +16,20 @@ const LEGACY: &str = "urn:acme:legacy-token";
 const ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
 const AUDIENCE: &str = "https://api.example.com";
 
-fn client() -> ServerClient {
+fn client_options() -> ClientOptions {
     let clients = json::parse(CLIENTS).unwrap();
     let basic = clients.get("basic").unwrap();
-    ServerClient::new(ClientOptions {
+    ClientOptions {
         domain: ISSUER.into(),
         client_id: basic.str_at("clientId").unwrap().into(),
         client_secret: Some(basic.str_at("clientSecret").unwrap().into()),
         secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
         ..Default::default()
-    })
-    .unwrap()
+    }
+}
+
+fn client() -> ServerClient {
+    ServerClient::new(client_options()).unwrap()
 }
 
 fn legacy(user: &str) -> CustomTokenExchangeOptions {
@@ -125,4 +130,123 @@ async fn validation_error_before_any_request() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), "missing_actor_token_type");
+}
+
+/// A client whose sessions live under their own identifier (in the default in-memory store unless
+/// `state_store` is given).
+fn session_client(identifier: &str, state_store: Option<JsValue>) -> ServerClient {
+    ServerClient::new(ClientOptions { state_identifier: Some(identifier.into()), state_store, ..client_options() })
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn session_login_read_refresh_logout() {
+    let c = session_client("rust_session", None);
+    let so = JsValue::UNDEFINED;
+    let state = c
+        .login_with_custom_token_exchange(
+            &CustomTokenExchangeOptions { scope: Some("openid offline_access".into()), ..legacy("alice") },
+            &so,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state.user.as_ref().and_then(|u| u.str_at("sub")), Some("auth0|alice"));
+    assert!(state.refresh_token.is_some(), "offline_access gives a refresh token");
+    let session = c.get_session(&so).await.unwrap().expect("a session after login");
+    assert_eq!(session.token_sets, state.token_sets);
+    let user = c.get_user(&so).await.unwrap().expect("a user");
+    assert_eq!(user.str_at("sub"), Some("auth0|alice"));
+    assert_eq!(user.get("aud"), None, "protocol claims are not kept on the user");
+    // The stored token while it is valid; another audience goes through a refresh and is stored.
+    let stored = c.get_access_token(&so, None, None).await.unwrap();
+    assert_eq!(stored, state.token_sets[0].access_token);
+    let refreshed = c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap();
+    assert_ne!(refreshed, stored, "a refreshed token");
+    let after = c.get_session(&so).await.unwrap().unwrap();
+    assert_eq!(after.token_sets.len(), 2, "the refreshed token set is stored beside the first");
+    assert_eq!(c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap(), refreshed, "then read from the session");
+    let url = c.logout(&so, Some("https://app.example.com/")).await.unwrap();
+    assert!(url.starts_with(&format!("{}/v2/logout?client_id=", ISSUER.trim_end_matches('/'))), "{url}");
+    assert!(url.contains("returnTo=https%3A%2F%2Fapp.example.com%2F"), "{url}");
+    assert!(c.get_session(&so).await.unwrap().is_none(), "no session after logout");
+    let e = c.get_access_token(&so, None, None).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "missing_session"));
+}
+
+#[wasm_bindgen_test]
+async fn session_delegated_login_keeps_act_and_has_no_refresh_token() {
+    let c = session_client("rust_delegated", None);
+    let so = JsValue::UNDEFINED;
+    let bob = c
+        .custom_token_exchange(&CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("bob") })
+        .await
+        .unwrap();
+    let state = c
+        .login_with_custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                scope: Some("openid offline_access".into()),
+                actor_token: Some(bob.access_token.clone()),
+                actor_token_type: Some(ACCESS_TOKEN.into()),
+                ..legacy("alice")
+            },
+            &so,
+        )
+        .await
+        .unwrap();
+    let user = c.get_user(&so).await.unwrap().unwrap();
+    assert_eq!(user.get("act").and_then(|a| a.str_at("sub")), Some("auth0|bob"));
+    assert!(state.refresh_token.is_none());
+    let e = c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "missing_refresh_token"));
+}
+
+#[wasm_bindgen_test]
+async fn store_failure_is_a_store_error_and_nothing_is_returned() {
+    let store = js_sys::eval(
+        "({ get: async () => undefined, set: async () => { throw new Error('disk full'); }, delete: async () => {} })",
+    )
+    .unwrap();
+    let c = session_client("rust_store", Some(store));
+    let e = c.login_with_custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Store, "store_error"));
+    assert!(c.get_session(&JsValue::UNDEFINED).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn configuration_errors_by_code() {
+    let base = || ClientOptions {
+        domain: ISSUER.into(),
+        client_id: "c".into(),
+        client_secret: Some("s".into()),
+        secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
+        ..Default::default()
+    };
+    let cases = [
+        (ClientOptions { domain: "http://example.com".into(), ..base() }, "invalid_domain"),
+        (ClientOptions { client_id: String::new(), ..base() }, "missing_client_id"),
+        (ClientOptions { client_secret: None, ..base() }, "missing_client_credentials"),
+        (ClientOptions { secret: vec![Secret::new("short")], ..base() }, "invalid_secret"),
+        (ClientOptions { timeout_ms: Some(0), ..base() }, "invalid_option"),
+    ];
+    for (options, code) in cases {
+        let e = ServerClient::new(options).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, code));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn exchange_error_codes() {
+    let c = client();
+    for (options, code) in [
+        (CustomTokenExchangeOptions { subject_token: Secret::new("Bearer abc"), ..legacy("x") }, "invalid_token_format"),
+        (CustomTokenExchangeOptions { subject_token: Secret::new("  "), ..legacy("x") }, "invalid_token_format"),
+        (CustomTokenExchangeOptions { actor_token_type: Some(ACCESS_TOKEN.into()), ..legacy("alice") }, "missing_actor_token"),
+    ] {
+        let e = c.custom_token_exchange(&options).await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, code));
+    }
+    let refused = ServerClient::new(ClientOptions { domain: "http://127.0.0.1:9".into(), ..client_options() }).unwrap();
+    let e = refused.custom_token_exchange(&legacy("alice")).await.unwrap_err();
+    assert_eq!(e.code(), "token_exchange_failed");
+    assert!(e.message().contains("network error"), "{}", e.message());
 }
