@@ -14,14 +14,13 @@ ensure_wasm_bindgen_cli
 npm_ci "$ROOT"
 done_step
 
-step "cargo build --release --target wasm32-unknown-unknown, wasm-bindgen --target web, wasm-opt -Oz"
+step "cargo build --release --target wasm32-unknown-unknown, wasm-bindgen --target web, wasm-opt"
 cargo build --release --target wasm32-unknown-unknown
 gen="$ROOT/target/bindgen" && rm -rf "$gen"
 wasm-bindgen --target web --no-typescript --out-dir "$gen" target/wasm32-unknown-unknown/release/auth0_edge.wasm
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-"$ROOT/node_modules/.bin/wasm-opt" -Oz --converge --strip-producers --strip-target-features \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue "$gen/auth0_edge_bg.wasm" -o "$out.tmp/auth0_edge_bg.wasm"
+# The flags, and why each: wasm_opt_package in scripts/lib.sh (bench/profile.sh uses the same).
+wasm_opt_package "$gen/auth0_edge_bg.wasm" "$out.tmp/auth0_edge_bg.wasm"
 done_step
 
 step "JavaScript: one ES module (index.js) and an entry per runtime"

@@ -80,22 +80,15 @@ ensure_python_peer() {
 }
 
 # wasm-opt as the package's .wasm is built: wasm_opt_package IN OUT [more flags, e.g. -g].
-# -ocimfs 20: a function with one caller is inlined only if tiny. The operations each have one
-# caller (the dispatcher in src/js.rs), and inlining them all made one 20 KB function that V8
-# compiles, lazily but whole, on the first call: measured, the first configure took 2.3 -> 1.8 ms
-# and the .wasm shrank by 0.8 KB gz. --converge: repeat -Oz while it still shrinks (-0.2 KB).
-# -aimfs 6: functions up to 6 bytes are inlined at every call (default 2): 14 fewer functions
-# for V8 to compile lazily on the first client (130 -> 116), -17 B gz.
-# --strip-producers/--strip-target-features: custom sections no runtime reads (-0.2 KB gz).
-# --remove-exports __*: the linker's __heap_base and __data_end, which nothing reads.
-# --flatten --rereloop between two -Oz: the control flow rebuilt by binaryen's relooper, then
-# shrunk again (-206 B gz; login CPU unchanged in a same-process A/B, 0.95-0.98x).
-# (The flags alone, in order, are WASM_OPT_PACKAGE_FLAGS: bench/profile.sh hands them to
-# bench/lib/profile.mjs, which optimises a trimmed module the same way.)
-WASM_OPT_PACKAGE_FLAGS=(--remove-exports --pass-arg=remove-exports@__* -Oz --flatten --rereloop -Oz
-  -ocimfs 20 -aimfs 6 --converge --strip-producers --strip-target-features --enable-bulk-memory
-  --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
-  --enable-multivalue)
+# IN is wasm-bindgen's output (its exports and imports are the glue's: none is removed).
+# -Oz twice around --flatten --rereloop (binaryen's relooper rebuilds the control flow, then it
+# shrinks again); -ocimfs 20: a function with one caller is inlined only if tiny; -aimfs 6:
+# functions up to 6 bytes are inlined at every call; --converge: repeat while it still shrinks.
+# Measured on the wasm-bindgen build (bench/PROFILE.md): 90671 B gz with -Oz --converge alone,
+# 87026 B with these. --strip-producers/--strip-target-features: sections no runtime reads.
+WASM_OPT_PACKAGE_FLAGS=(-Oz --flatten --rereloop -Oz -ocimfs 20 -aimfs 6 --converge
+  --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
 wasm_opt_package() {
   local in=$1 out=$2
   shift 2

@@ -335,11 +335,11 @@ fn to_value<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     serde_wasm_bindgen::to_value(v).map_err(JsValue::from)
 }
 
-/// Runs `f` as a promise: its error rejects as the package's error class.
-fn promise<F>(f: F) -> Promise
-where
-    F: core::future::Future<Output = Result<JsValue, Error>> + 'static,
-{
+type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, Error>>>>;
+
+/// Runs `f` as a promise: its error rejects as the package's error class. One instance for every
+/// method (the futures are boxed), not one copy of the promise machinery per method.
+fn promise(f: Operation) -> Promise {
     future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
 }
 
@@ -401,67 +401,67 @@ impl JsServerClient {
     #[wasm_bindgen(js_name = customTokenExchange)]
     pub fn custom_token_exchange(&self, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let input = validate_exchange_options(&exchange_options(options))?;
             let tokens = client.exchange(&input).await?;
             to_value(&TokenExchangeResult::from(tokens)).map_err(internal)
-        })
+        }))
     }
 
     /// Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`.
     #[wasm_bindgen(js_name = loginWithCustomTokenExchange)]
     pub fn login_with_custom_token_exchange(&self, options: JsValue, store_options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let input = validate_exchange_options(&exchange_options(options))?;
             let state = client.login(&input, &store_options).await?;
             let state_data = js_sys::JSON::parse(&state.to_camel_json(true)).map_err(internal)?;
             to_value(&LoginResult { state_data }).map_err(internal)
-        })
+        }))
     }
 
     /// The session in camelCase, or `undefined` (SPEC §4).
     #[wasm_bindgen(js_name = getSession)]
     pub fn get_session(&self, store_options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             match client.get_session(&store_options).await? {
                 Some(state) => js_sys::JSON::parse(&state.to_camel_json(false)).map_err(internal),
                 None => Ok(JsValue::UNDEFINED),
             }
-        })
+        }))
     }
 
     /// The session's user (claims as issued, `act` included), or `undefined`.
     #[wasm_bindgen(js_name = getUser)]
     pub fn get_user(&self, store_options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             Ok(client.get_user(&store_options).await?.as_ref().map_or(JsValue::UNDEFINED, json_to_js))
-        })
+        }))
     }
 
     /// An access token from the session, refreshed when due (SPEC §4).
     #[wasm_bindgen(js_name = getAccessToken)]
     pub fn get_access_token(&self, store_options: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
             let audience = string_option(&options, "audience", message)?.filter(|s| !s.is_empty());
             let scope = string_option(&options, "scope", message)?.filter(|s| !s.is_empty());
             let token = client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
             Ok(JsValue::from_str(token.expose()))
-        })
+        }))
     }
 
     /// Deletes the session; resolves to the tenant's logout URL (SPEC §4).
     pub fn logout(&self, store_options: JsValue, options: JsValue) -> Promise {
         let client = self.client.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let return_to = string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
             let url = client.logout(&store_options, return_to.as_deref().filter(|s| !s.is_empty())).await?;
             Ok(JsValue::from_str(&url))
-        })
+        }))
     }
 }
 
