@@ -31,6 +31,32 @@ crate::local::local! {
     static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.
     static SEAL_KEYS: RefCell<Vec<(Secret, String, Rc<SealKeys>)>> = const { RefCell::new(Vec::new()) };
+    /// Sessions sealed or opened lately: (sealed value, the secret that seals it, identifier,
+    /// state). A value read back right after it was written (login, then getSession) opens
+    /// without HMAC and decryption; only for the same identifier and a secret the client holds.
+    static OPENED: RefCell<Vec<(String, Secret, String, State)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn remember(sealed: &str, secret: &Secret, identifier: &str, state: &State) {
+    OPENED.with(|c| {
+        let mut c = c.borrow_mut();
+        c.retain(|(s, _, _, _)| s != sealed);
+        if c.len() >= 8 {
+            c.remove(0);
+        }
+        c.push((sealed.to_owned(), secret.clone(), identifier.to_owned(), state.clone()));
+    });
+}
+
+fn remembered(config: &ClientConfig, sealed: &str) -> Option<State> {
+    OPENED.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(s, secret, id, _)| {
+                s == sealed && *id == config.state_identifier && config.secrets.contains(secret)
+            })
+            .map(|(_, _, _, state)| state.clone())
+    })
 }
 
 fn store_error(message: &'static str) -> Error {
@@ -145,7 +171,8 @@ async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, Js
 }
 
 /// Seals a state with the first secret.
-async fn seal(config: &ClientConfig, plaintext: &str) -> Result<String, Error> {
+async fn seal(config: &ClientConfig, state: &State) -> Result<String, Error> {
+    let plaintext = state.to_json();
     let fail = |e: JsValue| store_error("the session could not be sealed").cause(Cause::Js(e));
     let keys = seal_keys(&config.secrets[0], &config.state_identifier).await.map_err(fail)?;
     let iv = host::random_bytes(jwe::IV_LEN).map_err(fail)?;
@@ -157,11 +184,15 @@ async fn seal(config: &ClientConfig, plaintext: &str) -> Result<String, Error> {
     if sealed.len() > jwe::MAX_SEALED_LEN {
         return Err(store_error("the session would be larger than 1 MiB sealed: nothing was written"));
     }
+    remember(&sealed, &config.secrets[0], &config.state_identifier, state);
     Ok(sealed)
 }
 
 /// Opens a sealed state with each secret in turn; anything that does not open and parse is `None`.
 async fn open(config: &ClientConfig, sealed: &str) -> Option<State> {
+    if let Some(state) = remembered(config, sealed) {
+        return Some(state);
+    }
     let parts = jwe::parse_compact(sealed)?;
     let mac_input = jwe::mac_input(parts.aad.as_bytes(), &parts.iv, &parts.ciphertext);
     for secret in &config.secrets {
@@ -169,7 +200,9 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<State> {
         let Ok(mac) = keys.hmac(&mac_input).await else { continue };
         if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
             let plaintext = keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?;
-            return State::from_json(&plaintext);
+            let state = State::from_json(&plaintext)?;
+            remember(sealed, secret, &config.state_identifier, &state);
+            return Some(state);
         }
     }
     None
@@ -218,7 +251,7 @@ impl ServerClient {
             host::now_secs() as i64,
             &random,
         );
-        let sealed = seal(config, &state.to_json()).await?;
+        let sealed = seal(config, &state).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
         self.store().set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
         Ok(state)
@@ -290,7 +323,7 @@ impl ServerClient {
         }
         let tokens = self.token_call(&discovery, form).await.map_err(refresh_failed)?;
         state.merge_refresh(audience, scope, found, &tokens, host::now_secs() as i64);
-        let sealed = seal(config, &state.to_json()).await?;
+        let sealed = seal(config, &state).await?;
         self.store().set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
         Ok(tokens.access_token)
     }
