@@ -27,7 +27,6 @@ extern "C" {
 pub fn to_js(e: &Error) -> JsValue {
     let cause = match e.source_cause() {
         None => JsValue::UNDEFINED,
-        Some(Cause::Body(body)) => json_to_js(body),
         Some(Cause::Js(v)) => v.clone(),
         Some(Cause::Error(inner)) => to_js(inner),
     };

@@ -12,9 +12,10 @@ use crate::core::options::{
 use crate::core::request::{
     client_assertion_input, exchange_form, telemetry_header, token_request, ClientAuth,
 };
-use crate::core::response::{parse_discovery, parse_token_response, Body, Discovery, TokenResponse};
+use crate::core::response::{parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
-use crate::host::{self, HttpFailure, HttpResponse};
+use crate::core::response::Body;
+use crate::host::{self, HttpFailure};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::session::Store;
@@ -151,13 +152,6 @@ fn failure_error(what: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
     }
 }
 
-fn body_of(r: &HttpResponse) -> Body<'_> {
-    match &r.body {
-        Some(b) => Body::Bytes(b),
-        None => Body::TooLarge,
-    }
-}
-
 impl ServerClient {
     /// Validates `options` (SPEC §1). Makes no network call.
     pub fn new(options: ClientOptions) -> Result<ServerClient, Error> {
@@ -271,7 +265,8 @@ impl ServerClient {
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
                 .map_err(|f| failure_error("OIDC discovery", f, timeout))?;
-            parse_discovery(&domain_url, r.status, body_of(&r))
+            let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
+            parse_discovery(&domain_url, r.status, body)
         })
         .await
         .map_err(|e| match e.kind() {
@@ -321,7 +316,12 @@ impl ServerClient {
             host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
                 .await
                 .map_err(|f| failure_error("Token exchange", f, c.timeout_ms))?;
-        parse_token_response(r.status, r.content_type.as_deref(), body_of(&r))
+        if r.status != 200 {
+            let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
+            let (e, body_is_cause) = token_error(r.status, r.content_type.as_deref(), &body);
+            return Err(if body_is_cause { e.cause(Cause::Js(parsed)) } else { e });
+        }
+        token_success(host::json_body(&r.body).0)
     }
 
     /// A signed `private_key_jwt` assertion for `audience` (the issuer).

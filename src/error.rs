@@ -5,7 +5,6 @@
 //! Messages name the option, field or rule that failed, never a value: no token, secret or
 //! response fragment ever reaches an error message.
 
-use crate::core::json::Value;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::borrow::Cow;
@@ -75,9 +74,8 @@ pub mod code {
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Cause {
-    /// The JSON error body the authorization server sent (`{error, error_description}`).
-    Body(Value),
-    /// A JavaScript value the host threw or rejected with (a network `TypeError`, a store's error).
+    /// A JavaScript value: what the host threw or rejected with (a network `TypeError`, a store's
+    /// error), or the JSON error body the authorization server sent, as the host parsed it.
     Js(wasm_bindgen::JsValue),
     /// Another error of this crate (e.g. the discovery failure behind an exchange failure).
     Error(Box<Error>),
@@ -235,7 +233,7 @@ mod tests {
     fn debug_of_error_omits_the_cause() {
         let e = Error::exchange(code::TOKEN_EXCHANGE_FAILED, "Token exchange failed: HTTP 500")
             .status(500)
-            .cause(Cause::Body(Value::Str("access_token=abc".into())));
+            .cause(Cause::Error(Box::new(Error::exchange(code::INVALID_RESPONSE, "access_token=abc"))));
         let d = format!("{e:?}");
         assert!(d.contains("CustomTokenExchangeError") && d.contains("500"));
         assert!(!d.contains("abc"));

@@ -1,28 +1,132 @@
-//! Reading responses (SPEC §2.2, §2.4): pure functions of status, content type and body bytes.
+//! Reading responses (SPEC §2.2, §2.4): pure functions of the status, the content type and the
+//! body as the host parsed it (`JSON.parse`) into the serde types below. Natively, tests read the
+//! same types from JSON text with serde_json.
 
-use super::json::{self, int_of_number_text, Value};
-use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
+use super::json::int_of_number_text;
+use crate::core::json::Value;
+use crate::error::{code, push_u64, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 /// Largest body read from the authorization server (SPEC §2.4).
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// What the host read of a response body.
-#[derive(Debug, Clone, Copy)]
-pub enum Body<'a> {
-    Bytes(&'a [u8]),
+/// What the host made of a response body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body<T> {
+    /// A JSON object, read into `T`.
+    Json(T),
+    /// Not JSON, or JSON that is not an object (an array, a string, `null`...).
+    NotJson,
     /// Over [`MAX_BODY_BYTES`], by `Content-Length` or by bytes read: not read further.
     TooLarge,
 }
 
-impl<'a> Body<'a> {
-    fn bytes(self) -> Option<&'a [u8]> {
+/// A member of a response as far as the core reads it: a string, a number, or anything else
+/// (`null`, a boolean, an array, an object). Absent members are `Absent`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Member {
+    #[default]
+    Absent,
+    Str(String),
+    Num(f64),
+    Other,
+}
+
+impl Member {
+    pub fn as_str(&self) -> Option<&str> {
         match self {
-            Body::Bytes(b) if b.len() <= MAX_BODY_BYTES => Some(b),
+            Member::Str(s) => Some(s),
             _ => None,
         }
     }
+
+    fn into_string(self) -> Option<String> {
+        match self {
+            Member::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Any;
+        impl<'de> Visitor<'de> for Any {
+            type Value = Member;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Member, E> {
+                Ok(Member::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Member, E> {
+                Ok(Member::Str(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Member, E> {
+                Ok(Member::Num(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Member, E> {
+                Ok(Member::Num(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Member, E> {
+                Ok(Member::Num(v as f64))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Member, E> {
+                Ok(Member::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Member, E> {
+                Ok(Member::Other)
+            }
+            fn visit_none<E>(self) -> Result<Member, E> {
+                Ok(Member::Other)
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Member, D2::Error> {
+                d.deserialize_any(Any)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Member, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Member::Other)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Member::Other)
+            }
+        }
+        d.deserialize_any(Any)
+    }
+}
+
+/// The members of a token endpoint response the core reads (RFC 6749 §5.1, RFC 8693 §2.2.1).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct TokenBody {
+    pub access_token: Member,
+    pub token_type: Member,
+    pub expires_in: Member,
+    pub scope: Member,
+    pub id_token: Member,
+    pub refresh_token: Member,
+    pub issued_token_type: Member,
+}
+
+/// The members of an error response the core reads (RFC 6749 §5.2).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ErrorBody {
+    pub error: Member,
+    pub error_description: Member,
+}
+
+/// The members of a discovery document the core reads (OpenID Connect Discovery §3).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct DiscoveryBody {
+    pub issuer: Member,
+    pub token_endpoint: Member,
+    pub jwks_uri: Member,
 }
 
 /// A successful token endpoint response (SPEC §2.4): the result of a token exchange.
@@ -40,7 +144,8 @@ pub struct TokenResponse {
     pub act: Option<Value>,
 }
 
-fn is_json_content_type(ct: Option<&str>) -> bool {
+/// Is this the content type of a JSON body (`application/json` anywhere in it, any case)?
+pub fn is_json_content_type(ct: Option<&str>) -> bool {
     ct.is_some_and(|ct| super::options::contains_bytes(ct.as_bytes(), b"application/json"))
 }
 
@@ -55,60 +160,55 @@ fn invalid_response(message: &'static str) -> Error {
 }
 
 /// A non-empty string member, as a secret.
-fn secret_at(v: &Value, key: &str) -> Option<Secret> {
-    v.str_at(key).filter(|s| !s.is_empty()).map(Secret::new)
+fn secret(m: Member) -> Option<Secret> {
+    m.into_string().filter(|s| !s.is_empty()).map(Secret::new)
 }
 
-/// SPEC §2.4's table. `kind` is the error family for failures: `CustomTokenExchangeError` for an
-/// exchange; the refresh path maps its own.
-pub fn parse_token_response(
-    status: u16,
-    content_type: Option<&str>,
-    body: Body<'_>,
-) -> Result<TokenResponse, Error> {
-    if status != 200 {
-        let parsed = body
-            .bytes()
-            .filter(|_| is_json_content_type(content_type))
-            .and_then(|b| json::parse_bytes(b).ok());
-        return Err(match parsed {
-            Some(v) => {
-                let message = match v.str_at("error_description") {
-                    Some(d) => d.to_owned(),
-                    None => http_failed(status),
-                };
-                let err = match v.str_at("error") {
-                    Some(c) => Error::with_code(ErrorKind::CustomTokenExchange, c.to_owned(), message),
-                    None => Error::exchange(code::TOKEN_EXCHANGE_FAILED, message),
-                };
-                err.status(status).cause(Cause::Body(v))
-            }
-            None => Error::exchange(code::TOKEN_EXCHANGE_FAILED, http_failed(status)).status(status),
-        });
+/// A failed token request (status other than 200), SPEC §2.4: the error body's `error` and
+/// `error_description` when it is labelled JSON and parsed; `body_is_cause` says so (the client
+/// then attaches the body, as the host parsed it, as the error's cause).
+pub fn token_error(status: u16, content_type: Option<&str>, body: &Body<ErrorBody>) -> (Error, bool) {
+    match body {
+        Body::Json(b) if is_json_content_type(content_type) => {
+            let message = match b.error_description.as_str() {
+                Some(d) => d.to_owned(),
+                None => http_failed(status),
+            };
+            let err = match b.error.as_str() {
+                Some(c) => Error::with_code(ErrorKind::CustomTokenExchange, c.to_owned(), message),
+                None => Error::exchange(code::TOKEN_EXCHANGE_FAILED, message),
+            };
+            (err.status(status), true)
+        }
+        _ => (Error::exchange(code::TOKEN_EXCHANGE_FAILED, http_failed(status)).status(status), false),
     }
-    let bytes = body.bytes().ok_or_else(|| invalid_response("the token response is larger than 1 MiB"))?;
-    let v = json::parse_bytes(bytes).map_err(|_| invalid_response("the token response is not JSON"))?;
-    if !v.is_object() {
-        return Err(invalid_response("the token response is not a JSON object"));
-    }
-    let access_token = secret_at(&v, "access_token").ok_or_else(|| {
+}
+
+/// A 200 from the token endpoint, SPEC §2.4's table.
+pub fn token_success(body: Body<TokenBody>) -> Result<TokenResponse, Error> {
+    let b = match body {
+        Body::Json(b) => b,
+        Body::NotJson => return Err(invalid_response("the token response is not a JSON object")),
+        Body::TooLarge => return Err(invalid_response("the token response is larger than 1 MiB")),
+    };
+    let access_token = secret(b.access_token).ok_or_else(|| {
         invalid_response("the token response's \"access_token\" must be a non-empty string")
     })?;
-    let expires_in = match v.get("expires_in") {
-        Some(n @ Value::Num(_)) => n.as_int(),
-        Some(Value::Str(s)) => int_of_number_text(s, false),
+    let expires_in = match &b.expires_in {
+        Member::Num(n) if n.fract() == 0.0 && n.abs() <= (1u64 << 53) as f64 => Some(*n as i64),
+        Member::Str(s) => int_of_number_text(s, false),
         _ => None,
     }
     .filter(|n| *n >= 0)
     .ok_or_else(|| invalid_response("the token response's \"expires_in\" must be a non-negative integer"))?;
     Ok(TokenResponse {
         access_token,
-        token_type: v.str_at("token_type").unwrap_or("Bearer").to_owned(),
+        token_type: b.token_type.into_string().unwrap_or_else(|| "Bearer".to_owned()),
         expires_in: expires_in as u64,
-        scope: v.str_at("scope").map(str::to_owned),
-        id_token: secret_at(&v, "id_token"),
-        refresh_token: secret_at(&v, "refresh_token"),
-        issued_token_type: v.str_at("issued_token_type").map(str::to_owned),
+        scope: b.scope.into_string(),
+        id_token: secret(b.id_token),
+        refresh_token: secret(b.refresh_token),
+        issued_token_type: b.issued_token_type.into_string(),
         act: None,
     })
 }
@@ -133,19 +233,16 @@ fn is_http_url(s: &str, allow_http: bool) -> bool {
 /// Reads a discovery document fetched from `domain_url` (`https://host`, no trailing slash).
 /// HTTP or JSON failures are `token_exchange_failed`; a foreign `issuer` or a missing
 /// `token_endpoint` is a tenant misconfiguration: `configuration_error`.
-pub fn parse_discovery(domain_url: &str, status: u16, body: Body<'_>) -> Result<Discovery, Error> {
+pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>) -> Result<Discovery, Error> {
     if status != 200 {
         return Err(discovery_failed("OIDC discovery failed: the server did not answer 200").status(status));
     }
-    let bytes = body
-        .bytes()
-        .ok_or_else(|| discovery_failed("OIDC discovery failed: the document is larger than 1 MiB"))?;
-    let v = json::parse_bytes(bytes)
-        .map_err(|_| discovery_failed("OIDC discovery failed: the document is not JSON"))?;
-    if !v.is_object() {
-        return Err(discovery_failed("OIDC discovery failed: the document is not a JSON object"));
-    }
-    let issuer = v.str_at("issuer").unwrap_or("");
+    let v = match body {
+        Body::Json(v) => v,
+        Body::NotJson => return Err(discovery_failed("OIDC discovery failed: the document is not a JSON object")),
+        Body::TooLarge => return Err(discovery_failed("OIDC discovery failed: the document is larger than 1 MiB")),
+    };
+    let issuer = v.issuer.as_str().unwrap_or("");
     if issuer.strip_suffix('/').unwrap_or(issuer) != domain_url {
         return Err(Error::config(
             code::CONFIGURATION_ERROR,
@@ -154,7 +251,7 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<'_>) -> Result<
     }
     let allow_http = domain_url.starts_with("http://");
     let token_endpoint =
-        v.str_at("token_endpoint").filter(|u| is_http_url(u, allow_http)).ok_or_else(|| {
+        v.token_endpoint.as_str().filter(|u| is_http_url(u, allow_http)).ok_or_else(|| {
             Error::config(
                 code::CONFIGURATION_ERROR,
                 "the discovery document has no usable \"token_endpoint\"",
@@ -163,7 +260,7 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<'_>) -> Result<
     Ok(Discovery {
         issuer: issuer.to_owned(),
         token_endpoint: token_endpoint.to_owned(),
-        jwks_uri: v.str_at("jwks_uri").filter(|u| is_http_url(u, allow_http)).map(str::to_owned),
+        jwks_uri: v.jwks_uri.as_str().filter(|u| is_http_url(u, allow_http)).map(str::to_owned),
     })
 }
 
@@ -173,8 +270,23 @@ mod tests {
 
     const JSON: Option<&str> = Some("application/json; charset=utf-8");
 
-    fn ok(body: &str) -> Result<TokenResponse, Error> {
-        parse_token_response(200, JSON, Body::Bytes(body.as_bytes()))
+    /// What the host makes of a body: JSON objects read into `T`, anything else not JSON.
+    pub(crate) fn body<T: serde::de::DeserializeOwned>(text: &[u8]) -> Body<T> {
+        if text.len() > MAX_BODY_BYTES {
+            return Body::TooLarge;
+        }
+        match serde_json::from_slice::<serde_json::Value>(text) {
+            Ok(v) if v.is_object() => Body::Json(serde_json::from_value(v).unwrap()),
+            _ => Body::NotJson,
+        }
+    }
+
+    fn ok(text: &str) -> Result<TokenResponse, Error> {
+        token_success(body(text.as_bytes()))
+    }
+
+    fn failed(status: u16, ct: Option<&str>, text: &[u8]) -> (Error, bool) {
+        token_error(status, ct, &body(text))
     }
 
     #[test]
@@ -188,12 +300,7 @@ mod tests {
         let r = ok(r#"{"access_token":"at","expires_in":"3600"}"#).unwrap();
         assert_eq!((r.expires_in, r.token_type.as_str(), r.scope, r.id_token), (3600, "Bearer", None, None));
         // The content type of a 200 is not checked; the body is.
-        assert!(parse_token_response(
-            200,
-            Some("text/plain"),
-            Body::Bytes(br#"{"access_token":"a","expires_in":0}"#)
-        )
-        .is_ok());
+        assert!(token_success(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
     }
 
     #[test]
@@ -218,75 +325,68 @@ mod tests {
             assert_eq!((e.code(), e.kind()), ("invalid_response", ErrorKind::CustomTokenExchange), "{body}");
         }
         let big = vec![b' '; MAX_BODY_BYTES + 1];
-        assert_eq!(
-            parse_token_response(200, JSON, Body::Bytes(&big)).unwrap_err().code(),
-            "invalid_response"
-        );
-        assert_eq!(parse_token_response(200, JSON, Body::TooLarge).unwrap_err().code(), "invalid_response");
+        assert_eq!(token_success(body(&big)).unwrap_err().code(), "invalid_response");
+        assert_eq!(token_success(Body::TooLarge).unwrap_err().code(), "invalid_response");
     }
 
     #[test]
     fn error_responses() {
-        let e = parse_token_response(
-            400,
-            Some("Application/JSON"),
-            Body::Bytes(br#"{"error":"invalid_grant","error_description":"bad subject"}"#),
-        )
-        .unwrap_err();
+        let (e, body_is_cause) =
+            failed(400, Some("Application/JSON"), br#"{"error":"invalid_grant","error_description":"bad subject"}"#);
         assert_eq!((e.code(), e.message(), e.http_status()), ("invalid_grant", "bad subject", Some(400)));
-        assert!(matches!(e.source_cause(), Some(Cause::Body(_))));
+        assert!(body_is_cause);
 
-        let e = parse_token_response(403, JSON, Body::Bytes(br#"{"error":7}"#)).unwrap_err();
+        let (e, _) = failed(403, JSON, br#"{"error":7}"#);
         assert_eq!(
             (e.code(), e.message(), e.http_status()),
             ("token_exchange_failed", "Token exchange failed: HTTP 403", Some(403))
         );
 
-        for (status, ct, body) in [
+        for (status, ct, text) in [
             (500, Some("text/html"), &b"<h1>oops</h1>"[..]),
             (502, None, b""),
             (302, Some("application/json"), b""),
             (400, Some("application/json"), b"{not json"),
             (401, Some("text/plain"), br#"{"error":"invalid_client"}"#),
         ] {
-            let e = parse_token_response(status, ct, Body::Bytes(body)).unwrap_err();
+            let (e, body_is_cause) = failed(status, ct, text);
             assert_eq!((e.code(), e.http_status()), ("token_exchange_failed", Some(status)));
-            assert!(e.source_cause().is_none());
+            assert!(!body_is_cause && e.source_cause().is_none());
         }
-        let e = parse_token_response(400, JSON, Body::TooLarge).unwrap_err();
+        let (e, _) = token_error(400, JSON, &Body::TooLarge);
         assert_eq!(e.code(), "token_exchange_failed");
     }
 
     #[test]
     fn discovery() {
         let doc = br#"{"issuer":"https://t.auth0.com/","token_endpoint":"https://t.auth0.com/oauth/token","jwks_uri":"https://t.auth0.com/.well-known/jwks.json"}"#;
-        let d = parse_discovery("https://t.auth0.com", 200, Body::Bytes(doc)).unwrap();
+        let d = parse_discovery("https://t.auth0.com", 200, body(doc)).unwrap();
         assert_eq!(d.token_endpoint, "https://t.auth0.com/oauth/token");
         assert_eq!(d.issuer, "https://t.auth0.com/");
         // Issuer without slash is the same issuer.
         let doc2 = br#"{"issuer":"https://t.auth0.com","token_endpoint":"https://t.auth0.com/oauth/token"}"#;
-        assert_eq!(parse_discovery("https://t.auth0.com", 200, Body::Bytes(doc2)).unwrap().jwks_uri, None);
+        assert_eq!(parse_discovery("https://t.auth0.com", 200, body(doc2)).unwrap().jwks_uri, None);
 
         let foreign =
             br#"{"issuer":"https://evil.example/","token_endpoint":"https://evil.example/oauth/token"}"#;
-        let e = parse_discovery("https://t.auth0.com", 200, Body::Bytes(foreign)).unwrap_err();
+        let e = parse_discovery("https://t.auth0.com", 200, body(foreign)).unwrap_err();
         assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "configuration_error"));
         let no_te = br#"{"issuer":"https://t.auth0.com/"}"#;
         assert_eq!(
-            parse_discovery("https://t.auth0.com", 200, Body::Bytes(no_te)).unwrap_err().code(),
+            parse_discovery("https://t.auth0.com", 200, body(no_te)).unwrap_err().code(),
             "configuration_error"
         );
         let http_te =
             br#"{"issuer":"https://t.auth0.com/","token_endpoint":"http://t.auth0.com/oauth/token"}"#;
         assert_eq!(
-            parse_discovery("https://t.auth0.com", 200, Body::Bytes(http_te)).unwrap_err().code(),
+            parse_discovery("https://t.auth0.com", 200, body(http_te)).unwrap_err().code(),
             "configuration_error"
         );
         let local = br#"{"issuer":"http://127.0.0.1:9/","token_endpoint":"http://127.0.0.1:9/oauth/token"}"#;
-        assert!(parse_discovery("http://127.0.0.1:9", 200, Body::Bytes(local)).is_ok());
+        assert!(parse_discovery("http://127.0.0.1:9", 200, body(local)).is_ok());
 
-        for (status, body) in [(500, &b"{}"[..]), (200, b"<html>"), (200, b"[]")] {
-            let e = parse_discovery("https://t.auth0.com", status, Body::Bytes(body)).unwrap_err();
+        for (status, text) in [(500, &b"{}"[..]), (200, b"<html>"), (200, b"[]")] {
+            let e = parse_discovery("https://t.auth0.com", status, body(text)).unwrap_err();
             assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "token_exchange_failed"));
         }
     }

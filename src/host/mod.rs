@@ -8,7 +8,7 @@ use crate::prelude::*;
 pub mod sys;
 
 use crate::core::options::SigningAlg;
-use crate::core::response::MAX_BODY_BYTES;
+use crate::core::response::{Body, MAX_BODY_BYTES};
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use gloo_net::http::RequestBuilder;
@@ -159,6 +159,21 @@ fn quietly(p: Promise) {
     wasm_bindgen_futures::spawn_local(async move {
         let _ = JsFuture::from(p).await;
     });
+}
+
+/// A body read as JSON by the host (`JSON.parse`), then into `T` with serde-wasm-bindgen: what
+/// the core reads, and the parsed value itself (`undefined` when it is not JSON).
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Body<T>, JsValue) {
+    let Some(bytes) = body else { return (Body::TooLarge, JsValue::UNDEFINED) };
+    let parsed = core::str::from_utf8(bytes).ok().and_then(|text| js_sys::JSON::parse(text).ok());
+    match parsed {
+        Some(v) if v.is_object() && !Array::is_array(&v) => match serde_wasm_bindgen::from_value(v.clone()) {
+            Ok(t) => (Body::Json(t), v),
+            Err(_) => (Body::NotJson, v),
+        },
+        Some(v) => (Body::NotJson, v),
+        None => (Body::NotJson, JsValue::UNDEFINED),
+    }
 }
 
 /// A response read whole (or found too large).
