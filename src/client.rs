@@ -4,7 +4,7 @@
 use crate::cache::{self, Cache};
 use crate::core::encoding;
 use crate::core::json::Value;
-use crate::core::jwt;
+use crate::core::jwt::{self, Jwks};
 use crate::core::options::{
     validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput, Input,
     ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
@@ -31,7 +31,7 @@ const JWKS_REFETCH_MS: f64 = 30_000.0;
 
 crate::local::local! {
     static DISCOVERY: RefCell<Cache<Discovery>> = const { RefCell::new(Cache::new(100)) };
-    static JWKS: RefCell<Cache<Value>> = const { RefCell::new(Cache::new(100)) };
+    static JWKS: RefCell<Cache<Jwks>> = const { RefCell::new(Cache::new(100)) };
 }
 
 /// How the client signs `private_key_jwt` assertions.
@@ -366,7 +366,7 @@ impl ServerClient {
         Ok(input)
     }
 
-    async fn jwks(&self, uri: &str) -> Result<Rc<Value>, Error> {
+    async fn jwks(&self, uri: &str) -> Result<Rc<Jwks>, Error> {
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
         let url = uri.to_owned();
@@ -378,11 +378,13 @@ impl ServerClient {
                     HttpFailure::Network(cause) => fetch_error().cause(Cause::Js(cause)),
                     HttpFailure::Timeout => fetch_error().cause(Cause::Js(host::timeout_cause(timeout))),
                 })?;
-            let bytes = r.body.filter(|_| r.status == 200).ok_or_else(|| fetch_error().status(r.status))?;
-            crate::core::json::parse_bytes(&bytes)
-                .ok()
-                .filter(|v| matches!(v.get("keys"), Some(Value::Arr(_))))
-                .ok_or_else(fetch_error)
+            if r.status != 200 {
+                return Err(fetch_error().status(r.status));
+            }
+            match host::json_body::<Jwks>(&r.body).0 {
+                Body::Json(jwks) => Ok(jwks),
+                _ => Err(fetch_error()),
+            }
         })
         .await
     }
@@ -409,7 +411,7 @@ impl ServerClient {
         })?;
         let bad_sig = || Error::id_token(code::INVALID_SIGNATURE, "the ID token's signature is not valid");
         let ok =
-            host::verify(jwt.alg, &jwt::public_jwk_json(jwk), &jwt.signature, jwt.signing_input.as_bytes())
+            host::verify(jwt.alg, &jwt::public_jwk(jwk), &jwt.signature, jwt.signing_input.as_bytes())
                 .await
                 .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
         if !ok {

@@ -7,7 +7,7 @@
 use auth0_edge::core::encoding::{base64url, base64url_decode, form_body, pem_pkcs8_der};
 use auth0_edge::core::json::{self, int_of_number_text};
 use auth0_edge::core::jwe::parse_compact;
-use auth0_edge::core::jwt::{check_id_token_claims, decode, select_key};
+use auth0_edge::core::jwt::{check_id_token_claims, decode, public_jwk, select_key, Jwks};
 use auth0_edge::core::options::{
     parse_domain, validate_client_options, validate_exchange_options, Input, ParamValue, RawClientOptions,
     RawExchangeOptions,
@@ -130,13 +130,19 @@ proptest! {
         let token = format!("{}.{}.{}", base64url(h.as_bytes()), base64url(p.as_bytes()), base64url(&s));
         if let Ok(jwt) = decode(&token) {
             let _ = check_id_token_claims(&jwt.payload, "https://t/", "cid", now);
-            let _ = select_key(&jwt.payload, jwt.kid.as_deref(), SigningAlg::RS256);
+            if let Ok(jwks) = serde_json::from_str::<Jwks>(&p) {
+                let _ = select_key(&jwks, jwt.kid.as_deref(), SigningAlg::RS256);
+            }
         }
         let _ = decode(&raw);
         if let Ok(v) = json::parse(&p) {
             let _ = check_id_token_claims(&v, "https://t/", "cid", now);
-            let _ = select_key(&v, Some("k"), SigningAlg::ES256);
-            let _ = select_key(&v, None, SigningAlg::PS256);
+        }
+        if let Ok(jwks) = serde_json::from_str::<Jwks>(&p) {
+            let _ = select_key(&jwks, Some("k"), SigningAlg::ES256);
+            if let Some(k) = select_key(&jwks, None, SigningAlg::PS256) {
+                let _ = public_jwk(k);
+            }
         }
     }
 

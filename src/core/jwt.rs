@@ -3,6 +3,10 @@
 
 use super::encoding::{base64url_decode, split_byte};
 use super::json::{self, Value};
+use super::response::Member;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use super::options::SigningAlg;
 use crate::error::{code, Error};
 #[allow(unused_imports)]
@@ -92,31 +96,95 @@ fn decode_json(part: &str) -> Result<Value, Error> {
         .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
 }
 
-fn key_fits(key: &Value, alg: SigningAlg) -> bool {
+/// A JSON Web Key as the core reads it (RFC 7517 §4, RFC 7518 §6): the members that select a
+/// key and the public members WebCrypto imports.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Jwk {
+    pub kty: Member,
+    pub kid: Member,
+    pub alg: Member,
+    #[serde(rename = "use")]
+    pub use_: Member,
+    pub crv: Member,
+    pub n: Member,
+    pub e: Member,
+    pub x: Member,
+    pub y: Member,
+}
+
+/// A JWK Set: `keys` must be an array; members of it that are not objects are no keys.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Jwks {
+    pub keys: Vec<JwkEntry>,
+}
+
+/// One member of `keys`: a key when it is an object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JwkEntry(pub Option<Jwk>);
+
+impl<'de> Deserialize<'de> for JwkEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> Visitor<'de> for Entry {
+            type Value = JwkEntry;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("a JWK")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<JwkEntry, A::Error> {
+                Jwk::deserialize(MapAccessDeserializer::new(map)).map(|k| JwkEntry(Some(k)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JwkEntry, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JwkEntry(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_unit<E>(self) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+            fn visit_none<E>(self) -> Result<JwkEntry, E> {
+                Ok(JwkEntry(None))
+            }
+        }
+        d.deserialize_any(Entry)
+    }
+}
+
+fn key_fits(key: &Jwk, alg: SigningAlg) -> bool {
     let kty_ok = match alg {
-        SigningAlg::RS256 | SigningAlg::PS256 => key.str_at("kty") == Some("RSA"),
-        SigningAlg::ES256 => key.str_at("kty") == Some("EC") && key.str_at("crv") == Some("P-256"),
+        SigningAlg::RS256 | SigningAlg::PS256 => key.kty.as_str() == Some("RSA"),
+        SigningAlg::ES256 => key.kty.as_str() == Some("EC") && key.crv.as_str() == Some("P-256"),
     };
-    let use_ok = key.get("use").is_none_or(|u| u.as_str() == Some("sig"));
-    let alg_ok = key.get("alg").is_none_or(|a| a.as_str() == Some(alg.name()));
+    let use_ok = key.use_ == Member::Absent || key.use_.as_str() == Some("sig");
+    let alg_ok = key.alg == Member::Absent || key.alg.as_str() == Some(alg.name());
     kty_ok && use_ok && alg_ok
 }
 
 /// Picks the JWKS key for a token: same `kid` (when the token names one) and a type, use and
 /// algorithm that fit. Without a `kid`, only an unambiguous single fitting key is used.
-pub fn select_key<'a>(jwks: &'a Value, kid: Option<&str>, alg: SigningAlg) -> Option<&'a Value> {
-    let keys = match jwks.get("keys") {
-        Some(Value::Arr(keys)) => keys,
-        _ => return None,
-    };
+pub fn select_key<'a>(jwks: &'a Jwks, kid: Option<&str>, alg: SigningAlg) -> Option<&'a Jwk> {
     // With a kid: the first fitting key of that kid. Without: the only fitting key.
     let mut found = None;
-    for k in keys {
+    for k in jwks.keys.iter().filter_map(|e| e.0.as_ref()) {
         if !key_fits(k, alg) {
             continue;
         }
         match kid {
-            Some(kid) if k.str_at("kid") == Some(kid) => return Some(k),
+            Some(kid) if k.kid.as_str() == Some(kid) => return Some(k),
             Some(_) => {}
             None if found.is_some() => return None,
             None => found = Some(k),
@@ -125,17 +193,33 @@ pub fn select_key<'a>(jwks: &'a Value, kid: Option<&str>, alg: SigningAlg) -> Op
     found
 }
 
-/// The public members of a JWK, as JSON for WebCrypto's `importKey("jwk", ...)`: private members
+/// The public members of a JWK, for WebCrypto's `importKey("jwk", ...)`: private members
 /// (should a JWKS ever carry them) and metadata WebCrypto may reject are left out.
-pub fn public_jwk_json(key: &Value) -> String {
-    const PUBLIC: [&str; 6] = ["kty", "n", "e", "crv", "x", "y"];
-    let mut members: Vec<(String, Value)> = Vec::new();
-    for name in PUBLIC {
-        if let Some(v @ Value::Str(_)) = key.get(name) {
-            members.push(((*name).to_owned(), v.clone()));
-        }
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PublicJwk {
+    pub kty: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+}
+
+pub fn public_jwk(key: &Jwk) -> PublicJwk {
+    let s = |m: &Member| m.as_str().map(str::to_owned);
+    PublicJwk {
+        kty: s(&key.kty).unwrap_or_default(),
+        n: s(&key.n),
+        e: s(&key.e),
+        crv: s(&key.crv),
+        x: s(&key.x),
+        y: s(&key.y),
     }
-    Value::Obj(members).to_json()
 }
 
 /// Checks the claims of a signature-verified ID token (SPEC §2.5): `iss` equals the discovered
@@ -230,21 +314,26 @@ mod tests {
 
     #[test]
     fn key_selection() {
-        let jwks = json::parse(
-            r#"{"keys":[{"kty":"RSA","kid":"a","use":"sig","n":"n1","e":"AQAB"},{"kty":"RSA","kid":"b","alg":"RS256","n":"n2","e":"AQAB","d":"private"},{"kty":"EC","kid":"c","crv":"P-256","x":"x","y":"y"},{"kty":"RSA","kid":"enc","use":"enc","n":"n3","e":"AQAB"}]}"#,
+        let jwks: Jwks = serde_json::from_str(
+            r#"{"keys":[{"kty":"RSA","kid":"a","use":"sig","n":"n1","e":"AQAB"},"junk",7,{"kty":"RSA","kid":"b","alg":"RS256","n":"n2","e":"AQAB","d":"private"},{"kty":"EC","kid":"c","crv":"P-256","x":"x","y":"y"},{"kty":"RSA","kid":"enc","use":"enc","n":"n3","e":"AQAB"}]}"#,
         )
         .unwrap();
-        assert_eq!(select_key(&jwks, Some("b"), SigningAlg::RS256).unwrap().str_at("n"), Some("n2"));
+        assert_eq!(select_key(&jwks, Some("b"), SigningAlg::RS256).unwrap().n.as_str(), Some("n2"));
         assert_eq!(select_key(&jwks, Some("b"), SigningAlg::PS256), None); // alg pinned to RS256
-        assert_eq!(select_key(&jwks, Some("c"), SigningAlg::ES256).unwrap().str_at("kid"), Some("c"));
+        assert_eq!(select_key(&jwks, Some("c"), SigningAlg::ES256).unwrap().kid.as_str(), Some("c"));
         assert_eq!(select_key(&jwks, Some("c"), SigningAlg::RS256), None);
         assert_eq!(select_key(&jwks, Some("enc"), SigningAlg::RS256), None);
         assert_eq!(select_key(&jwks, Some("zzz"), SigningAlg::RS256), None);
         assert_eq!(select_key(&jwks, None, SigningAlg::RS256), None); // ambiguous
-        assert_eq!(select_key(&jwks, None, SigningAlg::ES256).unwrap().str_at("kid"), Some("c"));
-        assert_eq!(select_key(&json::parse("{}").unwrap(), None, SigningAlg::RS256), None);
+        assert_eq!(select_key(&jwks, None, SigningAlg::ES256).unwrap().kid.as_str(), Some("c"));
+        assert_eq!(select_key(&Jwks::default(), None, SigningAlg::RS256), None);
+        assert!(serde_json::from_str::<Jwks>("{}").is_err(), "keys is required");
+        assert!(serde_json::from_str::<Jwks>(r#"{"keys":"x"}"#).is_err(), "keys must be an array");
         let k = select_key(&jwks, Some("b"), SigningAlg::RS256).unwrap();
-        assert_eq!(public_jwk_json(k), r#"{"kty":"RSA","n":"n2","e":"AQAB"}"#);
+        assert_eq!(
+            serde_json::to_string(&public_jwk(k)).unwrap(),
+            r#"{"kty":"RSA","n":"n2","e":"AQAB"}"#
+        );
     }
 
     fn claims(extra: &str) -> Value {

@@ -7,6 +7,7 @@
 use crate::prelude::*;
 pub mod sys;
 
+use crate::core::jwt::PublicJwk;
 use crate::core::options::SigningAlg;
 use crate::core::response::{Body, MAX_BODY_BYTES};
 use alloc::rc::Rc;
@@ -305,40 +306,35 @@ fn sign_params(alg: SigningAlg) -> Object {
 }
 
 crate::local::local! {
-    /// Imported JWKS keys by algorithm and JWK text: imported once per isolate, at most 32 kept
+    /// Imported JWKS keys by algorithm and JWK: imported once per isolate, at most 32 kept
     /// (the oldest dropped first).
-    static VERIFY_KEYS: RefCell<Vec<(SigningAlg, String, CryptoKey)>> = const { RefCell::new(Vec::new()) };
+    static VERIFY_KEYS: RefCell<Vec<(SigningAlg, PublicJwk, CryptoKey)>> = const { RefCell::new(Vec::new()) };
 }
 
-async fn verify_key(alg: SigningAlg, jwk_json: &str) -> Result<CryptoKey, JsValue> {
-    let cached = VERIFY_KEYS
-        .with(|c| c.borrow().iter().find(|(a, j, _)| *a == alg && j == jwk_json).map(|(_, _, k)| k.clone()));
+async fn verify_key(alg: SigningAlg, jwk: &PublicJwk) -> Result<CryptoKey, JsValue> {
+    let cached =
+        VERIFY_KEYS.with(|c| c.borrow().iter().find(|(a, j, _)| *a == alg && j == jwk).map(|(_, _, k)| k.clone()));
     if let Some(k) = cached {
         return Ok(k);
     }
-    let jwk: Object = js_sys::JSON::parse(jwk_json)?.unchecked_into();
-    let key: CryptoKey = await_promise(subtle()?.import_key_with_object(
-        "jwk",
-        &jwk,
-        &import_params(alg),
-        false,
-        &usages("verify"),
-    ))
-    .await?
-    .unchecked_into();
+    let data: Object = serde_wasm_bindgen::to_value(jwk)?.unchecked_into();
+    let key: CryptoKey =
+        await_promise(subtle()?.import_key_with_object("jwk", &data, &import_params(alg), false, &usages("verify")))
+            .await?
+            .unchecked_into();
     VERIFY_KEYS.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= 32 {
             c.remove(0);
         }
-        c.push((alg, jwk_json.to_owned(), key.clone()));
+        c.push((alg, jwk.clone(), key.clone()));
     });
     Ok(key)
 }
 
-/// Verifies a JWS signature with a public JWK given as JSON text.
-pub async fn verify(alg: SigningAlg, jwk_json: &str, signature: &[u8], data: &[u8]) -> Result<bool, JsValue> {
-    let key = verify_key(alg, jwk_json).await?;
+/// Verifies a JWS signature with a public JWK.
+pub async fn verify(alg: SigningAlg, jwk: &PublicJwk, signature: &[u8], data: &[u8]) -> Result<bool, JsValue> {
+    let key = verify_key(alg, jwk).await?;
     let ok = await_promise(subtle()?.verify_with_object_and_u8_array_and_u8_array(
         &sign_params(alg),
         &key,
