@@ -392,7 +392,7 @@ impl ServerClient {
     /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
     /// (SPEC §2.5, §3.2). Returns the claims.
     pub(crate) async fn verify_id_token(&self, discovery: &Discovery, token: &str) -> Result<Value, Error> {
-        let jwt = jwt::decode(token)?;
+        let jwt = jwt::decode(token, &host::parse_value)?;
         let uri = discovery.jwks_uri.as_deref().ok_or_else(|| {
             Error::id_token(code::JWKS_FETCH_ERROR, "the discovery document has no \"jwks_uri\"")
         })?;

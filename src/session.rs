@@ -200,7 +200,7 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<State> {
         let Ok(mac) = keys.hmac(&mac_input).await else { continue };
         if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
             let plaintext = keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?;
-            let state = State::from_json(&plaintext)?;
+            let state = host::parse_value(&plaintext, crate::core::json::MAX_DEPTH).and_then(|v| State::from_value(&v))?;
             remember(sealed, secret, &config.state_identifier, &state);
             return Some(state);
         }

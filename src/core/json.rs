@@ -25,6 +25,87 @@ pub enum Value {
     Obj(Vec<(String, Value)>),
 }
 
+/// Reads a [`Value`] from a serde deserializer (in wasm, what the host's `JSON.parse` gave,
+/// through serde-wasm-bindgen; natively, serde_json), refusing values nested deeper than
+/// `max_depth` exactly as [`parse_with_depth`] does (the root is at depth 0).
+#[derive(Clone, Copy, Debug)]
+pub struct ValueSeed {
+    depth: usize,
+    max_depth: usize,
+}
+
+impl ValueSeed {
+    pub fn new(max_depth: usize) -> Self {
+        ValueSeed { depth: 0, max_depth: max_depth.min(MAX_DEPTH) }
+    }
+
+    fn child(self) -> Self {
+        ValueSeed { depth: self.depth + 1, ..self }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        if self.depth > self.max_depth {
+            return Err(serde::de::Error::custom("nested too deep"));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for ValueSeed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Num(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Num(v.to_string()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        if v.is_finite() {
+            Ok(Value::Num(v.to_string()))
+        } else {
+            Err(E::custom("not a JSON number"))
+        }
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(self.child())? {
+            items.push(v);
+        }
+        Ok(Value::Arr(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(self.child())?;
+            members.push((k, v));
+        }
+        Ok(Value::Obj(members))
+    }
+}
+
 /// Why a text is not JSON. Carries a byte offset, never the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {

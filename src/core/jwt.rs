@@ -41,12 +41,17 @@ fn invalid(message: &'static str) -> Error {
     Error::id_token(code::INVALID_TOKEN, message)
 }
 
-/// Splits and decodes a compact JWS. Only RS256, PS256 and ES256 are accepted: `none`, HS256 and
-/// anything else are `invalid_token` before any key is looked at.
-pub fn decode(token: &str) -> Result<Jwt, Error> {
+/// Reads a JSON text (bytes, UTF-8) into a [`Value`] nested at most `max_depth` deep, or `None`:
+/// the host's `JSON.parse` in wasm (see `host::parse_value`), serde_json in native tests.
+pub type ParseJson<'a> = &'a dyn Fn(&[u8], usize) -> Option<Value>;
+
+/// Splits and decodes a compact JWS, its header and payload read by `parse`. Only RS256, PS256
+/// and ES256 are accepted: `none`, HS256 and anything else are `invalid_token` before any key is
+/// looked at.
+pub fn decode(token: &str, parse: ParseJson<'_>) -> Result<Jwt, Error> {
     let (h, p, s) = segments(token)?;
-    let (alg, kid) = header(h)?;
-    let payload = decode_json(p)?;
+    let (alg, kid) = header(h, parse)?;
+    let payload = decode_json(p, parse)?;
     let signature = base64url_decode(s)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid("the ID token's signature is not base64url"))?;
@@ -61,8 +66,8 @@ pub fn decode(token: &str) -> Result<Jwt, Error> {
 
 /// The algorithm and `kid` of a JWS header segment (the first of a compact JWS), checked as
 /// [`decode`] checks them; the other segments are not looked at.
-pub fn header(h: &str) -> Result<(SigningAlg, Option<String>), Error> {
-    let header = decode_json(split_byte(h, b'.').next().unwrap_or_default())?;
+pub fn header(h: &str, parse: ParseJson<'_>) -> Result<(SigningAlg, Option<String>), Error> {
+    let header = decode_json(split_byte(h, b'.').next().unwrap_or_default(), parse)?;
     let alg = header
         .str_at("alg")
         .and_then(SigningAlg::parse)
@@ -71,11 +76,6 @@ pub fn header(h: &str) -> Result<(SigningAlg, Option<String>), Error> {
         return Err(invalid("the ID token has a \"crit\" header this client does not understand"));
     }
     Ok((alg, header.str_at("kid").map(str::to_owned)))
-}
-
-/// The claims of a compact JWS whose header and signature were checked before (see [`decode`]).
-pub fn payload(token: &str) -> Result<Value, Error> {
-    decode_json(segments(token)?.1)
 }
 
 /// The three segments of a compact JWS (header, payload, signature), not yet decoded.
@@ -87,11 +87,9 @@ fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
     }
 }
 
-fn decode_json(part: &str) -> Result<Value, Error> {
+fn decode_json(part: &str, parse: ParseJson<'_>) -> Result<Value, Error> {
     base64url_decode(part)
-        .and_then(|b| {
-            core::str::from_utf8(&b).ok().and_then(|t| json::parse_with_depth(t, MAX_CLAIMS_DEPTH).ok())
-        })
+        .and_then(|b| parse(&b, MAX_CLAIMS_DEPTH))
         .filter(Value::is_object)
         .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
 }
@@ -270,9 +268,21 @@ pub fn check_id_token_claims(claims: &Value, issuer: &str, client_id: &str, now:
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::encoding::base64url;
+
+    /// The host's part, natively: serde_json reads the text into a Value through ValueSeed.
+    pub(crate) fn parse_json(bytes: &[u8], max_depth: usize) -> Option<Value> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        let v = json::ValueSeed::new(max_depth).deserialize(&mut de).ok()?;
+        de.end().ok().map(|_| v)
+    }
+
+    fn decode(token: &str) -> Result<Jwt, Error> {
+        super::decode(token, &parse_json)
+    }
 
     fn token(header: &str, payload: &str) -> String {
         format!("{}.{}.{}", base64url(header.as_bytes()), base64url(payload.as_bytes()), base64url(b"sig"))

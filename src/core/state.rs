@@ -214,9 +214,8 @@ impl State {
     }
 
     /// Reads a stored state. Anything malformed is `None`: "no session", never an error.
-    pub fn from_json(bytes: &[u8]) -> Option<State> {
-        let v = json::parse_bytes(bytes).ok()?;
-        let Value::Obj(members) = &v else { return None };
+    pub fn from_value(v: &Value) -> Option<State> {
+        let Value::Obj(members) = v else { return None };
         let opt_str = |key: &str| -> Option<Option<Secret>> {
             match v.get(key) {
                 None | Some(Value::Null) => Some(None),
@@ -407,6 +406,11 @@ pub fn logout_url(domain_url: &str, client_id: &str, return_to: Option<&str>) ->
 mod tests {
     use super::*;
 
+    /// What the host does with an opened state: JSON.parse (here serde_json) into a Value.
+    fn from_json(bytes: &[u8]) -> Option<State> {
+        State::from_value(&crate::core::jwt::tests::parse_json(bytes, json::MAX_DEPTH)?)
+    }
+
     fn tokens(scope: Option<&str>) -> TokenResponse {
         TokenResponse {
             access_token: Secret::new("at1"),
@@ -481,7 +485,7 @@ mod tests {
         assert_eq!(v.str_at("domain"), Some("127.0.0.1:3000"));
         assert_eq!(v.get("connection_token_sets"), Some(&Value::Arr(vec![])));
         // Round trip.
-        assert_eq!(State::from_json(s.to_json().as_bytes()).unwrap(), s);
+        assert_eq!(from_json(s.to_json().as_bytes()).unwrap(), s);
     }
 
     #[test]
@@ -557,11 +561,11 @@ mod tests {
             r#"{"token_sets":{},"internal":{"sid":"s","created_at":1}}"#,
             r#"{"id_token":5,"internal":{"sid":"s","created_at":1}}"#,
         ] {
-            assert_eq!(State::from_json(bad.as_bytes()), None, "{bad}");
+            assert_eq!(from_json(bad.as_bytes()), None, "{bad}");
         }
         // Python's minimal state (no domain, scope null, extra members) reads, and keeps extras.
         let py = r#"{"user":{"sub":"a"},"id_token":null,"refresh_token":"r","token_sets":[{"audience":"default","access_token":"t","scope":null,"expires_at":9}],"connection_token_sets":[],"internal":{"sid":"s","created_at":1},"custom":{"k":1}}"#;
-        let s = State::from_json(py.as_bytes()).unwrap();
+        let s = from_json(py.as_bytes()).unwrap();
         assert_eq!(s.token_sets[0].scope, "");
         assert_eq!(s.extra, vec![("custom".to_string(), json::parse(r#"{"k":1}"#).unwrap())]);
         assert!(s.to_json().ends_with(r#","custom":{"k":1}}"#));
@@ -589,7 +593,7 @@ mod tests {
             now: 1,
             random_sid: "x".into(),
         });
-        assert_eq!(State::from_json(s.to_json().as_bytes()), Some(s));
+        assert_eq!(from_json(s.to_json().as_bytes()), Some(s));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::prelude::*;
 pub mod sys;
 
+use crate::core::json::{Value, ValueSeed};
 use crate::core::jwt::PublicJwk;
 use crate::core::options::SigningAlg;
 use crate::core::response::{Body, MAX_BODY_BYTES};
@@ -175,6 +176,14 @@ pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Bod
         Some(v) => (Body::NotJson, v),
         None => (Body::NotJson, JsValue::UNDEFINED),
     }
+}
+
+/// A JSON text (UTF-8 bytes) read by the host's `JSON.parse` into a [`Value`] nested at most
+/// `max_depth` deep (see `core::jwt::ParseJson`); `None` when it is not JSON or too deep.
+pub fn parse_value(bytes: &[u8], max_depth: usize) -> Option<Value> {
+    use serde::de::DeserializeSeed;
+    let parsed = js_sys::JSON::parse(core::str::from_utf8(bytes).ok()?).ok()?;
+    ValueSeed::new(max_depth).deserialize(serde_wasm_bindgen::Deserializer::from(parsed)).ok()
 }
 
 /// A response read whole (or found too large).
