@@ -3,10 +3,10 @@
 //! every method is the Rust client's, so JavaScript and Rust callers run the same code. Errors
 //! become the package's `Error` subclasses in exactly one place, [`to_js`].
 
-use crate::client::{ServerClient, SigningKey};
-use crate::core::json::Value;
+use crate::client::{ServerClient, SigningKey, TokenExchangeResponse};
+use crate::host::JsObject;
+use crate::session::Session;
 use crate::core::options::{validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions};
-use crate::core::response::TokenResponse;
 use crate::error::{code, Cause, Error, Secret};
 use crate::session::Store;
 use js_sys::{Array, Function, Promise, Reflect};
@@ -31,11 +31,6 @@ pub fn to_js(e: &Error) -> JsValue {
         Some(Cause::Error(inner)) => to_js(inner),
     };
     make_error(e.kind().class_name(), e.code(), e.message(), e.http_status(), &cause)
-}
-
-/// A JSON value as the host's `JSON.parse` gives it.
-fn json_to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_json()).unwrap_or(JsValue::UNDEFINED)
 }
 
 #[wasm_bindgen]
@@ -120,12 +115,6 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Input<T> {
             return Ok(Input::Absent);
         }
         Ok(serde_wasm_bindgen::from_value(v).map_or(Input::WrongType, Input::Given))
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Secret::new)
     }
 }
 
@@ -307,8 +296,8 @@ struct TokenExchangeResult {
     act: JsValue,
 }
 
-impl From<TokenResponse> for TokenExchangeResult {
-    fn from(t: TokenResponse) -> Self {
+impl From<TokenExchangeResponse> for TokenExchangeResult {
+    fn from(t: TokenExchangeResponse) -> Self {
         let expose = |s: Option<Secret>| s.map(|s| s.expose().to_owned());
         TokenExchangeResult {
             access_token: t.access_token.expose().to_owned(),
@@ -318,9 +307,64 @@ impl From<TokenResponse> for TokenExchangeResult {
             id_token: expose(t.id_token),
             refresh_token: expose(t.refresh_token),
             issued_token_type: t.issued_token_type,
-            act: t.act.as_ref().map_or(JsValue::UNDEFINED, json_to_js),
+            act: t.act.map_or(JsValue::UNDEFINED, |a| a.0),
         }
     }
+}
+
+/// The session as JavaScript sees it (SPEC §3.7, §4): camelCase, claim names inside `user` as
+/// issued, `internal` only for the login's result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StateView<'a> {
+    user: &'a Option<JsObject>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+    token_sets: Vec<TokenSetView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    internal: Option<InternalView<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TokenSetView<'a> {
+    audience: &'a str,
+    access_token: &'a str,
+    scope: &'a str,
+    expires_at: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InternalView<'a> {
+    sid: &'a str,
+    created_at: i64,
+}
+
+fn state_view(s: &Session, with_internal: bool) -> Result<JsValue, Error> {
+    let view = StateView {
+        user: &s.user,
+        id_token: s.id_token.as_ref().map(Secret::expose),
+        refresh_token: s.refresh_token.as_ref().map(Secret::expose),
+        token_sets: s
+            .token_sets
+            .iter()
+            .map(|t| TokenSetView {
+                audience: &t.audience,
+                access_token: t.access_token.expose(),
+                scope: &t.scope,
+                expires_at: t.expires_at,
+            })
+            .collect(),
+        domain: s.domain.as_deref(),
+        internal: with_internal
+            .then(|| InternalView { sid: &s.internal.sid, created_at: s.internal.created_at }),
+    };
+    view.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true)).map_err(internal)
 }
 
 #[derive(Serialize)]
@@ -414,7 +458,7 @@ impl JsServerClient {
         promise(Box::pin(async move {
             let input = validate_exchange_options(&exchange_options(options))?;
             let state = client.login(&input, &store_options).await?;
-            let state_data = js_sys::JSON::parse(&state.to_camel_json(true)).map_err(internal)?;
+            let state_data = state_view(&state, true)?;
             to_value(&LoginResult { state_data }).map_err(internal)
         }))
     }
@@ -425,7 +469,7 @@ impl JsServerClient {
         let client = self.client.clone();
         promise(Box::pin(async move {
             match client.get_session(&store_options).await? {
-                Some(state) => js_sys::JSON::parse(&state.to_camel_json(false)).map_err(internal),
+                Some(state) => state_view(&state, false),
                 None => Ok(JsValue::UNDEFINED),
             }
         }))
@@ -436,7 +480,7 @@ impl JsServerClient {
     pub fn get_user(&self, store_options: JsValue) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
-            Ok(client.get_user(&store_options).await?.as_ref().map_or(JsValue::UNDEFINED, json_to_js))
+            Ok(client.get_user(&store_options).await?.map_or(JsValue::UNDEFINED, |u| u.0))
         }))
     }
 

@@ -3,8 +3,7 @@
 
 use crate::cache::{self, Cache};
 use crate::core::encoding;
-use crate::core::json::Value;
-use crate::core::jwt::{self, Jwks};
+use crate::core::jwt::{self, Claims, Jwks};
 use crate::core::options::{
     validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput, Input,
     ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
@@ -15,7 +14,7 @@ use crate::core::request::{
 use crate::core::response::{parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 use crate::core::response::Body;
-use crate::host::{self, HttpFailure};
+use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::session::Store;
@@ -108,7 +107,7 @@ impl CustomTokenExchangeOptions {
 }
 
 /// The result of a token exchange (SPEC §2.4).
-pub type TokenExchangeResponse = TokenResponse;
+pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
 pub(crate) struct Inner {
     config: ClientConfig,
@@ -237,7 +236,7 @@ impl ServerClient {
                 .verify_id_token(&discovery, id_token.expose())
                 .await
                 .ok()
-                .and_then(|claims| claims.get("act").filter(|a| a.is_object()).cloned()),
+                .and_then(|(claims, _)| claims.object_at("act")),
             _ => None,
         };
         Ok(TokenResponse { act, ..tokens })
@@ -247,7 +246,7 @@ impl ServerClient {
     pub(crate) async fn exchange_tokens(
         &self,
         input: &ExchangeInput,
-    ) -> Result<(Rc<Discovery>, TokenResponse), Error> {
+    ) -> Result<(Rc<Discovery>, TokenExchangeResponse), Error> {
         let discovery = self.discovery().await?;
         let form = exchange_form(&self.inner.config.client_id, input);
         let tokens = self.token_call(&discovery, form).await?;
@@ -290,7 +289,7 @@ impl ServerClient {
         &self,
         discovery: &Discovery,
         form: Vec<(String, String)>,
-    ) -> Result<TokenResponse, Error> {
+    ) -> Result<TokenExchangeResponse, Error> {
         let c = &self.inner.config;
         let assertion;
         // Validation guarantees a secret for the secret methods; no panic path either way.
@@ -391,8 +390,15 @@ impl ServerClient {
 
     /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
     /// (SPEC §2.5, §3.2). Returns the claims.
-    pub(crate) async fn verify_id_token(&self, discovery: &Discovery, token: &str) -> Result<Value, Error> {
-        let jwt = jwt::decode(token, &host::parse_value)?;
+    pub(crate) async fn verify_id_token(
+        &self,
+        discovery: &Discovery,
+        token: &str,
+    ) -> Result<(JsObject, Claims), Error> {
+        let jwt = jwt::decode(token, &host::parse_header)?;
+        // The claims object as the host parsed it, and the claims the core checks, read from it.
+        let object = host::parse_object(&jwt.payload).ok_or_else(jwt::not_json)?;
+        let claims: Claims = serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| jwt::not_json())?;
         let uri = discovery.jwks_uri.as_deref().ok_or_else(|| {
             Error::id_token(code::JWKS_FETCH_ERROR, "the discovery document has no \"jwks_uri\"")
         })?;
@@ -417,12 +423,7 @@ impl ServerClient {
         if !ok {
             return Err(bad_sig());
         }
-        jwt::check_id_token_claims(
-            &jwt.payload,
-            &discovery.issuer,
-            &self.inner.config.client_id,
-            host::now_secs() as i64,
-        )?;
-        Ok(jwt.payload)
+        jwt::check_id_token_claims(&claims, &discovery.issuer, &self.inner.config.client_id, host::now_secs() as i64)?;
+        Ok((object, claims))
     }
 }

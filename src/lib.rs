@@ -24,7 +24,8 @@ mod prelude;
 pub use client::{
     ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
 };
-pub use core::json::Value;
 pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
-pub use core::state::{State, TokenSet};
+pub use core::state::{Internal, State, TokenSet};
+pub use host::JsObject;
+pub use session::Session;
 pub use error::{Error, ErrorKind, Secret};

@@ -2,13 +2,12 @@
 //! `get_access_token`, `logout`, sealing with WebCrypto and the injected state store.
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
-use crate::core::json::Value;
 use crate::core::options::{validate_exchange_options, ExchangeInput};
 use crate::core::request::refresh_form;
-use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN};
+use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN, PROTOCOL_CLAIMS};
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
-use crate::host::{self, HttpFailure, SealKeys};
+use crate::host::{self, HttpFailure, JsObject, SealKeys};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
@@ -32,30 +31,34 @@ crate::local::local! {
     /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.
     static SEAL_KEYS: RefCell<Vec<(Secret, String, Rc<SealKeys>)>> = const { RefCell::new(Vec::new()) };
     /// Sessions sealed or opened lately: (sealed value, the secret that seals it, identifier,
-    /// state). A value read back right after it was written (login, then getSession) opens
+    /// plaintext). A value read back right after it was written (login, then getSession) opens
     /// without HMAC and decryption; only for the same identifier and a secret the client holds.
-    static OPENED: RefCell<Vec<(String, Secret, String, State)>> = const { RefCell::new(Vec::new()) };
+    /// The plaintext is parsed again on each read: callers never share an object.
+    static OPENED: RefCell<Vec<(String, Secret, String, Rc<[u8]>)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn remember(sealed: &str, secret: &Secret, identifier: &str, state: &State) {
+/// The session state of the client: the user and `act` as JavaScript objects.
+pub type Session = State<JsObject>;
+
+fn remember(sealed: &str, secret: &Secret, identifier: &str, plaintext: &Rc<[u8]>) {
     OPENED.with(|c| {
         let mut c = c.borrow_mut();
         c.retain(|(s, _, _, _)| s != sealed);
         if c.len() >= 8 {
             c.remove(0);
         }
-        c.push((sealed.to_owned(), secret.clone(), identifier.to_owned(), state.clone()));
+        c.push((sealed.to_owned(), secret.clone(), identifier.to_owned(), plaintext.clone()));
     });
 }
 
-fn remembered(config: &ClientConfig, sealed: &str) -> Option<State> {
+fn remembered(config: &ClientConfig, sealed: &str) -> Option<Rc<[u8]>> {
     OPENED.with(|c| {
         c.borrow()
             .iter()
             .find(|(s, secret, id, _)| {
                 s == sealed && *id == config.state_identifier && config.secrets.contains(secret)
             })
-            .map(|(_, _, _, state)| state.clone())
+            .map(|(_, _, _, plaintext)| plaintext.clone())
     })
 }
 
@@ -171,37 +174,38 @@ async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, Js
 }
 
 /// Seals a state with the first secret.
-async fn seal(config: &ClientConfig, state: &State) -> Result<String, Error> {
-    let plaintext = state.to_json();
+async fn seal(config: &ClientConfig, state: &Session) -> Result<String, Error> {
     let fail = |e: JsValue| store_error("the session could not be sealed").cause(Cause::Js(e));
+    let plaintext: Rc<[u8]> = host::json_text(state).map_err(fail)?.into_bytes().into();
     let keys = seal_keys(&config.secrets[0], &config.state_identifier).await.map_err(fail)?;
     let iv = host::random_bytes(jwe::IV_LEN).map_err(fail)?;
     let aad = jwe::protected_b64();
-    let ciphertext = keys.encrypt(&iv, plaintext.as_bytes()).await.map_err(fail)?;
+    let ciphertext = keys.encrypt(&iv, &plaintext).await.map_err(fail)?;
     let mac = keys.hmac(&jwe::mac_input(aad.as_bytes(), &iv, &ciphertext)).await.map_err(fail)?;
     let sealed = jwe::compact(&aad, &iv, &ciphertext, jwe::tag_of(&mac));
     // What could not be opened again must not be written: a session is never written and lost.
     if sealed.len() > jwe::MAX_SEALED_LEN {
         return Err(store_error("the session would be larger than 1 MiB sealed: nothing was written"));
     }
-    remember(&sealed, &config.secrets[0], &config.state_identifier, state);
+    remember(&sealed, &config.secrets[0], &config.state_identifier, &plaintext);
     Ok(sealed)
 }
 
 /// Opens a sealed state with each secret in turn; anything that does not open and parse is `None`.
-async fn open(config: &ClientConfig, sealed: &str) -> Option<State> {
-    if let Some(state) = remembered(config, sealed) {
-        return Some(state);
+async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
+    if let Some(plaintext) = remembered(config, sealed) {
+        return host::from_json_text(&plaintext);
     }
-    let parts = jwe::parse_compact(sealed)?;
+    let parts = jwe::parse_compact(sealed, &host::from_json_text)?;
     let mac_input = jwe::mac_input(parts.aad.as_bytes(), &parts.iv, &parts.ciphertext);
     for secret in &config.secrets {
         let Ok(keys) = seal_keys(secret, &config.state_identifier).await else { continue };
         let Ok(mac) = keys.hmac(&mac_input).await else { continue };
         if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
             let plaintext = keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?;
-            let state = host::parse_value(&plaintext, crate::core::json::MAX_DEPTH).and_then(|v| State::from_value(&v))?;
-            remember(sealed, secret, &config.state_identifier, &state);
+            let plaintext: Rc<[u8]> = plaintext.into();
+            let state = host::from_json_text(&plaintext)?;
+            remember(sealed, secret, &config.state_identifier, &plaintext);
             return Some(state);
         }
     }
@@ -223,12 +227,12 @@ impl ServerClient {
         &self,
         options: &CustomTokenExchangeOptions,
         store_options: &JsValue,
-    ) -> Result<State, Error> {
+    ) -> Result<Session, Error> {
         let input = validate_exchange_options(&options.to_raw())?;
         self.login(&input, store_options).await
     }
 
-    pub(crate) async fn login(&self, input: &ExchangeInput, store_options: &JsValue) -> Result<State, Error> {
+    pub(crate) async fn login(&self, input: &ExchangeInput, store_options: &JsValue) -> Result<Session, Error> {
         let config = self.config();
         let (discovery, tokens) = self.exchange_tokens(input).await?;
         let claims = match &tokens.id_token {
@@ -236,16 +240,19 @@ impl ServerClient {
             None => None,
         };
         // The session id is the ID token's sid; 64 random bytes only when there is none.
-        let has_sid = claims.as_ref().and_then(|c| c.str_at("sid")).is_some_and(|s| !s.is_empty());
+        let sid = claims.as_ref().and_then(|(_, c)| c.sid.as_str());
+        let has_sid = sid.is_some_and(|s| !s.is_empty());
         let random = if has_sid {
             Vec::new()
         } else {
             host::random_bytes(64)
                 .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?
         };
+        let user = claims.as_ref().map(|(object, _)| object.without(&PROTOCOL_CLAIMS));
         let state = login_state(
             &tokens,
-            claims.as_ref(),
+            user,
+            sid,
             input,
             &config.domain.host,
             host::now_secs() as i64,
@@ -259,7 +266,7 @@ impl ServerClient {
 
     /// The session, or `None` when absent, unreadable, malformed or expired (an expired one is
     /// deleted, best effort). Only a failing store is an error.
-    pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<State>, Error> {
+    pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<Session>, Error> {
         let config = self.config();
         let Some(sealed) =
             self.store().get(&config.state_identifier, store_options, config.timeout_ms).await?
@@ -276,7 +283,7 @@ impl ServerClient {
     }
 
     /// The session's `user`, if there is a session with one.
-    pub async fn get_user(&self, store_options: &JsValue) -> Result<Option<Value>, Error> {
+    pub async fn get_user(&self, store_options: &JsValue) -> Result<Option<JsObject>, Error> {
         Ok(self.get_session(store_options).await?.and_then(|s| s.user))
     }
 

@@ -4,7 +4,7 @@
 //! host's WebCrypto; this module builds and checks everything around them.
 
 use super::encoding::{base64url, base64url_decode, split_byte};
-use super::json;
+use super::response::Member;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -82,10 +82,21 @@ pub struct Sealed {
     pub tag: Vec<u8>,
 }
 
+/// The JWE protected header members the core checks (RFC 7516 §4.1).
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct JweHeader {
+    pub alg: Member,
+    pub enc: Member,
+    pub zip: Member,
+    pub crit: Member,
+}
+
 /// Parses a compact JWE with `alg: dir`, `enc: A256CBC-HS512`, no `zip` and no `crit`, an empty
-/// encrypted key, a 16-byte IV, a non-empty ciphertext of whole AES blocks and a 32-byte tag.
-/// Anything else: `None` (it is "no session", never an error).
-pub fn parse_compact(s: &str) -> Option<Sealed> {
+/// encrypted key, a 16-byte IV, a non-empty ciphertext of whole AES blocks and a 32-byte tag; the
+/// header's JSON text is read by `parse_header` (the host's `JSON.parse` in wasm). Anything else:
+/// `None` (it is "no session", never an error).
+pub fn parse_compact(s: &str, parse_header: &dyn Fn(&[u8]) -> Option<JweHeader>) -> Option<Sealed> {
     if s.len() > MAX_SEALED_LEN {
         return None;
     }
@@ -94,11 +105,11 @@ pub fn parse_compact(s: &str) -> Option<Sealed> {
     if parts.next().is_some() || !k.is_empty() {
         return None;
     }
-    let header = json::parse_bytes(&base64url_decode(h)?).ok()?;
-    if header.str_at("alg") != Some("dir")
-        || header.str_at("enc") != Some("A256CBC-HS512")
-        || header.get("zip").is_some()
-        || header.get("crit").is_some()
+    let header = parse_header(&base64url_decode(h)?)?;
+    if header.alg.as_str() != Some("dir")
+        || header.enc.as_str() != Some("A256CBC-HS512")
+        || header.zip != Member::Absent
+        || header.crit != Member::Absent
     {
         return None;
     }
@@ -115,6 +126,7 @@ pub(crate) mod reference {
     //! vector and lets the tamper tests run natively.
     use super::*;
     use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
+    pub(crate) use crate::core::host_object as parse_header;
     use hmac::{Hmac, Mac};
 
     pub fn hkdf(secret: &str, salt: &str) -> [u8; KEY_LEN] {
@@ -147,7 +159,7 @@ pub(crate) mod reference {
     }
 
     pub fn open(key: &[u8], s: &str) -> Option<Vec<u8>> {
-        let sealed = parse_compact(s)?;
+        let sealed = parse_compact(s, &parse_header)?;
         let (mac_key, enc_key) = split_key(key);
         let expected = hmac512(mac_key, &mac_input(sealed.aad.as_bytes(), &sealed.iv, &sealed.ciphertext));
         if !tags_equal(tag_of(&expected), &sealed.tag) {
@@ -241,7 +253,7 @@ mod tests {
         ] {
             let mut parts: Vec<String> = s.split('.').map(str::to_owned).collect();
             parts[0] = base64url(header.as_bytes());
-            assert_eq!(parse_compact(&parts.join(".")), None, "{header}");
+            assert_eq!(parse_compact(&parts.join("."), &parse_header), None, "{header}");
         }
         for junk in ["", "....", "a.b.c.d.e", "not a jwe", "eyJ9..AAAA.AAAA.AAAA"] {
             assert_eq!(open(&key, junk), None, "{junk:?}");

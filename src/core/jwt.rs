@@ -2,7 +2,6 @@
 //! the host's WebCrypto; this module picks the key and checks everything else.
 
 use super::encoding::{base64url_decode, split_byte};
-use super::json::{self, Value};
 use super::response::Member;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -12,20 +11,18 @@ use crate::error::{code, Error};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// Deepest nesting of a token's header or claims (e.g. an `act` delegation chain): below
-/// [`json::MAX_DEPTH`], so claims kept in a session (two levels further in) always read back.
-pub const MAX_CLAIMS_DEPTH: usize = json::MAX_DEPTH - 8;
-
 /// Clock skew allowed on `exp` and `iat`, in seconds.
 pub const LEEWAY: i64 = 60;
 
-/// A compact JWS split into its parts. The payload is parsed, never trusted before verification.
+/// A compact JWS split into its parts, the header checked. The payload is JSON text for the host
+/// to parse (its claims are checked by [`check_id_token_claims`] after the signature).
 /// `Debug` shows the algorithm and key id only (the rest is a token).
 #[derive(Clone)]
 pub struct Jwt {
     pub alg: SigningAlg,
     pub kid: Option<String>,
-    pub payload: Value,
+    /// The payload segment, base64url-decoded: JSON text.
+    pub payload: Vec<u8>,
     /// `header.payload` as sent: the bytes the signature covers.
     pub signing_input: String,
     pub signature: Vec<u8>,
@@ -41,41 +38,48 @@ fn invalid(message: &'static str) -> Error {
     Error::id_token(code::INVALID_TOKEN, message)
 }
 
-/// Reads a JSON text (bytes, UTF-8) into a [`Value`] nested at most `max_depth` deep, or `None`:
-/// the host's `JSON.parse` in wasm (see `host::parse_value`), serde_json in native tests.
-pub type ParseJson<'a> = &'a dyn Fn(&[u8], usize) -> Option<Value>;
+/// A header or payload that is not a base64url-encoded JSON object: `invalid_token`.
+pub fn not_json() -> Error {
+    invalid("the ID token's header or payload is not base64url JSON")
+}
 
-/// Splits and decodes a compact JWS, its header and payload read by `parse`. Only RS256, PS256
-/// and ES256 are accepted: `none`, HS256 and anything else are `invalid_token` before any key is
-/// looked at.
-pub fn decode(token: &str, parse: ParseJson<'_>) -> Result<Jwt, Error> {
+/// The JOSE header members the core reads (RFC 7515 §4.1).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Header {
+    pub alg: Member,
+    pub kid: Member,
+    pub crit: Member,
+}
+
+/// Reads a header segment's JSON text into a [`Header`], or `None` when it is not a JSON object:
+/// the host's `JSON.parse` in wasm, serde_json in native tests.
+pub type ParseHeader<'a> = &'a dyn Fn(&[u8]) -> Option<Header>;
+
+/// Splits a compact JWS and checks its header (read by `parse`). Only RS256, PS256 and ES256 are
+/// accepted: `none`, HS256 and anything else are `invalid_token` before any key is looked at.
+pub fn decode(token: &str, parse: ParseHeader<'_>) -> Result<Jwt, Error> {
     let (h, p, s) = segments(token)?;
-    let (alg, kid) = header(h, parse)?;
-    let payload = decode_json(p, parse)?;
+    let header = base64url_decode(h).and_then(|b| parse(&b)).ok_or_else(not_json)?;
+    let alg = header
+        .alg
+        .as_str()
+        .and_then(SigningAlg::parse)
+        .ok_or_else(|| invalid("the ID token's \"alg\" is not one of RS256, PS256, ES256"))?;
+    if header.crit != Member::Absent {
+        return Err(invalid("the ID token has a \"crit\" header this client does not understand"));
+    }
+    let payload = base64url_decode(p).ok_or_else(not_json)?;
     let signature = base64url_decode(s)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid("the ID token's signature is not base64url"))?;
     Ok(Jwt {
         alg,
-        kid,
+        kid: header.kid.as_str().map(str::to_owned),
         payload,
         signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned(),
         signature,
     })
-}
-
-/// The algorithm and `kid` of a JWS header segment (the first of a compact JWS), checked as
-/// [`decode`] checks them; the other segments are not looked at.
-pub fn header(h: &str, parse: ParseJson<'_>) -> Result<(SigningAlg, Option<String>), Error> {
-    let header = decode_json(split_byte(h, b'.').next().unwrap_or_default(), parse)?;
-    let alg = header
-        .str_at("alg")
-        .and_then(SigningAlg::parse)
-        .ok_or_else(|| invalid("the ID token's \"alg\" is not one of RS256, PS256, ES256"))?;
-    if header.get("crit").is_some() {
-        return Err(invalid("the ID token has a \"crit\" header this client does not understand"));
-    }
-    Ok((alg, header.str_at("kid").map(str::to_owned)))
 }
 
 /// The three segments of a compact JWS (header, payload, signature), not yet decoded.
@@ -87,11 +91,78 @@ fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
     }
 }
 
-fn decode_json(part: &str, parse: ParseJson<'_>) -> Result<Value, Error> {
-    base64url_decode(part)
-        .and_then(|b| parse(&b, MAX_CLAIMS_DEPTH))
-        .filter(Value::is_object)
-        .ok_or_else(|| invalid("the ID token's header or payload is not base64url JSON"))
+/// `aud`: one audience or several (RFC 7519 §4.1.3).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Audience {
+    #[default]
+    Absent,
+    One(String),
+    Many(Vec<Member>),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Aud;
+        impl<'de> Visitor<'de> for Aud {
+            type Value = Audience;
+            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                f.write_str("an audience")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience::One(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut list = Vec::new();
+                while let Some(m) = seq.next_element::<Member>()? {
+                    list.push(m);
+                }
+                Ok(Audience::Many(list))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Audience, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Audience::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Audience, E> {
+                Ok(Audience::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Audience, E> {
+                Ok(Audience::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Audience, E> {
+                Ok(Audience::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Audience, E> {
+                Ok(Audience::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Audience, E> {
+                Ok(Audience::Other)
+            }
+        }
+        d.deserialize_any(Aud)
+    }
+}
+
+/// The ID token claims the core checks or reads (OpenID Connect Core §2); the claims object
+/// itself stays with the host (it becomes the session's `user`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct Claims {
+    pub iss: Member,
+    pub aud: Audience,
+    pub azp: Member,
+    pub exp: Member,
+    pub iat: Member,
+    pub sid: Member,
+}
+
+/// A number of seconds, fractions rounded toward -inf; `None` beyond ±2^53 or when not a number.
+pub fn seconds(m: &Member) -> Option<i64> {
+    const LIMIT: f64 = (1u64 << 53) as f64;
+    match m {
+        Member::Num(n) if n.abs() <= LIMIT => Some(n.floor() as i64),
+        _ => None,
+    }
 }
 
 /// A JSON Web Key as the core reads it (RFC 7517 §4, RFC 7518 §6): the members that select a
@@ -223,8 +294,8 @@ pub fn public_jwk(key: &Jwk) -> PublicJwk {
 /// Checks the claims of a signature-verified ID token (SPEC §2.5): `iss` equals the discovered
 /// issuer, `aud` contains `client_id` (with several, `azp` must be `client_id`), `exp` in the
 /// future and `iat` not in the future, each with [`LEEWAY`]. `now` in seconds.
-pub fn check_id_token_claims(claims: &Value, issuer: &str, client_id: &str, now: i64) -> Result<(), Error> {
-    if claims.str_at("iss") != Some(issuer) {
+pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now: i64) -> Result<(), Error> {
+    if claims.iss.as_str() != Some(issuer) {
         return Err(Error::id_token(
             code::INVALID_ISSUER,
             "the ID token's \"iss\" is not the tenant's issuer",
@@ -232,11 +303,11 @@ pub fn check_id_token_claims(claims: &Value, issuer: &str, client_id: &str, now:
     }
     let bad_aud =
         || Error::id_token(code::INVALID_AUDIENCE, "the ID token's \"aud\" does not contain the client id");
-    match claims.get("aud") {
-        Some(Value::Str(a)) if a == client_id => {}
-        Some(Value::Arr(list)) if list.iter().any(|a| a.as_str() == Some(client_id)) => {
+    match &claims.aud {
+        Audience::One(a) if a == client_id => {}
+        Audience::Many(list) if list.iter().any(|a| a.as_str() == Some(client_id)) => {
             if list.len() > 1 {
-                match claims.str_at("azp") {
+                match claims.azp.as_str() {
                     Some(azp) if azp == client_id => {}
                     Some(_) => return Err(bad_aud()),
                     None => return Err(invalid("the ID token has several audiences and no \"azp\"")),
@@ -245,22 +316,14 @@ pub fn check_id_token_claims(claims: &Value, issuer: &str, client_id: &str, now:
         }
         _ => return Err(bad_aud()),
     }
-    if let Some(azp) = claims.get("azp") {
-        if azp.as_str() != Some(client_id) {
-            return Err(bad_aud());
-        }
+    if claims.azp != Member::Absent && claims.azp.as_str() != Some(client_id) {
+        return Err(bad_aud());
     }
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_int_floor)
-        .ok_or_else(|| invalid("the ID token has no numeric \"exp\""))?;
+    let exp = seconds(&claims.exp).ok_or_else(|| invalid("the ID token has no numeric \"exp\""))?;
     if exp + LEEWAY <= now {
         return Err(Error::id_token(code::TOKEN_EXPIRED, "the ID token has expired"));
     }
-    let iat = claims
-        .get("iat")
-        .and_then(Value::as_int_floor)
-        .ok_or_else(|| invalid("the ID token has no numeric \"iat\""))?;
+    let iat = seconds(&claims.iat).ok_or_else(|| invalid("the ID token has no numeric \"iat\""))?;
     if iat > now + LEEWAY {
         return Err(invalid("the ID token's \"iat\" is in the future"));
     }
@@ -272,16 +335,8 @@ pub(crate) mod tests {
     use super::*;
     use crate::core::encoding::base64url;
 
-    /// The host's part, natively: serde_json reads the text into a Value through ValueSeed.
-    pub(crate) fn parse_json(bytes: &[u8], max_depth: usize) -> Option<Value> {
-        use serde::de::DeserializeSeed;
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let v = json::ValueSeed::new(max_depth).deserialize(&mut de).ok()?;
-        de.end().ok().map(|_| v)
-    }
-
     fn decode(token: &str) -> Result<Jwt, Error> {
-        super::decode(token, &parse_json)
+        super::decode(token, &crate::core::host_object)
     }
 
     fn token(header: &str, payload: &str) -> String {
@@ -295,31 +350,20 @@ pub(crate) mod tests {
         assert_eq!((j.alg, j.kid.as_deref()), (SigningAlg::RS256, Some("k1")));
         assert_eq!(j.signing_input, t[..t.rfind('.').unwrap()]);
         assert_eq!(j.signature, b"sig");
+        assert_eq!(j.payload, br#"{"sub":"a"}"#);
         for alg in ["none", "HS256", "RS512", "", "rs256"] {
             let t = token(&format!(r#"{{"alg":"{alg}"}}"#), "{}");
             assert_eq!(decode(&t).unwrap_err().code(), "invalid_token", "{alg}");
         }
-        for bad in
-            ["", "a.b", "a.b.c.d", "!!.e30.c2ln", &token("[]", "{}"), &token(r#"{"alg":"RS256"}"#, "1")]
-        {
+        for bad in ["", "a.b", "a.b.c.d", "!!.e30.c2ln", &token("[]", "{}"), &token("{\"alg\"", "{}")] {
             assert_eq!(decode(bad).unwrap_err().code(), "invalid_token", "{bad}");
         }
         let unsigned = format!("{}.{}.", base64url(br#"{"alg":"RS256"}"#), base64url(b"{}"));
         assert_eq!(decode(&unsigned).unwrap_err().code(), "invalid_token");
-        let deep = format!(
-            "{}{}",
-            "{\"act\":".repeat(MAX_CLAIMS_DEPTH + 1),
-            "1".to_owned() + &"}".repeat(MAX_CLAIMS_DEPTH + 1)
-        );
-        assert_eq!(decode(&token(r#"{"alg":"RS256"}"#, &deep)).unwrap_err().code(), "invalid_token");
-        let ok = format!(
-            "{}{}",
-            "{\"act\":".repeat(MAX_CLAIMS_DEPTH),
-            "1".to_owned() + &"}".repeat(MAX_CLAIMS_DEPTH)
-        );
-        assert!(decode(&token(r#"{"alg":"RS256"}"#, &ok)).is_ok());
         let crit = token(r#"{"alg":"RS256","crit":["x"]}"#, "{}");
         assert_eq!(decode(&crit).unwrap_err().code(), "invalid_token");
+        let null_crit = token(r#"{"alg":"RS256","crit":null}"#, "{}");
+        assert_eq!(decode(&null_crit).unwrap_err().code(), "invalid_token");
     }
 
     #[test]
@@ -346,11 +390,15 @@ pub(crate) mod tests {
         );
     }
 
-    fn claims(extra: &str) -> Value {
-        json::parse(&format!(r#"{{"iss":"https://t/","aud":"cid","exp":2000,"iat":1000{extra}}}"#)).unwrap()
+    fn parse(text: &str) -> Claims {
+        serde_json::from_str(text).unwrap()
     }
 
-    fn check(c: &Value, now: i64) -> Result<(), String> {
+    fn claims(extra: &str) -> Claims {
+        parse(&format!(r#"{{"iss":"https://t/","aud":"cid","exp":2000,"iat":1000{extra}}}"#))
+    }
+
+    fn check(c: &Claims, now: i64) -> Result<(), String> {
         check_id_token_claims(c, "https://t/", "cid", now).map_err(|e| e.code().to_owned())
     }
 
@@ -362,28 +410,28 @@ pub(crate) mod tests {
         assert_eq!(check(&claims(""), 2060), Err("token_expired".into()));
         assert_eq!(check(&claims(""), 940), Ok(()));
         assert_eq!(check(&claims(""), 939), Err("invalid_token".into()));
-        let wrong_iss = json::parse(r#"{"iss":"https://evil/","aud":"cid","exp":2000,"iat":1000}"#).unwrap();
+        let wrong_iss = parse(r#"{"iss":"https://evil/","aud":"cid","exp":2000,"iat":1000}"#);
         assert_eq!(check(&wrong_iss, 1500), Err("invalid_issuer".into()));
-        let wrong_aud = json::parse(r#"{"iss":"https://t/","aud":"other","exp":2000,"iat":1000}"#).unwrap();
+        let wrong_aud = parse(r#"{"iss":"https://t/","aud":"other","exp":2000,"iat":1000}"#);
         assert_eq!(check(&wrong_aud, 1500), Err("invalid_audience".into()));
-        let multi = json::parse(r#"{"iss":"https://t/","aud":["cid","api"],"exp":2000,"iat":1000}"#).unwrap();
+        let multi = parse(r#"{"iss":"https://t/","aud":["cid","api"],"exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi, 1500), Err("invalid_token".into()));
-        let multi_azp =
-            json::parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"cid","exp":2000,"iat":1000}"#)
-                .unwrap();
+        let multi_azp = parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"cid","exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi_azp, 1500), Ok(()));
-        let multi_bad_azp =
-            json::parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"x","exp":2000,"iat":1000}"#)
-                .unwrap();
+        let multi_bad_azp = parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"x","exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi_bad_azp, 1500), Err("invalid_audience".into()));
-        let single_list = json::parse(r#"{"iss":"https://t/","aud":["cid"],"exp":2000,"iat":1000}"#).unwrap();
+        let single_list = parse(r#"{"iss":"https://t/","aud":["cid"],"exp":2000,"iat":1000}"#);
         assert_eq!(check(&single_list, 1500), Ok(()));
-        let no_exp = json::parse(r#"{"iss":"https://t/","aud":"cid","iat":1000}"#).unwrap();
+        let aud_object = parse(r#"{"iss":"https://t/","aud":{"cid":1},"exp":2000,"iat":1000}"#);
+        assert_eq!(check(&aud_object, 1500), Err("invalid_audience".into()));
+        let no_exp = parse(r#"{"iss":"https://t/","aud":"cid","iat":1000}"#);
         assert_eq!(check(&no_exp, 1500), Err("invalid_token".into()));
-        let str_exp = json::parse(r#"{"iss":"https://t/","aud":"cid","exp":"2000","iat":1000}"#).unwrap();
+        let str_exp = parse(r#"{"iss":"https://t/","aud":"cid","exp":"2000","iat":1000}"#);
         assert_eq!(check(&str_exp, 1500), Err("invalid_token".into()));
-        let no_iat = json::parse(r#"{"iss":"https://t/","aud":"cid","exp":2000}"#).unwrap();
+        let no_iat = parse(r#"{"iss":"https://t/","aud":"cid","exp":2000}"#);
         assert_eq!(check(&no_iat, 1500), Err("invalid_token".into()));
-        assert_eq!(check(&claims(r#","exp":1999.9"#), 2058), Ok(()));
+        let fraction = parse(r#"{"iss":"https://t/","aud":"cid","exp":1999.9,"iat":1000}"#);
+        assert_eq!(check(&fraction, 2058), Ok(()));
+        assert_eq!(check(&claims(r#","azp":null"#), 1500), Err("invalid_audience".into()));
     }
 }

@@ -3,7 +3,6 @@
 //! same types from JSON text with serde_json.
 
 use super::json::int_of_number_text;
-use crate::core::json::Value;
 use crate::error::{code, push_u64, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -129,9 +128,10 @@ pub struct DiscoveryBody {
     pub jwks_uri: Member,
 }
 
-/// A successful token endpoint response (SPEC §2.4): the result of a token exchange.
+/// A successful token endpoint response (SPEC §2.4): the result of a token exchange. `A` is what
+/// holds the `act` claim (a JavaScript object in the client).
 #[derive(Clone, Debug, PartialEq)]
-pub struct TokenResponse {
+pub struct TokenResponse<A = ()> {
     pub access_token: Secret,
     pub token_type: String,
     pub expires_in: u64,
@@ -141,7 +141,7 @@ pub struct TokenResponse {
     pub issued_token_type: Option<String>,
     /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
     /// Never read from the response itself: the client fills it after verification.
-    pub act: Option<Value>,
+    pub act: Option<A>,
 }
 
 /// Is this the content type of a JSON body (`application/json` anywhere in it, any case)?
@@ -185,7 +185,7 @@ pub fn token_error(status: u16, content_type: Option<&str>, body: &Body<ErrorBod
 }
 
 /// A 200 from the token endpoint, SPEC §2.4's table.
-pub fn token_success(body: Body<TokenBody>) -> Result<TokenResponse, Error> {
+pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error> {
     let b = match body {
         Body::Json(b) => b,
         Body::NotJson => return Err(invalid_response("the token response is not a JSON object")),
@@ -275,10 +275,7 @@ mod tests {
         if text.len() > MAX_BODY_BYTES {
             return Body::TooLarge;
         }
-        match serde_json::from_slice::<serde_json::Value>(text) {
-            Ok(v) if v.is_object() => Body::Json(serde_json::from_value(v).unwrap()),
-            _ => Body::NotJson,
-        }
+        crate::core::host_object(text).map_or(Body::NotJson, Body::Json)
     }
 
     fn ok(text: &str) -> Result<TokenResponse, Error> {
@@ -300,7 +297,7 @@ mod tests {
         let r = ok(r#"{"access_token":"at","expires_in":"3600"}"#).unwrap();
         assert_eq!((r.expires_in, r.token_type.as_str(), r.scope, r.id_token), (3600, "Bearer", None, None));
         // The content type of a 200 is not checked; the body is.
-        assert!(token_success(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
+        assert!(token_success::<()>(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
     }
 
     #[test]
@@ -325,8 +322,8 @@ mod tests {
             assert_eq!((e.code(), e.kind()), ("invalid_response", ErrorKind::CustomTokenExchange), "{body}");
         }
         let big = vec![b' '; MAX_BODY_BYTES + 1];
-        assert_eq!(token_success(body(&big)).unwrap_err().code(), "invalid_response");
-        assert_eq!(token_success(Body::TooLarge).unwrap_err().code(), "invalid_response");
+        assert_eq!(token_success::<()>(body(&big)).unwrap_err().code(), "invalid_response");
+        assert_eq!(token_success::<()>(Body::TooLarge).unwrap_err().code(), "invalid_response");
     }
 
     #[test]

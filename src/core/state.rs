@@ -1,13 +1,15 @@
 //! The session state (SPEC §3.4, §4): built at login, stored sealed as snake_case JSON with the
-//! shape of auth0-server-python's `StateData`, shown to JavaScript in camelCase, and updated by
-//! refreshes. Pure: time and randomness are arguments.
+//! shape of auth0-server-python's `StateData` (a serde model: the host writes and reads its JSON),
+//! and updated by refreshes. Pure: time and randomness are arguments. `U` is what holds a JSON
+//! object the core does not look into (the user's claims): a JavaScript object in the client,
+//! serde_json's map in native tests.
 
-use super::json::{self, all_some, members_except, write_string, Value};
 use super::options::ExchangeInput;
 use super::response::TokenResponse;
-use crate::error::{push_u64, Secret};
+use crate::error::Secret;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Claims left out of `user` (SPEC §3.3): protocol claims that only bloat the session.
 pub const PROTOCOL_CLAIMS: [&str; 10] =
@@ -19,39 +21,103 @@ pub const DEFAULT_AUDIENCE: &str = "default";
 /// An access token is served from the session only while it has more than this many seconds left.
 pub const EXPIRY_MARGIN: i64 = 30;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Seconds since the epoch, written as an integer; read from any JSON number (fractions rounded
+/// toward -inf, nothing beyond ±2^53).
+mod seconds {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(*v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        let n = f64::deserialize(d)?;
+        if n.is_finite() && n.abs() <= (1u64 << 53) as f64 {
+            Ok(n.floor() as i64)
+        } else {
+            Err(serde::de::Error::custom("seconds out of range"))
+        }
+    }
+
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(v: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(n) => s.serialize_i64(*n),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+            struct Seconds(i64);
+            impl<'de> Deserialize<'de> for Seconds {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    super::deserialize(d).map(Seconds)
+                }
+            }
+            Ok(Option::<Seconds>::deserialize(d)?.map(|s| s.0))
+        }
+    }
+}
+
+/// `null` read as the type's default (an empty list, an empty scope).
+fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: D) -> Result<T, D::Error> {
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TokenSet {
     pub audience: String,
     pub access_token: Secret,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub scope: String,
     /// Seconds since the epoch.
+    #[serde(with = "seconds")]
     pub expires_at: i64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct State {
-    /// The ID token's claims minus [`PROTOCOL_CLAIMS`]; `None` is stored as `null`.
-    pub user: Option<Value>,
-    pub id_token: Option<Secret>,
-    pub refresh_token: Option<Secret>,
-    pub token_sets: Vec<TokenSet>,
-    /// Kept as found (auth0-server-python's connection token sets; we write `[]`).
-    pub connection_token_sets: Vec<Value>,
-    /// `host[:port]` of the tenant.
-    pub domain: Option<String>,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Internal {
     pub sid: String,
     /// Seconds since the epoch.
+    #[serde(with = "seconds")]
     pub created_at: i64,
+    #[serde(default, with = "seconds::option")]
     pub session_expires_at: Option<i64>,
-    /// Top-level members another SDK wrote that we do not model, kept on rewrite.
-    pub extra: Vec<(String, Value)>,
 }
 
-/// `user` from verified ID token claims (SPEC §3.3).
-pub fn user_from_claims(claims: &Value) -> Value {
-    match claims {
-        Value::Obj(members) => Value::Obj(members_except(members, &PROTOCOL_CLAIMS)),
-        other => other.clone(),
+/// auth0-server-python's `StateData`, member for member and in its order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(serialize = "U: Serialize", deserialize = "U: Deserialize<'de>"))]
+pub struct State<U> {
+    /// The ID token's claims minus [`PROTOCOL_CLAIMS`]; `None` is stored as `null`.
+    #[serde(default)]
+    pub user: Option<U>,
+    #[serde(default)]
+    pub id_token: Option<Secret>,
+    #[serde(default)]
+    pub refresh_token: Option<Secret>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub token_sets: Vec<TokenSet>,
+    /// Kept as found (auth0-server-python's connection token sets; we write `[]`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub connection_token_sets: Vec<U>,
+    /// `host[:port]` of the tenant.
+    #[serde(default)]
+    pub domain: Option<String>,
+    pub internal: Internal,
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret::new)
     }
 }
 
@@ -71,10 +137,12 @@ pub fn random_sid(random: &[u8]) -> String {
 }
 
 /// What a login knows (SPEC §3.4).
-pub struct Login<'a> {
-    pub tokens: &'a TokenResponse,
-    /// Verified ID token claims, when an ID token came back.
-    pub claims: Option<&'a Value>,
+pub struct Login<'a, U, A> {
+    pub tokens: &'a TokenResponse<A>,
+    /// The verified ID token's claims minus [`PROTOCOL_CLAIMS`], when an ID token came back.
+    pub user: Option<U>,
+    /// The ID token's `sid`, when it has one.
+    pub sid: Option<&'a str>,
     /// The typed `audience` option.
     pub audience: Option<&'a str>,
     /// The typed `scope` option.
@@ -86,19 +154,22 @@ pub struct Login<'a> {
 }
 
 /// The state of a login from a token-exchange response: the exchange's typed `audience` and
-/// `scope` (see [`Login`]), the verified ID token claims if any, and the random bytes that make the
-/// session id when the claims carry no `sid`. The npm package and the Rust API both log in here.
-pub fn login_state(
-    tokens: &TokenResponse,
-    claims: Option<&Value>,
+/// `scope`, the user and `sid` from the verified ID token if any, and the random bytes that make
+/// the session id when there is no `sid`.
+#[allow(clippy::too_many_arguments)]
+pub fn login_state<U, A>(
+    tokens: &TokenResponse<A>,
+    user: Option<U>,
+    sid: Option<&str>,
     input: &ExchangeInput,
     domain_host: &str,
     now: i64,
     random: &[u8],
-) -> State {
+) -> State<U> {
     new_state(Login {
         tokens,
-        claims,
+        user,
+        sid,
         audience: input.typed_audience.as_deref(),
         scope: input.typed_scope.as_deref(),
         domain_host,
@@ -107,15 +178,10 @@ pub fn login_state(
     })
 }
 
-pub fn new_state(l: Login<'_>) -> State {
-    let sid = l
-        .claims
-        .and_then(|c| c.str_at("sid"))
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .unwrap_or(l.random_sid);
+pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
+    let sid = l.sid.filter(|s| !s.is_empty()).map(str::to_owned).unwrap_or(l.random_sid);
     State {
-        user: l.claims.map(user_from_claims),
+        user: l.user,
         id_token: l.tokens.id_token.clone(),
         refresh_token: l.tokens.refresh_token.clone(),
         token_sets: vec![TokenSet {
@@ -126,204 +192,11 @@ pub fn new_state(l: Login<'_>) -> State {
         }],
         connection_token_sets: Vec::new(),
         domain: Some(l.domain_host.to_owned()),
-        sid,
-        created_at: l.now,
-        session_expires_at: None,
-        extra: Vec::new(),
+        internal: Internal { sid, created_at: l.now, session_expires_at: None },
     }
 }
 
-pub(crate) fn push_i64(out: &mut String, n: i64) {
-    if n < 0 {
-        out.push('-');
-    }
-    push_u64(out, n.unsigned_abs());
-}
-
-fn opt_secret(out: &mut String, s: &Option<Secret>) {
-    match s {
-        Some(s) => write_string(s.expose(), out),
-        None => out.push_str("null"),
-    }
-}
-
-impl State {
-    /// Writes the token sets as a JSON array; `keys` are the four member prefixes (the stored
-    /// form is snake_case, the JavaScript view camelCase).
-    fn write_token_sets(&self, o: &mut String, keys: [&str; 4]) {
-        o.push('[');
-        for (i, t) in self.token_sets.iter().enumerate() {
-            if i > 0 {
-                o.push(',');
-            }
-            o.push_str(keys[0]);
-            write_string(&t.audience, o);
-            o.push_str(keys[1]);
-            write_string(t.access_token.expose(), o);
-            o.push_str(keys[2]);
-            write_string(&t.scope, o);
-            o.push_str(keys[3]);
-            push_i64(o, t.expires_at);
-            o.push('}');
-        }
-        o.push(']');
-    }
-
-    /// The stored form: snake_case, as auth0-server-python's `StateData`.
-    pub fn to_json(&self) -> String {
-        let mut o = String::with_capacity(1024);
-        o.push_str("{\"user\":");
-        match &self.user {
-            Some(u) => u.write_json(&mut o),
-            None => o.push_str("null"),
-        }
-        o.push_str(",\"id_token\":");
-        opt_secret(&mut o, &self.id_token);
-        o.push_str(",\"refresh_token\":");
-        opt_secret(&mut o, &self.refresh_token);
-        o.push_str(",\"token_sets\":");
-        self.write_token_sets(
-            &mut o,
-            ["{\"audience\":", ",\"access_token\":", ",\"scope\":", ",\"expires_at\":"],
-        );
-        o.push_str(",\"connection_token_sets\":");
-        json::write_array(&self.connection_token_sets, &mut o);
-        o.push_str(",\"domain\":");
-        match &self.domain {
-            Some(d) => write_string(d, &mut o),
-            None => o.push_str("null"),
-        }
-        o.push_str(",\"internal\":{\"sid\":");
-        write_string(&self.sid, &mut o);
-        o.push_str(",\"created_at\":");
-        push_i64(&mut o, self.created_at);
-        o.push_str(",\"session_expires_at\":");
-        match self.session_expires_at {
-            Some(t) => push_i64(&mut o, t),
-            None => o.push_str("null"),
-        }
-        o.push('}');
-        for (k, v) in &self.extra {
-            o.push(',');
-            write_string(k, &mut o);
-            o.push(':');
-            v.write_json(&mut o);
-        }
-        o.push('}');
-        o
-    }
-
-    /// Reads a stored state. Anything malformed is `None`: "no session", never an error.
-    pub fn from_value(v: &Value) -> Option<State> {
-        let Value::Obj(members) = v else { return None };
-        let opt_str = |key: &str| -> Option<Option<Secret>> {
-            match v.get(key) {
-                None | Some(Value::Null) => Some(None),
-                Some(Value::Str(s)) => Some(Some(Secret::new(s.clone()))),
-                _ => None,
-            }
-        };
-        let user = match v.get("user") {
-            None | Some(Value::Null) => None,
-            Some(u @ Value::Obj(_)) => Some(u.clone()),
-            _ => return None,
-        };
-        let token_sets = match v.get("token_sets") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Arr(sets)) => all_some(sets, |t| {
-                Some(TokenSet {
-                    audience: t.str_at("audience")?.to_owned(),
-                    access_token: Secret::new(t.str_at("access_token")?),
-                    scope: match t.get("scope") {
-                        None | Some(Value::Null) => String::new(),
-                        Some(Value::Str(s)) => s.clone(),
-                        _ => return None,
-                    },
-                    expires_at: t.get("expires_at")?.as_int_floor()?,
-                })
-            })?,
-            _ => return None,
-        };
-        let connection_token_sets = match v.get("connection_token_sets") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Arr(a)) => a.clone(),
-            _ => return None,
-        };
-        let internal = v.get("internal").filter(|i| i.is_object())?;
-        const KNOWN: [&str; 7] = [
-            "user",
-            "id_token",
-            "refresh_token",
-            "token_sets",
-            "connection_token_sets",
-            "domain",
-            "internal",
-        ];
-        Some(State {
-            user,
-            id_token: opt_str("id_token")?,
-            refresh_token: opt_str("refresh_token")?,
-            token_sets,
-            connection_token_sets,
-            domain: match v.get("domain") {
-                None | Some(Value::Null) => None,
-                Some(Value::Str(s)) => Some(s.clone()),
-                _ => return None,
-            },
-            sid: internal.str_at("sid")?.to_owned(),
-            created_at: internal.get("created_at")?.as_int_floor()?,
-            session_expires_at: match internal.get("session_expires_at") {
-                None | Some(Value::Null) => None,
-                Some(n) => Some(n.as_int_floor()?),
-            },
-            extra: members_except(members, &KNOWN),
-        })
-    }
-
-    /// The state as JavaScript sees it (SPEC §3.7, §4): camelCase keys, claim names inside
-    /// `user` as issued. `internal` only when asked (login returns it, `getSession` does not).
-    pub fn to_camel_json(&self, with_internal: bool) -> String {
-        let mut o = String::with_capacity(1024);
-        self.write_camel_open(&mut o);
-        if with_internal {
-            self.write_internal(&mut o);
-        }
-        o.push('}');
-        o
-    }
-
-    /// [`State::to_camel_json`] without `internal` and without its closing brace.
-    pub fn write_camel_open(&self, o: &mut String) {
-        o.push_str("{\"user\":");
-        match &self.user {
-            Some(u) => u.write_json(o),
-            None => o.push_str("null"),
-        }
-        for (name, value) in [("idToken", &self.id_token), ("refreshToken", &self.refresh_token)] {
-            if let Some(s) = value {
-                o.push_str(",\"");
-                o.push_str(name);
-                o.push_str("\":");
-                write_string(s.expose(), o);
-            }
-        }
-        o.push_str(",\"tokenSets\":");
-        self.write_token_sets(o, ["{\"audience\":", ",\"accessToken\":", ",\"scope\":", ",\"expiresAt\":"]);
-        if let Some(d) = &self.domain {
-            o.push_str(",\"domain\":");
-            write_string(d, o);
-        }
-    }
-
-    /// The `internal` member of [`State::to_camel_json`], with its leading comma.
-    pub fn write_internal(&self, o: &mut String) {
-        o.push_str(",\"internal\":{\"sid\":");
-        write_string(&self.sid, o);
-        o.push_str(",\"createdAt\":");
-        push_i64(o, self.created_at);
-        o.push('}');
-    }
-
+impl<U> State<U> {
     /// Older than `duration` seconds, or past the IdP's session ceiling.
     pub fn is_expired(&self, now: i64, duration: u64) -> bool {
         now >= self.expires_at(duration)
@@ -331,8 +204,8 @@ impl State {
 
     /// The first second at which [`State::is_expired`] holds.
     pub fn expires_at(&self, duration: u64) -> i64 {
-        let by_age = self.created_at.saturating_add(duration as i64);
-        self.session_expires_at.map_or(by_age, |e| e.min(by_age))
+        let by_age = self.internal.created_at.saturating_add(duration as i64);
+        self.internal.session_expires_at.map_or(by_age, |e| e.min(by_age))
     }
 
     /// The token set for `audience` whose scopes include every requested one: an exact match
@@ -360,12 +233,12 @@ impl State {
 
     /// Merges a refresh-token grant's response (SPEC §4): the token set is replaced (or appended),
     /// the ID and refresh tokens replaced when returned, `user` kept as it is.
-    pub fn merge_refresh(
+    pub fn merge_refresh<A>(
         &mut self,
         audience: &str,
         scope: Option<&str>,
         replaced: Option<usize>,
-        tokens: &TokenResponse,
+        tokens: &TokenResponse<A>,
         now: i64,
     ) {
         let slot = replaced.and_then(|i| self.token_sets.get_mut(i));
@@ -389,6 +262,7 @@ impl State {
     }
 }
 
+
 /// `{domain_url}/v2/logout?client_id=...[&returnTo=...]` (SPEC §4).
 pub fn logout_url(domain_url: &str, client_id: &str, return_to: Option<&str>) -> String {
     use super::encoding::form_urlencode_into;
@@ -405,11 +279,9 @@ pub fn logout_url(domain_url: &str, client_id: &str, return_to: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Map, Value};
 
-    /// What the host does with an opened state: JSON.parse (here serde_json) into a Value.
-    fn from_json(bytes: &[u8]) -> Option<State> {
-        State::from_value(&crate::core::jwt::tests::parse_json(bytes, json::MAX_DEPTH)?)
-    }
+    type S = State<Map<String, Value>>;
 
     fn tokens(scope: Option<&str>) -> TokenResponse {
         TokenResponse {
@@ -424,19 +296,19 @@ mod tests {
         }
     }
 
-    fn claims() -> Value {
-        json::parse(
-            r#"{"iss":"https://t/","sub":"auth0|alice","aud":"cid","exp":2,"iat":1,"nbf":1,"nonce":"n","azp":"cid","at_hash":"x","c_hash":"x","s_hash":"x","jti":"j","sid":"sid-1","org_id":"org_1","act":{"sub":"svc","act":{"sub":"svc2"}},"name":"Alice"}"#,
-        )
-        .unwrap()
+    fn user() -> Map<String, Value> {
+        match json!({"iss":"https://t/","sub":"auth0|alice","sid":"sid-1","org_id":"org_1","act":{"sub":"svc","act":{"sub":"svc2"}},"name":"Alice"}) {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
     }
 
-    fn login_state() -> State {
+    fn login_state() -> S {
         let t = tokens(Some("openid read:data"));
-        let c = claims();
         new_state(Login {
             tokens: &t,
-            claims: Some(&c),
+            user: Some(user()),
+            sid: Some("sid-1"),
             audience: Some("https://api"),
             scope: Some("openid"),
             domain_host: "127.0.0.1:3000",
@@ -445,56 +317,39 @@ mod tests {
         })
     }
 
+    fn from_json(text: &str) -> Option<S> {
+        serde_json::from_str(text).ok()
+    }
+
     #[test]
     fn login_builds_the_python_shape() {
         let s = login_state();
-        let v = json::parse(&s.to_json()).unwrap();
-        let keys: Vec<&str> = match &v {
-            Value::Obj(m) => m.iter().map(|(k, _)| k.as_str()).collect(),
-            _ => panic!(),
-        };
-        assert_eq!(
-            keys,
-            [
-                "user",
-                "id_token",
-                "refresh_token",
-                "token_sets",
-                "connection_token_sets",
-                "domain",
-                "internal"
-            ]
-        );
-        let user = v.get("user").unwrap();
-        for gone in PROTOCOL_CLAIMS {
-            assert!(user.get(gone).is_none(), "{gone} must be dropped");
-        }
-        assert_eq!(user.str_at("sub"), Some("auth0|alice"));
-        assert_eq!(user.str_at("org_id"), Some("org_1"));
-        assert_eq!(user.get("act").unwrap().get("act").unwrap().str_at("sub"), Some("svc2"));
-        assert_eq!(v.get("internal").unwrap().str_at("sid"), Some("sid-1"));
-        assert_eq!(v.get("internal").unwrap().get("created_at").unwrap().as_int(), Some(1000));
-        assert_eq!(v.get("internal").unwrap().get("session_expires_at"), Some(&Value::Null));
-        let set = match v.get("token_sets").unwrap() {
-            Value::Arr(a) => a[0].clone(),
-            _ => panic!(),
-        };
-        assert_eq!(set.str_at("audience"), Some("https://api"));
-        assert_eq!(set.str_at("scope"), Some("openid read:data"));
-        assert_eq!(set.get("expires_at").unwrap().as_int(), Some(4600));
-        assert_eq!(v.str_at("domain"), Some("127.0.0.1:3000"));
-        assert_eq!(v.get("connection_token_sets"), Some(&Value::Arr(vec![])));
+        let text = serde_json::to_string(&s).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected =
+            ["user", "id_token", "refresh_token", "token_sets", "connection_token_sets", "domain", "internal"];
+        assert!(text.starts_with("{\"user\":{"), "members in StateData's order: {text}");
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        assert_eq!(v["user"]["sub"], "auth0|alice");
+        assert_eq!(v["user"]["act"]["act"]["sub"], "svc2");
+        assert_eq!(v["internal"], json!({"sid":"sid-1","created_at":1000,"session_expires_at":null}));
+        assert_eq!(v["token_sets"][0], json!({"audience":"https://api","access_token":"at1","scope":"openid read:data","expires_at":4600}));
+        assert_eq!(v["domain"], "127.0.0.1:3000");
+        assert_eq!(v["connection_token_sets"], json!([]));
         // Round trip.
-        assert_eq!(from_json(s.to_json().as_bytes()).unwrap(), s);
+        assert_eq!(from_json(&text).unwrap(), s);
     }
 
     #[test]
     fn login_defaults() {
         let mut t = tokens(None);
         t.id_token = None;
-        let s = new_state(Login {
+        let s: S = new_state(Login {
             tokens: &t,
-            claims: None,
+            user: None,
+            sid: None,
             audience: None,
             scope: Some("read"),
             domain_host: "t.auth0.com",
@@ -504,20 +359,19 @@ mod tests {
         assert_eq!(s.user, None);
         assert_eq!(s.token_sets[0].audience, "default");
         assert_eq!(s.token_sets[0].scope, "read");
-        assert_eq!(s.sid.len(), 32);
-        assert!(s.to_json().starts_with("{\"user\":null,\"id_token\":null,"));
-        let mut t = tokens(None);
-        t.id_token = None;
-        let s = new_state(Login {
+        assert_eq!(s.internal.sid.len(), 32);
+        assert!(serde_json::to_string(&s).unwrap().starts_with("{\"user\":null,\"id_token\":null,"));
+        let s: S = new_state(Login {
             tokens: &t,
-            claims: None,
+            user: None,
+            sid: Some(""),
             audience: None,
             scope: None,
             domain_host: "h",
             now: 5,
             random_sid: "x".into(),
         });
-        assert_eq!(s.token_sets[0].scope, "");
+        assert_eq!((s.token_sets[0].scope.as_str(), s.internal.sid.as_str()), ("", "x"));
     }
 
     #[test]
@@ -527,24 +381,6 @@ mod tests {
         assert_eq!(sid.len(), 32);
         assert!(sid.bytes().all(|b| b.is_ascii_alphanumeric()));
         assert_eq!(random_sid(&[255u8; 64]).len(), 32);
-    }
-
-    #[test]
-    fn camel_case_view() {
-        let s = login_state();
-        let v = json::parse(&s.to_camel_json(true)).unwrap();
-        assert_eq!(v.str_at("idToken"), Some("h.p.s"));
-        assert_eq!(v.str_at("refreshToken"), Some("rt1"));
-        let sets = match v.get("tokenSets").unwrap() {
-            Value::Arr(a) => a.clone(),
-            _ => panic!(),
-        };
-        assert_eq!(sets[0].str_at("accessToken"), Some("at1"));
-        assert_eq!(sets[0].get("expiresAt").unwrap().as_int(), Some(4600));
-        assert_eq!(v.get("internal").unwrap().str_at("sid"), Some("sid-1"));
-        assert!(json::parse(&s.to_camel_json(false)).unwrap().get("internal").is_none());
-        // Claim names inside user stay as issued.
-        assert!(v.get("user").unwrap().get("org_id").is_some());
     }
 
     #[test]
@@ -560,40 +396,15 @@ mod tests {
             r#"{"token_sets":[{"audience":"a"}],"internal":{"sid":"s","created_at":1}}"#,
             r#"{"token_sets":{},"internal":{"sid":"s","created_at":1}}"#,
             r#"{"id_token":5,"internal":{"sid":"s","created_at":1}}"#,
+            r#"{"internal":{"sid":"s","created_at":1e300}}"#,
         ] {
-            assert_eq!(from_json(bad.as_bytes()), None, "{bad}");
+            assert_eq!(from_json(bad), None, "{bad}");
         }
-        // Python's minimal state (no domain, scope null, extra members) reads, and keeps extras.
-        let py = r#"{"user":{"sub":"a"},"id_token":null,"refresh_token":"r","token_sets":[{"audience":"default","access_token":"t","scope":null,"expires_at":9}],"connection_token_sets":[],"internal":{"sid":"s","created_at":1},"custom":{"k":1}}"#;
-        let s = from_json(py.as_bytes()).unwrap();
-        assert_eq!(s.token_sets[0].scope, "");
-        assert_eq!(s.extra, vec![("custom".to_string(), json::parse(r#"{"k":1}"#).unwrap())]);
-        assert!(s.to_json().ends_with(r#","custom":{"k":1}}"#));
-    }
-
-    #[test]
-    fn the_deepest_claims_a_token_may_carry_still_read_back() {
-        use crate::core::jwt::MAX_CLAIMS_DEPTH;
-        let mut claims = Value::Obj(vec![("sub".into(), Value::Str("a".into()))]);
-        for _ in 0..MAX_CLAIMS_DEPTH - 1 {
-            claims = Value::Obj(vec![("sub".into(), Value::Str("a".into())), ("act".into(), claims)]);
-        }
-        // As deep as a token may be (one more level is refused when the token is decoded)...
-        assert!(json::parse_with_depth(&claims.to_json(), MAX_CLAIMS_DEPTH).is_ok());
-        let deeper = Value::Obj(vec![("act".into(), claims.clone())]);
-        assert!(json::parse_with_depth(&deeper.to_json(), MAX_CLAIMS_DEPTH).is_err());
-        // ...and such claims, kept in a session, read back.
-        let t = tokens(None);
-        let s = new_state(Login {
-            tokens: &t,
-            claims: Some(&claims),
-            audience: None,
-            scope: None,
-            domain_host: "h",
-            now: 1,
-            random_sid: "x".into(),
-        });
-        assert_eq!(from_json(s.to_json().as_bytes()), Some(s));
+        // Python's minimal state (no domain, scope null, a member we do not model) reads.
+        let py = r#"{"user":{"sub":"a"},"id_token":null,"refresh_token":"r","token_sets":[{"audience":"default","access_token":"t","scope":null,"expires_at":9.5}],"connection_token_sets":null,"internal":{"sid":"s","created_at":1},"custom":{"k":1}}"#;
+        let s = from_json(py).unwrap();
+        assert_eq!((s.token_sets[0].scope.as_str(), s.token_sets[0].expires_at), ("", 9));
+        assert_eq!(s.domain, None);
     }
 
     #[test]
@@ -602,7 +413,7 @@ mod tests {
         assert!(!s.is_expired(1000 + 99, 100));
         assert!(s.is_expired(1000 + 100, 100));
         let mut s2 = s.clone();
-        s2.session_expires_at = Some(1050);
+        s2.internal.session_expires_at = Some(1050);
         assert!(s2.is_expired(1050, 100_000));
     }
 
@@ -638,7 +449,7 @@ mod tests {
         assert_eq!(s.token_sets[0].expires_at, 5600);
         assert_eq!(s.refresh_token.as_ref().unwrap().expose(), "rt1"); // kept
         assert_eq!(s.id_token.as_ref().unwrap().expose(), "h.p.s");
-        assert_eq!(s.user.as_ref().unwrap().get("act").unwrap().str_at("sub"), Some("svc")); // user kept
+        assert_eq!(s.user.as_ref().unwrap()["act"]["sub"], "svc"); // user kept
         let t3 = tokens(Some("write"));
         s.merge_refresh("https://other", Some("write"), None, &t3, 2000);
         assert_eq!(s.token_sets.len(), 2);

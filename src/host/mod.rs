@@ -7,8 +7,7 @@
 use crate::prelude::*;
 pub mod sys;
 
-use crate::core::json::{Value, ValueSeed};
-use crate::core::jwt::PublicJwk;
+use crate::core::jwt::{Header, PublicJwk};
 use crate::core::options::SigningAlg;
 use crate::core::response::{Body, MAX_BODY_BYTES};
 use alloc::rc::Rc;
@@ -178,12 +177,79 @@ pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Bod
     }
 }
 
-/// A JSON text (UTF-8 bytes) read by the host's `JSON.parse` into a [`Value`] nested at most
-/// `max_depth` deep (see `core::jwt::ParseJson`); `None` when it is not JSON or too deep.
-pub fn parse_value(bytes: &[u8], max_depth: usize) -> Option<Value> {
-    use serde::de::DeserializeSeed;
-    let parsed = js_sys::JSON::parse(core::str::from_utf8(bytes).ok()?).ok()?;
-    ValueSeed::new(max_depth).deserialize(serde_wasm_bindgen::Deserializer::from(parsed)).ok()
+/// A JSON object the core does not look into (ID token claims, the session's `user`, `act`):
+/// kept as the JavaScript object the host's `JSON.parse` made. It crosses serde as itself
+/// (serde-wasm-bindgen's `preserve`); reading one accepts objects only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsObject(pub JsValue);
+
+impl JsObject {
+    /// `self[key]`, when it is set.
+    pub fn get(&self, key: &str) -> Option<JsValue> {
+        Reflect::get(&self.0, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+    }
+
+    /// `self[key]` when it is a string.
+    pub fn str_at(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(|v| v.as_string())
+    }
+
+    /// `self[key]` when it is an object (not an array).
+    pub fn object_at(&self, key: &str) -> Option<JsObject> {
+        self.get(key).filter(is_plain_object).map(JsObject)
+    }
+
+    /// A shallow copy without `keys`.
+    pub fn without(&self, keys: &[&str]) -> JsObject {
+        let copy = Object::assign(&Object::new(), self.0.unchecked_ref());
+        for k in keys {
+            let _ = Reflect::delete_property(&copy, &JsValue::from_str(k));
+        }
+        JsObject(copy.into())
+    }
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v)
+}
+
+impl serde::Serialize for JsObject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(&self.0, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+        if is_plain_object(&v) {
+            Ok(JsObject(v))
+        } else {
+            Err(serde::de::Error::custom("not an object"))
+        }
+    }
+}
+
+/// A JSON text (UTF-8 bytes) as the host's `JSON.parse` reads it, when it is an object.
+pub fn parse_object(bytes: &[u8]) -> Option<JsObject> {
+    let v = js_sys::JSON::parse(core::str::from_utf8(bytes).ok()?).ok()?;
+    is_plain_object(&v).then_some(JsObject(v))
+}
+
+/// A JWS header segment's JSON text read into the core's [`Header`].
+pub fn parse_header(bytes: &[u8]) -> Option<Header> {
+    serde_wasm_bindgen::from_value(parse_object(bytes)?.0).ok()
+}
+
+/// A JSON text read by `JSON.parse`, then into `T` with serde-wasm-bindgen.
+pub fn from_json_text<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    serde_wasm_bindgen::from_value(parse_object(bytes)?.0).ok()
+}
+
+/// `value` as JSON text: serde-wasm-bindgen (absent members as `null`), then `JSON.stringify`.
+pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    let v = value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))?;
+    js_sys::JSON::stringify(&v)?.as_string().ok_or_else(|| JsValue::from_str("JSON.stringify gave no text"))
 }
 
 /// A response read whole (or found too large).
