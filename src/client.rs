@@ -9,7 +9,7 @@ use crate::core::options::{
     ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
 };
 use crate::core::request::{
-    client_assertion_input, exchange_form, telemetry_header, token_request, ClientAuth,
+    client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
 };
 use crate::core::response::{parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse};
 use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
@@ -198,7 +198,10 @@ impl ServerClient {
                 ));
             }
         }
-        let telemetry = config.telemetry.then(|| telemetry_header(&[("runtime", &host::runtime_name())]));
+        let telemetry = match config.telemetry {
+            true => host::json_text(&telemetry(&host::runtime_name())).ok().map(|j| telemetry_header(&j)),
+            false => None,
+        };
         Ok(ServerClient {
             inner: Rc::new(Inner {
                 config,
@@ -350,13 +353,10 @@ impl ServerClient {
             }
         };
         let jti = host::random_bytes(16).map_err(|e| key_error().cause(Cause::Js(e)))?;
-        let mut input = client_assertion_input(
-            c.signing_alg,
-            &c.client_id,
-            audience,
-            host::now_secs(),
-            &encoding::base64url(&jti),
-        );
+        let jti = encoding::base64url(&jti);
+        let (header, claims) = client_assertion(c.signing_alg, &c.client_id, audience, host::now_secs(), &jti);
+        let json = |v: Result<String, JsValue>| v.map_err(|e| key_error().cause(Cause::Js(e)));
+        let mut input = signing_input(&json(host::json_text(&header))?, &json(host::json_text(&claims))?);
         let sig = host::sign(c.signing_alg, &key, input.as_bytes())
             .await
             .map_err(|e| key_error().cause(Cause::Js(e)))?;

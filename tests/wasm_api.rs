@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use auth0_edge::core::encoding::base64url_decode;
-use auth0_edge::core::json::{self, Value};
+use serde_json::Value;
 use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, ErrorKind, Secret, ServerClient};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -17,12 +17,12 @@ const ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
 const AUDIENCE: &str = "https://api.example.com";
 
 fn client_options() -> ClientOptions {
-    let clients = json::parse(CLIENTS).unwrap();
-    let basic = clients.get("basic").unwrap();
+    let clients: Value = serde_json::from_str(CLIENTS).unwrap();
+    let basic = &clients["basic"];
     ClientOptions {
         domain: ISSUER.into(),
-        client_id: basic.str_at("clientId").unwrap().into(),
-        client_secret: Some(basic.str_at("clientSecret").unwrap().into()),
+        client_id: basic["clientId"].as_str().unwrap().into(),
+        client_secret: Some(basic["clientSecret"].as_str().unwrap().into()),
         secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
         ..Default::default()
     }
@@ -42,7 +42,7 @@ fn legacy(user: &str) -> CustomTokenExchangeOptions {
 
 fn claims(jwt: &Secret) -> Value {
     let payload = jwt.expose().split('.').nth(1).unwrap();
-    json::parse_bytes(&base64url_decode(payload).unwrap()).unwrap()
+    serde_json::from_slice(&base64url_decode(payload).unwrap()).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -57,8 +57,8 @@ async fn basic_exchange() {
         .unwrap();
     assert_eq!(r.token_type, "Bearer");
     assert!(r.expires_in > 0);
-    assert_eq!(claims(&r.access_token).str_at("aud"), Some(AUDIENCE));
-    assert_eq!(claims(r.id_token.as_ref().unwrap()).str_at("sub"), Some("auth0|alice"));
+    assert_eq!(claims(&r.access_token)["aud"], AUDIENCE);
+    assert_eq!(claims(r.id_token.as_ref().unwrap())["sub"], "auth0|alice");
     assert_eq!(r.act, None);
     assert_eq!(r.issued_token_type.as_deref(), Some(ACCESS_TOKEN));
 }
@@ -108,8 +108,8 @@ async fn organization() {
         })
         .await
         .unwrap();
-    assert_eq!(claims(&r.access_token).str_at("org_id"), Some("org_acme"));
-    assert_eq!(claims(r.id_token.as_ref().unwrap()).str_at("org_id"), Some("org_acme"));
+    assert_eq!(claims(&r.access_token)["org_id"], "org_acme");
+    assert_eq!(claims(r.id_token.as_ref().unwrap())["org_id"], "org_acme");
 }
 
 #[wasm_bindgen_test]

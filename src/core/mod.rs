@@ -2,7 +2,6 @@
 //! strings and returns values, so it is tested (and fuzzed) natively with `cargo test`.
 
 pub mod encoding;
-pub mod json;
 pub mod jwe;
 pub mod jwt;
 pub mod options;

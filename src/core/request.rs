@@ -1,9 +1,9 @@
 //! Building HTTP requests as plain values (SPEC §2.3). The host layer sends them.
 
 use super::encoding::{base64, base64url, form_body, form_urlencode};
-use super::json::write_string;
 use super::options::{ExchangeInput, SigningAlg};
-use crate::error::{push_u64, Secret};
+use crate::error::Secret;
+use serde::Serialize;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
@@ -115,54 +115,66 @@ pub fn token_request(
     TokenRequest { url: url.to_owned(), headers, body: form_body(&form) }
 }
 
-/// The `Auth0-Client` header value: base64url (no padding) of
-/// `{"name":"auth0-edge","version":...,"env":{...}}`.
-pub fn telemetry_header(env: &[(&str, &str)]) -> String {
-    let mut json = String::from("{\"name\":\"auth0-edge\",\"version\":");
-    write_string(env!("CARGO_PKG_VERSION"), &mut json);
-    json.push_str(",\"env\":{");
-    for (i, (k, v)) in env.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        write_string(k, &mut json);
-        json.push(':');
-        write_string(v, &mut json);
-    }
-    json.push_str("}}");
+/// The `Auth0-Client` header's JSON: `{"name":"auth0-edge","version":...,"env":{...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Telemetry<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub env: TelemetryEnv<'a>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TelemetryEnv<'a> {
+    pub runtime: &'a str,
+}
+
+pub fn telemetry(runtime: &str) -> Telemetry<'_> {
+    Telemetry { name: "auth0-edge", version: env!("CARGO_PKG_VERSION"), env: TelemetryEnv { runtime } }
+}
+
+/// The `Auth0-Client` header value: base64url (no padding) of the [`Telemetry`] JSON text.
+pub fn telemetry_header(json: &str) -> String {
     base64url(json.as_bytes())
 }
 
-/// The JOSE header + payload of a `private_key_jwt` client assertion (RFC 7523), base64url-encoded
-/// and joined by `.`: the input the host signs. `jti` is random, `now` in seconds.
-pub fn client_assertion_input(
+/// The JOSE header of a `private_key_jwt` client assertion (RFC 7523).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AssertionHeader {
+    pub alg: &'static str,
+    pub typ: &'static str,
+}
+
+/// The claims of a `private_key_jwt` client assertion (RFC 7523 §3): iss = sub = the client id,
+/// aud = the issuer, valid for 60 s from `now` (seconds), a random `jti`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AssertionClaims<'a> {
+    pub iss: &'a str,
+    pub sub: &'a str,
+    pub aud: &'a str,
+    pub iat: u64,
+    pub nbf: u64,
+    pub exp: u64,
+    pub jti: &'a str,
+}
+
+pub fn client_assertion<'a>(
     alg: SigningAlg,
-    client_id: &str,
-    audience: &str,
+    client_id: &'a str,
+    audience: &'a str,
     now: u64,
-    jti: &str,
-) -> String {
-    let mut header = String::from("{\"alg\":\"");
-    header.push_str(alg.name());
-    header.push_str("\",\"typ\":\"JWT\"}");
-    let mut p = String::from("{\"iss\":");
-    write_string(client_id, &mut p);
-    p.push_str(",\"sub\":");
-    write_string(client_id, &mut p);
-    p.push_str(",\"aud\":");
-    write_string(audience, &mut p);
-    for (name, t) in [("iat", now), ("nbf", now), ("exp", now + 60)] {
-        p.push_str(",\"");
-        p.push_str(name);
-        p.push_str("\":");
-        push_u64(&mut p, t);
-    }
-    p.push_str(",\"jti\":");
-    write_string(jti, &mut p);
-    p.push('}');
-    let mut out = base64url(header.as_bytes());
+    jti: &'a str,
+) -> (AssertionHeader, AssertionClaims<'a>) {
+    (
+        AssertionHeader { alg: alg.name(), typ: "JWT" },
+        AssertionClaims { iss: client_id, sub: client_id, aud: audience, iat: now, nbf: now, exp: now + 60, jti },
+    )
+}
+
+/// `base64url(header).base64url(payload)`: a JWS signing input from the two JSON texts.
+pub fn signing_input(header_json: &str, payload_json: &str) -> String {
+    let mut out = base64url(header_json.as_bytes());
     out.push('.');
-    out.push_str(&base64url(p.as_bytes()));
+    out.push_str(&base64url(payload_json.as_bytes()));
     out
 }
 
@@ -170,7 +182,11 @@ pub fn client_assertion_input(
 mod tests {
     use super::*;
     use crate::core::encoding::base64url_decode;
-    use crate::core::json::parse_bytes;
+    use serde_json::{json, Value};
+
+    fn parse_bytes(b: &[u8]) -> Result<Value, serde_json::Error> {
+        serde_json::from_slice(b)
+    }
     use crate::core::options::{validate_exchange_options, Input, ParamValue, RawExchangeOptions};
 
     fn input() -> ExchangeInput {
@@ -242,18 +258,14 @@ mod tests {
 
     #[test]
     fn assertion_params_and_claims() {
-        let input = client_assertion_input(SigningAlg::PS256, "cid", "http://127.0.0.1:1/", 1000, "j1");
+        let (header, claims) = client_assertion(SigningAlg::PS256, "cid", "http://127.0.0.1:1/", 1000, "j1");
+        let input = signing_input(&serde_json::to_string(&header).unwrap(), &serde_json::to_string(&claims).unwrap());
         let (h, p) = input.split_once('.').unwrap();
-        let header = parse_bytes(&base64url_decode(h).unwrap()).unwrap();
-        assert_eq!(header.str_at("alg"), Some("PS256"));
-        let claims = parse_bytes(&base64url_decode(p).unwrap()).unwrap();
-        assert_eq!(claims.str_at("iss"), Some("cid"));
-        assert_eq!(claims.str_at("sub"), Some("cid"));
-        assert_eq!(claims.str_at("aud"), Some("http://127.0.0.1:1/"));
-        assert_eq!(claims.get("iat").unwrap().as_int(), Some(1000));
-        assert_eq!(claims.get("nbf").unwrap().as_int(), Some(1000));
-        assert_eq!(claims.get("exp").unwrap().as_int(), Some(1060));
-        assert_eq!(claims.str_at("jti"), Some("j1"));
+        assert_eq!(parse_bytes(&base64url_decode(h).unwrap()).unwrap(), json!({"alg":"PS256","typ":"JWT"}));
+        assert_eq!(
+            parse_bytes(&base64url_decode(p).unwrap()).unwrap(),
+            json!({"iss":"cid","sub":"cid","aud":"http://127.0.0.1:1/","iat":1000,"nbf":1000,"exp":1060,"jti":"j1"})
+        );
         let req = token_request("u", "cid", ClientAuth::Assertion("h.p.s"), vec![], None);
         assert_eq!(
             req.body,
@@ -263,19 +275,12 @@ mod tests {
 
     #[test]
     fn telemetry_is_base64url_json() {
-        let t = telemetry_header(&[("runtime", "workerd")]);
+        let t = telemetry_header(&serde_json::to_string(&telemetry("workerd")).unwrap());
         assert!(!t.contains('=') && !t.contains('+') && !t.contains('/'));
         let v = parse_bytes(&base64url_decode(&t).unwrap()).unwrap();
-        assert_eq!(v.str_at("name"), Some("auth0-edge"));
-        assert_eq!(v.str_at("version"), Some(env!("CARGO_PKG_VERSION")));
-        assert_eq!(v.get("env").unwrap().str_at("runtime"), Some("workerd"));
+        assert_eq!(v, json!({"name":"auth0-edge","version":env!("CARGO_PKG_VERSION"),"env":{"runtime":"workerd"}}));
         let req = token_request("u", "c", ClientAuth::Post(&"s".into()), vec![], Some(&t));
         assert_eq!(req.headers, vec![("Auth0-Client", t.clone())]);
-        // Several members, escaped.
-        let two = telemetry_header(&[("runtime", "node"), ("a\"b", "c\\d")]);
-        let v = parse_bytes(&base64url_decode(&two).unwrap()).unwrap();
-        let env = v.get("env").unwrap();
-        assert_eq!((env.str_at("runtime"), env.str_at("a\"b")), (Some("node"), Some("c\\d")));
     }
 
     #[test]

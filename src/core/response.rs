@@ -2,7 +2,6 @@
 //! body as the host parsed it (`JSON.parse`) into the serde types below. Natively, tests read the
 //! same types from JSON text with serde_json.
 
-use super::json::int_of_number_text;
 use crate::error::{code, push_u64, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -164,6 +163,11 @@ fn secret(m: Member) -> Option<Secret> {
     m.into_string().filter(|s| !s.is_empty()).map(Secret::new)
 }
 
+/// A numeric string such as `"3600"`: decimal digits, a whole number within 2^53.
+fn whole_number(s: &str) -> Option<i64> {
+    s.parse::<u64>().ok().filter(|n| *n <= 1 << 53).map(|n| n as i64)
+}
+
 /// A failed token request (status other than 200), SPEC §2.4: the error body's `error` and
 /// `error_description` when it is labelled JSON and parsed; `body_is_cause` says so (the client
 /// then attaches the body, as the host parsed it, as the error's cause).
@@ -196,7 +200,7 @@ pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error
     })?;
     let expires_in = match &b.expires_in {
         Member::Num(n) if n.fract() == 0.0 && n.abs() <= (1u64 << 53) as f64 => Some(*n as i64),
-        Member::Str(s) => int_of_number_text(s, false),
+        Member::Str(s) => whole_number(s),
         _ => None,
     }
     .filter(|n| *n >= 0)
