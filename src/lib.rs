@@ -19,6 +19,7 @@ mod session;
 
 pub mod core;
 pub mod error;
+pub mod stores;
 mod prelude;
 
 pub use client::{

@@ -7,7 +7,7 @@
 use auth0_edge::core::encoding::base64url_decode;
 use serde_json::Value;
 use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, ErrorKind, Secret, ServerClient};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const ISSUER: &str = env!("AUTH0_EDGE_TEST_ISSUER");
@@ -249,4 +249,49 @@ async fn exchange_error_codes() {
     let e = refused.custom_token_exchange(&legacy("alice")).await.unwrap_err();
     assert_eq!(e.code(), "token_exchange_failed");
     assert!(e.message().contains("network error"), "{}", e.message());
+}
+
+/// Evaluates a JavaScript expression (test scaffolding only).
+fn js(expression: &str) -> JsValue {
+    js_sys::eval(expression).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn built_in_stores_from_rust() {
+    // MemoryStore: one isolate's sessions.
+    let c = session_client("rust_memory_store", Some(auth0_edge::stores::memory_store()));
+    let so = JsValue::UNDEFINED;
+    c.login_with_custom_token_exchange(&CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("alice") }, &so)
+        .await
+        .unwrap();
+    assert!(c.get_session(&so).await.unwrap().is_some());
+
+    // KvStore over a KV namespace binding (here an in-memory one with KV's get, put and delete):
+    // the session id travels in a cookie, the sealed session in KV.
+    let kv = js("(() => { const m = new Map(); return { m, get: async (k) => m.get(k) ?? null, \
+                 put: async (k, v) => void m.set(k, v), delete: async (k) => void m.delete(k) }; })()");
+    let store = auth0_edge::stores::kv_store(&kv, &JsValue::UNDEFINED).unwrap();
+    let c = session_client("rust_kv_store", Some(store));
+    let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    c.login_with_custom_token_exchange(&CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("bob") }, &first)
+        .await
+        .unwrap();
+    let entries = js_sys::Reflect::get(&js_sys::Reflect::get(&kv, &"m".into()).unwrap(), &"size".into()).unwrap();
+    assert_eq!(entries.as_f64(), Some(1.0), "one session in KV");
+    let cookie = js_sys::Function::new_with_args("o", "return o.headers.get('set-cookie').split(';')[0]")
+        .call1(&JsValue::NULL, &first)
+        .unwrap();
+    let next = js_sys::Function::new_with_args("c", "return { request: { headers: new Map([['cookie', c]]) }, headers: new Headers() }")
+        .call1(&JsValue::NULL, &cookie)
+        .unwrap();
+    let user = c.get_user(&next).await.unwrap().expect("the session, found through the cookie");
+    assert_eq!(user.str_at("sub").as_deref(), Some("auth0|bob"));
+    let stranger = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    assert!(c.get_session(&stranger).await.unwrap().is_none(), "no cookie, no session");
+
+    // Bad arguments are the constructors' TypeErrors.
+    let e = auth0_edge::stores::kv_store(&JsValue::NULL, &JsValue::UNDEFINED).unwrap_err();
+    assert!(e.is_instance_of::<js_sys::TypeError>());
+    assert!(auth0_edge::stores::cookie_store(&js("({ sameSite: 'sideways' })")).is_err());
+    assert!(auth0_edge::stores::deno_kv_store(&js("({})"), &JsValue::UNDEFINED).is_err());
 }
