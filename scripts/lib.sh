@@ -83,9 +83,9 @@ ensure_python_peer() {
 # IN is wasm-bindgen's output (its exports and imports are the glue's: none is removed).
 # -Oz twice around --flatten --rereloop (binaryen's relooper rebuilds the control flow, then it
 # shrinks again); -ocimfs 20: a function with one caller is inlined only if tiny; -aimfs 6:
-# functions up to 6 bytes are inlined at every call; --converge: repeat while it still shrinks.
-# Measured on the wasm-bindgen build (bench/PROFILE.md): 90671 B gz with -Oz --converge alone,
-# 87026 B with these. --strip-producers/--strip-target-features: sections no runtime reads.
+# functions up to 6 bytes are inlined at every call; --converge: repeat while it still shrinks
+# (the figures behind each choice: bench/PROFILE.md and the commit that set them).
+# --strip-producers/--strip-target-features: sections no runtime reads.
 WASM_OPT_PACKAGE_FLAGS=(-Oz --flatten --rereloop -Oz -ocimfs 20 -aimfs 6 --converge
   --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)

@@ -45,7 +45,7 @@ pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
 }
 
 /// Where `sep` first occurs in `bytes`. A counted loop, as [`all_bytes`]: `position`/`all` with a
-/// closure instantiate a try_fold for each use (about 100 B of wasm apiece).
+/// closure instantiate a try_fold for each use.
 pub(crate) fn find_byte(bytes: &[u8], sep: u8) -> Option<usize> {
     let mut i = 0;
     while *bytes.get(i)? != sep {
@@ -65,8 +65,8 @@ pub(crate) fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
 }
 
 /// `s` split at the first ASCII byte `sep`, as `s.split_once(sep as char)` gives it, by a byte
-/// scan: std's generic char searcher costs about 0.8 KB of wasm, and the strings split here (JWS
-/// and JWE segments, host names) are short.
+/// scan: std's generic char searcher is far larger in wasm, and the strings split here (JWS and
+/// JWE segments, host names) are short.
 pub fn split_once_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
     debug_assert!(sep.is_ascii());
     let i = find_byte(s.as_bytes(), sep)?;
