@@ -64,8 +64,8 @@ test("deno run: a bad subject token is 400 with the error code", async () => {
 
 // The package as published: `npm pack` of pkg/, served by a local npm registry, imported by Deno as
 // `npm:auth0-edge` (into Deno's own npm cache, no node_modules) and run with network access only:
-// Deno instantiates the .wasm through its import (Deno 2.1+; the module imports nothing), so no read
-// permission is needed. A real exchange against the local provider.
+// Deno compiles the .wasm through its source-phase import (`import source`), so no read permission
+// is needed. A real exchange against the local provider.
 test("deno run npm:auth0-edge from an npm registry: the packed tarball works with --allow-net only", async (t) => {
   const { mkdtemp, readFile, writeFile, rm } = await import("node:fs/promises");
   const { createHash } = await import("node:crypto");
