@@ -1,148 +1,28 @@
-// Types of the auth0-edge package. Hand-written (wasm-bindgen's own .d.ts types options as `any`).
-
-/** The store interface a ServerClient persists sealed sessions through. Stores only see the sealed string. */
-export interface StateStore {
-  get(identifier: string, storeOptions?: unknown): Promise<string | null | undefined>;
-  set(identifier: string, value: string, removeIfExists: boolean, storeOptions?: unknown): Promise<void>;
-  delete(identifier: string, storeOptions?: unknown): Promise<void>;
-}
-
-export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
-export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
-
-export interface ServerClientOptions {
-  /** "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for loopback hosts. */
-  domain: string;
-  clientId: string;
-  clientSecret?: string;
-  /** Default: client_secret_basic when clientSecret is set, else private_key_jwt when a signing key is set. */
-  clientAuthMethod?: ClientAuthMethod;
-  /** For private_key_jwt: a PKCS#8 PEM string or a WebCrypto CryptoKey with the "sign" usage. */
-  clientAssertionSigningKey?: CryptoKey | string;
-  /** Default "RS256". */
-  clientAssertionSigningAlg?: ClientAssertionSigningAlg;
-  /** Session secret(s), each at least 32 characters: the first seals, all open. */
-  secret: string | string[];
-  stateStore?: StateStore;
-  /** Default "_a0_session". */
-  stateIdentifier?: string;
-  /** Absolute session lifetime in seconds. Default 259200 (3 days). */
-  sessionDuration?: number;
-  /** Per HTTP request, body included. Default 5000. */
-  timeoutMs?: number;
-  /** Default globalThis.fetch. */
-  fetch?: typeof fetch;
-  /** Send the Auth0-Client telemetry header. Default true. */
-  telemetry?: boolean;
-}
-
-/** Values of authorizationParams: arrays are sent as repeated keys (at most 20 values). */
-export type AuthorizationParamValue = string | number | boolean | readonly string[] | null | undefined;
-
-export interface CustomTokenExchangeOptions {
-  /** The token to exchange, exactly as issued (no "Bearer " prefix). */
-  subjectToken: string;
-  /** A URN naming the subject token's type, e.g. "urn:acme:legacy-token" or a TokenType value. */
-  subjectTokenType: string;
-  audience?: string;
-  scope?: string;
-  /** For delegation: the acting party's token. Requires actorTokenType. */
-  actorToken?: string;
-  actorTokenType?: string;
-  organization?: string;
-  /** Extra token endpoint parameters. grant_type, client_id, client credentials, subject_token(_type) and actor_token(_type) can never be set here. */
-  authorizationParams?: Record<string, AuthorizationParamValue>;
-}
-
-/** The `act` claim (RFC 8693 §4.1): who acts on behalf of the subject, nested for delegation chains. */
-export interface ActClaim {
-  sub: string;
-  act?: ActClaim;
-  [claim: string]: unknown;
-}
-
-export interface TokenExchangeResponse {
-  accessToken: string;
-  /** "Bearer" unless the server says otherwise. */
-  tokenType: string;
-  /** Seconds. */
-  expiresIn: number;
-  scope?: string;
-  idToken?: string;
-  refreshToken?: string;
-  issuedTokenType?: string;
-  /** From the verified ID token, when an actor token was sent. */
-  act?: ActClaim;
-}
-
-/** The session's user: the ID token's claims as issued, minus protocol claims (aud, exp, iat, nbf, nonce, azp, at_hash, c_hash, s_hash, jti). */
-export interface SessionUser {
-  sub: string;
-  sid?: string;
-  org_id?: string;
-  /** Who acts on behalf of the user, for a delegated login. */
-  act?: ActClaim;
-  [claim: string]: unknown;
-}
-
-export interface SessionTokenSet {
-  /** The `audience` option of the login or of getAccessToken, or "default". */
-  audience: string;
-  accessToken: string;
-  scope: string;
-  /** Seconds since the epoch. */
-  expiresAt: number;
-}
-
-export interface SessionData {
-  /** null when no ID token came back. */
-  user: SessionUser | null;
-  idToken?: string;
-  refreshToken?: string;
-  tokenSets: SessionTokenSet[];
-  /** The tenant's host[:port]. */
-  domain?: string;
-}
-
-export interface StateData extends SessionData {
-  internal: { sid: string; createdAt: number };
-}
-
-export interface GetAccessTokenOptions {
-  /** Default "default": the token set of a login without an audience. */
-  audience?: string;
-  /** Scopes the token must carry (space-separated). */
-  scope?: string;
-}
-
-export interface LogoutOptions {
-  /** Where Auth0 sends the browser after logout. */
-  returnTo?: string;
-}
-
-export declare class ServerClient {
-  /** @throws {ConfigurationError} */
-  constructor(options: ServerClientOptions);
-  /** @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection) */
-  customTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: unknown): Promise<TokenExchangeResponse>;
-  /**
-   * Exchanges tokens and opens a sealed session in the state store. The ID token is verified first;
-   * a failure writes no session.
-   * @throws {CustomTokenExchangeError | ConfigurationError | IdTokenError | StoreError} (as a rejection)
-   */
-  loginWithCustomTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: unknown): Promise<{ stateData: StateData }>;
-  /** The session, or undefined when absent, unreadable or expired. @throws {StoreError} */
-  getSession(storeOptions?: unknown): Promise<SessionData | undefined>;
-  /** The session's user, or undefined. @throws {StoreError} */
-  getUser(storeOptions?: unknown): Promise<SessionUser | undefined>;
-  /**
-   * An access token from the session, refreshed through Auth0 (and stored) when it has 30 s or less left.
-   * @throws {AccessTokenError | StoreError} (as a rejection)
-   */
-  getAccessToken(storeOptions?: unknown, options?: GetAccessTokenOptions): Promise<string>;
-  /** Deletes the session and resolves to the tenant's logout URL. @throws {StoreError} */
-  logout(storeOptions?: unknown, options?: LogoutOptions): Promise<string>;
-}
+/// <reference lib="esnext.disposable" />
+// Types of the auth0-edge package. ServerClient and the shapes of its options and results come
+// from wasm-bindgen's build of the Rust client (auth0_edge.d.ts: src/bindings.rs, its
+// typescript_custom_section and the methods' types); the JavaScript parts (error classes, stores,
+// token types) are declared here.
+import type { StateStore, ServerClient as GeneratedServerClient } from "./auth0_edge.d.ts";
+/** An Auth0 client for Custom Token Exchange and sessions: wasm-bindgen's class of the Rust client. */
+export declare const ServerClient: typeof GeneratedServerClient;
+export type ServerClient = GeneratedServerClient;
+export type {
+  StateStore,
+  ClientAuthMethod,
+  ClientAssertionSigningAlg,
+  ServerClientOptions,
+  AuthorizationParamValue,
+  CustomTokenExchangeOptions,
+  ActClaim,
+  TokenExchangeResponse,
+  SessionUser,
+  SessionTokenSet,
+  SessionData,
+  StateData,
+  GetAccessTokenOptions,
+  LogoutOptions,
+} from "./auth0_edge.d.ts";
 
 export type CustomTokenExchangeErrorCodeValue =
   | "invalid_token_format"

@@ -17,7 +17,7 @@ done_step
 step "cargo build --release --target wasm32-unknown-unknown, wasm-bindgen --target web, wasm-opt"
 cargo build --release --target wasm32-unknown-unknown
 gen="$ROOT/target/bindgen" && rm -rf "$gen"
-wasm-bindgen --target web --no-typescript --out-dir "$gen" target/wasm32-unknown-unknown/release/auth0_edge.wasm
+wasm-bindgen --target web --out-dir "$gen" target/wasm32-unknown-unknown/release/auth0_edge.wasm
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 # The flags, and why each: wasm_opt_package in scripts/lib.sh (bench/profile.sh uses the same).
 wasm_opt_package "$gen/auth0_edge_bg.wasm" "$out.tmp/auth0_edge_bg.wasm"
@@ -46,6 +46,9 @@ done
 for f in index.d.ts README.md; do
   cp "pkg-templates/$f" "$out.tmp/$f"
 done
+# ServerClient's types and its option and result shapes, as wasm-bindgen writes them; index.d.ts
+# re-exports them beside the JavaScript parts' declarations.
+cp "$gen/auth0_edge.d.ts" "$out.tmp/auth0_edge.d.ts"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" pkg-templates/package.json > "$out.tmp/package.json"
 rm -rf "$out" && mv "$out.tmp" "$out"

@@ -389,6 +389,131 @@ fn promise(f: Operation) -> Promise {
 // ---------------------------------------------------------------------------------------------
 // The class
 
+/// The TypeScript shapes of the class's options and results (wasm-bindgen writes them into the
+/// package's auth0_edge.d.ts, beside the class whose methods name them).
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r##"
+/** The store interface a ServerClient persists sealed sessions through. Stores only see the sealed string. */
+export interface StateStore {
+  get(identifier: string, storeOptions?: unknown): Promise<string | null | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions?: unknown): Promise<void>;
+  delete(identifier: string, storeOptions?: unknown): Promise<void>;
+}
+
+export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
+export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
+
+export interface ServerClientOptions {
+  /** "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for loopback hosts. */
+  domain: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Default: client_secret_basic when clientSecret is set, else private_key_jwt when a signing key is set. */
+  clientAuthMethod?: ClientAuthMethod;
+  /** For private_key_jwt: a PKCS#8 PEM string or a WebCrypto CryptoKey with the "sign" usage. */
+  clientAssertionSigningKey?: CryptoKey | string;
+  /** Default "RS256". */
+  clientAssertionSigningAlg?: ClientAssertionSigningAlg;
+  /** Session secret(s), each at least 32 characters: the first seals, all open. */
+  secret: string | string[];
+  stateStore?: StateStore;
+  /** Default "_a0_session". */
+  stateIdentifier?: string;
+  /** Absolute session lifetime in seconds. Default 259200 (3 days). */
+  sessionDuration?: number;
+  /** Per HTTP request, body included. Default 5000. */
+  timeoutMs?: number;
+  /** Default globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Send the Auth0-Client telemetry header. Default true. */
+  telemetry?: boolean;
+}
+
+/** Values of authorizationParams: arrays are sent as repeated keys (at most 20 values). */
+export type AuthorizationParamValue = string | number | boolean | readonly string[] | null | undefined;
+
+export interface CustomTokenExchangeOptions {
+  /** The token to exchange, exactly as issued (no "Bearer " prefix). */
+  subjectToken: string;
+  /** A URN naming the subject token's type, e.g. "urn:acme:legacy-token" or a TokenType value. */
+  subjectTokenType: string;
+  audience?: string;
+  scope?: string;
+  /** For delegation: the acting party's token. Requires actorTokenType. */
+  actorToken?: string;
+  actorTokenType?: string;
+  organization?: string;
+  /** Extra token endpoint parameters. grant_type, client_id, client credentials, subject_token(_type) and actor_token(_type) can never be set here. */
+  authorizationParams?: Record<string, AuthorizationParamValue>;
+}
+
+/** The `act` claim (RFC 8693 §4.1): who acts on behalf of the subject, nested for delegation chains. */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
+  [claim: string]: unknown;
+}
+
+export interface TokenExchangeResponse {
+  accessToken: string;
+  /** "Bearer" unless the server says otherwise. */
+  tokenType: string;
+  /** Seconds. */
+  expiresIn: number;
+  scope?: string;
+  idToken?: string;
+  refreshToken?: string;
+  issuedTokenType?: string;
+  /** From the verified ID token, when an actor token was sent. */
+  act?: ActClaim;
+}
+
+/** The session's user: the ID token's claims as issued, minus protocol claims (aud, exp, iat, nbf, nonce, azp, at_hash, c_hash, s_hash, jti). */
+export interface SessionUser {
+  sub: string;
+  sid?: string;
+  org_id?: string;
+  /** Who acts on behalf of the user, for a delegated login. */
+  act?: ActClaim;
+  [claim: string]: unknown;
+}
+
+export interface SessionTokenSet {
+  /** The `audience` option of the login or of getAccessToken, or "default". */
+  audience: string;
+  accessToken: string;
+  scope: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface SessionData {
+  /** null when no ID token came back. */
+  user: SessionUser | null;
+  idToken?: string;
+  refreshToken?: string;
+  tokenSets: SessionTokenSet[];
+  /** The tenant's host[:port]. */
+  domain?: string;
+}
+
+export interface StateData extends SessionData {
+  internal: { sid: string; createdAt: number };
+}
+
+export interface GetAccessTokenOptions {
+  /** Default "default": the token set of a login without an audience. */
+  audience?: string;
+  /** Scopes the token must carry (space-separated). */
+  scope?: string;
+}
+
+export interface LogoutOptions {
+  /** Where Auth0 sends the browser after logout. */
+  returnTo?: string;
+}
+"##;
+
 /// An Auth0 client for Custom Token Exchange and sessions (SPEC §1).
 #[wasm_bindgen(js_name = ServerClient)]
 pub struct JsServerClient {
@@ -397,9 +522,10 @@ pub struct JsServerClient {
 
 #[wasm_bindgen(js_class = ServerClient)]
 impl JsServerClient {
-    /// Validates the options; throws a `ConfigurationError`. Makes no network call.
+    /// Validates the options. Makes no network call.
+    /// @throws {ConfigurationError}
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsServerClient, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ServerClientOptions")] options: JsValue) -> Result<JsServerClient, JsValue> {
         Self::build(options).map_err(|e| to_js(&e))
     }
 
@@ -440,9 +566,14 @@ impl JsServerClient {
         ServerClient::from_raw(&raw, fetch, signing_key, store).map(|client| JsServerClient { client })
     }
 
-    /// Exchanges a subject token for Auth0 tokens (SPEC §2).
-    #[wasm_bindgen(js_name = customTokenExchange)]
-    pub fn custom_token_exchange(&self, options: JsValue) -> Promise {
+    /// Exchanges a subject token for Auth0 tokens.
+    /// @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection)
+    #[wasm_bindgen(js_name = customTokenExchange, unchecked_return_type = "Promise<TokenExchangeResponse>")]
+    pub fn custom_token_exchange(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] _store_options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let input = validate_exchange_options(&exchange_options(options))?;
@@ -451,9 +582,15 @@ impl JsServerClient {
         }))
     }
 
-    /// Exchanges tokens and opens a session (SPEC §3): resolves to `{ stateData }`.
-    #[wasm_bindgen(js_name = loginWithCustomTokenExchange)]
-    pub fn login_with_custom_token_exchange(&self, options: JsValue, store_options: JsValue) -> Promise {
+    /// Exchanges tokens and opens a sealed session in the state store. The ID token is verified
+    /// first; a failure writes no session.
+    /// @throws {CustomTokenExchangeError | ConfigurationError | IdTokenError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = loginWithCustomTokenExchange, unchecked_return_type = "Promise<{ stateData: StateData }>")]
+    pub fn login_with_custom_token_exchange(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let input = validate_exchange_options(&exchange_options(options))?;
@@ -463,9 +600,13 @@ impl JsServerClient {
         }))
     }
 
-    /// The session in camelCase, or `undefined` (SPEC §4).
-    #[wasm_bindgen(js_name = getSession)]
-    pub fn get_session(&self, store_options: JsValue) -> Promise {
+    /// The session, or undefined when absent, unreadable or expired.
+    /// @throws {StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<SessionData | undefined>")]
+    pub fn get_session(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             match client.get_session(&store_options).await? {
@@ -475,18 +616,28 @@ impl JsServerClient {
         }))
     }
 
-    /// The session's user (claims as issued, `act` included), or `undefined`.
-    #[wasm_bindgen(js_name = getUser)]
-    pub fn get_user(&self, store_options: JsValue) -> Promise {
+    /// The session's user (claims as issued, `act` included), or undefined.
+    /// @throws {StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<SessionUser | undefined>")]
+    pub fn get_user(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             Ok(client.get_user(&store_options).await?.map_or(JsValue::UNDEFINED, |u| u.0))
         }))
     }
 
-    /// An access token from the session, refreshed when due (SPEC §4).
-    #[wasm_bindgen(js_name = getAccessToken)]
-    pub fn get_access_token(&self, store_options: JsValue, options: JsValue) -> Promise {
+    /// An access token from the session, refreshed through Auth0 (and stored) when it has 30 s or
+    /// less left.
+    /// @throws {AccessTokenError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
+    pub fn get_access_token(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
@@ -497,8 +648,14 @@ impl JsServerClient {
         }))
     }
 
-    /// Deletes the session; resolves to the tenant's logout URL (SPEC §4).
-    pub fn logout(&self, store_options: JsValue, options: JsValue) -> Promise {
+    /// Deletes the session and resolves to the tenant's logout URL.
+    /// @throws {StoreError} (as a rejection)
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn logout(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let return_to = string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
