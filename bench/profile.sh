@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Where the package's .wasm spends its bytes: twiggy over the .wasm built with the package's
-# wasm-opt flags plus -g (names), summed by area of the crate and by dependency, written to
-# bench/PROFILE.md. A tool for the size work; not part of the CI gate.
+# Where the package spends its bytes and its CPU, written to bench/PROFILE.md: twiggy over the
+# .wasm built with the package's wasm-opt flags plus -g (names), summed by area of the crate and by
+# dependency; then node --cpu-prof over an exchange and a login (bench/lib/cpu-profile.mjs).
+# A tool for the size and speed work; not part of the CI gate.
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
 cd "$ROOT"
@@ -18,7 +19,9 @@ wasm_opt_package target/bindgen/auth0_edge_bg.wasm "$named" -g
 twiggy top -n 100000 -f csv "$named" > "$ROOT/target/profile/top.csv"
 done_step
 
-step "Profile (bench/lib/twiggy-profile.mjs)"
+step "Profile (bench/lib/twiggy-profile.mjs, bench/lib/cpu-profile.mjs)"
+npm_ci "$ROOT/bench"
 PROFILE_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?") \
   node bench/lib/twiggy-profile.mjs target/profile/top.csv pkg/auth0_edge_bg.wasm bench/PROFILE.md
+node bench/lib/cpu-profile.mjs 2000 >> bench/PROFILE.md
 done_step

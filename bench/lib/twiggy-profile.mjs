@@ -52,6 +52,7 @@ ${areas.map(([a, n]) => `| ${a} | ${n} | ${pct(n)} |`).join("\n")}
 | item | bytes |
 |---|---:|
 ${largest.map((r) => `| \`${esc(r.name).slice(0, 110)}\` | ${r.bytes} |`).join("\n")}
+
 `;
 writeFileSync(outPath, md);
 console.log(`    wrote ${outPath}: ${areas.length} areas, ${total} B of items`);

@@ -1,0 +1,64 @@
+// Where the CPU of an operation goes: runs bench/lib/cpu.mjs under `node --cpu-prof` for each
+// operation (against bench/token-server.mjs in another process), sums the samples' self time by
+// area and prints a markdown section. Run by bench/profile.sh: node cpu-profile.mjs OPS
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTokenServer } from "./token-server-process.mjs";
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ops = Number(process.argv[2] ?? 2000);
+
+/** The area a profile node's function belongs to. */
+function area({ functionName, url }) {
+  if (url.startsWith("wasm://")) return "the .wasm (the Rust client)";
+  if (/auth0-edge|pkg\/index\.js|pkg\/node\.js/.test(url)) return "the package's JavaScript (wasm-bindgen glue, stores)";
+  if (/crypto|webcrypto|keys|mac|aes|rsa|hkdf/.test(url)) return "WebCrypto (Node's, jobs on its thread pool)";
+  if (/abort_controller|js_transferable/.test(url) || functionName === "makeTransferable" || functionName === "JSTransferable") return "AbortController and AbortSignal";
+  if (/undici|fetch|webstreams|readablestream|stream/.test(url)) return "fetch and its streams (undici)";
+  if (functionName === "(garbage collector)") return "garbage collection";
+  if (functionName === "(idle)") return null; // waiting for the token server: not CPU
+  return "other (Node's event loop, timers, microtasks, the benchmark loop)";
+}
+
+async function profile(op) {
+  const dir = mkdtempSync(path.join(tmpdir(), "auth0-edge-cpuprof-"));
+  try {
+    const srv = await startTokenServer();
+    const r = spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, "lib/cpu.mjs", "edge", op, String(ops), "300"], {
+      cwd: benchDir, env: { ...process.env, BENCH_SERVER: JSON.stringify(srv.info) }, encoding: "utf8",
+    });
+    await srv.stop();
+    if (r.status !== 0) throw new Error(`cpu.mjs ${op}: ${r.stderr}`);
+    const run = JSON.parse(r.stdout);
+    const p = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]), "utf8"));
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const byArea = new Map();
+    for (let i = 0; i < p.samples.length; i++) {
+      const a = area(byId.get(p.samples[i]).callFrame);
+      if (a) byArea.set(a, (byArea.get(a) ?? 0) + (p.timeDeltas[i] ?? 0));
+    }
+    return { run, byArea };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = [];
+for (const op of ["exchange", "login"]) {
+  const { run, byArea } = await profile(op);
+  const total = [...byArea.values()].reduce((a, b) => a + b, 0);
+  const perOp = (us) => `${Math.round(us / run.ops)} µs`;
+  rows.push(`### ${op === "exchange" ? "customTokenExchange" : "loginWithCustomTokenExchange + getSession"}: ${perOp(run.cpuUs)} CPU per operation under the profiler (${run.ops} operations)\n`);
+  rows.push("| area | sampled time per operation | share |\n|---|---:|---:|");
+  for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1])) rows.push(`| ${a} | ${perOp(us)} | ${((100 * us) / total).toFixed(1)}% |`);
+  rows.push("");
+}
+console.log(`## Where the CPU goes (Node, \`node --cpu-prof\`)
+
+Self time of the sampled functions by area, idle time left out; the profiler itself adds to every
+figure, so the shares matter more than the totals (bench/RESULTS.md has the unprofiled ones).
+
+${rows.join("\n")}`);
