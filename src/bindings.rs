@@ -42,6 +42,9 @@ extern "C" {
     /// `Array.from(v)`: a plain copy of an array (a Proxy's traps run here, caught).
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
     fn array_from(v: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.isArray(v)`, which throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
 }
 
 /// Reading an option threw (a getter, a Proxy trap): the option is of the wrong type.
@@ -51,10 +54,10 @@ fn unreadable() -> JsValue {
 
 /// `v` with arrays copied into plain ones, so serde never runs caller code.
 fn plain(v: JsValue) -> JsValue {
-    if Array::is_array(&v) {
-        array_from(&v).map_or_else(|_| unreadable(), JsValue::from)
-    } else {
-        v
+    match is_array(&v) {
+        Ok(true) => array_from(&v).map_or_else(|_| unreadable(), JsValue::from),
+        Ok(false) => v,
+        Err(_) => unreadable(),
     }
 }
 
@@ -99,9 +102,9 @@ fn is_nullish(v: &JsValue) -> bool {
     v.is_null() || v.is_undefined()
 }
 
-/// A plain object: not null, not an array, not a function.
+/// A plain object: not null, not an array, not a function (nor a revoked Proxy).
 fn is_object(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v)
+    v.is_object() && is_array(v) == Ok(false)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -840,6 +840,11 @@ export function faultSuite(pkg, env) {
     const throwingGetter = () => ({ get custom_field() { throw new Error("getter"); } });
     const throwingArray = () => ({ many: new Proxy(["a"], { get(t, k) { if (k === "length") throw new Error("trap"); return t[k]; } }) });
     const throwingKeys = () => new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
     const c = client("healthy", "exchange");
     const problems = [];
     const classify = async (fn) => {
@@ -856,11 +861,19 @@ export function faultSuite(pkg, env) {
         return e instanceof CustomTokenExchangeError ? `rejected ${e.code}` : `rejected ${e && e.name} (${e && e.code})`;
       }
     };
-    for (const [label, params] of [["a throwing getter", throwingGetter], ["an array whose length throws", throwingArray], ["a Proxy whose ownKeys throws", throwingKeys]]) {
+    for (const [label, params] of [["a throwing getter", throwingGetter], ["an array whose length throws", throwingArray], ["a Proxy whose ownKeys throws", throwingKeys], ["a revoked Proxy", revoked]]) {
       for (const method of ["customTokenExchange", "loginWithCustomTokenExchange"]) {
         const got = await classify(() => c[method](subject("alice", { authorizationParams: params() })));
         if (got !== "rejected invalid_parameter") problems.push(`${method}, authorizationParams with ${label}: ${got}, want rejected invalid_parameter`);
       }
+    }
+    const whole = await classify(() => c.customTokenExchange(revoked()));
+    if (whole !== "rejected invalid_token_format") problems.push(`customTokenExchange(a revoked Proxy): ${whole}, want rejected invalid_token_format`);
+    try {
+      new ServerClient(revoked());
+      problems.push("new ServerClient(a revoked Proxy) was accepted");
+    } catch (e) {
+      if (!(e instanceof ConfigurationError)) problems.push(`new ServerClient(a revoked Proxy): ${e && e.name}, want a ConfigurationError`);
     }
     try {
       new ServerClient({ domain: url("healthy"), clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, secret: new Proxy([SESSION_SECRET], { get() { throw new Error("trap"); } }) });
