@@ -369,7 +369,7 @@ ${table}
 files are copied next to the bundle, as a Worker deploy uploads them), and each output file is compressed with gzip
 level 9 (zlib); the row sums them. *Worker bundle*: an entry that imports what a Worker uses
 ([\`workerd/edge-lib.mjs\`](workerd/edge-lib.mjs): \`ServerClient\`, \`MemoryStore\`, \`CookieStore\`, \`KvStore\`, through
-the package's \`workerd\` condition, so \`workerd.js\` + \`index.js\` (driver, errors, stores, the calls into the .wasm) + the .wasm as a separate file);
+the package's \`workerd\` condition, so \`workerd.js\` + \`index.js\` (wasm-bindgen's glue with the \`ServerClient\` class, errors, stores) + the .wasm as a separate file);
 for the SDK [\`workerd/sdk-lib.mjs\`](workerd/sdk-lib.mjs) (\`ServerClient\`, \`StatelessStateStore\`,
 \`StatefulStateStore\`, \`CookieTransactionStore\`). *Whole package*: ours is every \`.js\` file of \`pkg/\` and the
 \`.wasm\`, unbundled, as published (index.js is minified; its source map,
@@ -379,8 +379,8 @@ bundled as above (the anchor, ≈ 44.5 KB). The 72 KB target is checked against 
 **Cold start in Node.** [\`lib/cold-node.mjs\`](lib/cold-node.mjs) in a fresh \`node\` process per sample (the two
 libraries alternate): \`performance.now()\` around the dynamic \`import()\` of the package and the construction of the
 first client with its in-memory store, as [\`lib/clients.mjs\`](lib/clients.mjs) builds it for the CPU figures. For
-auth0-edge the \`node\` condition resolves to \`index.js\` itself, and the first client reads the .wasm, compiles and
-instantiates it (so both are inside the timed span). Neither client makes a network call before its first operation.
+auth0-edge the \`node\` condition resolves to \`node.js\`, which reads, compiles and instantiates the .wasm as it is
+imported (inside the timed span). Neither client makes a network call before its first operation.
 The *floor* row times [\`lib/empty-package\`](lib/empty-package/) the same way, in the same rotation: a package with the
 same \`exports\` conditions and one ES module that does nothing, installed the same way (a \`file:\` dependency), so
 it is what Node itself spends on a dynamic \`import()\` of a package by name on this machine; each library's own
@@ -432,11 +432,8 @@ ours ${JSON.stringify(requests.edge)}, SDK ${JSON.stringify(requests.sdk)}):
   so this spares the SDK a decryption. Work that differs: **ours verifies the ID token's RS256 signature** against the
   JWKS before writing the session, the SDK (openid-client, by default) checks its claims only; the SDK
   derives a fresh HKDF key for every seal and every open (its salt includes a random \`kid\`), ours caches the derived
-  keys per secret and state identifier. How each does its cryptography in Node: auth0-edge hands HMAC,
-  AES-CBC and RS256 verification to \`node:crypto\` (keys derived and imported with WebCrypto, then used through a
-  \`KeyObject\`; in workerd, Deno and browsers it uses WebCrypto for all of it); the SDK (jose) uses WebCrypto, which
-  Node runs as a job on its thread pool for every operation (measured, sequential, CPU per HMAC-SHA-512 of 3 KB: 74 µs
-  through WebCrypto, 11 µs through \`node:crypto\`).
+  keys per secret and state identifier, and opens a session it has just sealed without decrypting it again. Both
+  do their cryptography through WebCrypto, which Node runs as a job on its thread pool for every operation.
 
 **Memory.** [\`lib/memory.mjs\`](lib/memory.mjs) in a fresh \`node --expose-gc\` process: ${config.memoryWarmup} warm-up
 \`customTokenExchange\` calls, two \`gc()\` and a 50 ms pause (so \`FinalizationRegistry\` callbacks, which free wasm-side
