@@ -8,7 +8,7 @@ use crate::host::JsObject;
 use crate::session::Session;
 use crate::core::options::{validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions};
 use crate::error::{code, Cause, Error, Secret};
-use crate::session::Store;
+use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};

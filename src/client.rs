@@ -17,7 +17,7 @@ use crate::core::response::Body;
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::session::Store;
+use crate::store::Store;
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::Function;

@@ -16,6 +16,7 @@ mod client;
 mod host;
 mod local;
 mod session;
+mod store;
 
 pub mod core;
 pub mod error;

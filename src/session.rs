@@ -1,5 +1,6 @@
 //! Sessions (SPEC §3, §4, §5): `login_with_custom_token_exchange`, `get_session`, `get_user`,
-//! `get_access_token`, `logout`, sealing with WebCrypto and the injected state store.
+//! `get_access_token`, `logout`: sealing with WebCrypto, reading and writing through the store
+//! (`crate::store`).
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
 use crate::core::options::{validate_exchange_options, ExchangeInput};
@@ -7,27 +8,16 @@ use crate::core::request::refresh_form;
 use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN, PROTOCOL_CLAIMS};
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
-use crate::host::{self, HttpFailure, JsObject, SealKeys};
+use crate::host::{self, JsObject, SealKeys};
+use crate::store::{store_error, Store};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::RefCell;
-use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
-/// Where sessions live.
-#[derive(Clone, Debug, Default)]
-pub enum Store {
-    /// One session per identifier for the whole isolate (tests, single-user tools).
-    #[default]
-    Memory,
-    /// An object with `get`, `set` and `delete` methods (SPEC §5).
-    Js(JsValue),
-}
 
 crate::local::local! {
-    /// The default store's contents: (identifier, sealed value).
-    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
     /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.
     static SEAL_KEYS: RefCell<Vec<(Secret, String, Rc<SealKeys>)>> = const { RefCell::new(Vec::new()) };
     /// Sessions sealed or opened lately: (sealed value, the secret that seals it, identifier,
@@ -62,89 +52,9 @@ fn remembered(config: &ClientConfig, sealed: &str) -> Option<Rc<[u8]>> {
     })
 }
 
-fn store_error(message: &'static str) -> Error {
-    Error::new(ErrorKind::Store, code::STORE_ERROR, message)
-}
 
-fn store_failure(message: &'static str, f: HttpFailure, timeout_ms: u32) -> Error {
-    store_error(message).cause(Cause::Js(match f {
-        HttpFailure::Network(cause) => cause,
-        HttpFailure::Timeout => host::timeout_cause(timeout_ms),
-    }))
-}
 
-/// Calls `store[method](...args)` and awaits its result within the client's timeout.
-async fn call_store(
-    store: &JsValue,
-    method: &str,
-    args: &[JsValue],
-    timeout_ms: u32,
-) -> Result<JsValue, HttpFailure> {
-    let f = Reflect::get(store, &JsValue::from_str(method))
-        .ok()
-        .filter(JsValue::is_function)
-        .map(|f| f.unchecked_into::<Function>())
-        .ok_or_else(|| HttpFailure::Network(JsValue::from_str("the state store has no such method")))?;
-    let args: Array = args.iter().collect();
-    let result = f.apply(store, &args).map_err(HttpFailure::Network)?;
-    host::settle(&result, timeout_ms).await
-}
 
-impl Store {
-    async fn get(&self, id: &str, store_options: &JsValue, timeout_ms: u32) -> Result<Option<String>, Error> {
-        match self {
-            Store::Memory => {
-                Ok(MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == id).map(|(_, v)| v.clone())))
-            }
-            Store::Js(store) => {
-                let v = call_store(store, "get", &[id.into(), store_options.clone()], timeout_ms)
-                    .await
-                    .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
-                // Anything but a string (null, undefined, garbage) is "no session".
-                Ok(v.as_string())
-            }
-        }
-    }
-
-    async fn set(
-        &self,
-        id: &str,
-        value: String,
-        remove_if_exists: bool,
-        so: &JsValue,
-        timeout_ms: u32,
-    ) -> Result<(), Error> {
-        match self {
-            Store::Memory => {
-                MEMORY.with(|m| {
-                    let mut m = m.borrow_mut();
-                    m.retain(|(k, _)| k != id);
-                    m.push((id.to_owned(), value));
-                });
-                Ok(())
-            }
-            Store::Js(store) => {
-                let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
-                call_store(store, "set", &args, timeout_ms).await.map(|_| ()).map_err(|f| {
-                    store_failure("the state store's set failed: no session was written", f, timeout_ms)
-                })
-            }
-        }
-    }
-
-    async fn delete(&self, id: &str, so: &JsValue, timeout_ms: u32) -> Result<(), Error> {
-        match self {
-            Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != id));
-                Ok(())
-            }
-            Store::Js(store) => call_store(store, "delete", &[id.into(), so.clone()], timeout_ms)
-                .await
-                .map(|_| ())
-                .map_err(|f| store_failure("the state store's delete failed", f, timeout_ms)),
-        }
-    }
-}
 
 /// The sealing keys for `secret` under `identifier` (HKDF-SHA-256, SPEC §3.5), cached.
 async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, JsValue> {
