@@ -4,10 +4,12 @@
 //! become the package's `Error` subclasses in exactly one place, [`to_js`].
 
 use crate::client::{ServerClient, SigningKey, TokenExchangeResponse};
+use crate::core::options::{
+    validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions,
+};
+use crate::error::{code, Cause, Error, Secret};
 use crate::host::JsObject;
 use crate::session::Session;
-use crate::core::options::{validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions};
-use crate::error::{code, Cause, Error, Secret};
 use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
@@ -20,7 +22,13 @@ use wasm_bindgen_futures::future_to_promise;
 extern "C" {
     /// `new <className>(code, message, { status, cause })`, one of the package's error classes.
     #[wasm_bindgen(js_name = makeError)]
-    fn make_error(class_name: &str, code: &str, message: &str, status: Option<u16>, cause: &JsValue) -> JsValue;
+    fn make_error(
+        class_name: &str,
+        code: &str,
+        message: &str,
+        status: Option<u16>,
+        cause: &JsValue,
+    ) -> JsValue;
 }
 
 /// The one conversion of a crate error into the JavaScript error the package exports.
@@ -144,7 +152,8 @@ fn shape(v: &JsValue, ok: bool) -> Input<()> {
 }
 
 fn has_methods(v: &JsValue, names: &[&str]) -> bool {
-    is_object(v) && names.iter().all(|n| Reflect::get(v, &JsValue::from_str(n)).is_ok_and(|f| f.is_function()))
+    is_object(v)
+        && names.iter().all(|n| Reflect::get(v, &JsValue::from_str(n)).is_ok_and(|f| f.is_function()))
 }
 
 #[derive(Deserialize, Default)]
@@ -183,7 +192,11 @@ impl<'de> Deserialize<'de> for Param {
             ParamValue::Str(if b { "true" } else { "false" }.to_owned())
         } else if let Some(n) = v.as_f64() {
             // `String(n)`, as the host writes numbers.
-            js_sys::Number::from(n).to_string_with_radix(10).ok().and_then(|s| s.as_string()).map_or(ParamValue::Invalid, ParamValue::Str)
+            js_sys::Number::from(n)
+                .to_string_with_radix(10)
+                .ok()
+                .and_then(|s| s.as_string())
+                .map_or(ParamValue::Invalid, ParamValue::Str)
         } else {
             serde_wasm_bindgen::from_value(v).map_or(ParamValue::Invalid, ParamValue::List)
         }))
@@ -244,7 +257,8 @@ fn exchange_options(v: JsValue) -> RawExchangeOptions {
                     let e: Array = e.unchecked_into();
                     let _ = Reflect::set(&copy, &e.get(0), &plain(e.get(1)));
                 }
-                serde_wasm_bindgen::from_value::<Params>(copy.into()).map_or(Input::WrongType, |p| Input::Given(p.0))
+                serde_wasm_bindgen::from_value::<Params>(copy.into())
+                    .map_or(Input::WrongType, |p| Input::Given(p.0))
             }
             Err(_) => Input::WrongType,
         }
@@ -528,16 +542,20 @@ impl JsServerClient {
     /// Validates the options. Makes no network call.
     /// @throws {ConfigurationError}
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ServerClientOptions")] options: JsValue) -> Result<JsServerClient, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ServerClientOptions")] options: JsValue,
+    ) -> Result<JsServerClient, JsValue> {
         Self::build(options).map_err(|e| to_js(&e))
     }
 
     fn build(options: JsValue) -> Result<JsServerClient, Error> {
         if !is_object(&options) {
             let raw = RawClientOptions { is_object: false, ..Default::default() };
-            return ServerClient::from_raw(&raw, None, None, Store::Memory).map(|client| JsServerClient { client });
+            return ServerClient::from_raw(&raw, None, None, Store::Memory)
+                .map(|client| JsServerClient { client });
         }
-        let o: ClientOptions = serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
+        let o: ClientOptions =
+            serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
         let store_ok = has_methods(&o.state_store, &["get", "set", "delete"]);
         let key = &o.client_assertion_signing_key;
         let key_is_private = is_object(key)
@@ -575,7 +593,8 @@ impl JsServerClient {
     pub fn custom_token_exchange(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] _store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        _store_options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
@@ -592,7 +611,8 @@ impl JsServerClient {
     pub fn login_with_custom_token_exchange(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
@@ -608,7 +628,8 @@ impl JsServerClient {
     #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<SessionData | undefined>")]
     pub fn get_session(
         &self,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
@@ -624,7 +645,8 @@ impl JsServerClient {
     #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<SessionUser | undefined>")]
     pub fn get_user(
         &self,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
@@ -638,7 +660,8 @@ impl JsServerClient {
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
     pub fn get_access_token(
         &self,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
@@ -646,7 +669,8 @@ impl JsServerClient {
             let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
             let audience = string_option(&options, "audience", message)?.filter(|s| !s.is_empty());
             let scope = string_option(&options, "scope", message)?.filter(|s| !s.is_empty());
-            let token = client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
+            let token =
+                client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
             Ok(JsValue::from_str(token.expose()))
         }))
     }
@@ -656,12 +680,14 @@ impl JsServerClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
     pub fn logout(
         &self,
-        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")] store_options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         promise(Box::pin(async move {
-            let return_to = string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
+            let return_to =
+                string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
             let url = client.logout(&store_options, return_to.as_deref().filter(|s| !s.is_empty())).await?;
             Ok(JsValue::from_str(&url))
         }))

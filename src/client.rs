@@ -11,9 +11,11 @@ use crate::core::options::{
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
 };
-use crate::core::response::{parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse};
-use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 use crate::core::response::Body;
+use crate::core::response::{
+    parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse,
+};
+use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -354,7 +356,8 @@ impl ServerClient {
         };
         let jti = host::random_bytes(16).map_err(|e| key_error().cause(Cause::Js(e)))?;
         let jti = encoding::base64url(&jti);
-        let (header, claims) = client_assertion(c.signing_alg, &c.client_id, audience, host::now_secs(), &jti);
+        let (header, claims) =
+            client_assertion(c.signing_alg, &c.client_id, audience, host::now_secs(), &jti);
         let json = |v: Result<String, JsValue>| v.map_err(|e| key_error().cause(Cause::Js(e)));
         let mut input = signing_input(&json(host::json_text(&header))?, &json(host::json_text(&claims))?);
         let sig = host::sign(c.signing_alg, &key, input.as_bytes())
@@ -416,14 +419,18 @@ impl ServerClient {
             )
         })?;
         let bad_sig = || Error::id_token(code::INVALID_SIGNATURE, "the ID token's signature is not valid");
-        let ok =
-            host::verify(jwt.alg, &jwt::public_jwk(jwk), &jwt.signature, jwt.signing_input.as_bytes())
-                .await
-                .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
+        let ok = host::verify(jwt.alg, &jwt::public_jwk(jwk), &jwt.signature, jwt.signing_input.as_bytes())
+            .await
+            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
         if !ok {
             return Err(bad_sig());
         }
-        jwt::check_id_token_claims(&claims, &discovery.issuer, &self.inner.config.client_id, host::now_secs() as i64)?;
+        jwt::check_id_token_claims(
+            &claims,
+            &discovery.issuer,
+            &self.inner.config.client_id,
+            host::now_secs() as i64,
+        )?;
         Ok((object, claims))
     }
 }

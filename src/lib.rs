@@ -20,14 +20,14 @@ mod store;
 
 pub mod core;
 pub mod error;
-pub mod stores;
 mod prelude;
+pub mod stores;
 
 pub use client::{
     ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
 };
 pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
 pub use core::state::{Internal, State, TokenSet};
+pub use error::{Error, ErrorKind, Secret};
 pub use host::JsObject;
 pub use session::Session;
-pub use error::{Error, ErrorKind, Secret};

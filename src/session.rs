@@ -9,13 +9,12 @@ use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIR
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, JsObject, SealKeys};
-use crate::store::{store_error, Store};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::store::{store_error, Store};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use wasm_bindgen::JsValue;
-
 
 crate::local::local! {
     /// Derived sealing keys per (secret, identifier): HKDF and two imports once per isolate.
@@ -51,10 +50,6 @@ fn remembered(config: &ClientConfig, sealed: &str) -> Option<Rc<[u8]>> {
             .map(|(_, _, _, plaintext)| plaintext.clone())
     })
 }
-
-
-
-
 
 /// The sealing keys for `secret` under `identifier` (HKDF-SHA-256, SPEC §3.5), cached.
 async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, JsValue> {
@@ -142,7 +137,11 @@ impl ServerClient {
         self.login(&input, store_options).await
     }
 
-    pub(crate) async fn login(&self, input: &ExchangeInput, store_options: &JsValue) -> Result<Session, Error> {
+    pub(crate) async fn login(
+        &self,
+        input: &ExchangeInput,
+        store_options: &JsValue,
+    ) -> Result<Session, Error> {
         let config = self.config();
         let (discovery, tokens) = self.exchange_tokens(input).await?;
         let claims = match &tokens.id_token {
@@ -159,15 +158,8 @@ impl ServerClient {
                 .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?
         };
         let user = claims.as_ref().map(|(object, _)| object.without(&PROTOCOL_CLAIMS));
-        let state = login_state(
-            &tokens,
-            user,
-            sid,
-            input,
-            &config.domain.host,
-            host::now_secs() as i64,
-            &random,
-        );
+        let state =
+            login_state(&tokens, user, sid, input, &config.domain.host, host::now_secs() as i64, &random);
         let sealed = seal(config, &state).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
         self.store().set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;

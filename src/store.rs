@@ -54,7 +54,12 @@ async fn call_store(
 }
 
 impl Store {
-    pub(crate) async fn get(&self, id: &str, store_options: &JsValue, timeout_ms: u32) -> Result<Option<String>, Error> {
+    pub(crate) async fn get(
+        &self,
+        id: &str,
+        store_options: &JsValue,
+        timeout_ms: u32,
+    ) -> Result<Option<String>, Error> {
         match self {
             Store::Memory => {
                 Ok(MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == id).map(|(_, v)| v.clone())))

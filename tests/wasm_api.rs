@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use auth0_edge::core::encoding::base64url_decode;
-use serde_json::Value;
 use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, ErrorKind, Secret, ServerClient};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -135,8 +135,12 @@ async fn validation_error_before_any_request() {
 /// A client whose sessions live under their own identifier (in the default in-memory store unless
 /// `state_store` is given).
 fn session_client(identifier: &str, state_store: Option<JsValue>) -> ServerClient {
-    ServerClient::new(ClientOptions { state_identifier: Some(identifier.into()), state_store, ..client_options() })
-        .unwrap()
+    ServerClient::new(ClientOptions {
+        state_identifier: Some(identifier.into()),
+        state_store,
+        ..client_options()
+    })
+    .unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -164,7 +168,11 @@ async fn session_login_read_refresh_logout() {
     assert_ne!(refreshed, stored, "a refreshed token");
     let after = c.get_session(&so).await.unwrap().unwrap();
     assert_eq!(after.token_sets.len(), 2, "the refreshed token set is stored beside the first");
-    assert_eq!(c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap(), refreshed, "then read from the session");
+    assert_eq!(
+        c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap(),
+        refreshed,
+        "then read from the session"
+    );
     let url = c.logout(&so, Some("https://app.example.com/")).await.unwrap();
     assert!(url.starts_with(&format!("{}/v2/logout?client_id=", ISSUER.trim_end_matches('/'))), "{url}");
     assert!(url.contains("returnTo=https%3A%2F%2Fapp.example.com%2F"), "{url}");
@@ -178,7 +186,10 @@ async fn session_delegated_login_keeps_act_and_has_no_refresh_token() {
     let c = session_client("rust_delegated", None);
     let so = JsValue::UNDEFINED;
     let bob = c
-        .custom_token_exchange(&CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("bob") })
+        .custom_token_exchange(&CustomTokenExchangeOptions {
+            audience: Some(AUDIENCE.into()),
+            ..legacy("bob")
+        })
         .await
         .unwrap();
     let state = c
@@ -238,14 +249,24 @@ fn configuration_errors_by_code() {
 async fn exchange_error_codes() {
     let c = client();
     for (options, code) in [
-        (CustomTokenExchangeOptions { subject_token: Secret::new("Bearer abc"), ..legacy("x") }, "invalid_token_format"),
-        (CustomTokenExchangeOptions { subject_token: Secret::new("  "), ..legacy("x") }, "invalid_token_format"),
-        (CustomTokenExchangeOptions { actor_token_type: Some(ACCESS_TOKEN.into()), ..legacy("alice") }, "missing_actor_token"),
+        (
+            CustomTokenExchangeOptions { subject_token: Secret::new("Bearer abc"), ..legacy("x") },
+            "invalid_token_format",
+        ),
+        (
+            CustomTokenExchangeOptions { subject_token: Secret::new("  "), ..legacy("x") },
+            "invalid_token_format",
+        ),
+        (
+            CustomTokenExchangeOptions { actor_token_type: Some(ACCESS_TOKEN.into()), ..legacy("alice") },
+            "missing_actor_token",
+        ),
     ] {
         let e = c.custom_token_exchange(&options).await.unwrap_err();
         assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, code));
     }
-    let refused = ServerClient::new(ClientOptions { domain: "http://127.0.0.1:9".into(), ..client_options() }).unwrap();
+    let refused =
+        ServerClient::new(ClientOptions { domain: "http://127.0.0.1:9".into(), ..client_options() }).unwrap();
     let e = refused.custom_token_exchange(&legacy("alice")).await.unwrap_err();
     assert_eq!(e.code(), "token_exchange_failed");
     assert!(e.message().contains("network error"), "{}", e.message());
@@ -261,9 +282,12 @@ async fn built_in_stores_from_rust() {
     // MemoryStore: one isolate's sessions.
     let c = session_client("rust_memory_store", Some(auth0_edge::stores::memory_store()));
     let so = JsValue::UNDEFINED;
-    c.login_with_custom_token_exchange(&CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("alice") }, &so)
-        .await
-        .unwrap();
+    c.login_with_custom_token_exchange(
+        &CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("alice") },
+        &so,
+    )
+    .await
+    .unwrap();
     assert!(c.get_session(&so).await.unwrap().is_some());
 
     // KvStore over a KV namespace binding (here an in-memory one with KV's get, put and delete):
@@ -273,17 +297,24 @@ async fn built_in_stores_from_rust() {
     let store = auth0_edge::stores::kv_store(&kv, &JsValue::UNDEFINED).unwrap();
     let c = session_client("rust_kv_store", Some(store));
     let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
-    c.login_with_custom_token_exchange(&CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("bob") }, &first)
-        .await
-        .unwrap();
-    let entries = js_sys::Reflect::get(&js_sys::Reflect::get(&kv, &"m".into()).unwrap(), &"size".into()).unwrap();
+    c.login_with_custom_token_exchange(
+        &CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("bob") },
+        &first,
+    )
+    .await
+    .unwrap();
+    let entries =
+        js_sys::Reflect::get(&js_sys::Reflect::get(&kv, &"m".into()).unwrap(), &"size".into()).unwrap();
     assert_eq!(entries.as_f64(), Some(1.0), "one session in KV");
     let cookie = js_sys::Function::new_with_args("o", "return o.headers.get('set-cookie').split(';')[0]")
         .call1(&JsValue::NULL, &first)
         .unwrap();
-    let next = js_sys::Function::new_with_args("c", "return { request: { headers: new Map([['cookie', c]]) }, headers: new Headers() }")
-        .call1(&JsValue::NULL, &cookie)
-        .unwrap();
+    let next = js_sys::Function::new_with_args(
+        "c",
+        "return { request: { headers: new Map([['cookie', c]]) }, headers: new Headers() }",
+    )
+    .call1(&JsValue::NULL, &cookie)
+    .unwrap();
     let user = c.get_user(&next).await.unwrap().expect("the session, found through the cookie");
     assert_eq!(user.str_at("sub").as_deref(), Some("auth0|bob"));
     let stranger = js("({ request: { headers: new Map() }, headers: new Headers() })");

@@ -41,7 +41,10 @@ pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
             symbols.pop();
         }
     }
-    core::str::from_utf8(&symbols).ok().and_then(|s| Base64Unpadded::decode_vec(s).ok()).filter(|der| !der.is_empty())
+    core::str::from_utf8(&symbols)
+        .ok()
+        .and_then(|s| Base64Unpadded::decode_vec(s).ok())
+        .filter(|der| !der.is_empty())
 }
 
 /// Where `sep` first occurs in `bytes`. A counted loop, as [`all_bytes`]: `position`/`all` with a

@@ -125,8 +125,8 @@ pub(crate) mod reference {
     //! exactly as the host composes them over WebCrypto. It checks the framing against RFC 7518's
     //! vector and lets the tamper tests run natively.
     use super::*;
-    use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
     pub(crate) use crate::core::host_object as parse_header;
+    use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvInit};
     use hmac::{Hmac, Mac};
 
     pub fn hkdf(secret: &str, salt: &str) -> [u8; KEY_LEN] {

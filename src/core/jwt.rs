@@ -2,14 +2,14 @@
 //! the host's WebCrypto; this module picks the key and checks everything else.
 
 use super::encoding::{base64url_decode, split_byte};
-use super::response::Member;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use super::options::SigningAlg;
+use super::response::Member;
 use crate::error::{code, Error};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
 /// Clock skew allowed on `exp` and `iat`, in seconds.
 pub const LEEWAY: i64 = 60;
@@ -384,10 +384,7 @@ pub(crate) mod tests {
         assert!(serde_json::from_str::<Jwks>("{}").is_err(), "keys is required");
         assert!(serde_json::from_str::<Jwks>(r#"{"keys":"x"}"#).is_err(), "keys must be an array");
         let k = select_key(&jwks, Some("b"), SigningAlg::RS256).unwrap();
-        assert_eq!(
-            serde_json::to_string(&public_jwk(k)).unwrap(),
-            r#"{"kty":"RSA","n":"n2","e":"AQAB"}"#
-        );
+        assert_eq!(serde_json::to_string(&public_jwk(k)).unwrap(), r#"{"kty":"RSA","n":"n2","e":"AQAB"}"#);
     }
 
     fn parse(text: &str) -> Claims {
@@ -416,9 +413,11 @@ pub(crate) mod tests {
         assert_eq!(check(&wrong_aud, 1500), Err("invalid_audience".into()));
         let multi = parse(r#"{"iss":"https://t/","aud":["cid","api"],"exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi, 1500), Err("invalid_token".into()));
-        let multi_azp = parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"cid","exp":2000,"iat":1000}"#);
+        let multi_azp =
+            parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"cid","exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi_azp, 1500), Ok(()));
-        let multi_bad_azp = parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"x","exp":2000,"iat":1000}"#);
+        let multi_bad_azp =
+            parse(r#"{"iss":"https://t/","aud":["cid","api"],"azp":"x","exp":2000,"iat":1000}"#);
         assert_eq!(check(&multi_bad_azp, 1500), Err("invalid_audience".into()));
         let single_list = parse(r#"{"iss":"https://t/","aud":["cid"],"exp":2000,"iat":1000}"#);
         assert_eq!(check(&single_list, 1500), Ok(()));

@@ -3,9 +3,9 @@
 use super::encoding::{base64, base64url, form_body, form_urlencode};
 use super::options::{ExchangeInput, SigningAlg};
 use crate::error::Secret;
-use serde::Serialize;
 #[allow(unused_imports)]
 use crate::prelude::*;
+use serde::Serialize;
 
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -166,7 +166,15 @@ pub fn client_assertion<'a>(
 ) -> (AssertionHeader, AssertionClaims<'a>) {
     (
         AssertionHeader { alg: alg.name(), typ: "JWT" },
-        AssertionClaims { iss: client_id, sub: client_id, aud: audience, iat: now, nbf: now, exp: now + 60, jti },
+        AssertionClaims {
+            iss: client_id,
+            sub: client_id,
+            aud: audience,
+            iat: now,
+            nbf: now,
+            exp: now + 60,
+            jti,
+        },
     )
 }
 
@@ -259,7 +267,8 @@ mod tests {
     #[test]
     fn assertion_params_and_claims() {
         let (header, claims) = client_assertion(SigningAlg::PS256, "cid", "http://127.0.0.1:1/", 1000, "j1");
-        let input = signing_input(&serde_json::to_string(&header).unwrap(), &serde_json::to_string(&claims).unwrap());
+        let input =
+            signing_input(&serde_json::to_string(&header).unwrap(), &serde_json::to_string(&claims).unwrap());
         let (h, p) = input.split_once('.').unwrap();
         assert_eq!(parse_bytes(&base64url_decode(h).unwrap()).unwrap(), json!({"alg":"PS256","typ":"JWT"}));
         assert_eq!(
@@ -278,7 +287,10 @@ mod tests {
         let t = telemetry_header(&serde_json::to_string(&telemetry("workerd")).unwrap());
         assert!(!t.contains('=') && !t.contains('+') && !t.contains('/'));
         let v = parse_bytes(&base64url_decode(&t).unwrap()).unwrap();
-        assert_eq!(v, json!({"name":"auth0-edge","version":env!("CARGO_PKG_VERSION"),"env":{"runtime":"workerd"}}));
+        assert_eq!(
+            v,
+            json!({"name":"auth0-edge","version":env!("CARGO_PKG_VERSION"),"env":{"runtime":"workerd"}})
+        );
         let req = token_request("u", "c", ClientAuth::Post(&"s".into()), vec![], Some(&t));
         assert_eq!(req.headers, vec![("Auth0-Client", t.clone())]);
     }

@@ -243,8 +243,12 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>)
     }
     let v = match body {
         Body::Json(v) => v,
-        Body::NotJson => return Err(discovery_failed("OIDC discovery failed: the document is not a JSON object")),
-        Body::TooLarge => return Err(discovery_failed("OIDC discovery failed: the document is larger than 1 MiB")),
+        Body::NotJson => {
+            return Err(discovery_failed("OIDC discovery failed: the document is not a JSON object"))
+        }
+        Body::TooLarge => {
+            return Err(discovery_failed("OIDC discovery failed: the document is larger than 1 MiB"))
+        }
     };
     let issuer = v.issuer.as_str().unwrap_or("");
     if issuer.strip_suffix('/').unwrap_or(issuer) != domain_url {
@@ -332,8 +336,11 @@ mod tests {
 
     #[test]
     fn error_responses() {
-        let (e, body_is_cause) =
-            failed(400, Some("Application/JSON"), br#"{"error":"invalid_grant","error_description":"bad subject"}"#);
+        let (e, body_is_cause) = failed(
+            400,
+            Some("Application/JSON"),
+            br#"{"error":"invalid_grant","error_description":"bad subject"}"#,
+        );
         assert_eq!((e.code(), e.message(), e.http_status()), ("invalid_grant", "bad subject", Some(400)));
         assert!(body_is_cause);
 

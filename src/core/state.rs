@@ -262,7 +262,6 @@ impl<U> State<U> {
     }
 }
 
-
 /// `{domain_url}/v2/logout?client_id=...[&returnTo=...]` (SPEC §4).
 pub fn logout_url(domain_url: &str, client_id: &str, return_to: Option<&str>) -> String {
     use super::encoding::form_urlencode_into;
@@ -297,7 +296,8 @@ mod tests {
     }
 
     fn user() -> Map<String, Value> {
-        match json!({"iss":"https://t/","sub":"auth0|alice","sid":"sid-1","org_id":"org_1","act":{"sub":"svc","act":{"sub":"svc2"}},"name":"Alice"}) {
+        match json!({"iss":"https://t/","sub":"auth0|alice","sid":"sid-1","org_id":"org_1","act":{"sub":"svc","act":{"sub":"svc2"}},"name":"Alice"})
+        {
             Value::Object(m) => m,
             _ => unreachable!(),
         }
@@ -327,15 +327,25 @@ mod tests {
         let text = serde_json::to_string(&s).unwrap();
         let v: Value = serde_json::from_str(&text).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        let mut expected =
-            ["user", "id_token", "refresh_token", "token_sets", "connection_token_sets", "domain", "internal"];
+        let mut expected = [
+            "user",
+            "id_token",
+            "refresh_token",
+            "token_sets",
+            "connection_token_sets",
+            "domain",
+            "internal",
+        ];
         assert!(text.starts_with("{\"user\":{"), "members in StateData's order: {text}");
         expected.sort_unstable();
         assert_eq!(keys, expected);
         assert_eq!(v["user"]["sub"], "auth0|alice");
         assert_eq!(v["user"]["act"]["act"]["sub"], "svc2");
         assert_eq!(v["internal"], json!({"sid":"sid-1","created_at":1000,"session_expires_at":null}));
-        assert_eq!(v["token_sets"][0], json!({"audience":"https://api","access_token":"at1","scope":"openid read:data","expires_at":4600}));
+        assert_eq!(
+            v["token_sets"][0],
+            json!({"audience":"https://api","access_token":"at1","scope":"openid read:data","expires_at":4600})
+        );
         assert_eq!(v["domain"], "127.0.0.1:3000");
         assert_eq!(v["connection_token_sets"], json!([]));
         // Round trip.

@@ -19,8 +19,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AesCbcParams, CryptoKey, EcKeyImportParams, EcdsaParams, HkdfParams, HmacImportParams,
-    ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect, RsaHashedImportParams, RsaPssParams,
-    SubtleCrypto,
+    ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect, RsaHashedImportParams,
+    RsaPssParams, SubtleCrypto,
 };
 
 /// Milliseconds since the epoch.
@@ -293,9 +293,9 @@ pub async fn send(
     }
     .map_err(HttpFailure::Network)?;
     let response = deadline.race(&sent).await?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| HttpFailure::Network(js_sys::TypeError::new("fetch did not return a Response").into()))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| {
+        HttpFailure::Network(js_sys::TypeError::new("fetch did not return a Response").into())
+    })?;
     let response = gloo_net::http::Response::from(response);
     let status = response.status();
     let status = if status < 1000 { status } else { 0 };
@@ -387,16 +387,21 @@ crate::local::local! {
 }
 
 async fn verify_key(alg: SigningAlg, jwk: &PublicJwk) -> Result<CryptoKey, JsValue> {
-    let cached =
-        VERIFY_KEYS.with(|c| c.borrow().iter().find(|(a, j, _)| *a == alg && j == jwk).map(|(_, _, k)| k.clone()));
+    let cached = VERIFY_KEYS
+        .with(|c| c.borrow().iter().find(|(a, j, _)| *a == alg && j == jwk).map(|(_, _, k)| k.clone()));
     if let Some(k) = cached {
         return Ok(k);
     }
     let data: Object = serde_wasm_bindgen::to_value(jwk)?.unchecked_into();
-    let key: CryptoKey =
-        await_promise(subtle()?.import_key_with_object("jwk", &data, &import_params(alg), false, &usages("verify")))
-            .await?
-            .unchecked_into();
+    let key: CryptoKey = await_promise(subtle()?.import_key_with_object(
+        "jwk",
+        &data,
+        &import_params(alg),
+        false,
+        &usages("verify"),
+    ))
+    .await?
+    .unchecked_into();
     VERIFY_KEYS.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= 32 {
@@ -408,7 +413,12 @@ async fn verify_key(alg: SigningAlg, jwk: &PublicJwk) -> Result<CryptoKey, JsVal
 }
 
 /// Verifies a JWS signature with a public JWK.
-pub async fn verify(alg: SigningAlg, jwk: &PublicJwk, signature: &[u8], data: &[u8]) -> Result<bool, JsValue> {
+pub async fn verify(
+    alg: SigningAlg,
+    jwk: &PublicJwk,
+    signature: &[u8],
+    data: &[u8],
+) -> Result<bool, JsValue> {
     let key = verify_key(alg, jwk).await?;
     let ok = await_promise(subtle()?.verify_with_object_and_u8_array_and_u8_array(
         &sign_params(alg),
@@ -423,7 +433,14 @@ pub async fn verify(alg: SigningAlg, jwk: &PublicJwk, signature: &[u8], data: &[
 /// Imports a PKCS#8 private key (DER) for signing with `alg`, non-extractable.
 pub async fn import_signing_key(alg: SigningAlg, der: &[u8]) -> Result<JsValue, JsValue> {
     let der = Uint8Array::from(der);
-    await_promise(subtle()?.import_key_with_object("pkcs8", &der, &import_params(alg), false, &usages("sign"))).await
+    await_promise(subtle()?.import_key_with_object(
+        "pkcs8",
+        &der,
+        &import_params(alg),
+        false,
+        &usages("sign"),
+    ))
+    .await
 }
 
 /// Signs `data`, returning the raw JWS signature bytes.
@@ -452,7 +469,8 @@ pub async fn seal_keys(secret: &[u8], salt: &[u8], info: &[u8], len: u32) -> Res
     ))
     .await?
     .unchecked_into();
-    let params = HkdfParams::new_with_str("HKDF", "SHA-256", &Uint8Array::from(info), &Uint8Array::from(salt));
+    let params =
+        HkdfParams::new_with_str("HKDF", "SHA-256", &Uint8Array::from(info), &Uint8Array::from(salt));
     let okm = bytes_of(&await_promise(s.derive_bits_with_object(&params, &ikm, len * 8)).await?);
     let (mac_key, enc_key) = okm.split_at(okm.len() / 2);
     let mac = await_promise(s.import_key_with_object(
@@ -488,7 +506,8 @@ impl SealKeys {
     pub async fn decrypt(&self, iv: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, JsValue> {
         let params = AesCbcParams::new("AES-CBC", &Uint8Array::from(iv));
         Ok(bytes_of(
-            &await_promise(subtle()?.decrypt_with_object_and_u8_array(&params, &self.enc, ciphertext)).await?,
+            &await_promise(subtle()?.decrypt_with_object_and_u8_array(&params, &self.enc, ciphertext))
+                .await?,
         ))
     }
 }
