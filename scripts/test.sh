@@ -5,7 +5,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$(date +%s)
 
-step "Rust core: cargo test (native)"
+step "Rust: cargo fmt --check, cargo test (native)"
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+cargo fmt --check    # the layout of rustfmt.toml
 cargo test --quiet   # the pure core and its proptest fuzzing
 done_step
 

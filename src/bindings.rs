@@ -8,11 +8,11 @@ use crate::core::options::{
     validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions,
 };
 use crate::error::{code, Cause, Error, Secret};
-use crate::host::JsObject;
+use crate::host::{is_plain_object, JsObject};
 use crate::session::Session;
 use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_wasm_bindgen::preserve;
 use wasm_bindgen::prelude::*;
@@ -50,9 +50,6 @@ extern "C" {
     /// `Array.from(v)`: a plain copy of an array (a Proxy's traps run here, caught).
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
     fn array_from(v: &JsValue) -> Result<Array, JsValue>;
-    /// `Array.isArray(v)`, which throws for a revoked Proxy.
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
 }
 
 /// Reading an option threw (a getter, a Proxy trap): the option is of the wrong type.
@@ -62,7 +59,7 @@ fn unreadable() -> JsValue {
 
 /// `v` with arrays copied into plain ones, so serde never runs caller code.
 fn plain(v: JsValue) -> JsValue {
-    match is_array(&v) {
+    match crate::host::sys::is_array(&v) {
         Ok(true) => array_from(&v).map_or_else(|_| unreadable(), JsValue::from),
         Ok(false) => v,
         Err(_) => unreadable(),
@@ -110,11 +107,6 @@ fn is_nullish(v: &JsValue) -> bool {
     v.is_null() || v.is_undefined()
 }
 
-/// A plain object: not null, not an array, not a function (nor a revoked Proxy).
-fn is_object(v: &JsValue) -> bool {
-    v.is_object() && is_array(v) == Ok(false)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Options in: each option read once, as absent, given, or of the wrong type (the core decides
 // what that means, in SPEC order).
@@ -152,7 +144,7 @@ fn shape(v: &JsValue, ok: bool) -> Input<()> {
 }
 
 fn has_methods(v: &JsValue, names: &[&str]) -> bool {
-    is_object(v)
+    is_plain_object(v)
         && names.iter().all(|n| Reflect::get(v, &JsValue::from_str(n)).is_ok_and(|f| f.is_function()))
 }
 
@@ -178,51 +170,24 @@ struct ClientOptions {
     state_store: JsValue,
 }
 
-/// An `authorizationParams` value (SPEC §2.3): numbers and booleans as JavaScript writes them.
-struct Param(ParamValue);
-
-impl<'de> Deserialize<'de> for Param {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v: JsValue = preserve::deserialize(d)?;
-        Ok(Param(if is_nullish(&v) {
-            ParamValue::Absent
-        } else if let Some(s) = v.as_string() {
-            ParamValue::Str(s)
-        } else if let Some(b) = v.as_bool() {
-            ParamValue::Str(if b { "true" } else { "false" }.to_owned())
-        } else if let Some(n) = v.as_f64() {
-            // `String(n)`, as the host writes numbers.
-            js_sys::Number::from(n)
-                .to_string_with_radix(10)
-                .ok()
-                .and_then(|s| s.as_string())
-                .map_or(ParamValue::Invalid, ParamValue::Str)
-        } else {
-            serde_wasm_bindgen::from_value(v).map_or(ParamValue::Invalid, ParamValue::List)
-        }))
-    }
-}
-
-/// An object's own entries, in order.
-struct Params(Vec<(String, ParamValue)>);
-
-impl<'de> Deserialize<'de> for Params {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> Visitor<'de> for Entries {
-            type Value = Params;
-            fn expecting(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Params, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, Param(v))) = map.next_entry::<String, Param>()? {
-                    out.push((k, v));
-                }
-                Ok(Params(out))
-            }
-        }
-        d.deserialize_map(Entries)
+/// An `authorizationParams` value (SPEC §2.3), already made plain: numbers and booleans as
+/// JavaScript writes them, arrays of strings as lists.
+fn param(v: JsValue) -> ParamValue {
+    if is_nullish(&v) {
+        ParamValue::Absent
+    } else if let Some(s) = v.as_string() {
+        ParamValue::Str(s)
+    } else if let Some(b) = v.as_bool() {
+        ParamValue::Str(if b { "true" } else { "false" }.to_owned())
+    } else if let Some(n) = v.as_f64() {
+        // `String(n)`, as the host writes numbers.
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .ok()
+            .and_then(|s| s.as_string())
+            .map_or(ParamValue::Invalid, ParamValue::Str)
+    } else {
+        serde_wasm_bindgen::from_value(v).map_or(ParamValue::Invalid, ParamValue::List)
     }
 }
 
@@ -241,25 +206,25 @@ struct ExchangeOptions {
 }
 
 fn exchange_options(v: JsValue) -> RawExchangeOptions {
-    if !is_object(&v) {
+    if !is_plain_object(&v) {
         return RawExchangeOptions { is_object: false, ..Default::default() };
     }
     let o: ExchangeOptions = serde_wasm_bindgen::from_value(snapshot(&v, EXCHANGE_KEYS)).unwrap_or_default();
     let p = &o.authorization_params;
     let authorization_params = if is_nullish(p) {
         Input::Absent
-    } else if is_object(p) {
-        // The entries, each value made plain, as an object serde reads in order.
+    } else if is_plain_object(p) {
+        // The object's own entries in order (its keys are strings), each value made plain.
         match object_entries(p) {
-            Ok(entries) => {
-                let copy = js_sys::Object::new();
-                for e in entries.iter() {
-                    let e: Array = e.unchecked_into();
-                    let _ = Reflect::set(&copy, &e.get(0), &plain(e.get(1)));
-                }
-                serde_wasm_bindgen::from_value::<Params>(copy.into())
-                    .map_or(Input::WrongType, |p| Input::Given(p.0))
-            }
+            Ok(entries) => Input::Given(
+                entries
+                    .iter()
+                    .map(|e| {
+                        let e: Array = e.unchecked_into();
+                        (e.get(0).as_string().unwrap_or_default(), param(plain(e.get(1))))
+                    })
+                    .collect(),
+            ),
             Err(_) => Input::WrongType,
         }
     } else {
@@ -401,6 +366,17 @@ type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsV
 /// method (the futures are boxed), not one copy of the promise machinery per method.
 fn promise(f: Operation) -> Promise {
     future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
+}
+
+impl JsServerClient {
+    /// An operation of the client (`f` gets its own handle on it) as a promise.
+    fn run<F, Fut>(&self, f: F) -> Promise
+    where
+        F: FnOnce(ServerClient) -> Fut,
+        Fut: core::future::Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        promise(Box::pin(f(self.client.clone())))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -549,7 +525,7 @@ impl JsServerClient {
     }
 
     fn build(options: JsValue) -> Result<JsServerClient, Error> {
-        if !is_object(&options) {
+        if !is_plain_object(&options) {
             let raw = RawClientOptions { is_object: false, ..Default::default() };
             return ServerClient::from_raw(&raw, None, None, Store::Memory)
                 .map(|client| JsServerClient { client });
@@ -558,7 +534,7 @@ impl JsServerClient {
             serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
         let store_ok = has_methods(&o.state_store, &["get", "set", "delete"]);
         let key = &o.client_assertion_signing_key;
-        let key_is_private = is_object(key)
+        let key_is_private = is_plain_object(key)
             && Reflect::get(key, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref()
                 == Some("private");
         let raw = RawClientOptions {
@@ -596,12 +572,11 @@ impl JsServerClient {
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         _store_options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             let input = validate_exchange_options(&exchange_options(options))?;
             let tokens = client.exchange(&input).await?;
             to_value(&TokenExchangeResult::from(tokens)).map_err(internal)
-        }))
+        })
     }
 
     /// Exchanges tokens and opens a sealed session in the state store. The ID token is verified
@@ -614,13 +589,12 @@ impl JsServerClient {
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         store_options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             let input = validate_exchange_options(&exchange_options(options))?;
             let state = client.login(&input, &store_options).await?;
             let state_data = state_view(&state, true)?;
             to_value(&LoginResult { state_data }).map_err(internal)
-        }))
+        })
     }
 
     /// The session, or undefined when absent, unreadable or expired.
@@ -631,13 +605,12 @@ impl JsServerClient {
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         store_options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             match client.get_session(&store_options).await? {
                 Some(state) => state_view(&state, false),
                 None => Ok(JsValue::UNDEFINED),
             }
-        }))
+        })
     }
 
     /// The session's user (claims as issued, `act` included), or undefined.
@@ -648,10 +621,9 @@ impl JsServerClient {
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         store_options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             Ok(client.get_user(&store_options).await?.map_or(JsValue::UNDEFINED, |u| u.0))
-        }))
+        })
     }
 
     /// An access token from the session, refreshed through Auth0 (and stored) when it has 30 s or
@@ -664,15 +636,14 @@ impl JsServerClient {
         store_options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
             let audience = string_option(&options, "audience", message)?.filter(|s| !s.is_empty());
             let scope = string_option(&options, "scope", message)?.filter(|s| !s.is_empty());
             let token =
                 client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
             Ok(JsValue::from_str(token.expose()))
-        }))
+        })
     }
 
     /// Deletes the session and resolves to the tenant's logout URL.
@@ -684,13 +655,12 @@ impl JsServerClient {
         store_options: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        promise(Box::pin(async move {
+        self.run(|client| async move {
             let return_to =
                 string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
             let url = client.logout(&store_options, return_to.as_deref().filter(|s| !s.is_empty())).await?;
             Ok(JsValue::from_str(&url))
-        }))
+        })
     }
 }
 

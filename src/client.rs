@@ -21,7 +21,7 @@ use crate::host::{self, HttpFailure, JsObject};
 use crate::prelude::*;
 use crate::store::Store;
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
@@ -31,6 +31,8 @@ const CACHE_TTL_MS: f64 = 600_000.0;
 const JWKS_REFETCH_MS: f64 = 30_000.0;
 
 crate::local::local! {
+    /// The `Auth0-Client` header: the same for every client of the isolate, built on first use.
+    static TELEMETRY: OnceCell<Option<String>> = const { OnceCell::new() };
     static DISCOVERY: RefCell<Cache<Discovery>> = const { RefCell::new(Cache::new(100)) };
     static JWKS: RefCell<Cache<Jwks>> = const { RefCell::new(Cache::new(100)) };
 }
@@ -118,7 +120,6 @@ pub(crate) struct Inner {
     signing_key: Option<SigningKey>,
     /// The imported signing key, once imported.
     imported_key: RefCell<Option<JsValue>>,
-    telemetry: Option<String>,
 }
 
 /// An Auth0 client for Custom Token Exchange. Cheap to build and to clone; caches are shared.
@@ -200,19 +201,8 @@ impl ServerClient {
                 ));
             }
         }
-        let telemetry = match config.telemetry {
-            true => host::json_text(&telemetry(&host::runtime_name())).ok().map(|j| telemetry_header(&j)),
-            false => None,
-        };
         Ok(ServerClient {
-            inner: Rc::new(Inner {
-                config,
-                store,
-                fetch,
-                signing_key,
-                imported_key: RefCell::new(None),
-                telemetry,
-            }),
+            inner: Rc::new(Inner { config, store, fetch, signing_key, imported_key: RefCell::new(None) }),
         })
     }
 
@@ -306,13 +296,17 @@ impl ServerClient {
                 ClientAuth::Assertion(&assertion)
             }
         };
-        let req = token_request(
-            &discovery.token_endpoint,
-            &c.client_id,
-            auth,
-            form,
-            self.inner.telemetry.as_deref(),
-        );
+        let req = TELEMETRY.with(|t| {
+            let header = match c.telemetry {
+                true => t
+                    .get_or_init(|| {
+                        host::json_text(&telemetry(&host::runtime_name())).ok().map(|j| telemetry_header(&j))
+                    })
+                    .as_deref(),
+                false => None,
+            };
+            token_request(&discovery.token_endpoint, &c.client_id, auth, form, header)
+        });
         let mut headers: Vec<(&str, &str)> =
             vec![("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
         headers.extend(req.headers.iter().map(|(k, v)| (*k, v.as_str())));
@@ -398,7 +392,7 @@ impl ServerClient {
         discovery: &Discovery,
         token: &str,
     ) -> Result<(JsObject, Claims), Error> {
-        let jwt = jwt::decode(token, &host::parse_header)?;
+        let jwt = jwt::decode(token, &host::from_json_text)?;
         // The claims object as the host parsed it, and the claims the core checks, read from it.
         let object = host::parse_object(&jwt.payload).ok_or_else(jwt::not_json)?;
         let claims: Claims = serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| jwt::not_json())?;

@@ -10,3 +10,11 @@ macro_rules! local {
     };
 }
 pub(crate) use local;
+
+/// Appends `item` to a per-isolate cache of at most `capacity` entries, dropping the oldest first.
+pub fn push_bounded<T>(entries: &mut Vec<T>, capacity: usize, item: T) {
+    if entries.len() >= capacity {
+        entries.remove(0);
+    }
+    entries.push(item);
+}

@@ -9,6 +9,7 @@ use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIR
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, JsObject, SealKeys};
+use crate::local::push_bounded;
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::store::{store_error, Store};
@@ -33,10 +34,11 @@ fn remember(sealed: &str, secret: &Secret, identifier: &str, plaintext: &Rc<[u8]
     OPENED.with(|c| {
         let mut c = c.borrow_mut();
         c.retain(|(s, _, _, _)| s != sealed);
-        if c.len() >= 8 {
-            c.remove(0);
-        }
-        c.push((sealed.to_owned(), secret.clone(), identifier.to_owned(), plaintext.clone()));
+        push_bounded(
+            &mut c,
+            8,
+            (sealed.to_owned(), secret.clone(), identifier.to_owned(), plaintext.clone()),
+        );
     });
 }
 
@@ -69,11 +71,7 @@ async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, Js
         .await?,
     );
     SEAL_KEYS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= 16 {
-            c.remove(0);
-        }
-        c.push((secret.clone(), identifier.to_owned(), keys.clone()));
+        push_bounded(&mut c.borrow_mut(), 16, (secret.clone(), identifier.to_owned(), keys.clone()))
     });
     Ok(keys)
 }

@@ -3,7 +3,7 @@
 
 use super::encoding::{base64url_decode, split_byte};
 use super::options::SigningAlg;
-use super::response::Member;
+use super::response::{floor_int, Member};
 use crate::error::{code, Error};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -158,9 +158,8 @@ pub struct Claims {
 
 /// A number of seconds, fractions rounded toward -inf; `None` beyond ±2^53 or when not a number.
 pub fn seconds(m: &Member) -> Option<i64> {
-    const LIMIT: f64 = (1u64 << 53) as f64;
     match m {
-        Member::Num(n) if n.abs() <= LIMIT => Some(n.floor() as i64),
+        Member::Num(n) => floor_int(*n),
         _ => None,
     }
 }

@@ -33,6 +33,12 @@ pub enum Member {
     Other,
 }
 
+/// A JSON number as a whole number, fractions rounded toward -inf; `None` beyond ±2^53 (where
+/// JSON numbers stop being exact integers) or for what is not a finite number.
+pub fn floor_int(n: f64) -> Option<i64> {
+    (n.is_finite() && n.abs() <= (1u64 << 53) as f64).then(|| n.floor() as i64)
+}
+
 impl Member {
     pub fn as_str(&self) -> Option<&str> {
         match self {
@@ -199,7 +205,7 @@ pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error
         invalid_response("the token response's \"access_token\" must be a non-empty string")
     })?;
     let expires_in = match &b.expires_in {
-        Member::Num(n) if n.fract() == 0.0 && n.abs() <= (1u64 << 53) as f64 => Some(*n as i64),
+        Member::Num(n) if n.fract() == 0.0 => floor_int(*n),
         Member::Str(s) => whole_number(s),
         _ => None,
     }

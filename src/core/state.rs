@@ -32,11 +32,7 @@ mod seconds {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         let n = f64::deserialize(d)?;
-        if n.is_finite() && n.abs() <= (1u64 << 53) as f64 {
-            Ok(n.floor() as i64)
-        } else {
-            Err(serde::de::Error::custom("seconds out of range"))
-        }
+        crate::core::response::floor_int(n).ok_or_else(|| serde::de::Error::custom("seconds out of range"))
     }
 
     pub mod option {

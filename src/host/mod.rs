@@ -7,7 +7,7 @@
 use crate::prelude::*;
 pub mod sys;
 
-use crate::core::jwt::{Header, PublicJwk};
+use crate::core::jwt::PublicJwk;
 use crate::core::options::SigningAlg;
 use crate::core::response::{Body, MAX_BODY_BYTES};
 use alloc::rc::Rc;
@@ -163,16 +163,14 @@ fn quietly(p: Promise) {
 }
 
 /// A body read as JSON by the host (`JSON.parse`), then into `T` with serde-wasm-bindgen: what
-/// the core reads, and the parsed value itself (`undefined` when it is not JSON).
+/// the core reads, and, for an object, the parsed value itself (else `undefined`).
 pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Body<T>, JsValue) {
     let Some(bytes) = body else { return (Body::TooLarge, JsValue::UNDEFINED) };
-    let parsed = core::str::from_utf8(bytes).ok().and_then(|text| js_sys::JSON::parse(text).ok());
-    match parsed {
-        Some(v) if v.is_object() && !Array::is_array(&v) => match serde_wasm_bindgen::from_value(v.clone()) {
-            Ok(t) => (Body::Json(t), v),
-            Err(_) => (Body::NotJson, v),
+    match parse_object(bytes) {
+        Some(o) => match serde_wasm_bindgen::from_value(o.0.clone()) {
+            Ok(t) => (Body::Json(t), o.0),
+            Err(_) => (Body::NotJson, JsValue::UNDEFINED),
         },
-        Some(v) => (Body::NotJson, v),
         None => (Body::NotJson, JsValue::UNDEFINED),
     }
 }
@@ -209,8 +207,10 @@ impl JsObject {
     }
 }
 
-fn is_plain_object(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v)
+/// A plain object: not null, not an array, not a function, nor a revoked Proxy (whose
+/// `Array.isArray` throws).
+pub fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && sys::is_array(v) == Ok(false)
 }
 
 impl serde::Serialize for JsObject {
@@ -236,12 +236,8 @@ pub fn parse_object(bytes: &[u8]) -> Option<JsObject> {
     is_plain_object(&v).then_some(JsObject(v))
 }
 
-/// A JWS header segment's JSON text read into the core's [`Header`].
-pub fn parse_header(bytes: &[u8]) -> Option<Header> {
-    serde_wasm_bindgen::from_value(parse_object(bytes)?.0).ok()
-}
-
-/// A JSON text read by `JSON.parse`, then into `T` with serde-wasm-bindgen.
+/// A JSON text read by `JSON.parse`, then, when it is an object, into `T` with serde-wasm-bindgen
+/// (a JOSE header, a sealed session's plaintext).
 pub fn from_json_text<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     serde_wasm_bindgen::from_value(parse_object(bytes)?.0).ok()
 }
@@ -402,13 +398,8 @@ async fn verify_key(alg: SigningAlg, jwk: &PublicJwk) -> Result<CryptoKey, JsVal
     ))
     .await?
     .unchecked_into();
-    VERIFY_KEYS.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= 32 {
-            c.remove(0);
-        }
-        c.push((alg, jwk.clone(), key.clone()));
-    });
+    VERIFY_KEYS
+        .with(|c| crate::local::push_bounded(&mut c.borrow_mut(), 32, (alg, jwk.clone(), key.clone())));
     Ok(key)
 }
 

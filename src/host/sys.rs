@@ -18,6 +18,10 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     pub fn clear_timeout(id: &JsValue);
 
+    /// `Array.isArray(v)`, which throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+
     /// The global `fetch`, called with a built `Request`.
     #[wasm_bindgen(catch, js_name = fetch)]
     pub fn fetch_request(request: &web_sys::Request) -> Result<JsValue, JsValue>;

@@ -50,6 +50,12 @@ export function suite(pkg, env) {
     });
   };
   const legacy = (user, extra = {}) => ({ subjectToken: `legacy-${user}`, subjectTokenType: TOKEN_TYPES.LEGACY, ...extra });
+  /** A fetch that passes each request on and keeps a copy of it in `seen` (to read its body). */
+  const recordingFetch = (seen) => (input, init) => {
+    const req = new Request(input, init); // the package calls fetch with a Request
+    seen.push(req.clone());
+    return fetch(req);
+  };
   const cases = [];
   const test = (name, fn) => cases.push({ name, fn });
 
@@ -140,12 +146,7 @@ export function suite(pkg, env) {
   test("authorizationParams: extras sent after the typed options, reserved keys dropped", async () => {
     const seen = [];
     const c = client("basic", {
-      fetch: (input, init) => {
-        // The package calls fetch with a Request; a copy is kept to read its body.
-        const req = new Request(input, init);
-        seen.push(req.clone());
-        return fetch(req);
-      },
+      fetch: recordingFetch(seen),
     });
     await c.customTokenExchange(
       legacy("alice", {
@@ -168,13 +169,17 @@ export function suite(pkg, env) {
     eq(telemetry.name, "auth0-edge", "telemetry name");
   });
 
+  test("authorizationParams: an own key named __proto__ is an ordinary extra", async () => {
+    const seen = [];
+    const c = client("basic", { fetch: recordingFetch(seen) });
+    await c.customTokenExchange(legacy("alice", { authorizationParams: JSON.parse('{"__proto__":"p","after":"a"}') }));
+    const form = new URLSearchParams(await seen.find((r) => r.method === "POST").text());
+    eq([form.get("__proto__"), form.get("after")], ["p", "a"], "both extras sent");
+  });
+
   test("telemetry: false sends no Auth0-Client header", async () => {
     const seen = [];
-    const c = client("basic", { telemetry: false, fetch: (input, init) => {
-      const req = new Request(input, init);
-      seen.push(req.clone());
-      return fetch(req);
-    } });
+    const c = client("basic", { telemetry: false, fetch: recordingFetch(seen) });
     await c.customTokenExchange(legacy("alice"));
     ok(seen.length > 0 && seen.every((r) => !r.headers.has("auth0-client")), "no telemetry header");
   });
