@@ -111,25 +111,26 @@ function httpContext(storeOptions, who, forWrite) {
 }
 
 /**
- * Parses a Cookie header (RFC 6265 §5.4): pairs split on ";", names and values trimmed, one pair
- * of surrounding double quotes removed. Fragments without "=" are skipped; of duplicate names the
- * first wins (browsers send the most specific path first). Never throws.
- * @param {string | null} header
- * @returns {Map<string, string>}
+ * The cookie functions of the Rust side (src/core/cookies.rs, on the `cookie` crate), handed over
+ * by the package's entry or, in a Rust program, by auth0_edge::stores before any store exists.
+ * @type {{ parse: (header: string | null) => Map<string, string>,
+ *          line: (name: string, value: string | null, secure: boolean, sameSite: string, path: string, maxAge: number) => string,
+ *          name: (line: string) => string | undefined } | undefined}
  */
-function parseCookieHeader(header) {
-  const cookies = new Map();
-  if (typeof header !== "string") return cookies;
-  for (const pair of header.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq === -1) continue;
-    const name = pair.slice(0, eq).trim();
-    if (name === "" || cookies.has(name)) continue;
-    let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') value = value.slice(1, -1);
-    cookies.set(name, value);
-  }
-  return cookies;
+let codec;
+
+/**
+ * Installs the cookie functions (called once, by the package's entry or the Rust side).
+ * @param {any} parse @param {any} line @param {any} name
+ */
+export function useCookieCodec(parse, line, name) {
+  codec = { parse, line, name };
+}
+
+/** The installed cookie functions. */
+function cookieCodec() {
+  if (codec === undefined) throw new TypeError("auth0-edge stores: the cookie functions are not installed (import the package's entry)");
+  return codec;
 }
 
 /**
@@ -139,7 +140,8 @@ function parseCookieHeader(header) {
  * @returns {Map<string, string>}
  */
 function currentCookies(ctx) {
-  const cookies = parseCookieHeader(ctx.request.headers.get("cookie"));
+  const header = ctx.request.headers.get("cookie");
+  const cookies = cookieCodec().parse(typeof header === "string" ? header : null);
   for (const [name, value] of written.get(ctx.storeOptions) ?? []) {
     if (value === null) cookies.delete(name);
     else cookies.set(name, value);
@@ -162,7 +164,7 @@ function cookieAttributes(options, who) {
   if (typeof path !== "string" || !COOKIE_PATH.test(path)) {
     throw new TypeError(`${who}: options.path must start with "/" and contain no ";" or control characters`);
   }
-  return `; HttpOnly${secure ? "; Secure" : ""}; SameSite=${site}; Path=${path}`;
+  return { secure, sameSite: site, path };
 }
 
 /**
@@ -208,18 +210,13 @@ function lifetime(value, min, option, who) {
   return /** @type {number} */ (value);
 }
 
-/** @param {string} line a Set-Cookie value */
-function setCookieName(line) {
-  return line.slice(0, line.indexOf("=")).trim();
-}
-
 /**
  * Writes cookies: a string sets one, null expires it (Max-Age=0). A Set-Cookie written earlier for
  * the same name through the same storeOptions is replaced, not repeated (RFC 6265 §4.1.1: at most
  * one Set-Cookie per name in a response), where the headers support getSetCookie().
  * @param {{ storeOptions: object, out: any, who: string }} ctx
  * @param {Array<[string, string | null]>} entries
- * @param {string} attributes from cookieAttributes()
+ * @param {{ secure: boolean, sameSite: string, path: string }} attributes from cookieAttributes()
  * @param {number} maxAge
  */
 function writeCookies(ctx, entries, attributes, maxAge) {
@@ -228,17 +225,19 @@ function writeCookies(ctx, entries, attributes, maxAge) {
       throw new TypeError(`${ctx.who}: a cookie value must be non-empty RFC 6265 cookie-octets`);
     }
   }
+  const codec = cookieCodec();
   let state = written.get(ctx.storeOptions);
   if (state === undefined) written.set(ctx.storeOptions, (state = new Map()));
   const again = new Set(entries.map(([name]) => name).filter((name) => state.has(name)));
   try {
     if (again.size > 0 && typeof ctx.out.getSetCookie === "function") {
-      const kept = ctx.out.getSetCookie().filter((/** @type {string} */ line) => !again.has(setCookieName(line)));
+      const kept = ctx.out.getSetCookie().filter((/** @type {string} */ line) => !again.has(codec.name(line)));
       ctx.out.delete("set-cookie");
       for (const line of kept) ctx.out.append("set-cookie", line);
     }
     for (const [name, value] of entries) {
-      ctx.out.append("set-cookie", `${name}=${value ?? ""}${attributes}; Max-Age=${value === null ? 0 : maxAge}`);
+      const { secure, sameSite, path } = attributes;
+      ctx.out.append("set-cookie", codec.line(name, value, secure, sameSite, path, maxAge));
     }
   } catch (cause) {
     throw new TypeError(
@@ -294,7 +293,7 @@ export class CookieStore {
   static name = "CookieStore";
   /** @type {string | undefined} */ #cookieName;
   /** @type {number} */ #maxAge;
-  /** @type {string} */ #attributes;
+  /** @type {{ secure: boolean, sameSite: string, path: string }} */ #attributes;
 
   /** @param {CookieStoreOptions} [options] */
   constructor(options = {}) {
@@ -401,7 +400,7 @@ class SessionIdStore {
   /** @type {SessionBackend} */ #backend;
   /** @type {string | undefined} */ #cookieName;
   /** @type {number} */ #ttl;
-  /** @type {string} */ #attributes;
+  /** @type {{ secure: boolean, sameSite: string, path: string }} */ #attributes;
 
   /**
    * @param {string} who "KvStore" or "DenoKvStore"

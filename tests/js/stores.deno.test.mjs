@@ -64,7 +64,7 @@ Deno.test("DenoKvStore: set, get and delete under [identifier, id] with expireIn
     const [[name, id, maxAge]] = setCookies(login.response);
     assertEquals([name, maxAge], [ID, "259200"], "cookie");
     assert(SESSION_ID.test(id), "id shape");
-    assert(/; HttpOnly; Secure; SameSite=Lax; Path=\//.test(login.response.headers.get("set-cookie")), "attributes");
+    assert(/; HttpOnly; SameSite=Lax; Secure; Path=\//.test(login.response.headers.get("set-cookie")), "attributes");
     assertEquals(calls, [["set", [ID, id], { expireIn: 259200 * 1000 }]], "calls");
     assertEquals((await kv.get([ID, id])).value, "sealed.value", "stored");
 
