@@ -116,14 +116,21 @@ export interface CookieAttributeOptions {
 }
 
 export interface CookieStoreOptions extends CookieAttributeOptions {
-  /** Cookie name prefix: chunks are `<cookieName>_0`, `<cookieName>_1`, ... Default: the client's stateIdentifier. */
+  /**
+   * Cookie name prefix, used as given: chunks are `<cookieName>_0`, `<cookieName>_1`, ... Default:
+   * the client's stateIdentifier, prefixed with `__Host-` when `secure` is true and `path` is "/"
+   * (the defaults: `__Host-_a0_session_0`, ...), so a sibling subdomain cannot shadow it.
+   */
   cookieName?: string;
   /** Max-Age of the cookies, in seconds. Default 259200 (3 days). */
   maxAge?: number;
 }
 
 export interface KvStoreOptions extends CookieAttributeOptions {
-  /** Name of the session id cookie. Default: the client's stateIdentifier. */
+  /**
+   * Name of the session id cookie, used as given. Default: the client's stateIdentifier, prefixed
+   * with `__Host-` when `secure` is true and `path` is "/" (the defaults: `__Host-_a0_session`).
+   */
   cookieName?: string;
   /** Lifetime of the stored session and Max-Age of the cookie, in seconds. Default 259200 (3 days); KvStore requires at least 60. */
   ttlSeconds?: number;
@@ -146,8 +153,10 @@ export interface DenoKvLike {
 }
 
 /**
- * The default store: sessions in a Map of this isolate, keyed by identifier only, so every request
- * the isolate serves shares one session. For tests, scripts and single-user tools.
+ * Sessions in a Map of this isolate, keyed by identifier only: it holds ONE session per
+ * identifier for the whole isolate, so every request the isolate serves shares it. For tests,
+ * scripts and single-user tools; never a store for a server with many users. Not a default:
+ * pass it as `stateStore` explicitly.
  */
 export declare class MemoryStore implements StateStore {
   constructor();

@@ -34,10 +34,10 @@ const SAME_SITE = new Map([["strict", "Strict"], ["lax", "Lax"], ["none", "None"
 // MemoryStore
 
 /**
- * The default store: sessions in a Map of this isolate (or process), keyed by identifier only.
- * Every request served by the isolate therefore sees the same session, and an isolate restart
- * loses it: for tests, scripts and single-user tools. Serve many users with CookieStore,
- * KvStore or DenoKvStore.
+ * Sessions in a Map of this isolate (or process), keyed by identifier only: one session per
+ * identifier for the whole isolate, so every request it serves sees the same session, and a
+ * restart loses it. For tests, scripts and single-user tools, passed explicitly as stateStore
+ * (there is no default store). Serve many users with CookieStore, KvStore or DenoKvStore.
  * @implements {StateStore}
  */
 export class MemoryStore {
@@ -181,12 +181,15 @@ function optionalCookieName(cookieName, who) {
 }
 
 /**
- * The cookie name for a call: the store's cookieName, else the identifier.
+ * The cookie name for a call: the store's cookieName as given, else the identifier, with the
+ * `__Host-` prefix when the cookie is Secure with Path=/ (the defaults), so that no sibling
+ * subdomain can plant a cookie that shadows it (RFC 6265bis §4.1.3.2).
  * @param {string | undefined} cookieName
  * @param {unknown} identifier
  * @param {string} who
+ * @param {{ secure: boolean, path: string }} attributes
  */
-function cookieNameFor(cookieName, identifier, who) {
+function cookieNameFor(cookieName, identifier, who, attributes) {
   if (typeof identifier !== "string" || identifier === "") {
     throw new TypeError(`${who}: identifier must be a non-empty string`);
   }
@@ -194,7 +197,7 @@ function cookieNameFor(cookieName, identifier, who) {
   if (!COOKIE_NAME.test(identifier)) {
     throw new TypeError(`${who}: identifier must be a cookie name (RFC 6265 token characters), or set options.cookieName`);
   }
-  return identifier;
+  return attributes.secure && attributes.path === "/" ? `__Host-${identifier}` : identifier;
 }
 
 /**
@@ -270,8 +273,9 @@ function chunksOf(cookies, name) {
 
 /**
  * @typedef {object} CookieStoreOptions
- * @property {string} [cookieName] Cookie name prefix; chunks are `<cookieName>_0`, `<cookieName>_1`, ...
- *   Default: the identifier the client passes (its stateIdentifier, "_a0_session").
+ * @property {string} [cookieName] Cookie name prefix, used as given; chunks are `<cookieName>_0`,
+ *   `<cookieName>_1`, ... Default: the identifier the client passes (its stateIdentifier,
+ *   "_a0_session"), prefixed with `__Host-` when secure is true and path is "/".
  * @property {number} [maxAge] Max-Age of the cookies in seconds. Default 259200 (3 days).
  * @property {boolean} [secure] Send the Secure attribute. Default true; false only for plain-http
  *   local development.
@@ -311,7 +315,7 @@ export class CookieStore {
    */
   async get(identifier, storeOptions) {
     const ctx = httpContext(storeOptions, "CookieStore.get", false);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     const cookies = currentCookies(ctx);
     const chunks = chunksOf(cookies, name);
     if (chunks.length === 0) return undefined;
@@ -334,7 +338,7 @@ export class CookieStore {
    */
   async set(identifier, value, removeIfExists, storeOptions) {
     const ctx = httpContext(storeOptions, "CookieStore.set", true);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     if (typeof value !== "string" || !COOKIE_VALUE.test(value)) {
       throw new TypeError(`${ctx.who}: value must be a non-empty string of RFC 6265 cookie-octets`);
     }
@@ -356,7 +360,7 @@ export class CookieStore {
    */
   async delete(identifier, storeOptions) {
     const ctx = httpContext(storeOptions, "CookieStore.delete", true);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     /** @type {Array<[string, null]>} */
     const entries = chunksOf(currentCookies(ctx), name).map(([, cookie]) => [cookie, null]);
     if (entries.length > 0) writeCookies(ctx, entries, this.#attributes, 0);
@@ -368,8 +372,9 @@ export class CookieStore {
 
 /**
  * @typedef {object} KvStoreOptions
- * @property {string} [cookieName] Name of the session id cookie. Default: the identifier the
- *   client passes (its stateIdentifier, "_a0_session").
+ * @property {string} [cookieName] Name of the session id cookie, used as given. Default: the
+ *   identifier the client passes (its stateIdentifier, "_a0_session"), prefixed with `__Host-`
+ *   when secure is true and path is "/".
  * @property {number} [ttlSeconds] Lifetime of the stored session and Max-Age of the cookie, in
  *   seconds. Default 259200 (3 days); at least 60 for Workers KV.
  * @property {boolean} [secure] Send the Secure attribute. Default true; false only for plain-http
@@ -431,7 +436,7 @@ class SessionIdStore {
   /** @param {string} identifier @param {unknown} storeOptions @returns {Promise<string | undefined>} */
   async get(identifier, storeOptions) {
     const ctx = httpContext(storeOptions, `${this.#who}.get`, false);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     const id = SessionIdStore.#sessionId(currentCookies(ctx), name);
     if (id === undefined) return undefined;
     const value = await this.#backend.get(identifier, id);
@@ -446,7 +451,7 @@ class SessionIdStore {
    */
   async set(identifier, value, removeIfExists, storeOptions) {
     const ctx = httpContext(storeOptions, `${this.#who}.set`, true);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     if (typeof value !== "string") throw new TypeError(`${ctx.who}: value must be a string`);
     const current = SessionIdStore.#sessionId(currentCookies(ctx), name);
     const id = current !== undefined && removeIfExists !== true ? current : newSessionId();
@@ -462,7 +467,7 @@ class SessionIdStore {
    */
   async delete(identifier, storeOptions) {
     const ctx = httpContext(storeOptions, `${this.#who}.delete`, true);
-    const name = cookieNameFor(this.#cookieName, identifier, ctx.who);
+    const name = cookieNameFor(this.#cookieName, identifier, ctx.who, this.#attributes);
     const cookies = currentCookies(ctx);
     const id = SessionIdStore.#sessionId(cookies, name);
     if (id !== undefined) await this.#backend.delete(identifier, id);

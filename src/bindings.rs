@@ -5,7 +5,8 @@
 
 use crate::client::{ServerClient, SigningKey, TokenExchangeResponse};
 use crate::core::options::{
-    validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions,
+    validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions, MAX_OPTION_BYTES,
+    MAX_PARAMS_BYTES, MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
 };
 use crate::error::{code, Cause, Error, Secret};
 use crate::host::{is_plain_object, JsObject};
@@ -57,6 +58,17 @@ fn unreadable() -> JsValue {
     js_sys::Symbol::for_("auth0-edge.unreadable").into()
 }
 
+/// A string found longer than its limit before it was copied into wasm memory (SPEC §9.3).
+fn too_long() -> JsValue {
+    js_sys::Symbol::for_("auth0-edge.too-long").into()
+}
+
+/// The length of a JavaScript string in UTF-16 units. UTF-8 is never shorter, so a string over a
+/// byte limit by this count is over it in UTF-8 too: found without copying it.
+fn js_len(v: &JsValue) -> Option<usize> {
+    v.is_string().then(|| v.unchecked_ref::<js_sys::JsString>().length() as usize)
+}
+
 /// `v` with arrays copied into plain ones, so serde never runs caller code.
 fn plain(v: JsValue) -> JsValue {
     match crate::host::sys::is_array(&v) {
@@ -66,41 +78,46 @@ fn plain(v: JsValue) -> JsValue {
     }
 }
 
-/// A plain object holding `keys` of `o`, each read once (reads that throw become [`unreadable`]).
-fn snapshot(o: &JsValue, keys: &[&str]) -> JsValue {
+/// A plain object holding `keys` of `o`, each read once (reads that throw become [`unreadable`]);
+/// a string over the byte limit its key has becomes [`too_long`], never copied.
+fn snapshot(o: &JsValue, keys: &[(&str, usize)]) -> JsValue {
     let out = js_sys::Object::new();
-    for k in keys {
+    for &(k, limit) in keys {
         let k = JsValue::from_str(k);
         let v = Reflect::get(o, &k).map_or_else(|_| unreadable(), plain);
+        let v = if js_len(&v).is_some_and(|n| n > limit) { too_long() } else { v };
         let _ = Reflect::set(&out, &k, &v);
     }
     out.into()
 }
 
-const CLIENT_KEYS: &[&str] = &[
-    "domain",
-    "clientId",
-    "clientSecret",
-    "clientAuthMethod",
-    "clientAssertionSigningKey",
-    "clientAssertionSigningAlg",
-    "secret",
-    "stateIdentifier",
-    "sessionDuration",
-    "timeoutMs",
-    "telemetry",
-    "fetch",
-    "stateStore",
+/// Client options come from the developer, not from end users: no limit.
+const CLIENT_KEYS: &[(&str, usize)] = &[
+    ("domain", usize::MAX),
+    ("clientId", usize::MAX),
+    ("clientSecret", usize::MAX),
+    ("clientAuthMethod", usize::MAX),
+    ("clientAssertionSigningKey", usize::MAX),
+    ("clientAssertionSigningAlg", usize::MAX),
+    ("secret", usize::MAX),
+    ("stateIdentifier", usize::MAX),
+    ("sessionDuration", usize::MAX),
+    ("timeoutMs", usize::MAX),
+    ("telemetry", usize::MAX),
+    ("fetch", usize::MAX),
+    ("stateStore", usize::MAX),
 ];
-const EXCHANGE_KEYS: &[&str] = &[
-    "subjectToken",
-    "subjectTokenType",
-    "audience",
-    "scope",
-    "actorToken",
-    "actorTokenType",
-    "organization",
-    "authorizationParams",
+/// Exchange options with their byte limits (SPEC §9.3; `authorizationParams` is bounded entry by
+/// entry in [`exchange_options`]).
+const EXCHANGE_KEYS: &[(&str, usize)] = &[
+    ("subjectToken", MAX_TOKEN_BYTES),
+    ("subjectTokenType", MAX_OPTION_BYTES),
+    ("audience", MAX_OPTION_BYTES),
+    ("scope", MAX_OPTION_BYTES),
+    ("actorToken", MAX_TOKEN_BYTES),
+    ("actorTokenType", MAX_OPTION_BYTES),
+    ("organization", MAX_OPTION_BYTES),
+    ("authorizationParams", usize::MAX),
 ];
 
 fn is_nullish(v: &JsValue) -> bool {
@@ -116,6 +133,9 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Input<T> {
         let v: JsValue = preserve::deserialize(d)?;
         if is_nullish(&v) {
             return Ok(Input::Absent);
+        }
+        if v == too_long() {
+            return Ok(Input::TooLong);
         }
         Ok(serde_wasm_bindgen::from_value(v).map_or(Input::WrongType, Input::Given))
     }
@@ -205,6 +225,46 @@ struct ExchangeOptions {
     authorization_params: JsValue,
 }
 
+/// `authorizationParams` entries read into Rust, each measured before it is copied (SPEC §9.3):
+/// a value over 8 KiB is [`ParamValue::TooLong`], an array over 20 values
+/// [`ParamValue::TooMany`], and over 64 KiB in all the whole is [`Input::TooLong`].
+fn bounded_params(entries: &Array) -> Input<Vec<(String, ParamValue)>> {
+    let mut total = 0usize;
+    let mut params = Vec::new();
+    for e in entries.iter() {
+        let e: Array = e.unchecked_into();
+        let (key, value) = (e.get(0), plain(e.get(1)));
+        total += js_len(&key).unwrap_or(0);
+        let value = if let Some(n) = js_len(&value) {
+            total += n;
+            if n > MAX_OPTION_BYTES {
+                ParamValue::TooLong
+            } else {
+                param(value)
+            }
+        } else if let Some(list) = value.dyn_ref::<Array>() {
+            if list.length() as usize > MAX_PARAM_VALUES {
+                ParamValue::TooMany
+            } else {
+                let lens: Vec<usize> = list.iter().map(|v| js_len(&v).unwrap_or(0)).collect();
+                total += lens.iter().sum::<usize>();
+                if lens.iter().any(|&n| n > MAX_OPTION_BYTES) {
+                    ParamValue::TooLong
+                } else {
+                    param(value)
+                }
+            }
+        } else {
+            param(value)
+        };
+        if total > MAX_PARAMS_BYTES {
+            return Input::TooLong;
+        }
+        params.push((key.as_string().unwrap_or_default(), value));
+    }
+    Input::Given(params)
+}
+
 fn exchange_options(v: JsValue) -> RawExchangeOptions {
     if !is_plain_object(&v) {
         return RawExchangeOptions { is_object: false, ..Default::default() };
@@ -215,18 +275,7 @@ fn exchange_options(v: JsValue) -> RawExchangeOptions {
         Input::Absent
     } else if is_plain_object(p) {
         // The object's own entries in order (its keys are strings), each value made plain.
-        match object_entries(p) {
-            Ok(entries) => Input::Given(
-                entries
-                    .iter()
-                    .map(|e| {
-                        let e: Array = e.unchecked_into();
-                        (e.get(0).as_string().unwrap_or_default(), param(plain(e.get(1))))
-                    })
-                    .collect(),
-            ),
-            Err(_) => Input::WrongType,
-        }
+        object_entries(p).map_or(Input::WrongType, |entries| bounded_params(&entries))
     } else {
         Input::WrongType
     };
@@ -409,6 +458,11 @@ export interface ServerClientOptions {
   clientAssertionSigningAlg?: ClientAssertionSigningAlg;
   /** Session secret(s), each at least 32 characters: the first seals, all open. */
   secret: string | string[];
+  /**
+   * Where sessions live: CookieStore, KvStore, DenoKvStore or your own. Required by every session
+   * method (loginWithCustomTokenExchange, getSession, getUser, getAccessToken, logout), which
+   * otherwise reject with ConfigurationError "missing_state_store"; customTokenExchange needs none.
+   */
   stateStore?: StateStore;
   /** Default "_a0_session". */
   stateIdentifier?: string;
@@ -527,8 +581,7 @@ impl JsServerClient {
     fn build(options: JsValue) -> Result<JsServerClient, Error> {
         if !is_plain_object(&options) {
             let raw = RawClientOptions { is_object: false, ..Default::default() };
-            return ServerClient::from_raw(&raw, None, None, Store::Memory)
-                .map(|client| JsServerClient { client });
+            return ServerClient::from_raw(&raw, None, None, None).map(|client| JsServerClient { client });
         }
         let o: ClientOptions =
             serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
@@ -559,7 +612,7 @@ impl JsServerClient {
             None => None,
         };
         let fetch = o.fetch.dyn_into::<Function>().ok();
-        let store = if store_ok { Store::Js(o.state_store) } else { Store::Memory };
+        let store = store_ok.then(|| Store(o.state_store));
         ServerClient::from_raw(&raw, fetch, signing_key, store).map(|client| JsServerClient { client })
     }
 
@@ -590,6 +643,7 @@ impl JsServerClient {
         store_options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
+            client.store()?;
             let input = validate_exchange_options(&exchange_options(options))?;
             let state = client.login(&input, &store_options).await?;
             let state_data = state_view(&state, true)?;

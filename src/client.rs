@@ -29,6 +29,10 @@ use wasm_bindgen::JsValue;
 const CACHE_TTL_MS: f64 = 600_000.0;
 /// An unknown `kid` refetches the JWKS at most this often.
 const JWKS_REFETCH_MS: f64 = 30_000.0;
+/// Discovery: a failure is not remembered (the next call tries again).
+const DISCOVERY_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 0.0 };
+/// JWKS: a failed fetch is not retried for 30 s (SPEC §9.6).
+const JWKS_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 30_000.0 };
 
 crate::local::local! {
     /// The `Auth0-Client` header: the same for every client of the isolate, built on first use.
@@ -69,8 +73,9 @@ pub struct ClientOptions {
     pub telemetry: Option<bool>,
     /// A `fetch` to use instead of `globalThis.fetch`.
     pub fetch: Option<Function>,
-    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5); default: an in-memory store
-    /// shared by the isolate.
+    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5), e.g. from
+    /// [`crate::stores`]. Required by the session methods (without one they fail with
+    /// `missing_state_store`); `custom_token_exchange` needs none.
     pub state_store: Option<JsValue>,
 }
 
@@ -115,7 +120,7 @@ pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
 pub(crate) struct Inner {
     config: ClientConfig,
-    pub(crate) store: Store,
+    pub(crate) store: Option<Store>,
     fetch: Option<Function>,
     signing_key: Option<SigningKey>,
     /// The imported signing key, once imported.
@@ -181,7 +186,7 @@ impl ServerClient {
             fetch: options.fetch.as_ref().map(|_| ()).into(),
             state_store: Input::Absent,
         };
-        let store = options.state_store.map_or(Store::Memory, Store::Js);
+        let store = options.state_store.map(Store);
         Self::from_raw(&raw, options.fetch, options.client_assertion_signing_key, store)
     }
 
@@ -190,7 +195,7 @@ impl ServerClient {
         raw: &RawClientOptions,
         fetch: Option<Function>,
         signing_key: Option<SigningKey>,
-        store: Store,
+        store: Option<Store>,
     ) -> Result<ServerClient, Error> {
         let config = validate_client_options(raw)?;
         if let Some(SigningKey::Pem(pem)) = &signing_key {
@@ -253,7 +258,7 @@ impl ServerClient {
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
         let key = domain_url.clone();
-        cache::get_or_fetch(&DISCOVERY, &key, CACHE_TTL_MS, move || async move {
+        cache::get_or_fetch(&DISCOVERY, &key, DISCOVERY_POLICY, false, move || async move {
             let mut url = domain_url.clone();
             url.push_str("/.well-known/openid-configuration");
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
@@ -362,11 +367,13 @@ impl ServerClient {
         Ok(input)
     }
 
-    async fn jwks(&self, uri: &str) -> Result<Rc<Jwks>, Error> {
+    /// The tenant's JWKS: cached, refetched when `force` (an unknown `kid`), and while a fetch
+    /// fails the keys already in hand are kept (SPEC §9.6).
+    async fn jwks(&self, uri: &str, force: bool) -> Result<Rc<Jwks>, Error> {
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
         let url = uri.to_owned();
-        cache::get_or_fetch(&JWKS, uri, CACHE_TTL_MS, move || async move {
+        let fetched = cache::get_or_fetch(&JWKS, uri, JWKS_POLICY, force, move || async move {
             let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
@@ -382,7 +389,12 @@ impl ServerClient {
                 _ => Err(fetch_error()),
             }
         })
-        .await
+        .await;
+        match fetched {
+            // An outage or a stale entry: the keys in hand still verify what they signed.
+            Err(e) if !force => JWKS.with(|c| c.borrow().last_value(uri)).ok_or(e),
+            other => other,
+        }
     }
 
     /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
@@ -399,12 +411,11 @@ impl ServerClient {
         let uri = discovery.jwks_uri.as_deref().ok_or_else(|| {
             Error::id_token(code::JWKS_FETCH_ERROR, "the discovery document has no \"jwks_uri\"")
         })?;
-        let mut jwks = self.jwks(uri).await?;
+        let mut jwks = self.jwks(uri, false).await?;
         if jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).is_none()
             && JWKS.with(|c| c.borrow().age_ms(uri)).is_some_and(|age| age >= JWKS_REFETCH_MS)
         {
-            cache::invalidate(&JWKS, uri);
-            jwks = self.jwks(uri).await?;
+            jwks = self.jwks(uri, true).await?;
         }
         let jwk = jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).ok_or_else(|| {
             Error::id_token(

@@ -54,6 +54,7 @@ pub mod code {
     pub const INVALID_SECRET: &str = "invalid_secret";
     pub const INVALID_OPTION: &str = "invalid_option";
     pub const CONFIGURATION_ERROR: &str = "configuration_error";
+    pub const MISSING_STATE_STORE: &str = "missing_state_store";
     // IdTokenError (SPEC §3)
     pub const INVALID_SIGNATURE: &str = "invalid_signature";
     pub const INVALID_ISSUER: &str = "invalid_issuer";

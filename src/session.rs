@@ -120,8 +120,15 @@ fn access_error(code: &'static str, message: &'static str) -> Error {
 }
 
 impl ServerClient {
-    fn store(&self) -> &Store {
-        &self.inner().store
+    /// The state store; without one every session method is a configuration error (SPEC §9.1),
+    /// raised before any network call.
+    pub(crate) fn store(&self) -> Result<&Store, Error> {
+        self.inner().store.as_ref().ok_or_else(|| {
+            Error::config(
+                code::MISSING_STATE_STORE,
+                "sessions need a stateStore (CookieStore, KvStore, DenoKvStore, or MemoryStore for tests)",
+            )
+        })
     }
 
     /// Exchanges tokens and opens a session (SPEC §3). The ID token, when one comes back, is
@@ -131,6 +138,7 @@ impl ServerClient {
         options: &CustomTokenExchangeOptions,
         store_options: &JsValue,
     ) -> Result<Session, Error> {
+        self.store()?;
         let input = validate_exchange_options(&options.to_raw())?;
         self.login(&input, store_options).await
     }
@@ -141,6 +149,7 @@ impl ServerClient {
         store_options: &JsValue,
     ) -> Result<Session, Error> {
         let config = self.config();
+        let store = self.store()?;
         let (discovery, tokens) = self.exchange_tokens(input).await?;
         let claims = match &tokens.id_token {
             Some(t) => Some(self.verify_id_token(&discovery, t.expose()).await?),
@@ -160,7 +169,7 @@ impl ServerClient {
             login_state(&tokens, user, sid, input, &config.domain.host, host::now_secs() as i64, &random);
         let sealed = seal(config, &state).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
-        self.store().set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
+        store.set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
         Ok(state)
     }
 
@@ -168,15 +177,19 @@ impl ServerClient {
     /// deleted, best effort). Only a failing store is an error.
     pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<Session>, Error> {
         let config = self.config();
-        let Some(sealed) =
-            self.store().get(&config.state_identifier, store_options, config.timeout_ms).await?
+        let store = self.store()?;
+        let Some(sealed) = store.get(&config.state_identifier, store_options, config.timeout_ms).await?
         else {
             return Ok(None);
         };
         let Some(state) = open(config, &sealed).await else { return Ok(None) };
+        // Another tenant's session is none of ours, and is left for its own client.
+        if !state.belongs_to(&config.domain.host) {
+            return Ok(None);
+        }
         if state.is_expired(host::now_secs() as i64, config.session_duration) {
             // Best effort: the answer is "no session" whether or not the delete succeeds.
-            let _ = self.store().delete(&config.state_identifier, store_options, config.timeout_ms).await;
+            let _ = store.delete(&config.state_identifier, store_options, config.timeout_ms).await;
             return Ok(None);
         }
         Ok(Some(state))
@@ -229,16 +242,20 @@ impl ServerClient {
             form.push(("scope".into(), s.into()));
         }
         let tokens = self.token_call(&discovery, form).await.map_err(refresh_failed)?;
+        // A new ID token replaces the stored one only once verified (SPEC §9.5).
+        if let Some(id_token) = &tokens.id_token {
+            self.verify_id_token(&discovery, id_token.expose()).await.map_err(refresh_failed)?;
+        }
         state.merge_refresh(audience, scope, found, &tokens, host::now_secs() as i64);
         let sealed = seal(config, &state).await?;
-        self.store().set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
+        self.store()?.set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
         Ok(tokens.access_token)
     }
 
     /// Deletes the session and returns the tenant's logout URL (SPEC §4).
     pub async fn logout(&self, store_options: &JsValue, return_to: Option<&str>) -> Result<String, Error> {
         let config = self.config();
-        self.store().delete(&config.state_identifier, store_options, config.timeout_ms).await?;
+        self.store()?.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
         Ok(logout_url(&config.domain.url, &config.client_id, return_to))
     }
 }

@@ -1,29 +1,17 @@
-//! Where sessions live (SPEC §5): the injected state store, a JavaScript object with `get`,
-//! `set` and `delete`, each call awaited within the client's timeout; or, without one, this
-//! isolate's memory.
+//! Where sessions live (SPEC §5, §9.1): the injected state store, a JavaScript object with `get`,
+//! `set` and `delete`, each call awaited within the client's timeout. There is no default: a
+//! session method of a client without a store is a `missing_state_store` configuration error.
 
 use crate::error::{code, Cause, Error, ErrorKind};
 use crate::host::{self, HttpFailure};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use core::cell::RefCell;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Where sessions live.
-#[derive(Clone, Debug, Default)]
-pub enum Store {
-    /// One session per identifier for the whole isolate (tests, single-user tools).
-    #[default]
-    Memory,
-    /// An object with `get`, `set` and `delete` methods (SPEC §5).
-    Js(JsValue),
-}
-
-crate::local::local! {
-    /// The default store's contents: (identifier, sealed value).
-    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
-}
+/// The state store: an object with `get`, `set` and `delete` methods (SPEC §5).
+#[derive(Clone, Debug)]
+pub struct Store(pub JsValue);
 
 pub(crate) fn store_error(message: &'static str) -> Error {
     Error::new(ErrorKind::Store, code::STORE_ERROR, message)
@@ -60,18 +48,11 @@ impl Store {
         store_options: &JsValue,
         timeout_ms: u32,
     ) -> Result<Option<String>, Error> {
-        match self {
-            Store::Memory => {
-                Ok(MEMORY.with(|m| m.borrow().iter().find(|(k, _)| k == id).map(|(_, v)| v.clone())))
-            }
-            Store::Js(store) => {
-                let v = call_store(store, "get", &[id.into(), store_options.clone()], timeout_ms)
-                    .await
-                    .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
-                // Anything but a string (null, undefined, garbage) is "no session".
-                Ok(v.as_string())
-            }
-        }
+        let v = call_store(&self.0, "get", &[id.into(), store_options.clone()], timeout_ms)
+            .await
+            .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
+        // Anything but a string (null, undefined, garbage) is "no session".
+        Ok(v.as_string())
     }
 
     pub(crate) async fn set(
@@ -82,34 +63,17 @@ impl Store {
         so: &JsValue,
         timeout_ms: u32,
     ) -> Result<(), Error> {
-        match self {
-            Store::Memory => {
-                MEMORY.with(|m| {
-                    let mut m = m.borrow_mut();
-                    m.retain(|(k, _)| k != id);
-                    m.push((id.to_owned(), value));
-                });
-                Ok(())
-            }
-            Store::Js(store) => {
-                let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
-                call_store(store, "set", &args, timeout_ms).await.map(|_| ()).map_err(|f| {
-                    store_failure("the state store's set failed: no session was written", f, timeout_ms)
-                })
-            }
-        }
+        let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
+        call_store(&self.0, "set", &args, timeout_ms)
+            .await
+            .map(|_| ())
+            .map_err(|f| store_failure("the state store's set failed: no session was written", f, timeout_ms))
     }
 
     pub(crate) async fn delete(&self, id: &str, so: &JsValue, timeout_ms: u32) -> Result<(), Error> {
-        match self {
-            Store::Memory => {
-                MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != id));
-                Ok(())
-            }
-            Store::Js(store) => call_store(store, "delete", &[id.into(), so.clone()], timeout_ms)
-                .await
-                .map(|_| ())
-                .map_err(|f| store_failure("the state store's delete failed", f, timeout_ms)),
-        }
+        call_store(&self.0, "delete", &[id.into(), so.clone()], timeout_ms)
+            .await
+            .map(|_| ())
+            .map_err(|f| store_failure("the state store's delete failed", f, timeout_ms))
     }
 }

@@ -79,7 +79,8 @@ fn install_cookie_codec() {
     use_cookie_codec(&parse.into_js_value(), &line.into_js_value(), &name.into_js_value());
 }
 
-/// `new MemoryStore()`: sessions in this isolate's memory (tests, single-user tools).
+/// `new MemoryStore()`: one session per identifier for the whole isolate, shared by every request
+/// it serves. For tests and single-user tools only; never the store of a multi-user server.
 pub fn memory_store() -> JsValue {
     MemoryStoreJs::new_memory().into()
 }

@@ -60,11 +60,23 @@ fn json_text() -> impl Strategy<Value = String> {
     })
 }
 
-fn input(s: Option<String>, wrong: bool) -> Input {
+/// An option as the bindings classify it: `wrong` 1 is a wrong type, 2 a string found too long
+/// before it was copied.
+fn input(s: Option<String>, wrong: u8) -> Input {
     match (s, wrong) {
-        (_, true) => Input::WrongType,
+        (_, 1) => Input::WrongType,
+        (_, 2) => Input::TooLong,
         (Some(s), _) => Input::Given(s),
         (None, _) => Input::Absent,
+    }
+}
+
+fn secret_input(s: Option<String>, wrong: u8) -> Input<Secret> {
+    match input(s, wrong) {
+        Input::Given(s) => Input::Given(Secret::new(s)),
+        Input::Absent => Input::Absent,
+        Input::WrongType => Input::WrongType,
+        Input::TooLong => Input::TooLong,
     }
 }
 
@@ -146,19 +158,25 @@ proptest! {
     ) {
         let raw = RawExchangeOptions {
             is_object: wrong != 255,
-            subject_token: match input(subject, wrong == 1) { Input::Given(s) => Input::Given(Secret::new(s)), Input::Absent => Input::Absent, Input::WrongType => Input::WrongType },
-            subject_token_type: input(ty, wrong == 2),
-            audience: input(audience, wrong == 3),
+            subject_token: secret_input(subject, (wrong == 1) as u8 + 2 * (wrong == 6) as u8),
+            subject_token_type: input(ty, (wrong == 2) as u8 + 2 * (wrong == 7) as u8),
+            audience: input(audience, (wrong == 3) as u8 + 2 * (wrong == 8) as u8),
             scope: Input::Absent,
-            actor_token: match input(actor, wrong == 4) { Input::Given(s) => Input::Given(Secret::new(s)), Input::Absent => Input::Absent, Input::WrongType => Input::WrongType },
-            actor_token_type: input(actor_ty, wrong == 5),
+            actor_token: secret_input(actor, (wrong == 4) as u8 + 2 * (wrong == 9) as u8),
+            actor_token_type: input(actor_ty, (wrong == 5) as u8 + 2 * (wrong == 10) as u8),
             organization: Input::Absent,
             authorization_params: Input::Given(params.into_iter().map(|(k, vs, kind)| {
-                let v = match kind % 4 { 0 => ParamValue::Str(vs.first().cloned().unwrap_or_default()), 1 => ParamValue::List(vs), 2 => ParamValue::Absent, _ => ParamValue::Invalid };
+                let v = match kind % 6 { 0 => ParamValue::Str(vs.first().cloned().unwrap_or_default()), 1 => ParamValue::List(vs), 2 => ParamValue::Absent, 3 => ParamValue::TooLong, 4 => ParamValue::TooMany, _ => ParamValue::Invalid };
                 (k, v)
             }).collect()),
         };
-        if let Ok(v) = validate_exchange_options(&raw) {
+        let found_too_long = matches!(raw.subject_token, Input::TooLong) || matches!(raw.actor_token, Input::TooLong);
+        let result = validate_exchange_options(&raw);
+        if found_too_long && raw.is_object {
+            // A token found too long is refused first, whatever else the options hold.
+            prop_assert_eq!(result.as_ref().map_err(|e| e.code()).err(), Some("invalid_token_format"));
+        }
+        if let Ok(v) = result {
             // What validation accepts is never blank and is sent untouched.
             prop_assert!(!v.subject_token.expose().trim().is_empty());
             prop_assert!(v.extras.iter().all(|(k, _)| k != "grant_type" && k != "actor_token"));

@@ -132,8 +132,7 @@ async fn validation_error_before_any_request() {
     assert_eq!(e.code(), "missing_actor_token_type");
 }
 
-/// A client whose sessions live under their own identifier (in the default in-memory store unless
-/// `state_store` is given).
+/// A client whose sessions live under their own identifier, in `state_store`.
 fn session_client(identifier: &str, state_store: Option<JsValue>) -> ServerClient {
     ServerClient::new(ClientOptions {
         state_identifier: Some(identifier.into()),
@@ -145,7 +144,7 @@ fn session_client(identifier: &str, state_store: Option<JsValue>) -> ServerClien
 
 #[wasm_bindgen_test]
 async fn session_login_read_refresh_logout() {
-    let c = session_client("rust_session", None);
+    let c = session_client("rust_session", Some(auth0_edge::stores::memory_store()));
     let so = JsValue::UNDEFINED;
     let state = c
         .login_with_custom_token_exchange(
@@ -183,7 +182,7 @@ async fn session_login_read_refresh_logout() {
 
 #[wasm_bindgen_test]
 async fn session_delegated_login_keeps_act_and_has_no_refresh_token() {
-    let c = session_client("rust_delegated", None);
+    let c = session_client("rust_delegated", Some(auth0_edge::stores::memory_store()));
     let so = JsValue::UNDEFINED;
     let bob = c
         .custom_token_exchange(&CustomTokenExchangeOptions {
@@ -221,6 +220,23 @@ async fn store_failure_is_a_store_error_and_nothing_is_returned() {
     let e = c.login_with_custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::Store, "store_error"));
     assert!(c.get_session(&JsValue::UNDEFINED).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn session_methods_need_a_state_store() {
+    let c = client();
+    let so = JsValue::UNDEFINED;
+    let codes = [
+        c.login_with_custom_token_exchange(&legacy("alice"), &so).await.map(|_| ()).unwrap_err(),
+        c.get_session(&so).await.map(|_| ()).unwrap_err(),
+        c.get_user(&so).await.map(|_| ()).unwrap_err(),
+        c.get_access_token(&so, None, None).await.map(|_| ()).unwrap_err(),
+        c.logout(&so, None).await.map(|_| ()).unwrap_err(),
+    ];
+    for e in codes {
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "missing_state_store"));
+    }
+    assert!(c.custom_token_exchange(&legacy("alice")).await.is_ok(), "an exchange needs no store");
 }
 
 #[wasm_bindgen_test]

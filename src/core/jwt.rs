@@ -153,6 +153,8 @@ pub struct Claims {
     pub azp: Member,
     pub exp: Member,
     pub iat: Member,
+    /// Optional; checked like `iat` when present (SPEC §9.5).
+    pub nbf: Member,
     pub sid: Member,
 }
 
@@ -292,7 +294,8 @@ pub fn public_jwk(key: &Jwk) -> PublicJwk {
 
 /// Checks the claims of a signature-verified ID token (SPEC §2.5): `iss` equals the discovered
 /// issuer, `aud` contains `client_id` (with several, `azp` must be `client_id`), `exp` in the
-/// future and `iat` not in the future, each with [`LEEWAY`]. `now` in seconds.
+/// future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`]. `now` in
+/// seconds.
 pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now: i64) -> Result<(), Error> {
     if claims.iss.as_str() != Some(issuer) {
         return Err(Error::id_token(
@@ -325,6 +328,12 @@ pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now
     let iat = seconds(&claims.iat).ok_or_else(|| invalid("the ID token has no numeric \"iat\""))?;
     if iat > now + LEEWAY {
         return Err(invalid("the ID token's \"iat\" is in the future"));
+    }
+    if claims.nbf != Member::Absent {
+        let nbf = seconds(&claims.nbf).ok_or_else(|| invalid("the ID token's \"nbf\" is not a number"))?;
+        if nbf > now + LEEWAY {
+            return Err(invalid("the ID token is not valid yet (\"nbf\" is in the future)"));
+        }
     }
     Ok(())
 }
@@ -431,5 +440,14 @@ pub(crate) mod tests {
         let fraction = parse(r#"{"iss":"https://t/","aud":"cid","exp":1999.9,"iat":1000}"#);
         assert_eq!(check(&fraction, 2058), Ok(()));
         assert_eq!(check(&claims(r#","azp":null"#), 1500), Err("invalid_audience".into()));
+    }
+
+    #[test]
+    fn nbf_is_checked_like_iat_when_present() {
+        assert_eq!(check(&claims(r#","nbf":1000"#), 1500), Ok(()));
+        assert_eq!(check(&claims(r#","nbf":1560"#), 1500), Ok(()), "60 s of leeway");
+        assert_eq!(check(&claims(r#","nbf":1561"#), 1500), Err("invalid_token".into()));
+        assert_eq!(check(&claims(r#","nbf":"1000""#), 1500), Err("invalid_token".into()));
+        assert_eq!(check(&claims(""), 1500), Ok(()), "absent: nothing to check");
     }
 }

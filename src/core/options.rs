@@ -15,6 +15,8 @@ pub enum Input<T = String> {
     Given(T),
     /// Present, but not of the expected type (e.g. `audience: 42`).
     WrongType,
+    /// A string longer than its limit (SPEC §9.3), found before it was copied into wasm memory.
+    TooLong,
 }
 
 impl<T> Input<T> {
@@ -348,7 +350,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
     let telemetry = match raw.telemetry {
         Input::Absent => true,
         Input::Given(b) => b,
-        Input::WrongType => return Err(invalid_option("\"telemetry\" must be a boolean")),
+        Input::WrongType | Input::TooLong => return Err(invalid_option("\"telemetry\" must be a boolean")),
     };
     if raw.fetch == Input::WrongType {
         return Err(invalid_option("\"fetch\" must be a function"));
@@ -360,7 +362,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
         Input::Absent => SigningAlg::RS256,
         Input::Given(s) => SigningAlg::parse(s)
             .ok_or_else(|| invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"))?,
-        Input::WrongType => {
+        Input::WrongType | Input::TooLong => {
             return Err(invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"))
         }
     };
@@ -373,7 +375,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
         Input::Absent => None,
         Input::Given(s) if s.expose().is_empty() => None,
         Input::Given(s) => Some(s.clone()),
-        Input::WrongType => return Err(invalid_option("\"clientSecret\" must be a string")),
+        Input::WrongType | Input::TooLong => return Err(invalid_option("\"clientSecret\" must be a string")),
     };
     let has_key = raw.client_assertion_signing_key == Input::Given(());
     let auth_method = match &raw.client_auth_method {
@@ -390,7 +392,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
                 "\"clientAuthMethod\" must be client_secret_basic, client_secret_post or private_key_jwt",
             )
         })?,
-        Input::WrongType => {
+        Input::WrongType | Input::TooLong => {
             return Err(invalid_option(
                 "\"clientAuthMethod\" must be client_secret_basic, client_secret_post or private_key_jwt",
             ))
@@ -441,10 +443,20 @@ pub enum ParamValue {
     Absent,
     /// An object, a function, an array with a non-string member: `invalid_parameter`.
     Invalid,
+    /// Longer than [`MAX_OPTION_BYTES`], found before it was copied into wasm memory.
+    TooLong,
+    /// An array of more than [`MAX_PARAM_VALUES`] values, found before it was copied.
+    TooMany,
 }
 
 /// Most values one `authorizationParams` array may carry.
 pub const MAX_PARAM_VALUES: usize = 20;
+/// Longest `subjectToken` and `actorToken`, in UTF-8 bytes (SPEC §9.3).
+pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
+/// Longest other string option, and longest `authorizationParams` value, in UTF-8 bytes.
+pub const MAX_OPTION_BYTES: usize = 8 * 1024;
+/// Most UTF-8 bytes of `authorizationParams` altogether, keys and values.
+pub const MAX_PARAMS_BYTES: usize = 64 * 1024;
 
 /// `customTokenExchange` options as given.
 #[derive(Clone, Debug)]
@@ -529,12 +541,82 @@ fn optional(v: &Input, name: &'static str) -> Result<Option<String>, Error> {
         Input::Absent => Ok(None),
         Input::Given(s) if s.is_empty() => Ok(None),
         Input::Given(s) => Ok(Some(s.clone())),
-        Input::WrongType => Err(Error::exchange(code::INVALID_PARAMETER, name)),
+        Input::WrongType | Input::TooLong => Err(Error::exchange(code::INVALID_PARAMETER, name)),
     }
+}
+
+fn too_many() -> Error {
+    Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" array may hold at most 20 values")
+}
+
+/// Whether a string option is over `limit` UTF-8 bytes (or was found so before being copied).
+fn too_long<T>(v: &Input<T>, len: impl Fn(&T) -> usize, limit: usize) -> bool {
+    match v {
+        Input::TooLong => true,
+        Input::Given(s) => len(s) > limit,
+        _ => false,
+    }
+}
+
+/// SPEC §9.3: the size limits, checked before every other rule.
+fn check_sizes(raw: &RawExchangeOptions) -> Result<(), Error> {
+    if too_long(&raw.subject_token, |t| t.expose().len(), MAX_TOKEN_BYTES) {
+        return Err(token_error("\"subjectToken\" is longer than 64 KiB"));
+    }
+    if too_long(&raw.actor_token, |t| t.expose().len(), MAX_TOKEN_BYTES) {
+        return Err(token_error("\"actorToken\" is longer than 64 KiB"));
+    }
+    let options: [(&Input, &'static str); 5] = [
+        (&raw.subject_token_type, "\"subjectTokenType\" is longer than 8 KiB"),
+        (&raw.audience, "\"audience\" is longer than 8 KiB"),
+        (&raw.scope, "\"scope\" is longer than 8 KiB"),
+        (&raw.actor_token_type, "\"actorTokenType\" is longer than 8 KiB"),
+        (&raw.organization, "\"organization\" is longer than 8 KiB"),
+    ];
+    for (v, message) in options {
+        if too_long(v, String::len, MAX_OPTION_BYTES) {
+            return Err(Error::exchange(code::INVALID_PARAMETER, message));
+        }
+    }
+    let all =
+        || Error::exchange(code::INVALID_PARAMETER, "\"authorizationParams\" is larger than 64 KiB in all");
+    let params = match &raw.authorization_params {
+        Input::TooLong => return Err(all()),
+        Input::Given(p) => p,
+        _ => return Ok(()),
+    };
+    let mut total = 0usize;
+    for (key, value) in params {
+        let long = || {
+            Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" value is longer than 8 KiB")
+        };
+        total += key.len();
+        match value {
+            ParamValue::TooLong => return Err(long()),
+            ParamValue::Str(s) if s.len() > MAX_OPTION_BYTES => return Err(long()),
+            ParamValue::Str(s) => total += s.len(),
+            ParamValue::List(list) => {
+                for s in list {
+                    if s.len() > MAX_OPTION_BYTES {
+                        return Err(long());
+                    }
+                    total += s.len();
+                }
+            }
+            ParamValue::Absent | ParamValue::Invalid | ParamValue::TooMany => {}
+        }
+    }
+    if total > MAX_PARAMS_BYTES {
+        return Err(all());
+    }
+    Ok(())
 }
 
 /// SPEC §2.1: the rules in order, then the `authorizationParams` rules of §2.3.
 pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInput, Error> {
+    if raw.is_object {
+        check_sizes(raw)?;
+    }
     // Rule 1
     let (subject_token, subject_token_type) =
         match (&raw.is_object, &raw.subject_token, &raw.subject_token_type) {
@@ -558,7 +640,7 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
     // Rule 5
     let actor_token = match &raw.actor_token {
         Input::Absent => None,
-        Input::WrongType => return Err(token_error("\"actorToken\" must be a string")),
+        Input::WrongType | Input::TooLong => return Err(token_error("\"actorToken\" must be a string")),
         Input::Given(t) if is_blank(t.expose()) => {
             return Err(token_error("\"actorToken\" must not be blank"))
         }
@@ -595,7 +677,7 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
     let params: &[(String, ParamValue)] = match &raw.authorization_params {
         Input::Absent => &[],
         Input::Given(p) => p,
-        Input::WrongType => {
+        Input::WrongType | Input::TooLong => {
             return Err(Error::exchange(code::INVALID_PARAMETER, "\"authorizationParams\" must be an object"))
         }
     };
@@ -614,16 +696,12 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         let values: Vec<String> =
             match value {
                 ParamValue::Absent => continue,
-                ParamValue::Invalid => return Err(Error::exchange(
+                ParamValue::Invalid | ParamValue::TooLong => return Err(Error::exchange(
                     code::INVALID_PARAMETER,
                     "\"authorizationParams\" values must be strings, numbers, booleans or arrays of strings",
                 )),
-                ParamValue::List(list) if list.len() > MAX_PARAM_VALUES => {
-                    return Err(Error::exchange(
-                        code::INVALID_PARAMETER,
-                        "an \"authorizationParams\" array may hold at most 20 values",
-                    ))
-                }
+                ParamValue::TooMany => return Err(too_many()),
+                ParamValue::List(list) if list.len() > MAX_PARAM_VALUES => return Err(too_many()),
                 ParamValue::List(list) => list.clone(),
                 ParamValue::Str(s) => vec![s.clone()],
             };
@@ -691,6 +769,52 @@ mod tests {
             let v = validate_exchange_options(&raw(ok, "urn:x")).unwrap();
             assert_eq!(v.subject_token.expose(), ok);
         }
+    }
+
+    #[test]
+    fn size_limits_come_first() {
+        let at = |n: usize| "a".repeat(n);
+        // Tokens: 64 KiB of UTF-8 (a 3-byte character counts 3).
+        assert!(validate_exchange_options(&raw(&at(MAX_TOKEN_BYTES), "urn:x")).is_ok());
+        assert_eq!(code_of(&raw(&at(MAX_TOKEN_BYTES + 1), "urn:x")), "invalid_token_format");
+        let wide = "\u{20ac}".repeat(MAX_TOKEN_BYTES / 3 + 1);
+        assert_eq!(code_of(&raw(&wide, "urn:x")), "invalid_token_format");
+        let mut r = raw("t", "urn:x");
+        r.subject_token = Input::TooLong;
+        assert_eq!(code_of(&r), "invalid_token_format");
+        let mut r = raw("t", "urn:x");
+        r.actor_token = Input::Given(Secret::new(at(MAX_TOKEN_BYTES + 1)));
+        r.actor_token_type = Input::Given("urn:y".into());
+        assert_eq!(code_of(&r), "invalid_token_format");
+        // Other options: 8 KiB; before rule 2 (a blank subject token).
+        let mut r = raw("", "urn:x");
+        r.scope = Input::Given(at(MAX_OPTION_BYTES + 1));
+        assert_eq!(code_of(&r), "invalid_parameter");
+        let mut r = raw("t", "urn:x");
+        r.audience = Input::Given(at(MAX_OPTION_BYTES));
+        assert!(validate_exchange_options(&r).is_ok());
+        r.organization = Input::TooLong;
+        assert_eq!(code_of(&r), "invalid_parameter");
+        // authorizationParams: 8 KiB a value (also in a list), 64 KiB in all.
+        let params = |p: Vec<(&str, ParamValue)>| {
+            let mut r = raw("t", "urn:x");
+            r.authorization_params = Input::Given(p.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
+            r
+        };
+        assert!(
+            validate_exchange_options(&params(vec![("x", ParamValue::Str(at(MAX_OPTION_BYTES)))])).is_ok()
+        );
+        for bad in [
+            params(vec![("x", ParamValue::Str(at(MAX_OPTION_BYTES + 1)))]),
+            params(vec![("x", ParamValue::List(vec!["a".into(), at(MAX_OPTION_BYTES + 1)]))]),
+            params(vec![("x", ParamValue::TooLong)]),
+            params((0..9).map(|_| ("k", ParamValue::Str(at(MAX_OPTION_BYTES)))).collect()),
+        ] {
+            assert_eq!(code_of(&bad), "invalid_parameter");
+        }
+        let mut r = raw("t", "urn:x");
+        r.authorization_params = Input::TooLong;
+        assert_eq!(code_of(&r), "invalid_parameter");
     }
 
     #[test]

@@ -193,6 +193,12 @@ pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
 }
 
 impl<U> State<U> {
+    /// Whether the session was issued by the tenant at `host` (`host[:port]`, SPEC §9.2): its
+    /// `domain` is that host, or it has none (sealed by an SDK that did not record it).
+    pub fn belongs_to(&self, host: &str) -> bool {
+        self.domain.as_deref().is_none_or(|d| d == host)
+    }
+
     /// Older than `duration` seconds, or past the IdP's session ceiling.
     pub fn is_expired(&self, now: i64, duration: u64) -> bool {
         now >= self.expires_at(duration)
@@ -346,6 +352,16 @@ mod tests {
         assert_eq!(v["connection_token_sets"], json!([]));
         // Round trip.
         assert_eq!(from_json(&text).unwrap(), s);
+    }
+
+    #[test]
+    fn a_session_belongs_to_the_tenant_that_issued_it() {
+        let mut s = login_state();
+        assert!(s.belongs_to("127.0.0.1:3000"));
+        assert!(!s.belongs_to("127.0.0.1:3001"), "another port is another tenant");
+        assert!(!s.belongs_to("tenant-b.auth0.com"));
+        s.domain = None;
+        assert!(s.belongs_to("tenant-b.auth0.com"), "no domain recorded: accepted as the client's");
     }
 
     #[test]

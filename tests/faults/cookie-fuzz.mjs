@@ -260,14 +260,16 @@ export function cookieFuzz(pkg, { iterations, seed }) {
         const counts = { value: 0, undefined: 0, any: 0, typeErrors: 0, setThenGet: 0 };
         for (let i = 0; i < iterations; i++) {
           const cookieName = r.chance(0.2) ? r.string(TOKEN, 1 + r.int(10)) : undefined;
-          const store = new CookieStore(cookieName === undefined ? {} : { cookieName });
+          // Secure with Path=/ (the default) names cookies `__Host-<identifier>`; secure: false does not.
+          const secure = r.chance(0.7);
+          const store = new CookieStore({ ...(cookieName === undefined ? {} : { cookieName }), ...(secure ? {} : { secure: false }) });
           let identifier = r.chance(0.8) ? "_a0_session" : r.string(TOKEN, 1 + r.int(12));
           let badId = false;
           if (r.chance(0.03)) {
             identifier = r.pick(BAD_IDENTIFIERS);
             badId = typeof identifier !== "string" || identifier === "" || (cookieName === undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(identifier));
           }
-          const name = cookieName ?? identifier;
+          const name = cookieName ?? (secure ? `__Host-${identifier}` : identifier);
           if (r.chance(0.03)) {
             const so = r.pick(badStoreOptions());
             await guarded(i, true, () => store.get(identifier, so));
@@ -339,13 +341,14 @@ export function cookieFuzz(pkg, { iterations, seed }) {
             validId, validId, `"${validId}"`, ` ${validId} `, validId.slice(1), `${validId}A`, `${validId.slice(0, 42)}+`, `${validId.slice(0, 42)}.`,
             "../x", `${validId}:x`, "", r.string(OCTETS, r.int(60)), r.pick(NASTY) + validId,
           ]);
-          const parts = [`${identifier}=${idText}`];
-          for (let n = r.int(5); n > 0; n--) parts.push(noisePair(r, identifier));
-          if (r.chance(0.2)) parts.push(`${identifier}=${r.string(B64URL, 43)}`); // a later duplicate never wins
+          const name = `__Host-${identifier}`; // the cookie: Secure, Path=/ by default
+          const parts = [`${name}=${idText}`];
+          for (let n = r.int(5); n > 0; n--) parts.push(noisePair(r, name));
+          if (r.chance(0.2)) parts.push(`${name}=${r.string(B64URL, 43)}`); // a later duplicate never wins
           const header = (r.chance(0.7) ? parts : r.shuffle(parts)).join(r.pick(["; ", ";"]));
           const so = storeOptionsFor(r, header);
           const got = await guarded(i, false, () => store.get(identifier, so));
-          const id = modelCookies(so.request.headers.get("cookie")).get(identifier);
+          const id = modelCookies(so.request.headers.get("cookie")).get(name);
           if (id !== undefined && SESSION_ID.test(id)) {
             if (calls.length !== 1 || calls[0] !== `${identifier}:${id}`) fail("the backend was not asked for exactly <identifier>:<id>", i, `${calls.length} calls`);
             const want = typeof backendValue === "string" ? backendValue : undefined;

@@ -26,6 +26,8 @@ export const HANG_TIMEOUT_MS = 300;
 /** How long a call may take to settle after its deadline. */
 const SETTLE_SLACK_MS = 3000;
 const ID = "_a0_session";
+/** The cookie name of the built-in stores with their defaults (Secure, Path=/). */
+const NAME = `__Host-${ID}`;
 
 // -----------------------------------------------------------------------------------------------
 // What every case saw: package errors and console output, checked by the secrets case (last).
@@ -243,13 +245,14 @@ export const REQUEST_FAULTS = [
 /**
  * Faults that only ID token verification sees: login → IdTokenError with SPEC §3.2's code, no
  * session; customTokenExchange with an actor token → succeeds, tokens intact, `act` undefined
- * (SPEC §2.5). `sticky`: the bad document is legitimately cached, so the immediate retry fails
- * the same way and the next call succeeds once `sticky` seconds have passed (SPEC §2.2, §2.5).
+ * (SPEC §2.5). `sticky`: the bad document is legitimately cached, or a failed JWKS fetch is not
+ * retried for 30 s (SPEC §9.6), so the immediate retry fails the same way, without a new request,
+ * and the next call succeeds once `sticky` seconds have passed (SPEC §2.2, §2.5).
  */
 export const VERIFY_FAULTS = [
-  ["jwks-500", { code: "jwks_fetch_error" }],
-  ["jwks-hang", { code: "jwks_fetch_error", hang: true }],
-  ["jwks-not-json", { code: "jwks_fetch_error" }],
+  ["jwks-500", { code: "jwks_fetch_error", sticky: 31 }],
+  ["jwks-hang", { code: "jwks_fetch_error", hang: true, sticky: 31 }],
+  ["jwks-not-json", { code: "jwks_fetch_error", sticky: 31 }],
   ["jwks-without-signing-key", { code: "jwks_key_not_found", sticky: 31 }],
   ["discovery-no-jwks-uri", { code: "jwks_fetch_error", sticky: 601 }],
   ["idtoken-alg-none", { code: "invalid_token" }],
@@ -422,8 +425,10 @@ export function faultSuite(pkg, env) {
       eq(store.sets, 0, `${scenario}: no session written`);
       eq(await lc.getSession(), undefined, `${scenario}: no session`);
       if (want.sticky) {
+        const jwksBefore = (await stats(scenario, "login")).hits.jwks;
         await rejects(lc.loginWithCustomTokenExchange(subject()), IdTokenError, want.code, `${scenario} immediate retry`);
         eq(store.sets, 0, `${scenario}: still no session`);
+        eq((await stats(scenario, "login")).hits.jwks, jwksBefore, `${scenario}: the retry sent no JWKS request`);
         await later(want.sticky, () => lc.loginWithCustomTokenExchange(subject()));
       } else {
         await lc.loginWithCustomTokenExchange(subject());
@@ -448,7 +453,7 @@ export function faultSuite(pkg, env) {
     checkTokens(await c.customTokenExchange(subject()), "next call");
   });
 
-  test("concurrency: 20 logins sharing a JWKS fetch that fails all get jwks_fetch_error and write nothing; the next login succeeds", async () => {
+  test("concurrency: 20 logins sharing a JWKS fetch that fails all get jwks_fetch_error and write nothing; the next login, 30 s on, succeeds", async () => {
     const store = recordingStore();
     const c = client("jwks-500-concurrent", "login", { stateStore: store });
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => c.loginWithCustomTokenExchange(subject())));
@@ -458,7 +463,10 @@ export function faultSuite(pkg, env) {
     }
     eq(store.sets, 0, "no session written");
     eq((await stats("jwks-500-concurrent", "login")).hits.jwks, 1, "one shared JWKS request");
-    await c.loginWithCustomTokenExchange(subject());
+    // A failed JWKS fetch is not retried for 30 s (SPEC §9.6): the next login fails at once.
+    await rejects(c.loginWithCustomTokenExchange(subject()), IdTokenError, "jwks_fetch_error", "within 30 s");
+    eq((await stats("jwks-500-concurrent", "login")).hits.jwks, 1, "no JWKS request within 30 s");
+    await later(31, () => c.loginWithCustomTokenExchange(subject()));
     await checkSessionWritten(c, store, "next login");
   });
 
@@ -609,7 +617,7 @@ export function faultSuite(pkg, env) {
     eq(response.headers.getSetCookie ? response.headers.getSetCookie() : [], [], "no Set-Cookie half-written");
     const ok2 = { request, response: new Response(null) };
     await c.loginWithCustomTokenExchange(subject(), ok2);
-    ok(ok2.response.headers.get("set-cookie").startsWith(`${ID}_0=`), "the next login sets its cookie");
+    ok(ok2.response.headers.get("set-cookie").startsWith(`${NAME}_0=`), "the next login sets its cookie");
   });
 
   test("store: KvStore whose put rejects → StoreError, no cookie for an entry that does not exist", async () => {
@@ -789,18 +797,18 @@ export function faultSuite(pkg, env) {
     const c = client("healthy", "login", { stateStore: store });
     const so = { request: new Request("https://app.example/"), response: new Response(null) };
     await c.loginWithCustomTokenExchange(subject(), so);
-    const value = so.response.headers.get("set-cookie").split(";")[0].slice(`${ID}_0=`.length);
+    const value = so.response.headers.get("set-cookie").split(";")[0].slice(`${NAME}_0=`.length);
     // Split into three chunks by hand, as a larger session would be.
     const n = Math.ceil(value.length / 3);
     const parts = [value.slice(0, n), value.slice(n, 2 * n), value.slice(2 * n)];
     const read = (cookie) => c.getSession({ request: new Request("https://app.example/", { headers: { cookie } }) });
-    const sub = (await read(parts.map((p, i) => `${ID}_${i}=${p}`).join("; "))).user.sub;
+    const sub = (await read(parts.map((p, i) => `${NAME}_${i}=${p}`).join("; "))).user.sub;
     ok(sub.startsWith("auth0|"), "control: three chunks reassemble");
-    eq(await read(`${ID}_0=${parts[1]}; ${ID}_1=${parts[0]}; ${ID}_2=${parts[2]}`), undefined, "chunks swapped");
-    eq(await read(`${ID}_0=${parts[0]}; ${ID}_2=${parts[2]}`), undefined, "middle chunk dropped");
-    eq(await read(`${ID}_0=${parts[0]}; ${ID}_1=${parts[1]}`), undefined, "last chunk dropped");
-    eq(await read(`${ID}_0=${parts[0]}; ${ID}_1=${parts[1]}A; ${ID}_2=${parts[2]}`), undefined, "a chunk altered");
-    eq(await read(`${ID}_0=${parts[0]}; ${ID}_1=${parts[1]}; ${ID}_2=${parts[2]}; ${ID}_3=AAAA`), undefined, "a chunk appended");
+    eq(await read(`${NAME}_0=${parts[1]}; ${NAME}_1=${parts[0]}; ${NAME}_2=${parts[2]}`), undefined, "chunks swapped");
+    eq(await read(`${NAME}_0=${parts[0]}; ${NAME}_2=${parts[2]}`), undefined, "middle chunk dropped");
+    eq(await read(`${NAME}_0=${parts[0]}; ${NAME}_1=${parts[1]}`), undefined, "last chunk dropped");
+    eq(await read(`${NAME}_0=${parts[0]}; ${NAME}_1=${parts[1]}A; ${NAME}_2=${parts[2]}`), undefined, "a chunk altered");
+    eq(await read(`${NAME}_0=${parts[0]}; ${NAME}_1=${parts[1]}; ${NAME}_2=${parts[2]}; ${NAME}_3=AAAA`), undefined, "a chunk appended");
   });
 
   // --- last: nothing leaked ------------------------------------------------------------------------
@@ -845,7 +853,7 @@ export function faultSuite(pkg, env) {
       revoke();
       return proxy;
     };
-    const c = client("healthy", "exchange");
+    const c = client("healthy", "exchange", { stateStore: recordingStore() });
     const problems = [];
     const classify = async (fn) => {
       let p;

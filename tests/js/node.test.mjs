@@ -5,7 +5,6 @@ import { suite } from "./suite.mjs";
 import { providerEnv } from "./env.mjs";
 
 const storeKinds = [
-  { label: "default store", create: () => undefined },
   { label: "MemoryStore", create: () => new pkg.MemoryStore() },
   { label: "CookieStore", create: () => new pkg.CookieStore() },
 ];

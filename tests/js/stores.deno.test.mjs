@@ -5,6 +5,8 @@
 import { DenoKvStore } from "auth0-edge";
 
 const ID = "_a0_session";
+/** The cookie name with the default attributes (Secure, Path=/): the identifier with `__Host-`. */
+const NAME = `__Host-${ID}`;
 const URL_ = "https://app.example/";
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
@@ -62,19 +64,19 @@ Deno.test("DenoKvStore: set, get and delete under [identifier, id] with expireIn
     const login = withCookie("");
     await store.set(ID, "sealed.value", true, login);
     const [[name, id, maxAge]] = setCookies(login.response);
-    assertEquals([name, maxAge], [ID, "259200"], "cookie");
+    assertEquals([name, maxAge], [NAME, "259200"], "cookie");
     assert(SESSION_ID.test(id), "id shape");
     assert(/; HttpOnly; SameSite=Lax; Secure; Path=\//.test(login.response.headers.get("set-cookie")), "attributes");
     assertEquals(calls, [["set", [ID, id], { expireIn: 259200 * 1000 }]], "calls");
     assertEquals((await kv.get([ID, id])).value, "sealed.value", "stored");
 
-    assertEquals(await store.get(ID, withCookie(`${ID}=${id}`)), "sealed.value", "get");
+    assertEquals(await store.get(ID, withCookie(`${NAME}=${id}`)), "sealed.value", "get");
 
-    const logout = withCookie(`${ID}=${id}`);
+    const logout = withCookie(`${NAME}=${id}`);
     await store.delete(ID, logout);
-    assertEquals(setCookies(logout.response), [[ID, "", "0"]], "expired cookie");
+    assertEquals(setCookies(logout.response), [[NAME, "", "0"]], "expired cookie");
     assertEquals((await kv.get([ID, id])).value, null, "entry deleted");
-    assertEquals(await store.get(ID, withCookie(`${ID}=${id}`)), undefined, "get after delete");
+    assertEquals(await store.get(ID, withCookie(`${NAME}=${id}`)), undefined, "get after delete");
   }));
 
 Deno.test("DenoKvStore: removeIfExists rotates the id, ttlSeconds sets expireIn and Max-Age", () =>
@@ -107,8 +109,8 @@ Deno.test("DenoKvStore: a forged cookie id is never used as a key", () =>
     await kv.set([ID, "../x"], "planted");
     for (const forged of ["../x", "x".repeat(2048), "A".repeat(42), `${"A".repeat(42)}/`]) {
       calls.length = 0;
-      assertEquals(await store.get(ID, withCookie(`${ID}=${forged}`)), undefined, forged);
-      await store.delete(ID, withCookie(`${ID}=${forged}`));
+      assertEquals(await store.get(ID, withCookie(`${NAME}=${forged}`)), undefined, forged);
+      await store.delete(ID, withCookie(`${NAME}=${forged}`));
       assertEquals(calls, [], "no KV call");
     }
     assertEquals((await kv.get([ID, "../x"])).value, "planted", "untouched");

@@ -7,6 +7,8 @@ import { Miniflare } from "miniflare";
 import { MemoryStore, CookieStore, KvStore } from "auth0-edge";
 
 const ID = "_a0_session";
+/** The cookie name with the default attributes (Secure, Path=/): the identifier with `__Host-`. */
+const NAME = `__Host-${ID}`;
 const URL_ = "https://app.example/";
 
 /** A JWE-shaped cookie-safe value of `length` characters (base64url and dots). */
@@ -81,7 +83,7 @@ describe("CookieStore", () => {
     const cookies = setCookies(login.response);
     assert.equal(cookies.length, 1);
     const [c] = cookies;
-    assert.equal(c.name, `${ID}_0`);
+    assert.equal(c.name, `${NAME}_0`);
     assert.equal(c.value, "eyJhbGciOiJkaXIifQ..iv.ct.tag");
     assert.deepEqual(c.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
     browser.apply(login.response);
@@ -95,7 +97,7 @@ describe("CookieStore", () => {
     const login = browser.next();
     await store.set(ID, value, true, login);
     const cookies = setCookies(login.response);
-    assert.deepEqual(cookies.map((c) => c.name), [0, 1, 2, 3].map((i) => `${ID}_${i}`));
+    assert.deepEqual(cookies.map((c) => c.name), [0, 1, 2, 3].map((i) => `${NAME}_${i}`));
     assert.ok(cookies.every((c) => c.value.length <= 3072 && c.attributes.httponly && c.attributes["max-age"] === "259200"));
     assert.equal(cookies.map((c) => c.value).join(""), value);
     browser.apply(login.response);
@@ -110,7 +112,7 @@ describe("CookieStore", () => {
     assert.equal(c.name, "sess_0");
     assert.deepEqual(c.attributes, { httponly: true, samesite: "Strict", path: "/app", "max-age": "60" });
     assert.equal(await store.get(ID, withCookie("sess_0=abc")), "abc");
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=abc`)), undefined);
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=abc`)), undefined);
   });
 
   test("shrinking the value expires the surplus chunks", async () => {
@@ -122,24 +124,24 @@ describe("CookieStore", () => {
     const second = browser.next();
     await store.set(ID, "small", true, second);
     const cookies = Object.fromEntries(setCookies(second.response).map((c) => [c.name, c]));
-    assert.equal(cookies[`${ID}_0`].value, "small");
-    assert.equal(cookies[`${ID}_0`].attributes["max-age"], "259200");
+    assert.equal(cookies[`${NAME}_0`].value, "small");
+    assert.equal(cookies[`${NAME}_0`].attributes["max-age"], "259200");
     for (const i of [1, 2, 3]) {
-      assert.equal(cookies[`${ID}_${i}`].value, "");
-      assert.equal(cookies[`${ID}_${i}`].attributes["max-age"], "0");
-      assert.equal(cookies[`${ID}_${i}`].attributes.path, "/");
+      assert.equal(cookies[`${NAME}_${i}`].value, "");
+      assert.equal(cookies[`${NAME}_${i}`].attributes["max-age"], "0");
+      assert.equal(cookies[`${NAME}_${i}`].attributes.path, "/");
     }
     browser.apply(second.response);
-    assert.deepEqual([...browser.jar.keys()], [`${ID}_0`]);
+    assert.deepEqual([...browser.jar.keys()], [`${NAME}_0`]);
     assert.equal(await store.get(ID, browser.next()), "small");
   });
 
   test("delete expires every chunk, including stray ones, and leaves other cookies alone", async () => {
     const store = new CookieStore();
-    const o = withCookie(`theme=dark; ${ID}_0=a; ${ID}_1=b; ${ID}_2=c; ${ID}_7=stray; ${ID}=x; ${ID}_01=y`);
+    const o = withCookie(`theme=dark; ${NAME}_0=a; ${NAME}_1=b; ${NAME}_2=c; ${NAME}_7=stray; ${NAME}=x; ${NAME}_01=y`);
     await store.delete(ID, o);
     const cookies = setCookies(o.response);
-    assert.deepEqual(cookies.map((c) => c.name).sort(), [0, 1, 2, 7].map((i) => `${ID}_${i}`));
+    assert.deepEqual(cookies.map((c) => c.name).sort(), [0, 1, 2, 7].map((i) => `${NAME}_${i}`));
     assert.ok(cookies.every((c) => c.attributes["max-age"] === "0" && c.attributes.httponly));
     const none = withCookie("theme=dark");
     await store.delete(ID, none);
@@ -148,18 +150,18 @@ describe("CookieStore", () => {
 
   test("a missing or malformed chunk means no session, never a partial value", async () => {
     const store = new CookieStore();
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=aaa; ${ID}_2=ccc`)), undefined);
-    assert.equal(await store.get(ID, withCookie(`${ID}_1=bbb; ${ID}_2=ccc`)), undefined);
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=aaa; ${ID}_1=`)), undefined);
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=aaa; ${ID}_1=b\\b`)), undefined);
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=aaa; ${ID}_1=bbb`)), "aaabbb");
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=aaa; ${NAME}_2=ccc`)), undefined);
+    assert.equal(await store.get(ID, withCookie(`${NAME}_1=bbb; ${NAME}_2=ccc`)), undefined);
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=aaa; ${NAME}_1=`)), undefined);
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=aaa; ${NAME}_1=b\\b`)), undefined);
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=aaa; ${NAME}_1=bbb`)), "aaabbb");
     assert.equal(await store.get(ID, withCookie("")), undefined);
     assert.equal(await store.get(ID, { request: new Request(URL_) }), undefined);
   });
 
   test("set then get, and delete then get, through the same storeOptions see the latest value", async () => {
     const store = new CookieStore();
-    const o = withCookie(`${ID}_0=old`);
+    const o = withCookie(`${NAME}_0=old`);
     assert.equal(await store.get(ID, o), "old");
     await store.set(ID, sealed(7000), true, o);
     assert.equal(await store.get(ID, o), sealed(7000));
@@ -167,15 +169,15 @@ describe("CookieStore", () => {
     assert.equal(await store.get(ID, o), "newer");
     // One Set-Cookie per name (RFC 6265 §4.1.1): the latest write replaced the earlier ones.
     const names = setCookies(o.response).map((c) => c.name);
-    assert.deepEqual([...names].sort(), [`${ID}_0`, `${ID}_1`, `${ID}_2`]);
+    assert.deepEqual([...names].sort(), [`${NAME}_0`, `${NAME}_1`, `${NAME}_2`]);
     const final = new Browser().apply(o.response);
-    assert.deepEqual([...final.jar], [[`${ID}_0`, "newer"]]);
+    assert.deepEqual([...final.jar], [[`${NAME}_0`, "newer"]]);
     await store.delete(ID, o);
     assert.equal(await store.get(ID, o), undefined);
     assert.deepEqual(setCookies(o.response).map((c) => [c.name, c.attributes["max-age"]]), [
-      [`${ID}_1`, "0"],
-      [`${ID}_2`, "0"],
-      [`${ID}_0`, "0"],
+      [`${NAME}_1`, "0"],
+      [`${NAME}_2`, "0"],
+      [`${NAME}_0`, "0"],
     ]);
     // A fresh storeOptions object for the same request reads the request again.
     assert.equal(await store.get(ID, { request: o.request }), "old");
@@ -183,23 +185,23 @@ describe("CookieStore", () => {
 
   test("the Cookie header is parsed robustly", async () => {
     const store = new CookieStore();
-    for (const garbage of ["", ";;;", "=", "==;=", "a", "; ; =x", `${ID}_0`, "\u00e9=\u00e8", "%%%; a=%zz", `${ID}_x=1`, `${ID}_-1=1`]) {
+    for (const garbage of ["", ";;;", "=", "==;=", "a", "; ; =x", `${NAME}_0`, "\u00e9=\u00e8", "%%%; a=%zz", `${NAME}_x=1`, `${NAME}_-1=1`]) {
       assert.equal(await store.get(ID, withCookie(garbage)), undefined, garbage);
     }
-    assert.equal(await store.get(ID, withCookie(`  a=1 ;${ID}_0 =  v.w  ; b=c=d`)), "v.w");
-    assert.equal(await store.get(ID, withCookie(`${ID}_0="quoted.value"`)), "quoted.value");
-    assert.equal(await store.get(ID, withCookie(`${ID}_0=first; ${ID}_0=second`)), "first");
-    assert.equal(await store.get(ID, withCookie(`x_${ID}_0=no; ${ID}_0=yes`)), "yes");
+    assert.equal(await store.get(ID, withCookie(`  a=1 ;${NAME}_0 =  v.w  ; b=c=d`)), "v.w");
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0="quoted.value"`)), "quoted.value");
+    assert.equal(await store.get(ID, withCookie(`${NAME}_0=first; ${NAME}_0=second`)), "first");
+    assert.equal(await store.get(ID, withCookie(`x_${NAME}_0=no; ${NAME}_0=yes`)), "yes");
   });
 
   test("{ request, headers } form", async () => {
     const store = new CookieStore();
     const headers = new Headers();
-    const o = { request: new Request(URL_, { headers: { cookie: `${ID}_0=a; ${ID}_1=b` } }), headers };
+    const o = { request: new Request(URL_, { headers: { cookie: `${NAME}_0=a; ${NAME}_1=b` } }), headers };
     await store.set(ID, "fresh", true, o);
     assert.deepEqual(setCookies(headers).map((c) => [c.name, c.value, c.attributes["max-age"]]), [
-      [`${ID}_0`, "fresh", "259200"],
-      [`${ID}_1`, "", "0"],
+      [`${NAME}_0`, "fresh", "259200"],
+      [`${NAME}_1`, "", "0"],
     ]);
     assert.equal(await store.get(ID, o), "fresh");
   });
@@ -268,7 +270,7 @@ describe("KvStore on a Workers KV namespace (Miniflare)", () => {
     const login = browser.next();
     await store.set(ID, value, true, login);
     const [cookie] = setCookies(login.response);
-    assert.equal(cookie.name, ID);
+    assert.equal(cookie.name, NAME);
     assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
     assert.deepEqual(cookie.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
     assert.deepEqual(calls, [["put", `${ID}:${cookie.value}`, { expirationTtl: 259200 }]]);
@@ -282,7 +284,7 @@ describe("KvStore on a Workers KV namespace (Miniflare)", () => {
     const logout = browser.next();
     await store.delete(ID, logout);
     const [expired] = setCookies(logout.response);
-    assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [ID, "", "0"]);
+    assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [NAME, "", "0"]);
     assert.equal(await kv.get(`${ID}:${cookie.value}`), null);
     browser.apply(logout.response);
     assert.equal(browser.jar.size, 0);
@@ -324,16 +326,16 @@ describe("KvStore on a Workers KV namespace (Miniflare)", () => {
     await kv.put(`${ID}:../x`, "planted");
     for (const forged of ["../x", "x".repeat(2048), "a:b", "A".repeat(42), "A".repeat(44), `${"A".repeat(42)}+`, ""]) {
       calls.length = 0;
-      assert.equal(await store.get(ID, withCookie(`${ID}=${forged}`)), undefined, forged);
+      assert.equal(await store.get(ID, withCookie(`${NAME}=${forged}`)), undefined, forged);
       assert.deepEqual(calls, []);
-      const o = withCookie(`${ID}=${forged}`);
+      const o = withCookie(`${NAME}=${forged}`);
       await store.set(ID, "v", false, o);
       const id = setCookies(o.response)[0].value;
       assert.match(id, /^[A-Za-z0-9_-]{43}$/);
       assert.deepEqual(calls, [["put", `${ID}:${id}`, { expirationTtl: 259200 }]]);
       await kv.delete(`${ID}:${id}`);
       calls.length = 0;
-      const d = withCookie(`${ID}=${forged}`);
+      const d = withCookie(`${NAME}=${forged}`);
       await store.delete(ID, d);
       assert.deepEqual(calls, []);
     }

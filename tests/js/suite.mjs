@@ -31,6 +31,44 @@ function claims(jwt) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 }
 
+const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const jsonB64url = (o) => b64url(new TextEncoder().encode(JSON.stringify(o)));
+
+/**
+ * A tenant made up inside the test (its own WebCrypto keys and signed tokens), served through the
+ * client's `fetch` option, for what the real provider cannot produce on demand: an ID token with
+ * a future `nbf`, a `kid` missing from the JWKS, a JWKS outage. `state` steers it.
+ */
+async function fakeTenant(domain, clientId) {
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
+  const keys = { k1: await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]), k2: await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) };
+  const state = { published: ["k1"], kid: "k1", jwksFails: false, jwksHits: 0, claims: {} };
+  const sign = async (claims) => {
+    const input = `${jsonB64url({ alg: "RS256", kid: state.kid, typ: "JWT" })}.${jsonB64url(claims)}`;
+    const sig = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", keys[state.kid].privateKey, new TextEncoder().encode(input));
+    return `${input}.${b64url(sig)}`;
+  };
+  const fetch = async (input, init) => {
+    const path = new URL(new Request(input, init).url).pathname;
+    if (path === "/.well-known/openid-configuration") {
+      return Response.json({ issuer: `${domain}/`, token_endpoint: `${domain}/oauth/token`, jwks_uri: `${domain}/.well-known/jwks.json` });
+    }
+    if (path === "/.well-known/jwks.json") {
+      state.jwksHits++;
+      if (state.jwksFails) return new Response("unavailable", { status: 503 });
+      const jwk = async (kid) => ({ ...(await crypto.subtle.exportKey("jwk", keys[kid].publicKey)), kid, alg: "RS256", use: "sig" });
+      return Response.json({ keys: await Promise.all(state.published.map(jwk)) });
+    }
+    if (path === "/oauth/token") {
+      const now = Math.floor(Date.now() / 1000);
+      const idToken = await sign({ iss: `${domain}/`, aud: clientId, sub: "auth0|fake", iat: now, exp: now + 3600, ...state.claims });
+      return Response.json({ access_token: `at-${now}`, token_type: "Bearer", expires_in: 3600, id_token: idToken });
+    }
+    return new Response("not found", { status: 404 });
+  };
+  return { fetch, state };
+}
+
 /**
  * @param pkg the package's module namespace
  * @param env {issuer, pkjwtKey, externalJwt}: from the provider harness
@@ -426,12 +464,129 @@ export function suite(pkg, env) {
     const jar = cookieJar();
     await jar.call((so) => c.loginWithCustomTokenExchange(legacy("dave", { scope: "openid profile" }), so));
     const fat = jar.names();
-    ok(fat.length >= 4 && fat.every((n, i) => n === `_a0_session_${i}` || fat.includes(`_a0_session_${i}`)), `chunks: ${fat}`);
+    ok(fat.length >= 4 && fat.every((n, i) => fat.includes(`__Host-_a0_session_${i}`)), `chunks: ${fat}`);
     ok(fat.every((n) => jar.get(n).length <= 3072), "each chunk at most 3072 characters");
     eq((await jar.call((so) => c.getUser(so))).picture, USERS.dave.picture, "the fat claim round-trips");
     await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }), so));
     ok(jar.names().length < fat.length, `surplus chunks expired: ${jar.names()}`);
     eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", "the smaller session reads back");
+  });
+
+  test("cookie names: __Host- by default (Secure, Path=/), plain with secure: false or another path, cookieName as given", async () => {
+    for (const [options, name] of [
+      [{}, "__Host-_a0_session_0"],
+      [{ secure: false }, "_a0_session_0"],
+      [{ path: "/app" }, "_a0_session_0"],
+      [{ cookieName: "sess" }, "sess_0"],
+    ]) {
+      const c = client("basic", { stateStore: new pkg.CookieStore(options) });
+      const jar = cookieJar();
+      await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }), so));
+      ok(jar.names().includes(name), `${JSON.stringify(options)}: ${jar.names()}`);
+      eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", `${JSON.stringify(options)}: read back`);
+    }
+  });
+
+  test("no stateStore: every session method is ConfigurationError missing_state_store before any request; customTokenExchange works", async () => {
+    const seen = [];
+    const c = client("basic", { fetch: recordingFetch(seen) });
+    const calls = {
+      loginWithCustomTokenExchange: () => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })),
+      getSession: () => c.getSession(),
+      getUser: () => c.getUser(),
+      getAccessToken: () => c.getAccessToken(),
+      logout: () => c.logout(),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const e = await rejects(call(), ConfigurationError, "missing_state_store", name);
+      ok(/stateStore/.test(e.message), `${name}: the message names the option`);
+    }
+    eq(seen.length, 0, "no request sent");
+    ok(typeof (await c.customTokenExchange(legacy("alice"))).accessToken === "string", "customTokenExchange needs no store");
+  });
+
+  test("session: another tenant's session reads as none, is not deleted, and its refresh token is never sent there", async () => {
+    let sealed;
+    let deletes = 0;
+    const store = { get: async () => sealed, set: async (_i, v) => void (sealed = v), delete: async () => void (deletes++, (sealed = undefined)) };
+    await client("basic", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
+    ok(typeof sealed === "string", "tenant A's session");
+    const seen = [];
+    // Same client id, secret and identifier: only the tenant differs.
+    const other = client("basic", { domain: "https://tenant-b.example", stateStore: store, fetch: recordingFetch(seen) });
+    eq(await other.getSession(), undefined, "getSession under tenant B");
+    eq(await other.getUser(), undefined, "getUser under tenant B");
+    await later(3590, () => rejects(other.getAccessToken(undefined, { audience: AUDIENCE }), AccessTokenError, "missing_session", "getAccessToken under tenant B"));
+    eq(seen.length, 0, "nothing sent to tenant B");
+    eq(deletes, 0, "the session was not deleted");
+    eq((await client("basic", { stateStore: store }).getUser()).sub, "auth0|alice", "still tenant A's session");
+  });
+
+  test("session: a refreshed ID token that fails verification fails the refresh (refresh_token_error) and leaves the session as it was", async () => {
+    let sealed;
+    const store = { get: async () => sealed, set: async (_i, v) => void (sealed = v), delete: async () => void (sealed = undefined) };
+    let tampered = 0;
+    const c = client("basic", {
+      stateStore: store,
+      fetch: async (input, init) => {
+        const req = new Request(input, init);
+        const form = req.method === "POST" ? await req.clone().text() : "";
+        const r = await fetch(req);
+        if (!form.includes("grant_type=refresh_token")) return r;
+        const body = await r.json();
+        ok(typeof body.id_token === "string", "the refresh returned an ID token");
+        tampered++;
+        const [h, p, sig] = body.id_token.split(".");
+        return Response.json({ ...body, id_token: `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}` });
+      },
+    });
+    await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
+    const before = sealed;
+    const e = await later(3590, () => rejects(c.getAccessToken(undefined, { audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "tampered ID token"));
+    ok(e.cause instanceof IdTokenError && e.cause.code === "invalid_signature", `cause: ${e.cause && e.cause.code}`);
+    eq(tampered, 1, "one refresh");
+    eq(sealed, before, "the session is as it was");
+  });
+
+  test("ID token nbf: one in the future (past the 60 s leeway) is invalid_token; within the leeway it is accepted", async () => {
+    const domain = "https://nbf.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.MemoryStore() });
+    const now = () => Math.floor(Date.now() / 1000);
+    tenant.state.claims = { nbf: now() + 3600 };
+    await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), IdTokenError, "invalid_token", "nbf in an hour");
+    eq(await c.getSession(), undefined, "no session");
+    tenant.state.claims = { nbf: now() + 30 };
+    eq((await c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }))).stateData.user.sub, "auth0|fake", "nbf within the leeway");
+  });
+
+  test("JWKS under failure: not retried for 30 s; the keys in hand are kept while a refetch fails", async () => {
+    const domain = "https://jwks.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    const { state } = tenant;
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.MemoryStore() });
+    const login = () => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }));
+    state.jwksFails = true;
+    await rejects(login(), IdTokenError, "jwks_fetch_error", "JWKS down");
+    await rejects(login(), IdTokenError, "jwks_fetch_error", "again at once");
+    eq(state.jwksHits, 1, "the failed fetch was not retried");
+    state.jwksFails = false;
+    await later(31, login);
+    eq(state.jwksHits, 2, "retried after 30 s");
+    // A kid the cached JWKS lacks refetches it; that refetch fails; the cached keys still verify.
+    state.jwksFails = true;
+    state.kid = "k2";
+    await later(62, () => rejects(login(), IdTokenError, "jwks_fetch_error", "unknown kid, JWKS down"));
+    eq(state.jwksHits, 3, "one refetch");
+    state.kid = "k1";
+    await later(63, login);
+    state.kid = "k2";
+    await later(64, () => rejects(login(), IdTokenError, "jwks_key_not_found", "unknown kid within 30 s of the failure"));
+    eq(state.jwksHits, 3, "no request within 30 s of the failure");
+    state.jwksFails = false;
+    state.published = ["k1", "k2"];
+    await later(93, login);
+    eq(state.jwksHits, 4, "the new key set fetched once the window passed");
   });
 
   test("session: an ID token that fails verification writes no session", async () => {
