@@ -297,7 +297,12 @@ pub async fn send(
     let status = if status < 1000 { status } else { 0 };
     let headers = response.headers();
     let content_type = headers.get("content-type");
-    let declared = headers.get("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+    // Content-Length counts the bytes on the wire: it bounds the body only when nothing was
+    // decompressed (SPEC §9.4). Every body is counted as it is read either way.
+    let encoded = headers.get("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let declared = (!encoded)
+        .then(|| headers.get("content-length").and_then(|l| l.trim().parse::<u64>().ok()))
+        .flatten();
     let Some(stream) = response.body() else {
         return Ok(HttpResponse { status, content_type, body: Some(Vec::new()) });
     };

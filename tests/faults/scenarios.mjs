@@ -25,6 +25,10 @@ import {
 export const HANG_TIMEOUT_MS = 300;
 /** How long a call may take to settle after its deadline. */
 const SETTLE_SLACK_MS = 3000;
+const MiB = 1 << 20;
+/** How much a gzip bomb (400 MiB inflated) may grow the instance: the 1 MiB body limit, read in
+ *  chunks into a growing buffer, and what the runtime decompresses ahead of the reader. */
+const BOMB_BOUNDS = { wasmMiB: 4, rssMiB: 64 };
 const ID = "_a0_session";
 /** The cookie name of the built-in stores with their defaults (Secure, Path=/). */
 const NAME = `__Host-${ID}`;
@@ -201,7 +205,8 @@ const CTE = "CustomTokenExchangeError";
 /**
  * Faults of discovery and of the token endpoint, run through customTokenExchange (lane
  * "exchange") and loginWithCustomTokenExchange (lane "login").
- * [scenario, {cls, code, status?, message?, cause?, hang?, notFollowed?} | {ok: true}]
+ * [scenario, {cls, code, status?, message?, cause?, hang?, notFollowed?, memory?} | {ok: true}]
+ * `memory`: the instance's memory is measured around the failing call (SPEC §9.4).
  */
 export const REQUEST_FAULTS = [
   // SPEC §2.4's first row: network error *or timeout* → "network error" / "timed out after N ms", `cause` set.
@@ -221,6 +226,7 @@ export const REQUEST_FAULTS = [
   ["token-400-json-labelled-text", { cls: CTE, code: "token_exchange_failed", status: 400, message: /^Token exchange failed: HTTP 400$/ }],
   ["token-400-json-truncated", { cls: CTE, code: "token_exchange_failed", status: 400 }],
   ["token-400-error-over-1mib", { cls: CTE, code: "token_exchange_failed", status: 400 }],
+  ["token-200-gzip-bomb", { cls: CTE, code: "invalid_response", memory: true }],
   ["token-200-not-json", { cls: CTE, code: "invalid_response" }],
   ["token-200-empty", { cls: CTE, code: "invalid_response" }],
   ["token-200-truncated-json", { cls: CTE, code: "invalid_response" }],
@@ -236,6 +242,7 @@ export const REQUEST_FAULTS = [
   ["discovery-hang", { cls: CTE, code: "token_exchange_failed", message: /timed out after 300 ms/, hang: true, cause: true }],
   ["discovery-500", { cls: CTE, code: "token_exchange_failed", status: 500, cause: true }],
   ["discovery-not-json", { cls: CTE, code: "token_exchange_failed", cause: true }],
+  ["discovery-gzip-bomb", { cls: CTE, code: "token_exchange_failed", memory: true }],
   ["discovery-302-redirect", { cls: CTE, code: "token_exchange_failed", status: 302, cause: true, notFollowed: true }],
   ["discovery-foreign-issuer", { cls: "ConfigurationError", code: "configuration_error" }],
   ["discovery-no-token-endpoint", { cls: "ConfigurationError", code: "configuration_error" }],
@@ -253,6 +260,7 @@ export const VERIFY_FAULTS = [
   ["jwks-500", { code: "jwks_fetch_error", sticky: 31 }],
   ["jwks-hang", { code: "jwks_fetch_error", hang: true, sticky: 31 }],
   ["jwks-not-json", { code: "jwks_fetch_error", sticky: 31 }],
+  ["jwks-gzip-bomb", { code: "jwks_fetch_error", sticky: 31, memory: true }],
   ["jwks-without-signing-key", { code: "jwks_key_not_found", sticky: 31 }],
   ["discovery-no-jwks-uri", { code: "jwks_fetch_error", sticky: 601 }],
   ["idtoken-alg-none", { code: "invalid_token" }],
@@ -309,6 +317,25 @@ export function faultSuite(pkg, env) {
     ok(user && typeof user.sub === "string" && user.sub.startsWith("auth0|"), `${label}: getUser reads the session back`);
   };
 
+  // The instance's memory: the wasm linear memory (the package's loader answers the instance's
+  // exports), and the process's RSS where the runtime reports one (Node).
+  const memoryNow = () => ({
+    wasm: ServerClient[Symbol.for("auth0-edge.loader")].initSync().memory.buffer.byteLength,
+    rss: typeof globalThis.process?.memoryUsage === "function" ? globalThis.process.memoryUsage().rss : undefined,
+  });
+  /** Runs `fn`; the wasm memory may grow by at most `wasmMiB`, the RSS by at most `rssMiB`. */
+  const boundedMemory = async (label, { wasmMiB, rssMiB }, fn) => {
+    const before = memoryNow();
+    const out = await fn();
+    const after = memoryNow();
+    const grew = (k) => (after[k] - before[k]) / MiB;
+    ok(grew("wasm") <= wasmMiB, `${label}: the wasm memory grew ${grew("wasm").toFixed(2)} MiB (at most ${wasmMiB})`);
+    if (before.rss !== undefined) ok(grew("rss") <= rssMiB, `${label}: the RSS grew ${grew("rss").toFixed(1)} MiB (at most ${rssMiB})`);
+    memoryLog.push(`${label}: wasm ${(before.wasm / MiB).toFixed(2)} → ${(after.wasm / MiB).toFixed(2)} MiB` + (before.rss === undefined ? "" : `, RSS ${(before.rss / MiB).toFixed(0)} → ${(after.rss / MiB).toFixed(0)} MiB`));
+    return out;
+  };
+  const memoryLog = [];
+
   captureConsole();
   const cases = [];
   const test = (name, fn) => cases.push({ name, fn });
@@ -359,7 +386,8 @@ export function faultSuite(pkg, env) {
 
       // customTokenExchange, then the next call on the same client.
       const ex = client(scenario, "exchange", { timeoutMs });
-      const first = await expectFault(() => ex.customTokenExchange(subject()), `${scenario} customTokenExchange`);
+      const call = () => expectFault(() => ex.customTokenExchange(subject()), `${scenario} customTokenExchange`);
+      const first = want.memory ? await boundedMemory(scenario, BOMB_BOUNDS, call) : await call();
       if (want.ok) checkTokens(first, `${scenario}: customTokenExchange`);
       if (want.accessToken) ok(first.accessToken === want.accessToken, `${scenario}: the access token, unchanged (${first.accessToken.length} characters)`);
       checkTokens(await ex.customTokenExchange(subject()), `${scenario}: next customTokenExchange`);
@@ -420,7 +448,8 @@ export function faultSuite(pkg, env) {
       // loginWithCustomTokenExchange: IdTokenError, no session.
       const store = recordingStore();
       const lc = client(scenario, "login", { timeoutMs, stateStore: store });
-      const { elapsed } = await rejectsTimed(() => lc.loginWithCustomTokenExchange(subject()), IdTokenError, want.code, `${scenario} login`);
+      const login = () => rejectsTimed(() => lc.loginWithCustomTokenExchange(subject()), IdTokenError, want.code, `${scenario} login`);
+      const { elapsed } = want.memory ? await boundedMemory(scenario, BOMB_BOUNDS, login) : await login();
       if (want.hang) ok(elapsed < timeoutMs + SETTLE_SLACK_MS, `${scenario}: settled after ${elapsed} ms`);
       eq(store.sets, 0, `${scenario}: no session written`);
       eq(await lc.getSession(), undefined, `${scenario}: no session`);
@@ -437,6 +466,30 @@ export function faultSuite(pkg, env) {
       for (const lane of ["exchange", "login"]) eq((await stats(scenario, lane)).faultsServed, 1, `${scenario}/${lane}: the fault was served once`);
     });
   }
+
+  // --- bounded inputs (SPEC §9.3) ----------------------------------------------------------------
+  test("bounded inputs: 32 MiB tokens, options and authorizationParams are refused before the wasm memory grows", async () => {
+    const c = client("healthy", "exchange", { stateStore: recordingStore() });
+    const big = "a".repeat(32 * MiB);
+    const cases = [
+      ["a 32 MiB subjectToken", subject("alice", { subjectToken: big }), "invalid_token_format"],
+      ["a 32 MiB actorToken", subject("alice", { actorToken: big, actorTokenType: ACTOR_TOKEN_TYPE }), "invalid_token_format"],
+      ["a 32 MiB audience", subject("alice", { audience: big }), "invalid_parameter"],
+      ["a 32 MiB authorizationParams value", subject("alice", { authorizationParams: { x: big } }), "invalid_parameter"],
+      ["a 32 MiB value in an authorizationParams array", subject("alice", { authorizationParams: { x: ["a", big] } }), "invalid_parameter"],
+      ["an authorizationParams array of 1,000,000 values", subject("alice", { authorizationParams: { x: new Array(1e6).fill("v") } }), "invalid_parameter"],
+      ["authorizationParams with 200,000 keys", subject("alice", { authorizationParams: Object.fromEntries(Array.from({ length: 2e5 }, (_, i) => [`k${i}`, "v"])) }), "invalid_parameter"],
+    ];
+    const tokenHits = (await stats("healthy", "exchange")).hits.token;
+    for (const method of ["customTokenExchange", "loginWithCustomTokenExchange"]) {
+      await boundedMemory(`${method}, ${cases.length} oversized inputs`, { wasmMiB: 0.25, rssMiB: Infinity }, async () => {
+        for (const [label, options, code] of cases) await rejects(c[method](options), CustomTokenExchangeError, code, `${method}: ${label}`);
+      });
+    }
+    eq((await stats("healthy", "exchange")).hits.token, tokenHits, "nothing reached the token endpoint");
+    checkTokens(await c.customTokenExchange(subject()), "a healthy exchange afterwards");
+    return memoryLog.join("\n");
+  });
 
   // --- concurrent callers of one failing shared fetch ---------------------------------------------
   test("concurrency: 20 callers sharing a discovery that hangs all get token_exchange_failed at the deadline; the next call succeeds", async () => {

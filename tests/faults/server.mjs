@@ -22,6 +22,7 @@ import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 import { CLIENT_ID, CLIENT_SECRET, LANES, LARGE_ACCESS_TOKEN } from "./fixtures.mjs";
@@ -132,6 +133,7 @@ export const FAULTS = {
     about: "400 JSON error body larger than 1 MiB",
     handle: (ctx) => ctx.send(400, "application/json", JSON.stringify({ error: "invalid_grant", error_description: "x".repeat(MiB + 100) })),
   },
+  "token-200-gzip-bomb": { target: "token", about: "200 JSON, gzip, 400 MiB inflated", handle: (ctx) => ctx.gzipBomb() },
   "token-200-not-json": { target: "token", about: "200 with an HTML body", handle: (ctx) => ctx.send(200, "text/html", "<html>hello</html>") },
   "token-200-empty": { target: "token", about: "200 with an empty body", handle: (ctx) => ctx.send(200, "application/json", "") },
   "token-200-truncated-json": {
@@ -190,6 +192,7 @@ export const FAULTS = {
   // --- discovery
   "discovery-hang": { target: "discovery", about: "never answers", handle: (ctx) => ctx.hold() },
   "discovery-500": { target: "discovery", about: "500 with HTML", handle: (ctx) => ctx.send(500, "text/html", "<h1>down</h1>") },
+  "discovery-gzip-bomb": { target: "discovery", about: "200 JSON, gzip, 400 MiB inflated", handle: (ctx) => ctx.gzipBomb() },
   "discovery-not-json": { target: "discovery", about: "200 with HTML", handle: (ctx) => ctx.send(200, "text/html", "<h1>hello</h1>") },
   "discovery-302-redirect": {
     target: "discovery",
@@ -236,6 +239,7 @@ export const FAULTS = {
   },
   "jwks-500": { target: "jwks", about: "500 with HTML", handle: (ctx) => ctx.send(500, "text/html", "<h1>down</h1>") },
   "jwks-hang": { target: "jwks", about: "never answers", handle: (ctx) => ctx.hold() },
+  "jwks-gzip-bomb": { target: "jwks", about: "200 JSON, gzip, 400 MiB inflated", handle: (ctx) => ctx.gzipBomb() },
   "jwks-not-json": { target: "jwks", about: "200 with HTML", handle: (ctx) => ctx.send(200, "text/html", "<h1>hello</h1>") },
   "jwks-without-signing-key": {
     target: "jwks",
@@ -483,6 +487,25 @@ function createScenarioServer(name, lane, keys) {
           if (!res.destroyed) res.end();
         };
         res.on("close", () => { sent = size; });
+        pump();
+      },
+      /** 200 JSON with Content-Encoding gzip and no Content-Length: `{` then spaces, 400 MiB once
+       *  inflated (about 400 KB on the wire), compressed as it is sent until the client hangs up. */
+      gzipBomb() {
+        res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+        const gzip = zlib.createGzip({ level: 9 });
+        gzip.pipe(res);
+        const chunk = Buffer.alloc(MiB, 0x20);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 400 * MiB && !res.destroyed) {
+            const part = sent === 0 ? Buffer.concat([Buffer.from("{"), chunk.subarray(1)]) : chunk;
+            sent += part.length;
+            if (!gzip.write(part)) return gzip.once("drain", pump);
+          }
+          gzip.end();
+        };
+        res.on("close", () => { sent = 400 * MiB; gzip.destroy(); });
         pump();
       },
       hold() {

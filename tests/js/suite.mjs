@@ -487,6 +487,55 @@ export function suite(pkg, env) {
     }
   });
 
+  test("bounded inputs: tokens at most 64 KiB, other options and authorizationParams values 8 KiB, authorizationParams 64 KiB in all", async () => {
+    const KiB = 1024;
+    const seen = [];
+    const c = client("basic", { fetch: recordingFetch(seen) });
+    const cases = [
+      ["subjectToken of 64 KiB + 1", legacy("x", { subjectToken: "a".repeat(64 * KiB + 1) }), "invalid_token_format"],
+      ["subjectToken of 21,846 euro signs (64 KiB + 2 in UTF-8)", legacy("x", { subjectToken: "\u20ac".repeat(21846) }), "invalid_token_format"],
+      ["actorToken of 64 KiB + 1", legacy("alice", { actorToken: "a".repeat(64 * KiB + 1), actorTokenType: TokenType.ACCESS_TOKEN }), "invalid_token_format"],
+      ["scope of 8 KiB + 1", legacy("alice", { scope: "s".repeat(8 * KiB + 1) }), "invalid_parameter"],
+      ["audience of 4,097 e-acute (8 KiB + 2 in UTF-8)", legacy("alice", { audience: "\u00e9".repeat(4097) }), "invalid_parameter"],
+      ["an authorizationParams value of 8 KiB + 1", legacy("alice", { authorizationParams: { x: "v".repeat(8 * KiB + 1) } }), "invalid_parameter"],
+      ["authorizationParams over 64 KiB in all", legacy("alice", { authorizationParams: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`k${i}`, "v".repeat(8 * KiB)])) }), "invalid_parameter"],
+    ];
+    for (const [label, options, code] of cases) {
+      const e = await rejects(c.customTokenExchange(options), CustomTokenExchangeError, code, label);
+      ok(/KiB/.test(e.message), `${label}: the message names the limit (${e.message})`);
+    }
+    eq(seen.length, 0, "no request sent");
+    // At the limits the options go out, and the provider decides.
+    const r = await c.customTokenExchange(legacy("alice", { scope: "openid", authorizationParams: { x: "v".repeat(8 * KiB) } }));
+    ok(typeof r.accessToken === "string", "an authorizationParams value of 8 KiB is sent");
+    let sent;
+    try {
+      await c.customTokenExchange(legacy("x", { subjectToken: "a".repeat(64 * KiB) }));
+    } catch (e) {
+      sent = e;
+    }
+    eq(seen.filter((q) => q.method === "POST").length, 2, "a 64 KiB subject token is sent");
+    ok(sent instanceof CustomTokenExchangeError && sent.status === 400, `the provider's answer: ${sent && sent.code}`);
+  });
+
+  test("bounded responses: 1 MiB counted as the body is read; Content-Length refuses early only without Content-Encoding", async () => {
+    /** The token endpoint's answer replaced by `make(json)`; discovery and JWKS pass through. */
+    const tokenAnswer = (make) => async (input, init) => {
+      const req = new Request(input, init);
+      const r = await fetch(req);
+      return req.method === "POST" ? make(await r.text()) : r;
+    };
+    const json = { "content-type": "application/json" };
+    const streamed = (chunks) => new ReadableStream({ start(c) { for (const ch of chunks) c.enqueue(ch); c.close(); } });
+    const MiB = 1 << 20;
+    const over = client("basic", { fetch: tokenAnswer(() => new Response(streamed([new Uint8Array(MiB).fill(32), new TextEncoder().encode("{}")]), { headers: json })) });
+    await rejects(over.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "invalid_response", "1 MiB + 2 streamed without a length");
+    const declared = client("basic", { fetch: tokenAnswer((body) => new Response(body, { headers: { ...json, "content-length": String(2 * MiB) } })) });
+    await rejects(declared.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "invalid_response", "2 MiB declared, no Content-Encoding: refused early");
+    const encoded = client("basic", { fetch: tokenAnswer((body) => new Response(body, { headers: { ...json, "content-encoding": "gzip", "content-length": String(2 * MiB) } })) });
+    ok(typeof (await encoded.customTokenExchange(legacy("alice"))).accessToken === "string", "2 MiB declared with Content-Encoding: read and counted, small, accepted");
+  });
+
   test("no stateStore: every session method is ConfigurationError missing_state_store before any request; customTokenExchange works", async () => {
     const seen = [];
     const c = client("basic", { fetch: recordingFetch(seen) });
