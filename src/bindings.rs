@@ -80,45 +80,57 @@ fn plain(v: JsValue) -> JsValue {
 
 /// A plain object holding `keys` of `o`, each read once (reads that throw become [`unreadable`]);
 /// a string over the byte limit its key has becomes [`too_long`], never copied.
-fn snapshot(o: &JsValue, keys: &[(&str, usize)]) -> JsValue {
+fn snapshot(o: &JsValue, keys: &[&str], limit: fn(&str) -> usize) -> JsValue {
     let out = js_sys::Object::new();
-    for &(k, limit) in keys {
-        let k = JsValue::from_str(k);
+    for &key in keys {
+        let k = JsValue::from_str(key);
         let v = Reflect::get(o, &k).map_or_else(|_| unreadable(), plain);
-        let v = if js_len(&v).is_some_and(|n| n > limit) { too_long() } else { v };
+        let v = if js_len(&v).is_some_and(|n| n > limit(key)) { too_long() } else { v };
         let _ = Reflect::set(&out, &k, &v);
     }
     out.into()
 }
 
+const CLIENT_KEYS: &[&str] = &[
+    "domain",
+    "clientId",
+    "clientSecret",
+    "clientAuthMethod",
+    "clientAssertionSigningKey",
+    "clientAssertionSigningAlg",
+    "secret",
+    "stateIdentifier",
+    "sessionDuration",
+    "timeoutMs",
+    "telemetry",
+    "fetch",
+    "stateStore",
+];
+const EXCHANGE_KEYS: &[&str] = &[
+    "subjectToken",
+    "subjectTokenType",
+    "audience",
+    "scope",
+    "actorToken",
+    "actorTokenType",
+    "organization",
+    "authorizationParams",
+];
+
 /// Client options come from the developer, not from end users: no limit.
-const CLIENT_KEYS: &[(&str, usize)] = &[
-    ("domain", usize::MAX),
-    ("clientId", usize::MAX),
-    ("clientSecret", usize::MAX),
-    ("clientAuthMethod", usize::MAX),
-    ("clientAssertionSigningKey", usize::MAX),
-    ("clientAssertionSigningAlg", usize::MAX),
-    ("secret", usize::MAX),
-    ("stateIdentifier", usize::MAX),
-    ("sessionDuration", usize::MAX),
-    ("timeoutMs", usize::MAX),
-    ("telemetry", usize::MAX),
-    ("fetch", usize::MAX),
-    ("stateStore", usize::MAX),
-];
-/// Exchange options with their byte limits (SPEC §9.3; `authorizationParams` is bounded entry by
-/// entry in [`exchange_options`]).
-const EXCHANGE_KEYS: &[(&str, usize)] = &[
-    ("subjectToken", MAX_TOKEN_BYTES),
-    ("subjectTokenType", MAX_OPTION_BYTES),
-    ("audience", MAX_OPTION_BYTES),
-    ("scope", MAX_OPTION_BYTES),
-    ("actorToken", MAX_TOKEN_BYTES),
-    ("actorTokenType", MAX_OPTION_BYTES),
-    ("organization", MAX_OPTION_BYTES),
-    ("authorizationParams", usize::MAX),
-];
+fn unbounded(_key: &str) -> usize {
+    usize::MAX
+}
+
+/// The byte limit of an exchange option (SPEC §9.3; `authorizationParams` is bounded entry by
+/// entry in [`bounded_params`]).
+fn exchange_limit(key: &str) -> usize {
+    match key {
+        "subjectToken" | "actorToken" => MAX_TOKEN_BYTES,
+        "authorizationParams" => usize::MAX,
+        _ => MAX_OPTION_BYTES,
+    }
+}
 
 fn is_nullish(v: &JsValue) -> bool {
     v.is_null() || v.is_undefined()
@@ -269,7 +281,8 @@ fn exchange_options(v: JsValue) -> RawExchangeOptions {
     if !is_plain_object(&v) {
         return RawExchangeOptions { is_object: false, ..Default::default() };
     }
-    let o: ExchangeOptions = serde_wasm_bindgen::from_value(snapshot(&v, EXCHANGE_KEYS)).unwrap_or_default();
+    let o: ExchangeOptions =
+        serde_wasm_bindgen::from_value(snapshot(&v, EXCHANGE_KEYS, exchange_limit)).unwrap_or_default();
     let p = &o.authorization_params;
     let authorization_params = if is_nullish(p) {
         Input::Absent
@@ -584,7 +597,7 @@ impl JsServerClient {
             return ServerClient::from_raw(&raw, None, None, None).map(|client| JsServerClient { client });
         }
         let o: ClientOptions =
-            serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS)).unwrap_or_default();
+            serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS, unbounded)).unwrap_or_default();
         let store_ok = has_methods(&o.state_store, &["get", "set", "delete"]);
         let key = &o.client_assertion_signing_key;
         let key_is_private = is_plain_object(key)
