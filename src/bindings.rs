@@ -114,6 +114,7 @@ const EXCHANGE_KEYS: &[&str] = &[
     "actorToken",
     "actorTokenType",
     "organization",
+    "requestedTokenType",
     "authorizationParams",
 ];
 
@@ -233,6 +234,7 @@ struct ExchangeOptions {
     actor_token: Input<Secret>,
     actor_token_type: Input,
     organization: Input,
+    requested_token_type: Input,
     #[serde(with = "preserve")]
     authorization_params: JsValue,
 }
@@ -301,6 +303,7 @@ fn exchange_options(v: JsValue) -> RawExchangeOptions {
         actor_token: o.actor_token,
         actor_token_type: o.actor_token_type,
         organization: o.organization,
+        requested_token_type: o.requested_token_type,
         authorization_params,
     }
 }
@@ -327,7 +330,8 @@ fn string_option(options: &JsValue, key: &str, message: &'static str) -> Result<
 struct TokenExchangeResult {
     access_token: String,
     token_type: String,
-    expires_in: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_in: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -346,7 +350,7 @@ impl From<TokenExchangeResponse> for TokenExchangeResult {
         TokenExchangeResult {
             access_token: t.access_token.expose().to_owned(),
             token_type: t.token_type,
-            expires_in: t.expires_in as f64,
+            expires_in: t.expires_in.map(|e| e as f64),
             scope: t.scope,
             id_token: expose(t.id_token),
             refresh_token: expose(t.refresh_token),
@@ -493,17 +497,27 @@ export interface ServerClientOptions {
 export type AuthorizationParamValue = string | number | boolean | readonly string[] | null | undefined;
 
 export interface CustomTokenExchangeOptions {
-  /** The token to exchange, exactly as issued (no "Bearer " prefix). */
+  /** The token to exchange, exactly as issued (no "Bearer " prefix), at most 64 KiB. */
   subjectToken: string;
   /** A URN naming the subject token's type, e.g. "urn:acme:legacy-token" or a TokenType value. */
   subjectTokenType: string;
+  /** The API the access token is for. */
   audience?: string;
+  /** Space-separated scopes. loginWithCustomTokenExchange adds "openid" when it is missing, so a session always has a user. */
   scope?: string;
-  /** For delegation: the acting party's token. Requires actorTokenType. */
+  /** For delegation: the acting party's token (at most 64 KiB). Requires actorTokenType. */
   actorToken?: string;
+  /** The actor token's type URN. Requires actorToken. */
   actorTokenType?: string;
+  /** An Auth0 organization id or name. */
   organization?: string;
-  /** Extra token endpoint parameters. grant_type, client_id, client credentials, subject_token(_type) and actor_token(_type) can never be set here. */
+  /** The token type asked for (sent as requested_token_type), e.g. TokenType.JWT; a non-blank string. */
+  requestedTokenType?: string;
+  /**
+   * Extra token endpoint parameters (each value at most 8 KiB, 64 KiB in all). grant_type,
+   * client_id, client credentials, subject_token(_type), actor_token(_type) and
+   * requested_token_type can never be set here.
+   */
   authorizationParams?: Record<string, AuthorizationParamValue>;
 }
 
@@ -518,11 +532,15 @@ export interface TokenExchangeResponse {
   accessToken: string;
   /** "Bearer" unless the server says otherwise. */
   tokenType: string;
-  /** Seconds. */
-  expiresIn: number;
+  /** Lifetime of the access token in seconds; undefined when the server did not send one (RFC 8693 §2.2.1 makes it optional). */
+  expiresIn?: number;
+  /** The granted scopes, when the server says. */
   scope?: string;
+  /** An ID token, when "openid" was asked for. */
   idToken?: string;
+  /** A refresh token, when "offline_access" was asked for (and no actor token was sent). */
   refreshToken?: string;
+  /** The issued token's type URN (RFC 8693). */
   issuedTokenType?: string;
   /** From the verified ID token, when an actor token was sent. */
   act?: ActClaim;

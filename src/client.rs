@@ -89,6 +89,9 @@ pub struct CustomTokenExchangeOptions {
     pub actor_token: Option<Secret>,
     pub actor_token_type: Option<String>,
     pub organization: Option<String>,
+    /// The token type asked for (`requested_token_type`, RFC 8693 §2.1), e.g.
+    /// `urn:ietf:params:oauth:token-type:jwt`.
+    pub requested_token_type: Option<String>,
     /// Extra form parameters, in order.
     pub authorization_params: Vec<(String, ParamValue)>,
 }
@@ -110,6 +113,7 @@ impl CustomTokenExchangeOptions {
             actor_token: self.actor_token.clone().into(),
             actor_token_type: self.actor_token_type.clone().into(),
             organization: self.organization.clone().into(),
+            requested_token_type: self.requested_token_type.clone().into(),
             authorization_params: Input::Given(self.authorization_params.clone()),
         }
     }

@@ -3,9 +3,11 @@
 //! (`crate::store`).
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
-use crate::core::options::{validate_exchange_options, ExchangeInput};
+use crate::core::options::{validate_exchange_options, with_openid, ExchangeInput};
 use crate::core::request::refresh_form;
-use crate::core::state::{login_state, logout_url, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN, PROTOCOL_CLAIMS};
+use crate::core::state::{
+    login_state, logout_url, token_expires_at, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN, PROTOCOL_CLAIMS,
+};
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, JsObject, SealKeys};
@@ -150,7 +152,9 @@ impl ServerClient {
     ) -> Result<Session, Error> {
         let config = self.config();
         let store = self.store()?;
-        let (discovery, tokens) = self.exchange_tokens(input).await?;
+        let mut input = input.clone();
+        with_openid(&mut input.scope);
+        let (discovery, tokens) = self.exchange_tokens(&input).await?;
         let claims = match &tokens.id_token {
             Some(t) => Some(self.verify_id_token(&discovery, t.expose()).await?),
             None => None,
@@ -165,8 +169,10 @@ impl ServerClient {
                 .map_err(|e| store_error("no randomness for the session id").cause(Cause::Js(e)))?
         };
         let user = claims.as_ref().map(|(object, _)| object.without(&PROTOCOL_CLAIMS));
-        let state =
-            login_state(&tokens, user, sid, input, &config.domain.host, host::now_secs() as i64, &random);
+        let now = host::now_secs() as i64;
+        let session_end = now.saturating_add(config.session_duration as i64);
+        let expires_at = token_expires_at(&tokens, now, session_end, &host::from_json_text);
+        let state = login_state(&tokens, user, sid, &input, &config.domain.host, (now, expires_at), &random);
         let sealed = seal(config, &state).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
         store.set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
@@ -246,7 +252,10 @@ impl ServerClient {
         if let Some(id_token) = &tokens.id_token {
             self.verify_id_token(&discovery, id_token.expose()).await.map_err(refresh_failed)?;
         }
-        state.merge_refresh(audience, scope, found, &tokens, host::now_secs() as i64);
+        let session_end = state.expires_at(config.session_duration);
+        let expires_at =
+            token_expires_at(&tokens, host::now_secs() as i64, session_end, &host::from_json_text);
+        state.merge_refresh(audience, scope, found, &tokens, expires_at);
         let sealed = seal(config, &state).await?;
         self.store()?.set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
         Ok(tokens.access_token)

@@ -156,6 +156,7 @@ proptest! {
         actor in prop::option::of(tricky()), actor_ty in prop::option::of(tricky()), wrong in any::<u8>(),
         params in prop::collection::vec((tricky(), prop::collection::vec(tricky(), 0..22), any::<u8>()), 0..4),
     ) {
+        let requested = ty.as_ref().map(|t| t.chars().rev().collect::<String>());
         let raw = RawExchangeOptions {
             is_object: wrong != 255,
             subject_token: secret_input(subject, (wrong == 1) as u8 + 2 * (wrong == 6) as u8),
@@ -165,6 +166,7 @@ proptest! {
             actor_token: secret_input(actor, (wrong == 4) as u8 + 2 * (wrong == 9) as u8),
             actor_token_type: input(actor_ty, (wrong == 5) as u8 + 2 * (wrong == 10) as u8),
             organization: Input::Absent,
+            requested_token_type: input(requested, (wrong == 11) as u8 + 2 * (wrong == 12) as u8),
             authorization_params: Input::Given(params.into_iter().map(|(k, vs, kind)| {
                 let v = match kind % 6 { 0 => ParamValue::Str(vs.first().cloned().unwrap_or_default()), 1 => ParamValue::List(vs), 2 => ParamValue::Absent, 3 => ParamValue::TooLong, 4 => ParamValue::TooMany, _ => ParamValue::Invalid };
                 (k, v)

@@ -56,7 +56,7 @@ async fn basic_exchange() {
         .await
         .unwrap();
     assert_eq!(r.token_type, "Bearer");
-    assert!(r.expires_in > 0);
+    assert!(r.expires_in.is_some_and(|e| e > 0));
     assert_eq!(claims(&r.access_token)["aud"], AUDIENCE);
     assert_eq!(claims(r.id_token.as_ref().unwrap())["sub"], "auth0|alice");
     assert_eq!(r.act, None);

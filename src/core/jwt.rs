@@ -82,6 +82,23 @@ pub fn decode(token: &str, parse: ParseHeader<'_>) -> Result<Jwt, Error> {
     })
 }
 
+/// The one claim read from an access token: its `exp`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ExpClaim {
+    pub exp: Member,
+}
+
+/// Reads a JSON object into [`ExpClaim`] (`JSON.parse` in wasm, serde_json in native tests).
+pub type ParseExp<'a> = &'a dyn Fn(&[u8]) -> Option<ExpClaim>;
+
+/// The `exp` of a token that is a compact JWS with a numeric `exp`, read without verification:
+/// only to know when a stored access token is due (SPEC §8.6), never to trust what it says.
+pub fn unverified_exp(token: &str, parse: ParseExp<'_>) -> Option<i64> {
+    let (_, payload, _) = segments(token).ok()?;
+    seconds(&parse(&base64url_decode(payload)?)?.exp)
+}
+
 /// The three segments of a compact JWS (header, payload, signature), not yet decoded.
 fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
     let mut parts = split_byte(token, b'.');

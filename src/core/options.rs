@@ -469,6 +469,8 @@ pub struct RawExchangeOptions {
     pub actor_token: Input<Secret>,
     pub actor_token_type: Input,
     pub organization: Input,
+    /// `requestedTokenType` (SPEC §8.2).
+    pub requested_token_type: Input,
     /// `authorizationParams`: absent, an object's own entries in order, or not an object.
     pub authorization_params: Input<Vec<(String, ParamValue)>>,
 }
@@ -484,6 +486,7 @@ impl Default for RawExchangeOptions {
             actor_token: Input::Absent,
             actor_token_type: Input::Absent,
             organization: Input::Absent,
+            requested_token_type: Input::Absent,
             authorization_params: Input::Absent,
         }
     }
@@ -499,6 +502,8 @@ pub struct ExchangeInput {
     pub scope: Vec<String>,
     pub actor: Option<(Secret, String)>,
     pub organization: Vec<String>,
+    /// `requested_token_type`, sent after `organization` (SPEC §8.2).
+    pub requested_token_type: Option<String>,
     /// Remaining extras in order, reserved keys removed.
     pub extras: Vec<(String, String)>,
     /// The typed `audience` option (for the session's token set), if given.
@@ -507,8 +512,8 @@ pub struct ExchangeInput {
     pub typed_scope: Option<String>,
 }
 
-/// Keys `authorizationParams` can never set (SPEC §2.3).
-pub const RESERVED_PARAMS: [&str; 9] = [
+/// Keys `authorizationParams` can never set (SPEC §2.3, §8.2).
+pub const RESERVED_PARAMS: [&str; 10] = [
     "grant_type",
     "client_id",
     "client_secret",
@@ -518,17 +523,18 @@ pub const RESERVED_PARAMS: [&str; 9] = [
     "subject_token_type",
     "actor_token",
     "actor_token_type",
+    "requested_token_type",
 ];
 
 /// Keys `authorizationParams` may set only when the typed option is absent.
 const TYPED_PARAMS: [&str; 3] = ["audience", "scope", "organization"];
 
-/// Trimmed value starts with `bearer` + whitespace, any case (SPEC §2.1 rule 4): `bearer` after
-/// any leading whitespace, then whitespace.
+/// Trimmed value starts with `bearer` + whitespace, or is `bearer` alone, any case (SPEC §2.1
+/// rule 4, §8.9): `bearer` after any leading whitespace, then whitespace or nothing.
 fn has_bearer_prefix(token: &str) -> bool {
     let mut chars = token.chars().skip_while(|c| c.is_whitespace());
     "bearer".chars().all(|b| chars.next().is_some_and(|c| c.to_ascii_lowercase() == b))
-        && chars.next().is_some_and(char::is_whitespace)
+        && chars.next().is_none_or(char::is_whitespace)
 }
 
 fn token_error(message: &'static str) -> Error {
@@ -542,6 +548,20 @@ fn optional(v: &Input, name: &'static str) -> Result<Option<String>, Error> {
         Input::Given(s) if s.is_empty() => Ok(None),
         Input::Given(s) => Ok(Some(s.clone())),
         Input::WrongType | Input::TooLong => Err(Error::exchange(code::INVALID_PARAMETER, name)),
+    }
+}
+
+/// A login's scope always asks for `openid`, so that a session always has a user (SPEC §8.1):
+/// put in front of the first value when no value has it (`"a b"` becomes `"openid a b"`, none
+/// becomes `"openid"`), never twice.
+pub fn with_openid(scope: &mut Vec<String>) {
+    if scope.iter().any(|s| s.split_ascii_whitespace().any(|t| t == "openid")) {
+        return;
+    }
+    match scope.first_mut() {
+        Some(first) if !first.trim_ascii().is_empty() => first.insert_str(0, "openid "),
+        Some(first) => *first = "openid".into(),
+        None => scope.push("openid".into()),
     }
 }
 
@@ -566,12 +586,13 @@ fn check_sizes(raw: &RawExchangeOptions) -> Result<(), Error> {
     if too_long(&raw.actor_token, |t| t.expose().len(), MAX_TOKEN_BYTES) {
         return Err(token_error("\"actorToken\" is longer than 64 KiB"));
     }
-    let options: [(&Input, &'static str); 5] = [
+    let options: [(&Input, &'static str); 6] = [
         (&raw.subject_token_type, "\"subjectTokenType\" is longer than 8 KiB"),
         (&raw.audience, "\"audience\" is longer than 8 KiB"),
         (&raw.scope, "\"scope\" is longer than 8 KiB"),
         (&raw.actor_token_type, "\"actorTokenType\" is longer than 8 KiB"),
         (&raw.organization, "\"organization\" is longer than 8 KiB"),
+        (&raw.requested_token_type, "\"requestedTokenType\" is longer than 8 KiB"),
     ];
     for (v, message) in options {
         if too_long(v, String::len, MAX_OPTION_BYTES) {
@@ -674,6 +695,16 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
     let audience = optional(&raw.audience, "\"audience\" must be a string")?;
     let scope = optional(&raw.scope, "\"scope\" must be a string")?;
     let organization = optional(&raw.organization, "\"organization\" must be a string")?;
+    let requested_token_type = match &raw.requested_token_type {
+        Input::Absent => None,
+        Input::Given(t) if !is_blank(t) => Some(t.clone()),
+        _ => {
+            return Err(Error::exchange(
+                code::INVALID_PARAMETER,
+                "\"requestedTokenType\" must be a non-blank string",
+            ))
+        }
+    };
     let params: &[(String, ParamValue)] = match &raw.authorization_params {
         Input::Absent => &[],
         Input::Given(p) => p,
@@ -688,6 +719,7 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         scope: scope.clone().map_or_else(Vec::new, |s| vec![s]),
         actor,
         organization: organization.map_or_else(Vec::new, |o| vec![o]),
+        requested_token_type,
         extras: Vec::new(),
         typed_audience: audience,
         typed_scope: scope,
@@ -765,9 +797,45 @@ mod tests {
         }
         assert_eq!(code_of(&raw("t", " \u{2003}")), "invalid_token_format");
         // Not a prefix: kept and sent as given, untrimmed.
-        for ok in ["bearerabc", "Bearer", " tok ", "my Bearer x"] {
+        // SPEC §8.9: the word alone, trimmed, is a prefix without a token.
+        for bad in ["Bearer", "Bearer ", " bEARER\t", "bearer\u{3000}"] {
+            assert_eq!(code_of(&raw(bad, "urn:x")), "invalid_token_format", "{bad:?}");
+        }
+        for ok in ["bearerabc", "Bearer1", " tok ", "my Bearer x"] {
             let v = validate_exchange_options(&raw(ok, "urn:x")).unwrap();
             assert_eq!(v.subject_token.expose(), ok);
+        }
+    }
+
+    #[test]
+    fn a_login_scope_always_has_openid() {
+        let with = |v: &[&str]| {
+            let mut s: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+            with_openid(&mut s);
+            s
+        };
+        assert_eq!(with(&[]), ["openid"]);
+        assert_eq!(with(&["a b"]), ["openid a b"]);
+        assert_eq!(with(&["openid"]), ["openid"]);
+        assert_eq!(with(&["profile openid email"]), ["profile openid email"]);
+        assert_eq!(with(&["a", "openid"]), ["a", "openid"], "a later value has it");
+        assert_eq!(with(&["openidx"]), ["openid openidx"], "a token, not a prefix");
+        assert_eq!(with(&[" "]), ["openid"]);
+    }
+
+    #[test]
+    fn requested_token_type_is_typed_sent_after_organization_and_reserved() {
+        let mut r = raw("t", "urn:x");
+        r.requested_token_type = Input::Given("urn:ietf:params:oauth:token-type:jwt".into());
+        r.authorization_params =
+            Input::Given(vec![("requested_token_type".into(), ParamValue::Str("urn:evil".into()))]);
+        let v = validate_exchange_options(&r).unwrap();
+        assert_eq!(v.requested_token_type.as_deref(), Some("urn:ietf:params:oauth:token-type:jwt"));
+        assert!(v.extras.is_empty(), "authorizationParams can never set it");
+        for bad in [Input::Given("  ".into()), Input::Given(String::new()), Input::WrongType] {
+            let mut r = raw("t", "urn:x");
+            r.requested_token_type = bad;
+            assert_eq!(code_of(&r), "invalid_parameter");
         }
     }
 

@@ -71,6 +71,9 @@ pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, Str
     for v in &input.organization {
         form.push(("organization".into(), v.clone()));
     }
+    if let Some(t) = &input.requested_token_type {
+        form.push(("requested_token_type".into(), t.clone()));
+    }
     for pair in &input.extras {
         form.push(pair.clone());
     }

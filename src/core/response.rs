@@ -139,7 +139,8 @@ pub struct DiscoveryBody {
 pub struct TokenResponse<A = ()> {
     pub access_token: Secret,
     pub token_type: String,
-    pub expires_in: u64,
+    /// RECOMMENDED, not required (RFC 8693 §2.2.1, SPEC §8.6).
+    pub expires_in: Option<u64>,
     pub scope: Option<String>,
     pub id_token: Option<Secret>,
     pub refresh_token: Option<Secret>,
@@ -205,16 +206,23 @@ pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error
         invalid_response("the token response's \"access_token\" must be a non-empty string")
     })?;
     let expires_in = match &b.expires_in {
-        Member::Num(n) if n.fract() == 0.0 => floor_int(*n),
-        Member::Str(s) => whole_number(s),
-        _ => None,
-    }
-    .filter(|n| *n >= 0)
-    .ok_or_else(|| invalid_response("the token response's \"expires_in\" must be a non-negative integer"))?;
+        Member::Absent => None,
+        m => Some(
+            match m {
+                Member::Num(n) if n.fract() == 0.0 => floor_int(*n),
+                Member::Str(s) => whole_number(s),
+                _ => None,
+            }
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| {
+                invalid_response("the token response's \"expires_in\" must be a non-negative integer")
+            })? as u64,
+        ),
+    };
     Ok(TokenResponse {
         access_token,
         token_type: b.token_type.into_string().unwrap_or_else(|| "Bearer".to_owned()),
-        expires_in: expires_in as u64,
+        expires_in,
         scope: b.scope.into_string(),
         id_token: secret(b.id_token),
         refresh_token: secret(b.refresh_token),
@@ -304,12 +312,17 @@ mod tests {
     fn valid_response() {
         let r = ok(r#"{"access_token":"at","expires_in":86400,"scope":"openid","id_token":"a.b.c","refresh_token":"rt","issued_token_type":"urn:ietf:params:oauth:token-type:access_token","token_type":"Bearer","extra":{}}"#).unwrap();
         assert_eq!(r.access_token.expose(), "at");
-        assert_eq!(r.expires_in, 86400);
+        assert_eq!(r.expires_in, Some(86400));
         assert_eq!(r.scope.as_deref(), Some("openid"));
         assert_eq!(r.id_token.as_ref().unwrap().expose(), "a.b.c");
         assert_eq!(r.refresh_token.as_ref().unwrap().expose(), "rt");
         let r = ok(r#"{"access_token":"at","expires_in":"3600"}"#).unwrap();
-        assert_eq!((r.expires_in, r.token_type.as_str(), r.scope, r.id_token), (3600, "Bearer", None, None));
+        assert_eq!(
+            (r.expires_in, r.token_type.as_str(), r.scope, r.id_token),
+            (Some(3600), "Bearer", None, None)
+        );
+        // RFC 8693 §2.2.1: RECOMMENDED, not required (SPEC §8.6).
+        assert_eq!(ok(r#"{"access_token":"at"}"#).unwrap().expires_in, None);
         // The content type of a 200 is not checked; the body is.
         assert!(token_success::<()>(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
     }
@@ -326,7 +339,7 @@ mod tests {
             "{}",
             r#"{"access_token":"","expires_in":1}"#,
             r#"{"access_token":5,"expires_in":1}"#,
-            r#"{"access_token":"a"}"#,
+            r#"{"expires_in":1}"#,
             r#"{"access_token":"a","expires_in":-1}"#,
             r#"{"access_token":"a","expires_in":1.5}"#,
             r#"{"access_token":"a","expires_in":"1h"}"#,

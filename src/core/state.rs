@@ -4,6 +4,7 @@
 //! object the core does not look into (the user's claims): a JavaScript object in the client,
 //! serde_json's map in native tests.
 
+use super::jwt::{unverified_exp, ParseExp};
 use super::options::ExchangeInput;
 use super::response::TokenResponse;
 use crate::error::Secret;
@@ -132,6 +133,21 @@ pub fn random_sid(random: &[u8]) -> String {
     sid
 }
 
+/// When a token set made from `tokens` is due (SPEC §8.6): `expires_in` seconds from `now`; without
+/// `expires_in`, the access token's own `exp` when it is a JWT that has one, else `session_end`
+/// (the session's absolute expiry).
+pub fn token_expires_at<A>(
+    tokens: &TokenResponse<A>,
+    now: i64,
+    session_end: i64,
+    parse: ParseExp<'_>,
+) -> i64 {
+    match tokens.expires_in {
+        Some(e) => now.saturating_add(e as i64),
+        None => unverified_exp(tokens.access_token.expose(), parse).unwrap_or(session_end),
+    }
+}
+
 /// What a login knows (SPEC §3.4).
 pub struct Login<'a, U, A> {
     pub tokens: &'a TokenResponse<A>,
@@ -145,6 +161,8 @@ pub struct Login<'a, U, A> {
     pub scope: Option<&'a str>,
     pub domain_host: &'a str,
     pub now: i64,
+    /// When the token set is due ([`token_expires_at`]).
+    pub expires_at: i64,
     /// Used when the ID token carries no `sid`.
     pub random_sid: String,
 }
@@ -159,7 +177,7 @@ pub fn login_state<U, A>(
     sid: Option<&str>,
     input: &ExchangeInput,
     domain_host: &str,
-    now: i64,
+    (now, expires_at): (i64, i64),
     random: &[u8],
 ) -> State<U> {
     new_state(Login {
@@ -170,6 +188,7 @@ pub fn login_state<U, A>(
         scope: input.typed_scope.as_deref(),
         domain_host,
         now,
+        expires_at,
         random_sid: random_sid(random),
     })
 }
@@ -184,7 +203,7 @@ pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
             audience: l.audience.unwrap_or(DEFAULT_AUDIENCE).to_owned(),
             access_token: l.tokens.access_token.clone(),
             scope: l.tokens.scope.as_deref().or(l.scope).unwrap_or("").to_owned(),
-            expires_at: l.now + l.tokens.expires_in as i64,
+            expires_at: l.expires_at,
         }],
         connection_token_sets: Vec::new(),
         domain: Some(l.domain_host.to_owned()),
@@ -241,7 +260,7 @@ impl<U> State<U> {
         scope: Option<&str>,
         replaced: Option<usize>,
         tokens: &TokenResponse<A>,
-        now: i64,
+        expires_at: i64,
     ) {
         let slot = replaced.and_then(|i| self.token_sets.get_mut(i));
         let previous_scope = slot.as_ref().map(|t| t.scope.clone());
@@ -249,7 +268,7 @@ impl<U> State<U> {
             audience: audience.to_owned(),
             access_token: tokens.access_token.clone(),
             scope: tokens.scope.clone().or(scope.map(str::to_owned)).or(previous_scope).unwrap_or_default(),
-            expires_at: now + tokens.expires_in as i64,
+            expires_at,
         };
         match slot {
             Some(t) => *t = set,
@@ -288,7 +307,7 @@ mod tests {
         TokenResponse {
             access_token: Secret::new("at1"),
             token_type: "Bearer".into(),
-            expires_in: 3600,
+            expires_in: Some(3600),
             scope: scope.map(str::to_owned),
             id_token: Some(Secret::new("h.p.s")),
             refresh_token: Some(Secret::new("rt1")),
@@ -315,6 +334,7 @@ mod tests {
             scope: Some("openid"),
             domain_host: "127.0.0.1:3000",
             now: 1000,
+            expires_at: token_expires_at(&t, 1000, 1000 + 259200, &|_| None),
             random_sid: "r".repeat(32),
         })
     }
@@ -376,6 +396,7 @@ mod tests {
             scope: Some("read"),
             domain_host: "t.auth0.com",
             now: 5,
+            expires_at: 3605,
             random_sid: random_sid(&[7u8; 64]),
         });
         assert_eq!(s.user, None);
@@ -391,6 +412,7 @@ mod tests {
             scope: None,
             domain_host: "h",
             now: 5,
+            expires_at: 3605,
             random_sid: "x".into(),
         });
         assert_eq!((s.token_sets[0].scope.as_str(), s.internal.sid.as_str()), ("", "x"));
@@ -458,13 +480,38 @@ mod tests {
     }
 
     #[test]
+    fn token_sets_expire_by_expires_in_else_the_jwt_exp_else_with_the_session() {
+        let parse = |b: &[u8]| crate::core::host_object::<crate::core::jwt::ExpClaim>(b);
+        let mut t = tokens(None);
+        assert_eq!(token_expires_at(&t, 1000, 9000, &parse), 4600, "expires_in from now");
+        t.expires_in = None;
+        assert_eq!(token_expires_at(&t, 1000, 9000, &parse), 9000, "opaque: the session's end");
+        let jwt = |payload: &str| {
+            use crate::core::encoding::base64url;
+            format!("{}.{}.sig", base64url(br#"{"alg":"RS256"}"#), base64url(payload.as_bytes()))
+        };
+        t.access_token = Secret::new(jwt(r#"{"exp":5000,"sub":"a"}"#));
+        assert_eq!(token_expires_at(&t, 1000, 9000, &parse), 5000, "a JWT: its exp");
+        t.access_token = Secret::new(jwt(r#"{"exp":"5000"}"#));
+        assert_eq!(token_expires_at(&t, 1000, 9000, &parse), 9000, "a JWT without a numeric exp");
+        t.access_token = Secret::new("a.b");
+        assert_eq!(token_expires_at(&t, 1000, 9000, &parse), 9000, "not a JWS");
+    }
+
+    #[test]
     fn refresh_merge() {
         let mut s = login_state();
         let mut t = tokens(None);
         t.access_token = Secret::new("at2");
         t.id_token = None;
         t.refresh_token = None;
-        s.merge_refresh("https://api", None, Some(0), &t, 2000);
+        s.merge_refresh(
+            "https://api",
+            None,
+            Some(0),
+            &t,
+            token_expires_at(&t, 2000, 1000 + 259200, &|_| None),
+        );
         assert_eq!(s.token_sets.len(), 1);
         assert_eq!(s.token_sets[0].access_token.expose(), "at2");
         assert_eq!(s.token_sets[0].scope, "openid read:data"); // kept from the replaced set
@@ -473,7 +520,7 @@ mod tests {
         assert_eq!(s.id_token.as_ref().unwrap().expose(), "h.p.s");
         assert_eq!(s.user.as_ref().unwrap()["act"]["sub"], "svc"); // user kept
         let t3 = tokens(Some("write"));
-        s.merge_refresh("https://other", Some("write"), None, &t3, 2000);
+        s.merge_refresh("https://other", Some("write"), None, &t3, 5600);
         assert_eq!(s.token_sets.len(), 2);
         assert_eq!(s.refresh_token.as_ref().unwrap().expose(), "rt1");
     }

@@ -487,6 +487,70 @@ export function suite(pkg, env) {
     }
   });
 
+  test("login always asks for openid (never twice) and so always has a user; customTokenExchange sends the scope as given", async () => {
+    const seen = [];
+    const c = client("basic", { fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore() });
+    const scopes = async () => (await Promise.all(seen.filter((r) => r.method === "POST").map((r) => r.text()))).map((b) => new URLSearchParams(b).getAll("scope"));
+    for (const [given, sent] of [[undefined, ["openid"]], ["profile email", ["openid profile email"]], ["profile openid", ["profile openid"]]]) {
+      seen.length = 0;
+      const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice", given === undefined ? {} : { scope: given }));
+      eq(await scopes(), [sent], `scope ${JSON.stringify(given)} sent as`);
+      eq(stateData.user && stateData.user.sub, "auth0|alice", `scope ${JSON.stringify(given)}: the session has a user`);
+    }
+    seen.length = 0;
+    const r = await c.customTokenExchange(legacy("alice", { scope: "profile" }));
+    eq(await scopes(), [["profile"]], "customTokenExchange: the scope as given");
+    eq(r.idToken, undefined, "no ID token without openid");
+  });
+
+  test("requestedTokenType: sent as requested_token_type after organization; never from authorizationParams; blank is invalid_parameter", async () => {
+    const seen = [];
+    const c = client("basic", { fetch: recordingFetch(seen) });
+    await c.customTokenExchange(legacy("alice", {
+      organization: "org_acme", requestedTokenType: TokenType.ACCESS_TOKEN,
+      authorizationParams: { requested_token_type: "urn:not:this", extra: "1" },
+    }));
+    const keys = [...new URLSearchParams(await seen[seen.length - 1].text()).entries()];
+    eq(keys.filter(([k]) => k === "requested_token_type"), [["requested_token_type", TokenType.ACCESS_TOKEN]], "sent once, the typed value");
+    const names = keys.map(([k]) => k);
+    eq(names.indexOf("requested_token_type"), names.indexOf("organization") + 1, "right after organization");
+    for (const bad of ["", "  ", 42]) {
+      await rejects(c.customTokenExchange(legacy("alice", { requestedTokenType: bad })), CustomTokenExchangeError, "invalid_parameter", `requestedTokenType ${JSON.stringify(bad)}`);
+    }
+  });
+
+  test("a lone Bearer is invalid_token_format, as a Bearer prefix is", async () => {
+    const c = client();
+    for (const token of ["Bearer", "Bearer ", "  bearer\t"]) {
+      await rejects(c.customTokenExchange(legacy("x", { subjectToken: token })), CustomTokenExchangeError, "invalid_token_format", `subjectToken ${JSON.stringify(token)}`);
+      await rejects(c.customTokenExchange(legacy("alice", { actorToken: token, actorTokenType: TokenType.ACCESS_TOKEN })), CustomTokenExchangeError, "invalid_token_format", `actorToken ${JSON.stringify(token)}`);
+    }
+  });
+
+  test("expires_in is optional (RFC 8693 §2.2.1): expiresIn undefined; a session's token set expires at the JWT's exp, else with the session", async () => {
+    /** The real token response without expires_in, its access token replaced by `accessToken(body)`. */
+    const withoutExpiresIn = (accessToken = (b) => b.access_token) => async (input, init) => {
+      const req = new Request(input, init);
+      const r = await fetch(req);
+      if (req.method !== "POST") return r;
+      const body = await r.json();
+      const { expires_in, ...rest } = body;
+      return Response.json({ ...rest, access_token: accessToken(body) });
+    };
+    const r = await client("basic", { fetch: withoutExpiresIn() }).customTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    ok(typeof r.accessToken === "string" && r.expiresIn === undefined && !("expiresIn" in r), "expiresIn absent");
+    for (const bad of [null, -1, "1h"]) {
+      const c = client("basic", { fetch: async (input, init) => { const req = new Request(input, init); const res = await fetch(req); return req.method === "POST" ? Response.json({ ...(await res.json()), expires_in: bad }) : res; } });
+      await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "invalid_response", `expires_in ${JSON.stringify(bad)}`);
+    }
+    const jwt = client("basic", { fetch: withoutExpiresIn(), stateStore: new pkg.MemoryStore() });
+    const { stateData } = await jwt.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    eq(stateData.tokenSets[0].expiresAt, claims(stateData.tokenSets[0].accessToken).exp, "a JWT access token: its exp");
+    const opaque = client("basic", { fetch: withoutExpiresIn(() => "an-opaque-access-token"), stateStore: new pkg.MemoryStore(), sessionDuration: 7200 });
+    const s = (await opaque.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE }))).stateData;
+    eq(s.tokenSets[0].expiresAt, s.internal.createdAt + 7200, "an opaque access token: the session's absolute expiry");
+  });
+
   test("bounded inputs: tokens at most 64 KiB, other options and authorizationParams values 8 KiB, authorizationParams 64 KiB in all", async () => {
     const KiB = 1024;
     const seen = [];

@@ -70,13 +70,14 @@ const exchange: CustomTokenExchangeOptions = {
   actorToken: "actor-token",
   actorTokenType: TokenType.ACCESS_TOKEN,
   organization: "org_acme",
+  requestedTokenType: TokenType.ACCESS_TOKEN,
   authorizationParams: { login_hint: "x", max_age: 0, prompt: true, resource: ["a", "b"], ui_locales: null, acr_values: undefined },
 };
 async function exchangeTokens(): Promise<void> {
   const r: TokenExchangeResponse = await client.customTokenExchange(exchange);
   const accessToken: string = r.accessToken;
   const tokenType: string = r.tokenType;
-  const expiresIn: number = r.expiresIn;
+  const expiresIn: number | undefined = r.expiresIn;
   const scope: string | undefined = r.scope;
   const idToken: string | undefined = r.idToken;
   const refreshToken: string | undefined = r.refreshToken;
