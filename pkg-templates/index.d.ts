@@ -3,10 +3,70 @@
 // from wasm-bindgen's build of the Rust client (auth0_edge.d.ts: src/bindings.rs, its
 // typescript_custom_section and the methods' types); the JavaScript parts (error classes, stores,
 // token types) are declared here.
-import type { StateStore, ServerClient as GeneratedServerClient } from "./auth0_edge.d.ts";
-/** An Auth0 client for Custom Token Exchange and sessions: wasm-bindgen's class of the Rust client. */
-export declare const ServerClient: typeof GeneratedServerClient;
-export type ServerClient = GeneratedServerClient;
+import type {
+  StateStore,
+  ServerClientOptions,
+  CustomTokenExchangeOptions,
+  TokenExchangeResponse,
+  StateData,
+  SessionData,
+  SessionUser,
+  GetAccessTokenOptions,
+  TokenSet,
+  LogoutOptions,
+} from "./auth0_edge.d.ts";
+
+/**
+ * An Auth0 client for Custom Token Exchange and sessions: wasm-bindgen's class of the Rust client
+ * (auth0_edge.d.ts), with the type of the `storeOptions` its methods hand to the store as a
+ * parameter (as in @auth0/auth0-server-js), e.g. `ServerClient<StoreRequestOptions>`.
+ */
+export interface ServerClient<TStoreOptions = unknown> {
+  /**
+   * Exchanges a subject token (and optionally an actor token) for Auth0 tokens.
+   * @example const { accessToken, act } = await auth0.customTokenExchange({ subjectToken, subjectTokenType: "urn:acme:legacy-token", audience: "https://api" });
+   * @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection)
+   */
+  customTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: TStoreOptions): Promise<TokenExchangeResponse>;
+  /**
+   * Exchanges tokens and opens a sealed session in the state store ("openid" is always asked for).
+   * @example const { stateData } = await auth0.loginWithCustomTokenExchange({ subjectToken, subjectTokenType }, { request, response });
+   * @throws {CustomTokenExchangeError | ConfigurationError | IdTokenError | StoreError} (as a rejection)
+   */
+  loginWithCustomTokenExchange(options: CustomTokenExchangeOptions, storeOptions?: TStoreOptions): Promise<{ stateData: StateData }>;
+  /**
+   * The session, or undefined when there is none (absent, unreadable, expired, another tenant's).
+   * @example const session = await auth0.getSession({ request });
+   * @throws {ConfigurationError | StoreError} (as a rejection)
+   */
+  getSession(storeOptions?: TStoreOptions): Promise<SessionData | undefined>;
+  /**
+   * The session's user, or undefined.
+   * @example const user = await auth0.getUser({ request }); // user?.sub
+   * @throws {ConfigurationError | StoreError} (as a rejection)
+   */
+  getUser(storeOptions?: TStoreOptions): Promise<SessionUser | undefined>;
+  /**
+   * A token set from the session, refreshed (and stored) when it has 30 s or less left.
+   * @example const { accessToken } = await auth0.getAccessToken({ audience: "https://api" }, { request, response });
+   * @throws {AccessTokenError | ConfigurationError | StoreError} (as a rejection)
+   */
+  getAccessToken(options?: GetAccessTokenOptions, storeOptions?: TStoreOptions): Promise<TokenSet>;
+  /**
+   * Deletes the session and returns the tenant's logout URL.
+   * @example return Response.redirect(await auth0.logout({ returnTo: "https://app.example/" }, { request, response: r }), 302);
+   * @throws {ConfigurationError | StoreError} (as a rejection)
+   */
+  logout(options?: LogoutOptions, storeOptions?: TStoreOptions): Promise<string>;
+  /** Releases the Rust client now rather than at garbage collection. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+export declare const ServerClient: {
+  /** Validates the options (a ConfigurationError when one is wrong); makes no network call. */
+  new <TStoreOptions = unknown>(options: ServerClientOptions<TStoreOptions>): ServerClient<TStoreOptions>;
+  readonly prototype: ServerClient;
+};
 export type {
   StateStore,
   ClientAuthMethod,
@@ -21,6 +81,7 @@ export type {
   SessionData,
   StateData,
   GetAccessTokenOptions,
+  TokenSet,
   LogoutOptions,
 } from "./auth0_edge.d.ts";
 
@@ -38,7 +99,8 @@ export type ConfigurationErrorCode =
   | "missing_client_credentials"
   | "invalid_secret"
   | "invalid_option"
-  | "configuration_error";
+  | "configuration_error"
+  | "missing_state_store";
 
 export type IdTokenErrorCode =
   | "invalid_signature"

@@ -8,9 +8,10 @@ use crate::core::options::{
     validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions, MAX_OPTION_BYTES,
     MAX_PARAMS_BYTES, MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
 };
+use crate::core::state::LogoutOptions;
 use crate::error::{code, Cause, Error, Secret};
 use crate::host::{is_plain_object, JsObject};
-use crate::session::Session;
+use crate::session::{GetAccessTokenOptions, Session};
 use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -453,16 +454,19 @@ impl JsServerClient {
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r##"
 /** The store interface a ServerClient persists sealed sessions through. Stores only see the sealed string. */
-export interface StateStore {
-  get(identifier: string, storeOptions?: unknown): Promise<string | null | undefined>;
-  set(identifier: string, value: string, removeIfExists: boolean, storeOptions?: unknown): Promise<void>;
-  delete(identifier: string, storeOptions?: unknown): Promise<void>;
+export interface StateStore<TStoreOptions = unknown> {
+  /** The sealed session stored under `identifier`, if any. */
+  get(identifier: string, storeOptions: TStoreOptions): Promise<string | null | undefined>;
+  /** Stores `value`; with `removeIfExists` (a login) a store may move the session to a new key. */
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions: TStoreOptions): Promise<void>;
+  /** Deletes the session under `identifier`. */
+  delete(identifier: string, storeOptions: TStoreOptions): Promise<void>;
 }
 
 export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
 export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
 
-export interface ServerClientOptions {
+export interface ServerClientOptions<TStoreOptions = unknown> {
   /** "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for loopback hosts. */
   domain: string;
   clientId: string;
@@ -480,7 +484,7 @@ export interface ServerClientOptions {
    * method (loginWithCustomTokenExchange, getSession, getUser, getAccessToken, logout), which
    * otherwise reject with ConfigurationError "missing_state_store"; customTokenExchange needs none.
    */
-  stateStore?: StateStore;
+  stateStore?: StateStore<TStoreOptions>;
   /** Default "_a0_session". */
   stateIdentifier?: string;
   /** Absolute session lifetime in seconds. Default 259200 (3 days). */
@@ -586,9 +590,23 @@ export interface GetAccessTokenOptions {
   scope?: string;
 }
 
+/** What getAccessToken answers: one of the session's token sets. */
+export interface TokenSet {
+  /** The access token, valid for more than 30 s. */
+  accessToken: string;
+  /** The API it is for ("default" for a login without an audience). */
+  audience: string;
+  /** Its scopes, space-separated. */
+  scope: string;
+  /** When it expires, in seconds since the epoch. */
+  expiresAt: number;
+}
+
 export interface LogoutOptions {
-  /** Where Auth0 sends the browser after logout. */
+  /** Where Auth0 sends the browser after logout (post_logout_redirect_uri, or returnTo on /v2/logout). */
   returnTo?: string;
+  /** Also log out of the upstream identity provider (/v2/logout's federated; not part of OIDC logout). */
+  federated?: boolean;
 }
 "##;
 
@@ -711,39 +729,53 @@ impl JsServerClient {
         })
     }
 
-    /// An access token from the session, refreshed through Auth0 (and stored) when it has 30 s or
-    /// less left.
-    /// @throws {AccessTokenError | StoreError} (as a rejection)
-    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string>")]
+    /// The token set for an audience from the session, refreshed through Auth0 (and stored)
+    /// when its access token has 30 s or less left.
+    /// @throws {AccessTokenError | ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<TokenSet>")]
     pub fn get_access_token(
         &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         store_options: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
             let message = "getAccessToken options \"audience\" and \"scope\" must be strings";
-            let audience = string_option(&options, "audience", message)?.filter(|s| !s.is_empty());
-            let scope = string_option(&options, "scope", message)?.filter(|s| !s.is_empty());
-            let token =
-                client.get_access_token(&store_options, audience.as_deref(), scope.as_deref()).await?;
-            Ok(JsValue::from_str(token.expose()))
+            let options = GetAccessTokenOptions {
+                audience: string_option(&options, "audience", message)?,
+                scope: string_option(&options, "scope", message)?,
+            };
+            let t = client.get_access_token(&options, &store_options).await?;
+            let view = TokenSetView {
+                audience: &t.audience,
+                access_token: t.access_token.expose(),
+                scope: &t.scope,
+                expires_at: t.expires_at,
+            };
+            to_value(&view).map_err(internal)
         })
     }
 
-    /// Deletes the session and resolves to the tenant's logout URL.
-    /// @throws {StoreError} (as a rejection)
+    /// Deletes the session and returns the tenant's logout URL.
+    /// @throws {ConfigurationError | StoreError} (as a rejection)
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
     pub fn logout(
         &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
         store_options: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
             let return_to =
                 string_option(&options, "returnTo", "logout option \"returnTo\" must be a string")?;
-            let url = client.logout(&store_options, return_to.as_deref().filter(|s| !s.is_empty())).await?;
+            let federated = match options.is_object().then(|| Reflect::get(&options, &"federated".into())) {
+                Some(Ok(v)) if !is_nullish(&v) => v.as_bool().ok_or_else(|| {
+                    Error::config(code::INVALID_OPTION, "logout option \"federated\" must be a boolean")
+                })?,
+                _ => false,
+            };
+            let options = LogoutOptions { return_to: return_to.filter(|s| !s.is_empty()), federated };
+            let url = client.logout(&options, &store_options).await?;
             Ok(JsValue::from_str(&url))
         })
     }

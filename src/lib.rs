@@ -27,7 +27,7 @@ pub use client::{
     ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
 };
 pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
-pub use core::state::{Internal, State, TokenSet};
+pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};
 pub use host::JsObject;
-pub use session::Session;
+pub use session::{GetAccessTokenOptions, Session};

@@ -6,7 +6,8 @@ use crate::client::{CustomTokenExchangeOptions, ServerClient};
 use crate::core::options::{validate_exchange_options, with_openid, ExchangeInput};
 use crate::core::request::refresh_form;
 use crate::core::state::{
-    login_state, logout_url, token_expires_at, State, DEFAULT_AUDIENCE, EXPIRY_MARGIN, PROTOCOL_CLAIMS,
+    login_state, logout_url, token_expires_at, LogoutOptions, State, TokenSet, DEFAULT_AUDIENCE,
+    EXPIRY_MARGIN, PROTOCOL_CLAIMS,
 };
 use crate::core::{jwe, options::ClientConfig};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
@@ -117,6 +118,15 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
     None
 }
 
+/// Options of [`ServerClient::get_access_token`] (SPEC §8.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GetAccessTokenOptions {
+    /// The API (default `"default"`: the token set of a login without an audience).
+    pub audience: Option<String>,
+    /// Scopes the token must carry (space-separated).
+    pub scope: Option<String>,
+}
+
 fn access_error(code: &'static str, message: &'static str) -> Error {
     Error::new(ErrorKind::AccessToken, code, message)
 }
@@ -206,15 +216,16 @@ impl ServerClient {
         Ok(self.get_session(store_options).await?.and_then(|s| s.user))
     }
 
-    /// An access token for `audience` (default `"default"`) with at least `scope`, from the
-    /// session while it has more than 30 s left, else refreshed through the provider and stored
-    /// (SPEC §4).
+    /// The token set for `options.audience` (default `"default"`) with at least
+    /// `options.scope`, from the session while its access token has more than 30 s left, else
+    /// refreshed through the provider and stored (SPEC §4, §8.5).
     pub async fn get_access_token(
         &self,
+        options: &GetAccessTokenOptions,
         store_options: &JsValue,
-        audience: Option<&str>,
-        scope: Option<&str>,
-    ) -> Result<Secret, Error> {
+    ) -> Result<TokenSet, Error> {
+        let audience = options.audience.as_deref().filter(|a| !a.is_empty());
+        let scope = options.scope.as_deref().filter(|s| !s.is_empty());
         let config = self.config();
         let mut state = self.get_session(store_options).await?.ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
@@ -224,7 +235,7 @@ impl ServerClient {
         let found = state.find_token_set(audience, scope);
         if let Some(i) = found {
             if state.token_sets[i].expires_at > now + EXPIRY_MARGIN {
-                return Ok(state.token_sets[i].access_token.clone());
+                return Ok(state.token_sets[i].clone());
             }
         }
         let refresh_token = state.refresh_token.clone().ok_or_else(|| {
@@ -255,16 +266,20 @@ impl ServerClient {
         let session_end = state.expires_at(config.session_duration);
         let expires_at =
             token_expires_at(&tokens, host::now_secs() as i64, session_end, &host::from_json_text);
-        state.merge_refresh(audience, scope, found, &tokens, expires_at);
+        let index = state.merge_refresh(audience, scope, found, &tokens, expires_at);
         let sealed = seal(config, &state).await?;
         self.store()?.set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
-        Ok(tokens.access_token)
+        Ok(state.token_sets.swap_remove(index))
     }
 
-    /// Deletes the session and returns the tenant's logout URL (SPEC §4).
-    pub async fn logout(&self, store_options: &JsValue, return_to: Option<&str>) -> Result<String, Error> {
+    /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's
+    /// `end_session_endpoint` when the tenant advertises one, else `/v2/logout` (also when
+    /// discovery cannot be read: the session is gone either way).
+    pub async fn logout(&self, options: &LogoutOptions, store_options: &JsValue) -> Result<String, Error> {
         let config = self.config();
         self.store()?.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
-        Ok(logout_url(&config.domain.url, &config.client_id, return_to))
+        let discovery = self.discovery().await.ok();
+        let end_session = discovery.as_ref().and_then(|d| d.end_session_endpoint.as_deref());
+        Ok(logout_url(&config.domain.url, end_session, &config.client_id, options))
     }
 }

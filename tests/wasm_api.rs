@@ -5,7 +5,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use auth0_edge::core::encoding::base64url_decode;
-use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, ErrorKind, Secret, ServerClient};
+use auth0_edge::{
+    ClientOptions, CustomTokenExchangeOptions, ErrorKind, GetAccessTokenOptions, LogoutOptions, Secret,
+    ServerClient,
+};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -161,22 +164,23 @@ async fn session_login_read_refresh_logout() {
     assert_eq!(user.str_at("sub").as_deref(), Some("auth0|alice"));
     assert!(user.get("aud").is_none(), "protocol claims are not kept on the user");
     // The stored token while it is valid; another audience goes through a refresh and is stored.
-    let stored = c.get_access_token(&so, None, None).await.unwrap();
-    assert_eq!(stored, state.token_sets[0].access_token);
-    let refreshed = c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap();
-    assert_ne!(refreshed, stored, "a refreshed token");
+    let default = GetAccessTokenOptions::default();
+    let stored = c.get_access_token(&default, &so).await.unwrap();
+    assert_eq!(stored, state.token_sets[0], "the stored token set");
+    let api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
+    let refreshed = c.get_access_token(&api, &so).await.unwrap();
+    assert_ne!(refreshed.access_token, stored.access_token, "a refreshed token");
+    assert_eq!(refreshed.audience, AUDIENCE);
     let after = c.get_session(&so).await.unwrap().unwrap();
     assert_eq!(after.token_sets.len(), 2, "the refreshed token set is stored beside the first");
-    assert_eq!(
-        c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap(),
-        refreshed,
-        "then read from the session"
-    );
-    let url = c.logout(&so, Some("https://app.example.com/")).await.unwrap();
-    assert!(url.starts_with(&format!("{}/v2/logout?client_id=", ISSUER.trim_end_matches('/'))), "{url}");
-    assert!(url.contains("returnTo=https%3A%2F%2Fapp.example.com%2F"), "{url}");
+    assert_eq!(c.get_access_token(&api, &so).await.unwrap(), refreshed, "then read from the session");
+    let bye = LogoutOptions { return_to: Some("https://app.example.com/".into()), federated: false };
+    let url = c.logout(&bye, &so).await.unwrap();
+    // The local provider advertises an end_session_endpoint (OIDC RP-Initiated Logout).
+    assert!(url.starts_with(ISSUER.trim_end_matches('/')) && url.contains("?client_id="), "{url}");
+    assert!(url.contains("post_logout_redirect_uri=https%3A%2F%2Fapp.example.com%2F"), "{url}");
     assert!(c.get_session(&so).await.unwrap().is_none(), "no session after logout");
-    let e = c.get_access_token(&so, None, None).await.unwrap_err();
+    let e = c.get_access_token(&default, &so).await.unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "missing_session"));
 }
 
@@ -206,7 +210,10 @@ async fn session_delegated_login_keeps_act_and_has_no_refresh_token() {
     let user = c.get_user(&so).await.unwrap().unwrap();
     assert_eq!(user.object_at("act").and_then(|a| a.str_at("sub")).as_deref(), Some("auth0|bob"));
     assert!(state.refresh_token.is_none());
-    let e = c.get_access_token(&so, Some(AUDIENCE), None).await.unwrap_err();
+    let e = c
+        .get_access_token(&GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None }, &so)
+        .await
+        .unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "missing_refresh_token"));
 }
 
@@ -230,8 +237,8 @@ async fn session_methods_need_a_state_store() {
         c.login_with_custom_token_exchange(&legacy("alice"), &so).await.map(|_| ()).unwrap_err(),
         c.get_session(&so).await.map(|_| ()).unwrap_err(),
         c.get_user(&so).await.map(|_| ()).unwrap_err(),
-        c.get_access_token(&so, None, None).await.map(|_| ()).unwrap_err(),
-        c.logout(&so, None).await.map(|_| ()).unwrap_err(),
+        c.get_access_token(&GetAccessTokenOptions::default(), &so).await.map(|_| ()).unwrap_err(),
+        c.logout(&LogoutOptions::default(), &so).await.map(|_| ()).unwrap_err(),
     ];
     for e in codes {
         assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "missing_state_store"));

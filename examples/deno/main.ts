@@ -44,9 +44,9 @@ async function handle(request: Request, headers: Headers): Promise<[number, unkn
   }
   if (route === "GET /token") {
     const options = { audience: searchParams.get("audience") || audience, scope: searchParams.get("scope") || undefined };
-    return [200, { access_token: await auth0.getAccessToken(storeOptions, options) }];
+    return [200, { access_token: (await auth0.getAccessToken(options, storeOptions)).accessToken }];
   }
-  if (route === "POST /logout") return [200, { logout_url: await auth0.logout(storeOptions) }];
+  if (route === "POST /logout") return [200, { logout_url: await auth0.logout(undefined, storeOptions) }];
   return [404, { error: "not_found" }];
 }
 

@@ -131,6 +131,7 @@ pub struct DiscoveryBody {
     pub issuer: Member,
     pub token_endpoint: Member,
     pub jwks_uri: Member,
+    pub end_session_endpoint: Member,
 }
 
 /// A successful token endpoint response (SPEC §2.4): the result of a token exchange. `A` is what
@@ -237,6 +238,8 @@ pub struct Discovery {
     pub issuer: String,
     pub token_endpoint: String,
     pub jwks_uri: Option<String>,
+    /// OIDC RP-Initiated Logout's endpoint, when the tenant advertises one.
+    pub end_session_endpoint: Option<String>,
 }
 
 fn discovery_failed(message: &'static str) -> Error {
@@ -283,6 +286,11 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>)
         issuer: issuer.to_owned(),
         token_endpoint: token_endpoint.to_owned(),
         jwks_uri: v.jwks_uri.as_str().filter(|u| is_http_url(u, allow_http)).map(str::to_owned),
+        end_session_endpoint: v
+            .end_session_endpoint
+            .as_str()
+            .filter(|u| is_http_url(u, allow_http))
+            .map(str::to_owned),
     })
 }
 

@@ -253,7 +253,8 @@ impl<U> State<U> {
     }
 
     /// Merges a refresh-token grant's response (SPEC §4): the token set is replaced (or appended),
-    /// the ID and refresh tokens replaced when returned, `user` kept as it is.
+    /// the ID and refresh tokens replaced when returned, `user` kept as it is. Returns the token
+    /// set's index.
     pub fn merge_refresh<A>(
         &mut self,
         audience: &str,
@@ -261,7 +262,7 @@ impl<U> State<U> {
         replaced: Option<usize>,
         tokens: &TokenResponse<A>,
         expires_at: i64,
-    ) {
+    ) -> usize {
         let slot = replaced.and_then(|i| self.token_sets.get_mut(i));
         let previous_scope = slot.as_ref().map(|t| t.scope.clone());
         let set = TokenSet {
@@ -270,28 +271,61 @@ impl<U> State<U> {
             scope: tokens.scope.clone().or(scope.map(str::to_owned)).or(previous_scope).unwrap_or_default(),
             expires_at,
         };
-        match slot {
-            Some(t) => *t = set,
-            None => self.token_sets.push(set),
-        }
+        let index = match (slot, replaced) {
+            (Some(t), Some(i)) => {
+                *t = set;
+                i
+            }
+            _ => {
+                self.token_sets.push(set);
+                self.token_sets.len() - 1
+            }
+        };
         if let Some(t) = &tokens.id_token {
             self.id_token = Some(t.clone());
         }
         if let Some(t) = &tokens.refresh_token {
             self.refresh_token = Some(t.clone());
         }
+        index
     }
 }
 
-/// `{domain_url}/v2/logout?client_id=...[&returnTo=...]` (SPEC §4).
-pub fn logout_url(domain_url: &str, client_id: &str, return_to: Option<&str>) -> String {
+/// What a logout URL carries (SPEC §8.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogoutOptions {
+    /// Where the tenant sends the browser afterwards.
+    pub return_to: Option<String>,
+    /// Also log out of the upstream identity provider (`/v2/logout` only).
+    pub federated: bool,
+}
+
+/// The tenant's logout URL (SPEC §8.5): discovery's `end_session_endpoint` with `client_id` and
+/// `post_logout_redirect_uri` when the tenant advertises one, else
+/// `{domain_url}/v2/logout?client_id=...[&returnTo=...][&federated]`.
+pub fn logout_url(
+    domain_url: &str,
+    end_session: Option<&str>,
+    client_id: &str,
+    options: &LogoutOptions,
+) -> String {
     use super::encoding::form_urlencode_into;
-    let mut url = String::from(domain_url);
-    url.push_str("/v2/logout?client_id=");
+    let (mut url, return_key) = match end_session {
+        Some(endpoint) => {
+            let mut url = String::from(endpoint);
+            url.push(if endpoint.contains('?') { '&' } else { '?' });
+            (url, "&post_logout_redirect_uri=")
+        }
+        None => (String::from(domain_url) + "/v2/logout?", "&returnTo="),
+    };
+    url.push_str("client_id=");
     form_urlencode_into(client_id, &mut url);
-    if let Some(r) = return_to {
-        url.push_str("&returnTo=");
+    if let Some(r) = &options.return_to {
+        url.push_str(return_key);
         form_urlencode_into(r, &mut url);
+    }
+    if options.federated && end_session.is_none() {
+        url.push_str("&federated");
     }
     url
 }
@@ -527,13 +561,24 @@ mod tests {
 
     #[test]
     fn logout_urls() {
+        let none = LogoutOptions::default();
+        let back = |federated| LogoutOptions { return_to: Some("https://app/?a=1&b".into()), federated };
+        let t = "https://t.auth0.com";
+        assert_eq!(logout_url(t, None, "c id", &none), "https://t.auth0.com/v2/logout?client_id=c+id");
         assert_eq!(
-            logout_url("https://t.auth0.com", "c id", None),
-            "https://t.auth0.com/v2/logout?client_id=c+id"
-        );
-        assert_eq!(
-            logout_url("https://t.auth0.com", "cid", Some("https://app/?a=1&b")),
+            logout_url(t, None, "cid", &back(false)),
             "https://t.auth0.com/v2/logout?client_id=cid&returnTo=https%3A%2F%2Fapp%2F%3Fa%3D1%26b"
         );
+        assert_eq!(
+            logout_url(t, None, "cid", &back(true)),
+            "https://t.auth0.com/v2/logout?client_id=cid&returnTo=https%3A%2F%2Fapp%2F%3Fa%3D1%26b&federated"
+        );
+        // The tenant's end_session_endpoint (OIDC RP-Initiated Logout): no federated there.
+        let end = Some("https://t.auth0.com/oidc/logout");
+        assert_eq!(
+            logout_url(t, end, "cid", &back(true)),
+            "https://t.auth0.com/oidc/logout?client_id=cid&post_logout_redirect_uri=https%3A%2F%2Fapp%2F%3Fa%3D1%26b"
+        );
+        assert_eq!(logout_url(t, Some("https://t/end?x=1"), "cid", &none), "https://t/end?x=1&client_id=cid");
     }
 }

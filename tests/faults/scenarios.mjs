@@ -398,7 +398,7 @@ export function faultSuite(pkg, env) {
       await expectFault(() => lc.loginWithCustomTokenExchange(subject()), `${scenario} loginWithCustomTokenExchange`);
       if (want.accessToken) {
         // Sealed into the session (over 800 KB) and read back from it.
-        ok((await lc.getAccessToken()) === want.accessToken, `${scenario}: the session's access token, unchanged`);
+        ok((await lc.getAccessToken()).accessToken === want.accessToken, `${scenario}: the session's access token, unchanged`);
       }
       if (!want.ok) {
         eq(store.sets, 0, `${scenario}: no session written`);
@@ -723,9 +723,9 @@ export function faultSuite(pkg, env) {
       ok(e.cause instanceof CustomTokenExchangeError && e.cause.code === want.cause, `${fault}: cause ${want.cause}, got ${e.cause && e.cause.code}`);
       eq(store.sets, sets, `${fault}: the session was not rewritten`);
       eq(store.map.get(ID), sealed, `${fault}: the sealed session is unchanged`);
-      eq(await c.getAccessToken(), stored, `${fault}: the stored token is still served while valid`);
+      eq((await c.getAccessToken()).accessToken, stored, `${fault}: the stored token is still served while valid`);
     }
-    const refreshed = await later(3590, () => c.getAccessToken());
+    const refreshed = (await later(3590, () => c.getAccessToken())).accessToken;
     ok(typeof refreshed === "string" && refreshed !== stored, "the next refresh works");
     eq(store.sets, 2, "and is stored");
     eq((await stats("spare", "login")).faultsServed, faults.length, "every fault was served");

@@ -88,7 +88,7 @@ for (const stateIdentifier of [undefined, "custom_session"]) {
     assert.deepEqual(session.user, payload.user);
     assert.equal(session.refreshToken, "py-refresh");
     assert.deepEqual(session.tokenSets, [{ audience: "default", accessToken: "py-access-token", scope: "openid", expiresAt: now + 3600 }]);
-    assert.equal(await c.getAccessToken(), "py-access-token");
+    assert.equal((await c.getAccessToken()).accessToken, "py-access-token");
     // Rotation: the Python-sealed state opens when its secret is second in the list.
     const rotated = client(store, { stateIdentifier, secret: ["a-newer-secret-that-is-at-least-32-chars", SECRET] });
     assert.equal((await rotated.getUser()).sub, "auth0|py-user");

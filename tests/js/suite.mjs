@@ -419,22 +419,28 @@ export function suite(pkg, env) {
       eq(Object.keys(session).sort(), ["domain", "idToken", "refreshToken", "tokenSets", "user"], "getSession keys, no internal");
       eq(session.domain, new URL(env.issuer).host, "domain is host:port");
 
-      const stored = await jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE }));
-      eq(stored, stateData.tokenSets[0].accessToken, "getAccessToken returns the stored token");
+      const set = await jar.call((so) => c.getAccessToken({ audience: AUDIENCE }, so));
+      eq(set, stateData.tokenSets[0], "getAccessToken returns the stored token set");
+      const stored = set.accessToken;
 
-      const refreshed = await later(3590, () => jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })));
+      const refreshedSet = await later(3590, () => jar.call((so) => c.getAccessToken({ audience: AUDIENCE }, so)));
+      eq(Object.keys(refreshedSet).sort(), ["accessToken", "audience", "expiresAt", "scope"], "a token set");
+      ok(refreshedSet.expiresAt > stateData.tokenSets[0].expiresAt, "a later expiry");
+      const refreshed = refreshedSet.accessToken;
       ok(refreshed !== stored, "a token within 30 s of expiry is refreshed");
       eq(claims(refreshed).aud, AUDIENCE, "refreshed token's audience");
       eq(claims(refreshed).act, undefined, "no act in a refreshed token");
-      eq(await jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })), refreshed, "the refreshed token was stored");
+      eq((await jar.call((so) => c.getAccessToken({ audience: AUDIENCE }, so))).accessToken, refreshed, "the refreshed token was stored");
       eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", "user kept after refresh");
 
-      const url = await jar.call((so) => c.logout(so, { returnTo: "https://app.example/bye" }));
-      eq(url, `${env.issuer.replace(/\/$/, "")}/v2/logout?client_id=${CLIENTS.basic.clientId}&returnTo=https%3A%2F%2Fapp.example%2Fbye`, "logout URL");
+      const url = await jar.call((so) => c.logout({ returnTo: "https://app.example/bye" }, so));
+      const endSession = (await (await fetch(new URL(".well-known/openid-configuration", env.issuer.replace(/\/?$/, "/")))).json()).end_session_endpoint;
+      ok(typeof endSession === "string", "the provider advertises an end_session_endpoint");
+      eq(url, `${endSession}?client_id=${CLIENTS.basic.clientId}&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fbye`, "logout URL: the tenant's end_session_endpoint");
       eq(await jar.call((so) => c.getSession(so)), undefined, "no session after logout");
       eq(jar.names(), [], "no cookie left behind");
       if (kind.count) eq(await kind.count(), 0, "store entry gone");
-      await rejects(jar.call((so) => c.getAccessToken(so)), AccessTokenError, "missing_session", "after logout");
+      await rejects(jar.call((so) => c.getAccessToken(undefined, so)), AccessTokenError, "missing_session", "after logout");
     });
 
     test(`[${kind.label}] session: delegated login keeps act on the user; no refresh token`, async () => {
@@ -445,8 +451,8 @@ export function suite(pkg, env) {
       eq(stateData.user.act, { sub: "auth0|bob" }, "act in stateData.user");
       eq((await jar.call((so) => c.getUser(so))).act, { sub: "auth0|bob" }, "act from getUser");
       eq(stateData.refreshToken, undefined, "no refresh token with an actor");
-      await later(3590, () => rejects(jar.call((so) => c.getAccessToken(so, { audience: AUDIENCE })), AccessTokenError, "missing_refresh_token", "expired, no refresh token"));
-      await jar.call((so) => c.logout(so));
+      await later(3590, () => rejects(jar.call((so) => c.getAccessToken({ audience: AUDIENCE }, so)), AccessTokenError, "missing_refresh_token", "expired, no refresh token"));
+      await jar.call((so) => c.logout(undefined, so));
     });
 
     test(`[${kind.label}] session: a session older than sessionDuration is gone`, async () => {
@@ -629,7 +635,7 @@ export function suite(pkg, env) {
     const other = client("basic", { domain: "https://tenant-b.example", stateStore: store, fetch: recordingFetch(seen) });
     eq(await other.getSession(), undefined, "getSession under tenant B");
     eq(await other.getUser(), undefined, "getUser under tenant B");
-    await later(3590, () => rejects(other.getAccessToken(undefined, { audience: AUDIENCE }), AccessTokenError, "missing_session", "getAccessToken under tenant B"));
+    await later(3590, () => rejects(other.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "missing_session", "getAccessToken under tenant B"));
     eq(seen.length, 0, "nothing sent to tenant B");
     eq(deletes, 0, "the session was not deleted");
     eq((await client("basic", { stateStore: store }).getUser()).sub, "auth0|alice", "still tenant A's session");
@@ -655,10 +661,24 @@ export function suite(pkg, env) {
     });
     await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
     const before = sealed;
-    const e = await later(3590, () => rejects(c.getAccessToken(undefined, { audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "tampered ID token"));
+    const e = await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "tampered ID token"));
     ok(e.cause instanceof IdTokenError && e.cause.code === "invalid_signature", `cause: ${e.cause && e.cause.code}`);
     eq(tampered, 1, "one refresh");
     eq(sealed, before, "the session is as it was");
+  });
+
+  test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {
+    const domain = "https://logout.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.MemoryStore() });
+    await c.loginWithCustomTokenExchange(legacy("alice"));
+    const url = new URL(await c.logout({ returnTo: "https://app.example/bye", federated: true }));
+    eq([url.origin, url.pathname], [domain, "/v2/logout"], "the /v2/logout endpoint");
+    eq([...url.searchParams], [["client_id", CLIENTS.basic.clientId], ["returnTo", "https://app.example/bye"], ["federated", ""]], "its parameters");
+    eq(await c.getSession(), undefined, "the session is deleted");
+    const plain = new URL(await c.logout());
+    eq([...plain.searchParams], [["client_id", CLIENTS.basic.clientId]], "without options");
+    await rejects(c.logout({ federated: "yes" }), ConfigurationError, "invalid_option", "federated must be a boolean");
   });
 
   test("ID token nbf: one in the future (past the 60 s leeway) is invalid_token; within the leeway it is accepted", async () => {

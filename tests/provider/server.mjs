@@ -259,7 +259,7 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     features: {
       devInteractions: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
-      rpInitiatedLogout: { enabled: false },
+      rpInitiatedLogout: { enabled: true }, // advertises end_session_endpoint, as Auth0 tenants do
       userinfo: { enabled: true },
       resourceIndicators: {
         enabled: true,

@@ -169,18 +169,21 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
       return json({ user }, 200, headers);
     }
     case "/token": {
-      const accessToken = await auth0.getAccessToken(storeOptions, {
-        audience: url.searchParams.get("audience") || env.AUTH0_AUDIENCE || undefined,
-        scope: url.searchParams.get("scope") || undefined,
-      });
-      return json({ access_token: accessToken }, 200, headers);
+      const { accessToken, expiresAt } = await auth0.getAccessToken(
+        {
+          audience: url.searchParams.get("audience") || env.AUTH0_AUDIENCE || undefined,
+          scope: url.searchParams.get("scope") || undefined,
+        },
+        storeOptions,
+      );
+      return json({ access_token: accessToken, expires_at: expiresAt }, 200, headers);
     }
     default: {
       const { return_to } = await readBody(request, true);
       if (return_to !== undefined && typeof return_to !== "string") {
         throw new HttpError(400, "invalid_request", "return_to must be a string.");
       }
-      const logoutUrl = await auth0.logout(storeOptions, { returnTo: return_to });
+      const logoutUrl = await auth0.logout({ returnTo: return_to }, storeOptions);
       return json({ logout_url: logoutUrl }, 200, headers);
     }
   }

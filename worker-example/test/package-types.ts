@@ -29,6 +29,7 @@ import {
   type StateStore,
   type StoreRequestOptions,
   type TokenExchangeResponse,
+  type TokenSet,
 } from "auth0-edge";
 
 declare const kv: KVNamespace;
@@ -60,6 +61,17 @@ const client = new ServerClient(options);
 new ServerClient({ domain: "d", clientId: "c", clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----", secret: "s".repeat(32) });
 new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new MemoryStore() });
 new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv) });
+// The store options' type as a type parameter: every method takes exactly it.
+const typed = new ServerClient<StoreRequestOptions>({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv) });
+declare const requestOptions: StoreRequestOptions;
+void typed.getAccessToken({ audience: "https://api" }, requestOptions);
+// @ts-expect-error not the store options this client was typed with
+void typed.getUser({ nope: 1 });
+const tenantStore: StateStore<{ tenant: string }> = { get: async () => undefined, set: async () => {}, delete: async () => {} };
+const tenantClient = new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: tenantStore });
+void tenantClient.getSession({ tenant: "acme" });
+// @ts-expect-error inferred from the store: { tenant: string }
+void tenantClient.getSession({ tenant: 42 });
 
 // ---- customTokenExchange: every option, every result field.
 const exchange: CustomTokenExchangeOptions = {
@@ -122,10 +134,15 @@ async function sessions(): Promise<void> {
   // @ts-expect-error getSession has no `internal`
   void session?.internal;
   const me: SessionUser | undefined = await client.getUser(storeOptions);
-  const token: string = await client.getAccessToken(storeOptions, { audience: "https://api.example.com", scope: "read:data" });
-  const defaultToken: string = await client.getAccessToken();
-  const logoutUrl: string = await client.logout(storeOptions, { returnTo: "https://app.example/" });
+  const tokenSet: TokenSet = await client.getAccessToken({ audience: "https://api.example.com", scope: "read:data" }, storeOptions);
+  const token: string = tokenSet.accessToken;
+  const tokenSetFields: [string, string, number] = [tokenSet.audience, tokenSet.scope, tokenSet.expiresAt];
+  const defaultToken: string = (await client.getAccessToken()).accessToken;
+  const logoutUrl: string = await client.logout({ returnTo: "https://app.example/", federated: true }, storeOptions);
   await client.logout();
+  // @ts-expect-error storeOptions come second, as in @auth0/auth0-server-js
+  await client.logout(storeOptions, { returnTo: "https://app.example/" });
+  void tokenSetFields;
   void [me, token, defaultToken, logoutUrl];
   // The client is wasm-bindgen's class: free() (or `using`) releases its Rust side at once.
   const release: () => void = client.free.bind(client);

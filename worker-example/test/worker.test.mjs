@@ -171,9 +171,10 @@ for (const mode of ["kv", "cookie"]) {
 
     const token = await call(mode, "GET", `/token?audience=${encodeURIComponent(AUDIENCE)}`, { jar });
     assert.equal(token.status, 200);
-    assert.deepEqual(Object.keys(token.body), ["access_token"]);
+    assert.deepEqual(Object.keys(token.body), ["access_token", "expires_at"]);
     const at = claims(token.body.access_token);
     assert.deepEqual([at.sub, at.aud, at.iss], ["auth0|alice", AUDIENCE, ISSUER]);
+    assert.equal(token.body.expires_at, at.exp, "expires_at: the token set's, in seconds");
     // The stored token while it has more than 30 s left. The refresh when it is due needs the
     // clock an hour ahead, which cannot be set inside workerd from here: tests/js/suite.mjs proves
     // it in workerd ("refresh when due", run by tests/js/workerd.test.mjs) with both stores.
@@ -184,7 +185,7 @@ for (const mode of ["kv", "cookie"]) {
     assert.equal(logout.status, 200);
     assert.equal(
       logout.body.logout_url,
-      `${ISSUER.replace(/\/$/, "")}/v2/logout?client_id=${CLIENTS.basic.clientId}&returnTo=https%3A%2F%2Fapp.example%2Fbye`,
+      `${ISSUER.replace(/\/$/, "")}/oidc/logout?client_id=${CLIENTS.basic.clientId}&post_logout_redirect_uri=https%3A%2F%2Fapp.example%2Fbye`,
     );
     assert.ok(logout.headers.getSetCookie().every((l) => /Max-Age=0/.test(l)) && logout.headers.getSetCookie().length > 0, "cookies cleared");
     assert.equal(jar.size, 0, "no cookie left");
