@@ -546,7 +546,7 @@ export interface TokenExchangeResponse {
   refreshToken?: string;
   /** The issued token's type URN (RFC 8693). */
   issuedTokenType?: string;
-  /** From the verified ID token, when an actor token was sent. */
+  /** When an actor token was sent: from the verified ID token, or without one from the access token once verified with the tenant's keys. */
   act?: ActClaim;
 }
 

@@ -119,6 +119,15 @@ impl CustomTokenExchangeOptions {
     }
 }
 
+/// What a verified token is checked as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verify {
+    /// `aud` must name this client (SPEC §2.5).
+    IdToken,
+    /// `aud` is an API's, not checked (SPEC §8.7).
+    AccessToken,
+}
+
 /// The result of a token exchange (SPEC §2.4).
 pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
@@ -235,14 +244,16 @@ impl ServerClient {
     /// The exchange after validation (shared with the JavaScript API).
     pub(crate) async fn exchange(&self, input: &ExchangeInput) -> Result<TokenExchangeResponse, Error> {
         let (discovery, tokens) = self.exchange_tokens(input).await?;
-        let act = match (&input.actor, &tokens.id_token) {
-            (Some(_), Some(id_token)) => self
-                .verify_id_token(&discovery, id_token.expose())
-                .await
-                .ok()
-                .and_then(|(claims, _)| claims.object_at("act")),
+        // `act` only from a verified token: the ID token, else a JWT access token signed by a
+        // key of the tenant's JWKS (SPEC §2.5, §8.7). Any failure leaves it undefined.
+        let verified = match (&input.actor, &tokens.id_token) {
+            (Some(_), Some(id_token)) => self.verify_id_token(&discovery, id_token.expose()).await.ok(),
+            (Some(_), None) => {
+                self.verify_jws(&discovery, tokens.access_token.expose(), Verify::AccessToken).await.ok()
+            }
             _ => None,
         };
+        let act = verified.and_then(|(claims, _)| claims.object_at("act"));
         Ok(TokenResponse { act, ..tokens })
     }
 
@@ -408,6 +419,18 @@ impl ServerClient {
         discovery: &Discovery,
         token: &str,
     ) -> Result<(JsObject, Claims), Error> {
+        self.verify_jws(discovery, token, Verify::IdToken).await
+    }
+
+    /// Verifies a compact JWS against the tenant's JWKS and checks its claims as `kind` says.
+    /// An ID token's unknown `kid` refetches the JWKS (at most every 30 s); an access token's
+    /// does not: its key must be one the tenant already publishes.
+    async fn verify_jws(
+        &self,
+        discovery: &Discovery,
+        token: &str,
+        kind: Verify,
+    ) -> Result<(JsObject, Claims), Error> {
         let jwt = jwt::decode(token, &host::from_json_text)?;
         // The claims object as the host parsed it, and the claims the core checks, read from it.
         let object = host::parse_object(&jwt.payload).ok_or_else(jwt::not_json)?;
@@ -417,6 +440,7 @@ impl ServerClient {
         })?;
         let mut jwks = self.jwks(uri, false).await?;
         if jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).is_none()
+            && kind == Verify::IdToken
             && JWKS.with(|c| c.borrow().age_ms(uri)).is_some_and(|age| age >= JWKS_REFETCH_MS)
         {
             jwks = self.jwks(uri, true).await?;
@@ -434,12 +458,13 @@ impl ServerClient {
         if !ok {
             return Err(bad_sig());
         }
-        jwt::check_id_token_claims(
-            &claims,
-            &discovery.issuer,
-            &self.inner.config.client_id,
-            host::now_secs() as i64,
-        )?;
+        let now = host::now_secs() as i64;
+        match kind {
+            Verify::IdToken => {
+                jwt::check_id_token_claims(&claims, &discovery.issuer, &self.inner.config.client_id, now)?
+            }
+            Verify::AccessToken => jwt::check_access_token_claims(&claims, &discovery.issuer, now)?,
+        }
         Ok((object, claims))
     }
 }

@@ -314,12 +314,7 @@ pub fn public_jwk(key: &Jwk) -> PublicJwk {
 /// future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`]. `now` in
 /// seconds.
 pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now: i64) -> Result<(), Error> {
-    if claims.iss.as_str() != Some(issuer) {
-        return Err(Error::id_token(
-            code::INVALID_ISSUER,
-            "the ID token's \"iss\" is not the tenant's issuer",
-        ));
-    }
+    check_issuer(claims, issuer)?;
     let bad_aud =
         || Error::id_token(code::INVALID_AUDIENCE, "the ID token's \"aud\" does not contain the client id");
     match &claims.aud {
@@ -338,6 +333,28 @@ pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now
     if claims.azp != Member::Absent && claims.azp.as_str() != Some(client_id) {
         return Err(bad_aud());
     }
+    check_times(claims, now)
+}
+
+/// Checks the claims of a signature-verified access token whose `act` is to be read (SPEC §8.7):
+/// as an ID token's, but for `aud` (an access token is for an API, not for this client).
+pub fn check_access_token_claims(claims: &Claims, issuer: &str, now: i64) -> Result<(), Error> {
+    check_issuer(claims, issuer)?;
+    check_times(claims, now)
+}
+
+fn check_issuer(claims: &Claims, issuer: &str) -> Result<(), Error> {
+    if claims.iss.as_str() != Some(issuer) {
+        return Err(Error::id_token(
+            code::INVALID_ISSUER,
+            "the ID token's \"iss\" is not the tenant's issuer",
+        ));
+    }
+    Ok(())
+}
+
+/// `exp` in the future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`].
+fn check_times(claims: &Claims, now: i64) -> Result<(), Error> {
     let exp = seconds(&claims.exp).ok_or_else(|| invalid("the ID token has no numeric \"exp\""))?;
     if exp + LEEWAY <= now {
         return Err(Error::id_token(code::TOKEN_EXPIRED, "the ID token has expired"));
@@ -457,6 +474,21 @@ pub(crate) mod tests {
         let fraction = parse(r#"{"iss":"https://t/","aud":"cid","exp":1999.9,"iat":1000}"#);
         assert_eq!(check(&fraction, 2058), Ok(()));
         assert_eq!(check(&claims(r#","azp":null"#), 1500), Err("invalid_audience".into()));
+    }
+
+    #[test]
+    fn access_token_claims_skip_aud_only() {
+        let c = |extra: &str| {
+            parse(&format!(r#"{{"iss":"https://t/","aud":"https://api","exp":2000,"iat":1000{extra}}}"#))
+        };
+        let check = |c: &Claims, now| {
+            check_access_token_claims(c, "https://t/", now).map_err(|e| e.code().to_owned())
+        };
+        assert_eq!(check(&c(""), 1500), Ok(()), "an API audience is fine");
+        assert_eq!(check(&c(""), 2060), Err("token_expired".into()));
+        assert_eq!(check(&c(r#","nbf":1600"#), 1500), Err("invalid_token".into()));
+        let wrong_iss = parse(r#"{"iss":"https://evil/","aud":"x","exp":2000,"iat":1000}"#);
+        assert_eq!(check(&wrong_iss, 1500), Err("invalid_issuer".into()));
     }
 
     #[test]

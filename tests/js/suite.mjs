@@ -169,6 +169,33 @@ export function suite(pkg, env) {
     eq(r.act, { sub: "auth0|carol", act: { sub: "auth0|bob" } }, "nested act");
   });
 
+  test("act without an ID token (machine to machine): from the access token once verified with the tenant's keys, never unverified", async () => {
+    const c = client();
+    const bob = await c.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    const delegated = legacy("alice", { audience: AUDIENCE, actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN });
+    const r = await c.customTokenExchange(delegated);
+    eq(r.idToken, undefined, "no ID token (no openid)");
+    eq(claims(r.accessToken).act, { sub: "auth0|bob" }, "the access token carries act");
+    eq(r.act, { sub: "auth0|bob" }, "act from the verified access token");
+    /** The real token response with its access token changed by `change`. */
+    const changed = (change) => client("basic", {
+      fetch: async (input, init) => {
+        const req = new Request(input, init);
+        const res = await fetch(req);
+        if (req.method !== "POST") return res;
+        const body = await res.json();
+        return Response.json({ ...body, access_token: change(body.access_token) });
+      },
+    });
+    const flip = (t) => { const [h, p, s] = t.split("."); return `${h}.${p}.${s.slice(0, -4)}${s.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`; };
+    const forged = (t) => { const [h, , s] = t.split("."); return `${h}.${jsonB64url({ ...claims(t), act: { sub: "auth0|mallory" } })}.${s}`; };
+    for (const [label, change] of [["a bad signature", flip], ["a payload changed after signing", forged], ["an unsigned JWT", (t) => `${jsonB64url({ alg: "none" })}.${t.split(".")[1]}.`]]) {
+      const t = await changed(change).customTokenExchange(delegated);
+      ok(typeof t.accessToken === "string", `${label}: the tokens still come back`);
+      eq(t.act, undefined, `${label}: no act`);
+    }
+  });
+
   test("act is not read without an actor token", async () => {
     const r = await client().customTokenExchange(legacy("alice", { scope: "openid" }));
     eq(r.act, undefined, "act");
