@@ -23,18 +23,20 @@ rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 wasm_opt_package "$gen/auth0_edge_bg.wasm" "$out.tmp/auth0_edge_bg.wasm"
 done_step
 
-step "JavaScript: one ES module (index.js) and an entry per runtime"
-# api.js, wasm-bindgen's glue, the error classes (the glue imports them as a snippet: errors.js
-# re-exports that very module, so the classes the Rust side throws are the ones exported) and
-# the stores, bundled and minified with a source map.
+step "JavaScript: one ES module (index.js), the error classes (errors.js) and an entry per runtime"
+# api.js, wasm-bindgen's glue and the stores, bundled and minified with a source map. The error
+# classes stay a module of their own, as written (errors.js): the glue's import of them (a
+# wasm-bindgen snippet) is pointed at it, so the classes the Rust side throws are the ones
+# exported, and an uncaught error's first frame is a readable line, not the minified bundle.
 stage="$ROOT/target/pkg-js" && rm -rf "$stage" && mkdir -p "$stage"
 cp -r "$gen/auth0_edge.js" "$gen/snippets" "$stage/"
-cp pkg-templates/api.js pkg-templates/stores.js "$stage/"
-snippet=$(cd "$stage" && ls snippets/*/pkg-templates/errors.js)
-printf 'export * from "./%s";\n' "$snippet" > "$stage/errors.js"
+cp pkg-templates/api.js pkg-templates/stores.js pkg-templates/errors.js "$stage/"
+sed -i 's#from '"'"'\./snippets/[^/]*/pkg-templates/errors\.js'"'"'#from "./errors.js"#' "$stage/auth0_edge.js"
+grep -q 'from "./errors.js"' "$stage/auth0_edge.js" || { echo "the glue does not import the error classes" >&2; exit 1; }
 "$ROOT/node_modules/.bin/esbuild" "$stage/api.js" --bundle --format=esm --platform=neutral \
-  --minify --keep-names --sourcemap --sources-content=true \
+  --external:./errors.js --minify --keep-names --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"
+cp pkg-templates/errors.js "$out.tmp/errors.js"
 # The map's sources named by where they come from: this repository, or wasm-bindgen's glue.
 node -e 'const fs = require("fs"); const f = process.argv[1]; const m = JSON.parse(fs.readFileSync(f, "utf8"));
   m.sources = m.sources.map((s) => s.includes("/snippets/") ? s.slice(s.indexOf("pkg-templates/"))
@@ -55,7 +57,7 @@ rm -rf "$out" && mv "$out.tmp" "$out"
 done_step
 
 step "Package size (gzip -9)"
-for f in auth0_edge_bg.wasm index.js workerd.js node.js; do
+for f in auth0_edge_bg.wasm index.js errors.js workerd.js node.js; do
   printf '    %-20s %8d B %8d B gz\n' "$f" "$(wc -c < "$out/$f")" "$(gzip -9 -c "$out/$f" | wc -c)"
 done
 echo "    package ready in ${out#$ROOT/}"

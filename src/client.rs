@@ -11,11 +11,11 @@ use crate::core::options::{
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
 };
-use crate::core::response::Body;
 use crate::core::response::{
     parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse,
 };
-use crate::error::{code, push_u64, Cause, Error, ErrorKind, Secret};
+use crate::core::response::{url_for_message, Body};
+use crate::error::{code, push_u64, Cause, Error, Secret};
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -155,21 +155,35 @@ impl core::fmt::Debug for ServerClient {
     }
 }
 
-fn failure_error(what: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
+/// `{what} failed ({url}): {reason}` (SPEC §8.8), the URL without its query, the reason "timed
+/// out after N ms" or "network error: ..." from the runtime's error, which is the cause.
+fn failure_message(what: &str, url: &str, failure: &HttpFailure, timeout_ms: u32) -> String {
     let mut message = String::from(what);
+    message.push_str(" failed (");
+    message.push_str(url_for_message(url));
+    message.push_str("): ");
     match failure {
         HttpFailure::Timeout => {
-            message.push_str(" failed: timed out after ");
+            message.push_str("timed out after ");
             push_u64(&mut message, u64::from(timeout_ms));
             message.push_str(" ms");
-            Error::exchange(code::TOKEN_EXCHANGE_FAILED, message)
-                .cause(Cause::Js(host::timeout_cause(timeout_ms)))
         }
-        HttpFailure::Network(cause) => {
-            message.push_str(" failed: network error");
-            Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(Cause::Js(cause))
-        }
+        HttpFailure::Network(cause) => message.push_str(&host::failure_reason(cause)),
     }
+    message
+}
+
+/// The runtime's error (or the deadline's) behind a failed request.
+fn failure_cause(failure: HttpFailure, timeout_ms: u32) -> Cause {
+    Cause::Js(match failure {
+        HttpFailure::Timeout => host::timeout_cause(timeout_ms),
+        HttpFailure::Network(cause) => cause,
+    })
+}
+
+fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
+    let message = failure_message(what, url, &failure, timeout_ms);
+    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(failure_cause(failure, timeout_ms))
 }
 
 impl ServerClient {
@@ -278,25 +292,23 @@ impl ServerClient {
             url.push_str("/.well-known/openid-configuration");
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
-                .map_err(|f| failure_error("OIDC discovery", f, timeout))?;
+                .map_err(|f| failure_error("OIDC discovery", &url, f, timeout))?;
             let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
-            parse_discovery(&domain_url, r.status, body)
+            parse_discovery(&domain_url, r.status, body).map_err(|e| {
+                // SPEC §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.
+                if e.code() != code::TOKEN_EXCHANGE_FAILED {
+                    return e;
+                }
+                let mut what = String::from("HTTP ");
+                push_u64(&mut what, u64::from(r.status));
+                if let Some(ct) = &r.content_type {
+                    what.push_str(", ");
+                    what.push_str(ct);
+                }
+                e.cause(Cause::Js(js_sys::Error::new(&what).into()))
+            })
         })
         .await
-        .map_err(|e| match e.kind() {
-            // SPEC §2.2: a failed discovery is token_exchange_failed, with the failure as cause.
-            ErrorKind::CustomTokenExchange if e.code() == code::TOKEN_EXCHANGE_FAILED => {
-                let message = e.message().to_owned();
-                let status = e.http_status();
-                let mut err =
-                    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(Cause::Error(Box::new(e)));
-                if let Some(s) = status {
-                    err = err.status(s);
-                }
-                err
-            }
-            _ => e,
-        })
     }
 
     /// POSTs a form to the token endpoint with client authentication and reads the result.
@@ -333,7 +345,7 @@ impl ServerClient {
         let r =
             host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
                 .await
-                .map_err(|f| failure_error("Token exchange", f, c.timeout_ms))?;
+                .map_err(|f| failure_error("Token exchange", &req.url, f, c.timeout_ms))?;
         if r.status != 200 {
             let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
             let (e, body_is_cause) = token_error(r.status, r.content_type.as_deref(), &body);
@@ -389,19 +401,28 @@ impl ServerClient {
         let timeout = self.inner.config.timeout_ms;
         let url = uri.to_owned();
         let fetched = cache::get_or_fetch(&JWKS, uri, JWKS_POLICY, force, move || async move {
-            let fetch_error = || Error::id_token(code::JWKS_FETCH_ERROR, "the JWKS could not be fetched");
+            let fetch_error = |why: &str| {
+                let mut m = String::from("the JWKS could not be fetched (");
+                m.push_str(url_for_message(&url));
+                m.push_str("): ");
+                m.push_str(why);
+                Error::id_token(code::JWKS_FETCH_ERROR, m)
+            };
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
-                .map_err(|f| match f {
-                    HttpFailure::Network(cause) => fetch_error().cause(Cause::Js(cause)),
-                    HttpFailure::Timeout => fetch_error().cause(Cause::Js(host::timeout_cause(timeout))),
+                .map_err(|f| {
+                    let message = failure_message("the JWKS fetch", &url, &f, timeout);
+                    Error::id_token(code::JWKS_FETCH_ERROR, message).cause(failure_cause(f, timeout))
                 })?;
             if r.status != 200 {
-                return Err(fetch_error().status(r.status));
+                let mut why = String::from("HTTP ");
+                push_u64(&mut why, u64::from(r.status));
+                return Err(fetch_error(&why).status(r.status));
             }
             match host::json_body::<Jwks>(&r.body).0 {
                 Body::Json(jwks) => Ok(jwks),
-                _ => Err(fetch_error()),
+                Body::TooLarge => Err(fetch_error("larger than 1 MiB")),
+                Body::NotJson => Err(fetch_error("not a JSON object")),
             }
         })
         .await;

@@ -151,6 +151,48 @@ pub struct TokenResponse<A = ()> {
     pub act: Option<A>,
 }
 
+/// A URL as error messages name it: origin and path, without query or fragment (SPEC §8.8).
+pub fn url_for_message(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or(url)
+}
+
+/// Why a request failed, from the runtime's error: its `code` (Node: the `cause`'s, e.g.
+/// `ECONNREFUSED`) or else its message (Deno and workerd say it in words); a message that says
+/// none of these is given as it is (its first line, at most 120 characters). SPEC §8.8.
+pub fn network_reason(code: Option<&str>, message: Option<&str>) -> String {
+    let code = code.unwrap_or("");
+    let text = message.unwrap_or("").to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let reason = match code {
+        "ECONNREFUSED" => "connection refused",
+        "ECONNRESET" | "EPIPE" | "UND_ERR_SOCKET" => "connection reset",
+        "ENOTFOUND" | "EAI_AGAIN" | "EAI_NONAME" | "EAI_FAIL" => "DNS lookup failed",
+        "ETIMEDOUT" | "UND_ERR_CONNECT_TIMEOUT" => "connect timed out",
+        "EHOSTUNREACH" | "ENETUNREACH" => "host unreachable",
+        c if c.contains("CERT") || c.contains("TLS") || c.contains("SSL") => "TLS error",
+        _ if has(&["connection refused"]) => "connection refused",
+        _ if has(&["certificate", "tls", "ssl"]) => "TLS error",
+        _ if has(&["dns", "lookup", "name resolution", "name or service not known"]) => "DNS lookup failed",
+        _ if has(&["reset", "connection lost", "broken pipe"]) => "connection reset",
+        _ => "",
+    };
+    let mut out = String::from("network error");
+    let said = message.unwrap_or("").lines().next().unwrap_or("").trim();
+    if reason.is_empty() && !said.is_empty() && !said.eq_ignore_ascii_case("fetch failed") {
+        out.push_str(": ");
+        out.extend(said.chars().take(120));
+    } else if !reason.is_empty() {
+        out.push_str(": ");
+        out.push_str(reason);
+        if reason == "TLS error" && !code.is_empty() {
+            out.push_str(" (");
+            out.push_str(code);
+            out.push(')');
+        }
+    }
+    out
+}
+
 /// Is this the content type of a JSON body (`application/json` anywhere in it, any case)?
 pub fn is_json_content_type(ct: Option<&str>) -> bool {
     ct.is_some_and(|ct| super::options::contains_bytes(ct.as_bytes(), b"application/json"))
@@ -242,10 +284,6 @@ pub struct Discovery {
     pub end_session_endpoint: Option<String>,
 }
 
-fn discovery_failed(message: &'static str) -> Error {
-    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message)
-}
-
 fn is_http_url(s: &str, allow_http: bool) -> bool {
     let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
     lower.starts_with("https://") || (allow_http && lower.starts_with("http://"))
@@ -255,17 +293,22 @@ fn is_http_url(s: &str, allow_http: bool) -> bool {
 /// HTTP or JSON failures are `token_exchange_failed`; a foreign `issuer` or a missing
 /// `token_endpoint` is a tenant misconfiguration: `configuration_error`.
 pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>) -> Result<Discovery, Error> {
+    let failed = |why: &str| {
+        let mut m = String::from("OIDC discovery failed (");
+        m.push_str(domain_url);
+        m.push_str("/.well-known/openid-configuration): ");
+        m.push_str(why);
+        Error::exchange(code::TOKEN_EXCHANGE_FAILED, m)
+    };
     if status != 200 {
-        return Err(discovery_failed("OIDC discovery failed: the server did not answer 200").status(status));
+        let mut why = String::from("HTTP ");
+        push_u64(&mut why, u64::from(status));
+        return Err(failed(&why).status(status));
     }
     let v = match body {
         Body::Json(v) => v,
-        Body::NotJson => {
-            return Err(discovery_failed("OIDC discovery failed: the document is not a JSON object"))
-        }
-        Body::TooLarge => {
-            return Err(discovery_failed("OIDC discovery failed: the document is larger than 1 MiB"))
-        }
+        Body::NotJson => return Err(failed("the document is not a JSON object")),
+        Body::TooLarge => return Err(failed("the document is larger than 1 MiB")),
     };
     let issuer = v.issuer.as_str().unwrap_or("");
     if issuer.strip_suffix('/').unwrap_or(issuer) != domain_url {
@@ -333,6 +376,40 @@ mod tests {
         assert_eq!(ok(r#"{"access_token":"at"}"#).unwrap().expires_in, None);
         // The content type of a 200 is not checked; the body is.
         assert!(token_success::<()>(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
+    }
+
+    #[test]
+    fn network_reasons_by_code_then_by_words() {
+        let r = |code: Option<&str>, message: Option<&str>| network_reason(code, message);
+        assert_eq!(r(Some("ECONNREFUSED"), Some("fetch failed")), "network error: connection refused");
+        assert_eq!(r(Some("ENOTFOUND"), None), "network error: DNS lookup failed");
+        assert_eq!(r(Some("UND_ERR_SOCKET"), None), "network error: connection reset");
+        assert_eq!(r(Some("CERT_HAS_EXPIRED"), None), "network error: TLS error (CERT_HAS_EXPIRED)");
+        assert_eq!(
+            r(Some("DEPTH_ZERO_SELF_SIGNED_CERT"), None),
+            "network error: TLS error (DEPTH_ZERO_SELF_SIGNED_CERT)"
+        );
+        // Deno and workerd say it in words.
+        assert_eq!(
+            r(None, Some("error sending request: tcp connect error: Connection refused (os error 111)")),
+            "network error: connection refused"
+        );
+        assert_eq!(r(None, Some("invalid peer certificate: UnknownIssuer")), "network error: TLS error");
+        assert_eq!(
+            r(None, Some("dns error: failed to lookup address information")),
+            "network error: DNS lookup failed"
+        );
+        assert_eq!(r(None, Some("Network connection lost.")), "network error: connection reset");
+        assert_eq!(r(None, Some("fetch failed")), "network error");
+        assert_eq!(r(None, None), "network error");
+        assert_eq!(r(None, Some("bad port\nmore")), "network error: bad port", "anything else, as said");
+    }
+
+    #[test]
+    fn urls_in_messages_lose_query_and_fragment() {
+        assert_eq!(url_for_message("https://t/oauth/token?x=secret#f"), "https://t/oauth/token");
+        assert_eq!(url_for_message("https://t/a#f?x"), "https://t/a");
+        assert_eq!(url_for_message("https://t/a"), "https://t/a");
     }
 
     #[test]

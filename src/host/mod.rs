@@ -79,6 +79,25 @@ pub fn runtime_name() -> String {
 }
 
 /// The cause attached to a timeout error: a JavaScript `Error` named `TimeoutError`.
+/// Why a request failed, read from the runtime's error and its `cause` (their `code` and
+/// `message`), in words (see [`crate::core::response::network_reason`]).
+pub fn failure_reason(error: &JsValue) -> String {
+    let get =
+        |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined());
+    let text = |v: &JsValue, key: &str| get(v, key).and_then(|v| v.as_string());
+    let inner = if error.is_object() { get(error, "cause").filter(JsValue::is_object) } else { None };
+    let code = inner
+        .as_ref()
+        .and_then(|c| text(c, "code"))
+        .or_else(|| error.is_object().then(|| text(error, "code")).flatten());
+    // The innermost message says the most (Node's outer one is "fetch failed").
+    let message = inner
+        .as_ref()
+        .and_then(|c| text(c, "message"))
+        .or_else(|| error.is_object().then(|| text(error, "message")).flatten());
+    crate::core::response::network_reason(code.as_deref(), message.as_deref())
+}
+
 pub fn timeout_cause(ms: u32) -> JsValue {
     let mut m = String::from("no answer within ");
     crate::error::push_u64(&mut m, u64::from(ms));

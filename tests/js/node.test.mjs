@@ -94,7 +94,10 @@ test("package files exist; index.js has a source map with the sources", async ()
   ok(js.trimEnd().endsWith("//# sourceMappingURL=index.js.map"), "index.js names its map");
   const map = JSON.parse(readFileSync(path.join(dir, "index.js.map"), "utf8"));
   eq(map.sources.length, map.sourcesContent.length, "every source is embedded");
-  eq([...map.sources].sort(), ["pkg-templates/api.js", "pkg-templates/errors.js", "pkg-templates/stores.js", "wasm-bindgen/auth0_edge.js"].sort(), "sources");
+  eq([...map.sources].sort(), ["pkg-templates/api.js", "pkg-templates/stores.js", "wasm-bindgen/auth0_edge.js"].sort(), "sources");
+  // The error classes are a module of their own, as written, imported by the bundle.
+  ok(/from\s*"\.\/errors\.js"/.test(js), "index.js imports ./errors.js");
+  eq(readFileSync(path.join(dir, "errors.js"), "utf8"), readFileSync(new URL("../../pkg-templates/errors.js", import.meta.url), "utf8"), "errors.js as written");
   const glue = map.sources.indexOf("wasm-bindgen/auth0_edge.js");
   ok(map.sourcesContent[glue].includes("export class ServerClient"), "ServerClient is wasm-bindgen's class");
 });
@@ -119,4 +122,22 @@ test("the .wasm is wasm-bindgen's build of the Rust client: it calls fetch itsel
     for (const word of ["openid-configuration", "token_endpoint", "grant_type"]) ok(!js.includes(word), `${f} does not mention ${word}`);
   }
   eq(new pkg.ServerClient({ domain: "t.example.com", clientId: "c", clientSecret: "s", secret: "a-session-secret-of-at-least-32-characters!" }).constructor, pkg.ServerClient, "a client");
+});
+
+// An uncaught error prints a readable first line and stack (SPEC §8.8): the error classes are a
+// module of their own, not a line of the minified bundle.
+import { spawnSync } from "node:child_process";
+test("an uncaught package error prints a readable source line, the message with URL and reason, and a stack", () => {
+  const script = `import { ServerClient } from "auth0-edge";
+    const c = new ServerClient({ domain: "http://127.0.0.1:65530", clientId: "c", clientSecret: "s", secret: "${"x".repeat(32)}" });
+    await c.customTokenExchange({ subjectToken: "t", subjectTokenType: "urn:x" });`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: path.dirname(new URL(import.meta.url).pathname), encoding: "utf8" });
+  ok(r.status !== 0, "the process fails");
+  const lines = r.stderr.split("\n");
+  ok(/errors\.js:\d+$/.test(lines[0]), `first line: the error classes' module: ${lines[0].slice(0, 200)}`);
+  ok(lines[1].length < 120 && lines[1].includes("new ("), `the source line is readable: ${lines[1].slice(0, 200)}`);
+  const headline = lines.find((l) => l.startsWith("CustomTokenExchangeError: "));
+  ok(headline && headline.includes("(http://127.0.0.1:65530/.well-known/openid-configuration): network error: connection refused"), `headline: ${headline}`);
+  ok(lines.some((l) => /^\s+at makeError \(/.test(l)), "a stack follows");
+  ok(lines.every((l) => l.length < 400), "no minified line printed");
 });

@@ -304,6 +304,38 @@ export function suite(pkg, env) {
     const hanging = client("basic", { timeoutMs: 50, fetch: () => new Promise(() => {}) });
     const e = await rejects(hanging.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "hang");
     ok(e.message.includes("timed out after 50 ms"), `message: ${e.message}`);
+    // Discovery may be cached by an earlier case: then the token call is the one that hangs.
+    const base = env.issuer.replace(/\/$/, "");
+    ok([`OIDC discovery failed (${base}/.well-known/openid-configuration): timed out after 50 ms`, `Token exchange failed (${base}/oauth/token): timed out after 50 ms`].includes(e.message), `the URL and the reason: ${e.message}`);
+    ok(e.cause instanceof Error && e.cause.name === "TimeoutError" && !(e.cause instanceof pkg.Auth0EdgeError), `cause: ${e.cause && e.cause.name}`);
+  });
+
+  test("errors explain themselves: the URL without its query, the reason, and the runtime's error (or what came back) as cause", async () => {
+    // Nothing listens on the port: the runtime's own error, in words.
+    const refused = client("basic", { domain: "http://127.0.0.1:65530", timeoutMs: 2000 });
+    const e = await rejects(refused.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "connection refused");
+    ok(e.message.startsWith("OIDC discovery failed (http://127.0.0.1:65530/.well-known/openid-configuration): network error: "), `message: ${e.message}`);
+    ok(/connection refused|connection reset|network connection lost/i.test(e.message), `the reason: ${e.message}`);
+    ok(e.cause instanceof Error && !(e.cause instanceof pkg.Auth0EdgeError), `cause: the runtime's error (${e.cause && e.cause.name})`);
+    // A discovery answering 500: its status and content type as the cause.
+    const downDomain = "http://127.0.0.1:65531"; // a domain no earlier case has discovered
+    const down = client("basic", { domain: downDomain, fetch: async () => new Response("<h1>down</h1>", { status: 500, headers: { "content-type": "text/html" } }) });
+    const d = await rejects(down.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "discovery 500");
+    eq([d.message, d.status], [`OIDC discovery failed (${downDomain}/.well-known/openid-configuration): HTTP 500`, 500], "message and status");
+    ok(d.cause instanceof Error && !(d.cause instanceof pkg.Auth0EdgeError) && d.cause.message === "HTTP 500, text/html", `cause: ${d.cause && d.cause.message}`);
+    // A token endpoint with a query: the message names it without the query.
+    const tenant = "http://127.0.0.1:65532";
+    const refusing = client("basic", {
+      domain: tenant,
+      fetch: async (input, init) => {
+        const req = new Request(input, init);
+        if (req.method === "POST") throw new TypeError("error sending request: tcp connect error: Connection refused (os error 111)");
+        return Response.json({ issuer: `${tenant}/`, token_endpoint: `${tenant}/oauth/token?tenant=private-value`, jwks_uri: `${tenant}/jwks` });
+      },
+    });
+    const t = await rejects(refusing.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "token endpoint refused");
+    eq(t.message, `Token exchange failed (${tenant}/oauth/token): network error: connection refused`, "message");
+    ok(t.cause instanceof TypeError, "cause: the fetch's TypeError");
   });
 
   test("constructor: ConfigurationError per code, no value in messages", async () => {
