@@ -48,6 +48,7 @@ done
 for f in index.d.ts README.md; do
   cp "pkg-templates/$f" "$out.tmp/$f"
 done
+cp LICENSE CHANGELOG.md "$out.tmp/"
 # ServerClient's types and its option and result shapes, as wasm-bindgen writes them; index.d.ts
 # re-exports them beside the JavaScript parts' declarations.
 cp "$gen/auth0_edge.d.ts" "$out.tmp/auth0_edge.d.ts"
