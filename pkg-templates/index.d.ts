@@ -14,6 +14,8 @@ import type {
   GetAccessTokenOptions,
   TokenSet,
   LogoutOptions,
+  SessionTransferOptions,
+  SessionTransferResult,
 } from "./auth0_edge.d.ts";
 
 /**
@@ -53,6 +55,20 @@ export interface ServerClient<TStoreOptions = unknown> {
    */
   getAccessToken(options?: GetAccessTokenOptions, storeOptions?: TStoreOptions): Promise<TokenSet>;
   /**
+   * A session transfer token (Auth0's native-to-web SSO): an exchange whose audience is
+   * `urn:{host}:session_transfer`, the actor defaulting to the current session's ID token.
+   * @example const transfer = await auth0.requestSessionTransferToken({ subjectToken, subjectTokenType: TokenType.ACCESS_TOKEN }, { request });
+   * @throws {CustomTokenExchangeError | ConfigurationError | StoreError} (as a rejection)
+   */
+  requestSessionTransferToken(options: SessionTransferOptions, storeOptions?: TStoreOptions): Promise<SessionTransferResult>;
+  /**
+   * `targetLoginUrl` (absolute https:, http: only for loopback hosts) with `session_transfer_token`
+   * and `organization` added to its query.
+   * @example return Response.redirect(auth0.buildSessionTransferRedirect("https://web.example/login", transfer), 302);
+   * @throws {ConfigurationError} `invalid_parameter` for another URL or a result without a token
+   */
+  buildSessionTransferRedirect(targetLoginUrl: string, result: SessionTransferResult, options?: { organization?: string }): string;
+  /**
    * Deletes the session and returns the tenant's logout URL.
    * @example return Response.redirect(await auth0.logout({ returnTo: "https://app.example/" }, { request, response: r }), 302);
    * @throws {ConfigurationError | StoreError} (as a rejection)
@@ -83,6 +99,8 @@ export type {
   GetAccessTokenOptions,
   TokenSet,
   LogoutOptions,
+  SessionTransferOptions,
+  SessionTransferResult,
 } from "./auth0_edge.d.ts";
 
 export type CustomTokenExchangeErrorCodeValue =

@@ -11,7 +11,7 @@ use crate::core::options::{
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Cause, Error, Secret};
 use crate::host::{is_plain_object, JsObject};
-use crate::session::{GetAccessTokenOptions, Session};
+use crate::session::{GetAccessTokenOptions, Session, SessionTransfer};
 use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -416,6 +416,19 @@ fn state_view(s: &Session, with_internal: bool) -> Result<JsValue, Error> {
     view.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true)).map_err(internal)
 }
 
+/// `requestSessionTransferToken`'s result (SPEC §8.3).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionTransferResult<'a> {
+    session_transfer_token: &'a str,
+    issued_token_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_in: Option<f64>,
+    token_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LoginResult {
@@ -602,6 +615,33 @@ export interface TokenSet {
   expiresAt: number;
 }
 
+export interface SessionTransferOptions {
+  /** The token to exchange, exactly as issued (no "Bearer " prefix). */
+  subjectToken: string;
+  /** A URN naming the subject token's type. */
+  subjectTokenType: string;
+  /** Default: the current session's ID token, as urn:ietf:params:oauth:token-type:id_token. */
+  actorToken?: string;
+  /** Required with actorToken. */
+  actorTokenType?: string;
+  /** Space-separated scopes. */
+  scope?: string;
+  /** An Auth0 organization id or name; not blank. */
+  organization?: string;
+}
+
+/** What requestSessionTransferToken answers. */
+export interface SessionTransferResult {
+  /** The session transfer token (the exchange's access_token). */
+  sessionTransferToken: string;
+  /** As the server sent it ("" when it did not), e.g. urn:auth0:params:oauth:token-type:session_transfer_token. */
+  issuedTokenType: string;
+  /** Seconds, when the server says. */
+  expiresIn?: number;
+  tokenType?: string;
+  scope?: string;
+}
+
 export interface LogoutOptions {
   /** Where Auth0 sends the browser after logout (post_logout_redirect_uri, or returnTo on /v2/logout). */
   returnTo?: string;
@@ -754,6 +794,61 @@ impl JsServerClient {
             };
             to_value(&view).map_err(internal)
         })
+    }
+
+    /// A session transfer token for the user (Auth0's native-to-web SSO): a token exchange whose
+    /// audience is `urn:{host}:session_transfer`; the actor defaults to the session's ID token.
+    /// @throws {CustomTokenExchangeError | ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = requestSessionTransferToken, unchecked_return_type = "Promise<SessionTransferResult>")]
+    pub fn request_session_transfer_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionTransferOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let t = client.session_transfer(&exchange_options(options), &store_options).await?;
+            let result = SessionTransferResult {
+                session_transfer_token: t.session_transfer_token.expose(),
+                issued_token_type: &t.issued_token_type,
+                expires_in: t.expires_in.map(|e| e as f64),
+                token_type: &t.token_type,
+                scope: t.scope.as_deref(),
+            };
+            to_value(&result).map_err(internal)
+        })
+    }
+
+    /// `targetLoginUrl` with `session_transfer_token` (and `organization`) added to its query.
+    /// @throws {ConfigurationError} when `targetLoginUrl` is not an absolute https: URL (http: for loopback hosts) or `result` has no token
+    #[wasm_bindgen(js_name = buildSessionTransferRedirect)]
+    pub fn build_session_transfer_redirect(
+        &self,
+        #[wasm_bindgen(js_name = targetLoginUrl)] target_login_url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionTransferResult")] result: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ organization?: string }")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        let bad = |message: &'static str| to_js(&Error::config(code::INVALID_PARAMETER, message));
+        let url = target_login_url.as_string().ok_or_else(|| {
+            bad("\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)")
+        })?;
+        let token = string_option(&result, "sessionTransferToken", "")
+            .ok()
+            .flatten()
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| bad("\"result\" must be what requestSessionTransferToken answered"))?;
+        let organization = string_option(&options, "organization", "")
+            .map_err(|_| bad("buildSessionTransferRedirect option \"organization\" must be a string"))?;
+        let transfer = SessionTransfer {
+            session_transfer_token: Secret::new(token),
+            issued_token_type: String::new(),
+            expires_in: None,
+            token_type: String::new(),
+            scope: None,
+        };
+        self.client
+            .build_session_transfer_redirect(&url, &transfer, organization.as_deref())
+            .map_err(|e| to_js(&e))
     }
 
     /// Deletes the session and returns the tenant's logout URL.

@@ -30,4 +30,4 @@ pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
 pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};
 pub use host::JsObject;
-pub use session::{GetAccessTokenOptions, Session};
+pub use session::{GetAccessTokenOptions, Session, SessionTransfer, SessionTransferOptions};

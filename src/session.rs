@@ -3,7 +3,10 @@
 //! (`crate::store`).
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
-use crate::core::options::{validate_exchange_options, with_openid, ExchangeInput};
+use crate::core::options::{
+    is_loopback, session_transfer_input, validate_exchange_options, with_openid, ExchangeInput,
+    RawExchangeOptions, ID_TOKEN_TYPE,
+};
 use crate::core::request::refresh_form;
 use crate::core::state::{
     login_state, logout_url, token_expires_at, LogoutOptions, State, TokenSet, DEFAULT_AUDIENCE,
@@ -116,6 +119,46 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
         }
     }
     None
+}
+
+/// Options of [`ServerClient::request_session_transfer_token`] (SPEC §8.3).
+#[derive(Clone, Debug, Default)]
+pub struct SessionTransferOptions {
+    pub subject_token: Secret,
+    pub subject_token_type: String,
+    /// Default: the current session's ID token (as `urn:ietf:params:oauth:token-type:id_token`).
+    pub actor_token: Option<Secret>,
+    pub actor_token_type: Option<String>,
+    pub scope: Option<String>,
+    pub organization: Option<String>,
+}
+
+impl SessionTransferOptions {
+    pub(crate) fn to_raw(&self) -> RawExchangeOptions {
+        RawExchangeOptions {
+            is_object: true,
+            subject_token: crate::core::options::Input::Given(self.subject_token.clone()),
+            subject_token_type: crate::core::options::Input::Given(self.subject_token_type.clone()),
+            scope: self.scope.clone().into(),
+            actor_token: self.actor_token.clone().into(),
+            actor_token_type: self.actor_token_type.clone().into(),
+            organization: self.organization.clone().into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// A session transfer token (SPEC §8.3): hand it to the web application's login
+/// ([`ServerClient::build_session_transfer_redirect`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionTransfer {
+    /// The token (the response's `access_token`).
+    pub session_transfer_token: Secret,
+    /// As the server sent it, `""` when it did not.
+    pub issued_token_type: String,
+    pub expires_in: Option<u64>,
+    pub token_type: String,
+    pub scope: Option<String>,
 }
 
 /// Options of [`ServerClient::get_access_token`] (SPEC §8.5).
@@ -270,6 +313,74 @@ impl ServerClient {
         let sealed = seal(config, &state).await?;
         self.store()?.set(&config.state_identifier, sealed, false, store_options, config.timeout_ms).await?;
         Ok(state.token_sets.swap_remove(index))
+    }
+
+    /// A session transfer token for the user (Auth0's native-to-web SSO, SPEC §8.3): a token
+    /// exchange whose audience is `urn:{host}:session_transfer`, the actor defaulting to the
+    /// current session's ID token. Reads the session only for that default; writes none.
+    pub async fn request_session_transfer_token(
+        &self,
+        options: &SessionTransferOptions,
+        store_options: &JsValue,
+    ) -> Result<SessionTransfer, Error> {
+        self.session_transfer(&options.to_raw(), store_options).await
+    }
+
+    pub(crate) async fn session_transfer(
+        &self,
+        raw: &RawExchangeOptions,
+        store_options: &JsValue,
+    ) -> Result<SessionTransfer, Error> {
+        let mut input = session_transfer_input(raw, &self.config().domain.host)?;
+        if input.actor.is_none() {
+            let id_token =
+                self.get_session(store_options).await?.and_then(|s| s.id_token).ok_or_else(|| {
+                    Error::exchange(
+                        code::MISSING_ACTOR_TOKEN,
+                        "no \"actorToken\" was given and there is no session with an ID token to act for",
+                    )
+                })?;
+            input.actor = Some((id_token, ID_TOKEN_TYPE.into()));
+        }
+        let (_, t) = self.exchange_tokens(&input).await?;
+        Ok(SessionTransfer {
+            session_transfer_token: t.access_token,
+            issued_token_type: t.issued_token_type.unwrap_or_default(),
+            expires_in: t.expires_in,
+            token_type: t.token_type,
+            scope: t.scope,
+        })
+    }
+
+    /// `target_login_url` with `session_transfer_token` (and `organization`) added to its query,
+    /// the parameters it has kept (SPEC §8.3). It must be an absolute `https:` URL (`http:` only
+    /// for loopback hosts), else `ConfigurationError` `invalid_parameter`.
+    pub fn build_session_transfer_redirect(
+        &self,
+        target_login_url: &str,
+        transfer: &SessionTransfer,
+        organization: Option<&str>,
+    ) -> Result<String, Error> {
+        let bad = || {
+            Error::config(
+                code::INVALID_PARAMETER,
+                "\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)",
+            )
+        };
+        let url = web_sys::Url::new(target_login_url).map_err(|_| bad())?;
+        let host = url.hostname().to_ascii_lowercase();
+        match url.protocol().as_str() {
+            "https:" => {}
+            "http:" if is_loopback(&host) => {}
+            _ => return Err(bad()),
+        }
+        // The URL's own searchParams: appending rewrites its query (WHATWG URL), the rest kept.
+        let query = url.search_params();
+        query.append("session_transfer_token", transfer.session_transfer_token.expose());
+        if let Some(o) = organization.filter(|o| !o.is_empty()) {
+            query.append("organization", o);
+        }
+        Ok(url.href())
     }
 
     /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's

@@ -111,7 +111,7 @@ pub struct DomainUrl {
 }
 
 /// Is `host` (lowercase, without port) a loopback name: `localhost`, `127.0.0.0/8`, `[::1]`?
-fn is_loopback(host: &str) -> bool {
+pub fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
         return true;
     }
@@ -551,6 +551,30 @@ fn optional(v: &Input, name: &'static str) -> Result<Option<String>, Error> {
     }
 }
 
+/// The token type of an ID token acting for a session transfer (RFC 8693 §3).
+pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
+
+/// A session transfer's exchange (SPEC §8.3): `subjectToken`, `subjectTokenType`, the actor pair,
+/// `scope` and `organization` validated as §2.1 (rules 1 to 7) with a blank `organization`
+/// refused; the audience is `urn:{domain_host}:session_transfer`. Other keys of `raw` are ignored.
+pub fn session_transfer_input(raw: &RawExchangeOptions, domain_host: &str) -> Result<ExchangeInput, Error> {
+    let raw = RawExchangeOptions {
+        audience: Input::Absent,
+        requested_token_type: Input::Absent,
+        authorization_params: Input::Absent,
+        ..raw.clone()
+    };
+    let mut input = validate_exchange_options(&raw)?;
+    if matches!(&raw.organization, Input::Given(o) if is_blank(o)) {
+        return Err(Error::exchange(code::INVALID_PARAMETER, "\"organization\" must not be blank"));
+    }
+    let mut audience = String::from("urn:");
+    audience.push_str(domain_host);
+    audience.push_str(":session_transfer");
+    input.audience = vec![audience];
+    Ok(input)
+}
+
 /// A login's scope always asks for `openid`, so that a session always has a user (SPEC §8.1):
 /// put in front of the first value when no value has it (`"a b"` becomes `"openid a b"`, none
 /// becomes `"openid"`), never twice.
@@ -805,6 +829,26 @@ mod tests {
             let v = validate_exchange_options(&raw(ok, "urn:x")).unwrap();
             assert_eq!(v.subject_token.expose(), ok);
         }
+    }
+
+    #[test]
+    fn session_transfer_options() {
+        let mut r = raw("t", "urn:x");
+        r.audience = Input::Given("https://not-this".into());
+        r.authorization_params = Input::Given(vec![("audience".into(), ParamValue::Str("no".into()))]);
+        let v = session_transfer_input(&r, "tenant.auth0.com:8443").unwrap();
+        assert_eq!(v.audience, ["urn:tenant.auth0.com:8443:session_transfer"]);
+        assert!(v.extras.is_empty() && v.actor.is_none());
+        let mut r = raw("t", "urn:x");
+        r.organization = Input::Given("  ".into());
+        assert_eq!(session_transfer_input(&r, "h").unwrap_err().code(), "invalid_parameter");
+        let mut r = raw("t", "urn:x");
+        r.actor_token_type = Input::Given(ID_TOKEN_TYPE.into());
+        assert_eq!(session_transfer_input(&r, "h").unwrap_err().code(), "missing_actor_token");
+        assert_eq!(
+            session_transfer_input(&raw("Bearer x", "urn:x"), "h").unwrap_err().code(),
+            "invalid_token_format"
+        );
     }
 
     #[test]

@@ -726,6 +726,48 @@ export function suite(pkg, env) {
     eq(sealed, before, "the session is as it was");
   });
 
+  test("session transfer: the actor defaults to the session's ID token, audience urn:{host}:session_transfer, nothing written; the redirect URL", async () => {
+    const seen = [];
+    let sealed;
+    let sets = 0;
+    const store = { get: async () => sealed, set: async (_i, v) => void (sets++, (sealed = v)), delete: async () => void (sealed = undefined) };
+    const c = client("basic", { stateStore: store, fetch: recordingFetch(seen) });
+    await rejects(c.requestSessionTransferToken(legacy("alice")), CustomTokenExchangeError, "missing_actor_token", "no actor and no session");
+    eq(seen.length, 0, "nothing sent");
+    await c.loginWithCustomTokenExchange(legacy("alice"));
+    const idToken = (await c.getSession()).idToken;
+    const writes = sets;
+    seen.length = 0;
+    const t = await c.requestSessionTransferToken(legacy("alice"));
+    eq(Object.keys(t).sort(), ["expiresIn", "issuedTokenType", "sessionTransferToken", "tokenType"], "the result's fields");
+    ok(t.sessionTransferToken.startsWith("stt_"), "the token");
+    eq([t.issuedTokenType, t.expiresIn], ["urn:auth0:params:oauth:token-type:session_transfer_token", 60], "as the server sent them");
+    const form = new URLSearchParams(await seen.find((r) => r.method === "POST").text());
+    eq(form.get("audience"), `urn:${new URL(env.issuer).host}:session_transfer`, "audience");
+    eq([form.get("actor_token") === idToken, form.get("actor_token_type")], [true, TokenType.ID_TOKEN], "the session's ID token acts");
+    eq(sets, writes, "no session written");
+    await rejects(c.requestSessionTransferToken(legacy("alice", { organization: " " })), CustomTokenExchangeError, "invalid_parameter", "a blank organization");
+    // An explicit actor needs no session, and no store.
+    const storeless = client("basic");
+    const bob = await storeless.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    const byBob = await storeless.requestSessionTransferToken(legacy("alice", { actorToken: bob.accessToken, actorTokenType: TokenType.ACCESS_TOKEN }));
+    ok(byBob.sessionTransferToken.startsWith("stt_"), "an explicit actor");
+    await rejects(storeless.requestSessionTransferToken(legacy("alice")), ConfigurationError, "missing_state_store", "no actor and no store");
+    // The redirect: the target's query kept, the token and organization added.
+    const url = new URL(c.buildSessionTransferRedirect("https://web.example/login?lang=en", t, { organization: "org_acme" }));
+    eq([url.origin + url.pathname, [...url.searchParams]], ["https://web.example/login", [["lang", "en"], ["session_transfer_token", t.sessionTransferToken], ["organization", "org_acme"]]], "redirect");
+    ok(c.buildSessionTransferRedirect("http://127.0.0.1:3000/login", t).startsWith("http://127.0.0.1:3000/login?session_transfer_token=stt_"), "http for a loopback host");
+    for (const bad of ["http://web.example/login", "/login", "web.example", "javascript:alert(1)", 42]) {
+      let e;
+      try {
+        c.buildSessionTransferRedirect(bad, t);
+      } catch (err) {
+        e = err;
+      }
+      ok(e instanceof ConfigurationError && e.code === "invalid_parameter" && /targetLoginUrl/.test(e.message), `${JSON.stringify(bad)}: ${e && e.code}`);
+    }
+  });
+
   test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {
     const domain = "https://logout.fake.example";
     const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);

@@ -39,7 +39,11 @@ export const TOKEN_TYPES = Object.freeze({
   LEGACY: 'urn:acme:legacy-token',
   EXTERNAL_JWT: 'urn:acme:external-jwt',
   ACCESS_TOKEN: 'urn:ietf:params:oauth:token-type:access_token',
+  ID_TOKEN: 'urn:ietf:params:oauth:token-type:id_token',
 });
+
+/** What Auth0 issues for an exchange whose audience is `urn:{host}:session_transfer`. */
+export const SESSION_TRANSFER_TOKEN_TYPE = 'urn:auth0:params:oauth:token-type:session_transfer_token';
 
 /**
  * The tenant's users. `externalSub` is the user's `sub` at the external IdP

@@ -33,6 +33,7 @@ import {
   OIDC_SCOPES,
   ORGANIZATIONS,
   REFRESH_TOKEN_TTL,
+  SESSION_TRANSFER_TOKEN_TYPE,
   TOKEN_TYPES,
   USERS,
 } from './fixtures.mjs';
@@ -201,6 +202,20 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       }
       return { sub: at.accountId, act: isObject(at.extra?.act) ? at.extra.act : undefined };
     }],
+    // This provider's own ID tokens (the actor of a session transfer, by default).
+    [TOKEN_TYPES.ID_TOKEN, async (token, what) => {
+      try {
+        const { payload, protectedHeader } = await jose.jwtVerify(token, ownKeys, {
+          issuer,
+          algorithms: ['RS256'],
+          requiredClaims: ['exp', 'sub', 'aud'],
+        });
+        if (protectedHeader.typ === 'at+jwt') throw new Error('an access token, not an ID token');
+        return { sub: payload.sub };
+      } catch (err) {
+        throw invalidGrant(`invalid ${what}: ${err.code === 'ERR_JWT_EXPIRED' ? 'token is expired' : err.message}`);
+      }
+    }],
   ]);
 
   const provider = new Provider(issuer, {
@@ -368,8 +383,10 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     }
 
     const audience = params.audience || params.resource || undefined;
-    const rsInfo = audience ? resourceServerInfo(audience) : undefined;
-    if (audience && !rsInfo) {
+    // Auth0's session transfer (native to web SSO): audience urn:{host}:session_transfer.
+    const sessionTransfer = audience === `urn:${new URL(issuer).host}:session_transfer`;
+    const rsInfo = audience && !sessionTransfer ? resourceServerInfo(audience) : undefined;
+    if (audience && !rsInfo && !sessionTransfer) {
       const err = new AccessDenied(`Service not found: ${audience}`);
       err.status = 403;
       err.statusCode = 403;
@@ -389,6 +406,18 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       if (!org.members.includes(subject.sub)) {
         throw invalidGrant(`user ${subject.sub} is not a member of the organization ${org.id}`);
       }
+    }
+
+    if (sessionTransfer) {
+      if (!actor) throw new InvalidRequest('a session transfer needs an actor_token');
+      ctx.body = {
+        access_token: `stt_${crypto.randomBytes(24).toString('base64url')}`,
+        issued_token_type: SESSION_TRANSFER_TOKEN_TYPE,
+        token_type: 'N_A',
+        expires_in: 60,
+      };
+      log('session-transfer', client.clientId, subject.sub, `actor=${actor.sub}`);
+      return;
     }
 
     const requested = new Set((params.scope ?? '').split(' ').filter(Boolean));

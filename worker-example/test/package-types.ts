@@ -30,6 +30,7 @@ import {
   type StoreRequestOptions,
   type TokenExchangeResponse,
   type TokenSet,
+  type SessionTransferResult,
 } from "auth0-edge";
 
 declare const kv: KVNamespace;
@@ -140,6 +141,10 @@ async function sessions(): Promise<void> {
   const defaultToken: string = (await client.getAccessToken()).accessToken;
   const logoutUrl: string = await client.logout({ returnTo: "https://app.example/", federated: true }, storeOptions);
   await client.logout();
+  const transfer: SessionTransferResult = await client.requestSessionTransferToken({ subjectToken: "t", subjectTokenType: TokenType.ACCESS_TOKEN, organization: "org_acme" }, storeOptions);
+  const redirect: string = client.buildSessionTransferRedirect("https://web.example/login", transfer, { organization: "org_acme" });
+  const transferFields: [string, string, number | undefined] = [transfer.sessionTransferToken, transfer.issuedTokenType, transfer.expiresIn];
+  void [redirect, transferFields];
   // @ts-expect-error storeOptions come second, as in @auth0/auth0-server-js
   await client.logout(storeOptions, { returnTo: "https://app.example/" });
   void tokenSetFields;
