@@ -3,7 +3,7 @@
 //! every method is the Rust client's, so JavaScript and Rust callers run the same code. Errors
 //! become the package's `Error` subclasses in exactly one place, [`to_js`].
 
-use crate::client::{ServerClient, SigningKey, TokenExchangeResponse};
+use crate::client::{HostParts, ServerClient, SigningKey, TokenExchangeResponse};
 use crate::core::options::{
     validate_exchange_options, Input, ParamValue, RawClientOptions, RawExchangeOptions, MAX_OPTION_BYTES,
     MAX_PARAMS_BYTES, MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
@@ -185,7 +185,8 @@ fn has_methods(v: &JsValue, names: &[&str]) -> bool {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct ClientOptions {
-    domain: Input,
+    #[serde(with = "preserve")]
+    domain: JsValue,
     client_id: Input,
     client_secret: Input<Secret>,
     client_auth_method: Input,
@@ -480,8 +481,14 @@ export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "p
 export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
 
 export interface ServerClientOptions<TStoreOptions = unknown> {
-  /** "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for loopback hosts. */
-  domain: string;
+  /**
+   * "tenant.eu.auth0.com" (https implied) or "https://tenant.eu.auth0.com"; http:// only for
+   * loopback hosts. Or, for several custom domains of one tenant, a function of the store options
+   * answering the domain (or a Promise of it), called once per operation that needs the tenant:
+   * discovery, keys and the issuer check are per resolved domain, and a session sealed under one
+   * domain is not read under another.
+   */
+  domain: string | ((storeOptions: TStoreOptions) => string | Promise<string>);
   clientId: string;
   clientSecret?: string;
   /** Default: client_secret_basic when clientSecret is set, else private_key_jwt when a signing key is set. */
@@ -670,7 +677,8 @@ impl JsServerClient {
     fn build(options: JsValue) -> Result<JsServerClient, Error> {
         if !is_plain_object(&options) {
             let raw = RawClientOptions { is_object: false, ..Default::default() };
-            return ServerClient::from_raw(&raw, None, None, None).map(|client| JsServerClient { client });
+            let host = HostParts { fetch: None, signing_key: None, store: None, domain_resolver: None };
+            return ServerClient::from_raw(&raw, host).map(|client| JsServerClient { client });
         }
         let o: ClientOptions =
             serde_wasm_bindgen::from_value(snapshot(&options, CLIENT_KEYS, unbounded)).unwrap_or_default();
@@ -679,9 +687,17 @@ impl JsServerClient {
         let key_is_private = is_plain_object(key)
             && Reflect::get(key, &JsValue::from_str("type")).ok().and_then(|t| t.as_string()).as_deref()
                 == Some("private");
+        // `domain`: a string, or a function of the store options (SPEC §8.4).
+        let domain_resolver = o.domain.dyn_ref::<Function>().cloned();
+        let domain = match o.domain.as_string() {
+            Some(d) => Input::Given(d),
+            None if is_nullish(&o.domain) => Input::Absent,
+            None => Input::WrongType,
+        };
         let raw = RawClientOptions {
             is_object: true,
-            domain: o.domain,
+            domain,
+            domain_resolver: domain_resolver.is_some(),
             client_id: o.client_id,
             client_secret: o.client_secret,
             client_auth_method: o.client_auth_method,
@@ -702,7 +718,8 @@ impl JsServerClient {
         };
         let fetch = o.fetch.dyn_into::<Function>().ok();
         let store = store_ok.then(|| Store(o.state_store));
-        ServerClient::from_raw(&raw, fetch, signing_key, store).map(|client| JsServerClient { client })
+        let host = HostParts { fetch, signing_key, store, domain_resolver };
+        ServerClient::from_raw(&raw, host).map(|client| JsServerClient { client })
     }
 
     /// Exchanges a subject token for Auth0 tokens.
@@ -712,11 +729,11 @@ impl JsServerClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
         #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
-        _store_options: JsValue,
+        store_options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
             let input = validate_exchange_options(&exchange_options(options))?;
-            let tokens = client.exchange(&input).await?;
+            let tokens = client.exchange(&input, &store_options).await?;
             to_value(&TokenExchangeResult::from(tokens)).map_err(internal)
         })
     }

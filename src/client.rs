@@ -5,8 +5,8 @@ use crate::cache::{self, Cache};
 use crate::core::encoding;
 use crate::core::jwt::{self, Claims, Jwks};
 use crate::core::options::{
-    validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig, ExchangeInput, Input,
-    ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
+    parse_domain, validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig,
+    DomainUrl, ExchangeInput, Input, ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
 };
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
@@ -59,7 +59,12 @@ impl core::fmt::Debug for SigningKey {
 /// Options of [`ServerClient::new`] (SPEC §1). `Default` leaves everything unset.
 #[derive(Clone, Debug, Default)]
 pub struct ClientOptions {
+    /// `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for loopback).
     pub domain: String,
+    /// Instead of `domain`: a JavaScript function of the store options answering the domain (or
+    /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
+    /// custom domains of one tenant, one client).
+    pub domain_resolver: Option<Function>,
     pub client_id: String,
     pub client_secret: Option<Secret>,
     pub client_auth_method: Option<ClientAuthMethod>,
@@ -131,8 +136,17 @@ enum Verify {
 /// The result of a token exchange (SPEC §2.4).
 pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
+/// The host objects a client holds beside its options.
+pub(crate) struct HostParts {
+    pub fetch: Option<Function>,
+    pub signing_key: Option<SigningKey>,
+    pub store: Option<Store>,
+    pub domain_resolver: Option<Function>,
+}
+
 pub(crate) struct Inner {
     config: ClientConfig,
+    domain_resolver: Option<Function>,
     pub(crate) store: Option<Store>,
     fetch: Option<Function>,
     signing_key: Option<SigningKey>,
@@ -149,7 +163,10 @@ pub struct ServerClient {
 impl core::fmt::Debug for ServerClient {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ServerClient")
-            .field("domain", &self.inner.config.domain.url)
+            .field(
+                "domain",
+                &self.inner.config.domain.as_ref().map_or("(resolved per call)", |d| d.url.as_str()),
+            )
             .field("client_id", &self.inner.config.client_id)
             .finish_non_exhaustive()
     }
@@ -192,6 +209,7 @@ impl ServerClient {
         let raw = RawClientOptions {
             is_object: true,
             domain: Input::Given(options.domain),
+            domain_resolver: options.domain_resolver.is_some(),
             client_id: Input::Given(options.client_id),
             client_secret: options.client_secret.into(),
             client_auth_method: match options.client_auth_method {
@@ -214,16 +232,18 @@ impl ServerClient {
             state_store: Input::Absent,
         };
         let store = options.state_store.map(Store);
-        Self::from_raw(&raw, options.fetch, options.client_assertion_signing_key, store)
+        let host = HostParts {
+            fetch: options.fetch,
+            signing_key: options.client_assertion_signing_key,
+            store,
+            domain_resolver: options.domain_resolver,
+        };
+        Self::from_raw(&raw, host)
     }
 
     /// Builds a client from options already classified (the JavaScript constructor's path).
-    pub(crate) fn from_raw(
-        raw: &RawClientOptions,
-        fetch: Option<Function>,
-        signing_key: Option<SigningKey>,
-        store: Option<Store>,
-    ) -> Result<ServerClient, Error> {
+    pub(crate) fn from_raw(raw: &RawClientOptions, host: HostParts) -> Result<ServerClient, Error> {
+        let HostParts { fetch, signing_key, store, domain_resolver } = host;
         let config = validate_client_options(raw)?;
         if let Some(SigningKey::Pem(pem)) = &signing_key {
             if encoding::pem_pkcs8_der(pem.expose()).is_none() {
@@ -234,8 +254,35 @@ impl ServerClient {
             }
         }
         Ok(ServerClient {
-            inner: Rc::new(Inner { config, store, fetch, signing_key, imported_key: RefCell::new(None) }),
+            inner: Rc::new(Inner {
+                config,
+                store,
+                fetch,
+                signing_key,
+                domain_resolver,
+                imported_key: RefCell::new(None),
+            }),
         })
+    }
+
+    /// The tenant for this operation (SPEC §8.4): the static `domain`, or the resolver's answer
+    /// for these store options (awaited within the timeout), validated as a static one.
+    pub(crate) async fn tenant(&self, store_options: &JsValue) -> Result<DomainUrl, Error> {
+        if let Some(d) = &self.inner.config.domain {
+            return Ok(d.clone());
+        }
+        let bad = || {
+            Error::config(code::INVALID_DOMAIN, "the \"domain\" function did not answer a tenant's domain")
+        };
+        let resolver = self.inner.domain_resolver.as_ref().ok_or_else(bad)?;
+        let timeout = self.inner.config.timeout_ms;
+        let answer = match resolver.call1(&JsValue::UNDEFINED, store_options) {
+            Ok(v) => host::settle(&v, timeout).await,
+            Err(e) => Err(HttpFailure::Network(e)),
+        };
+        let domain =
+            answer.map_err(|f| bad().cause(failure_cause(f, timeout)))?.as_string().ok_or_else(bad)?;
+        parse_domain(&domain)
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -250,14 +297,20 @@ impl ServerClient {
     pub async fn custom_token_exchange(
         &self,
         options: &CustomTokenExchangeOptions,
+        store_options: &JsValue,
     ) -> Result<TokenExchangeResponse, Error> {
         let input = validate_exchange_options(&options.to_raw())?;
-        self.exchange(&input).await
+        self.exchange(&input, store_options).await
     }
 
     /// The exchange after validation (shared with the JavaScript API).
-    pub(crate) async fn exchange(&self, input: &ExchangeInput) -> Result<TokenExchangeResponse, Error> {
-        let (discovery, tokens) = self.exchange_tokens(input).await?;
+    pub(crate) async fn exchange(
+        &self,
+        input: &ExchangeInput,
+        store_options: &JsValue,
+    ) -> Result<TokenExchangeResponse, Error> {
+        let tenant = self.tenant(store_options).await?;
+        let (discovery, tokens) = self.exchange_tokens(input, &tenant).await?;
         // `act` only from a verified token: the ID token, else a JWT access token signed by a
         // key of the tenant's JWKS (SPEC §2.5, §8.7). Any failure leaves it undefined.
         let verified = match (&input.actor, &tokens.id_token) {
@@ -275,15 +328,16 @@ impl ServerClient {
     pub(crate) async fn exchange_tokens(
         &self,
         input: &ExchangeInput,
+        tenant: &DomainUrl,
     ) -> Result<(Rc<Discovery>, TokenExchangeResponse), Error> {
-        let discovery = self.discovery().await?;
+        let discovery = self.discovery(tenant).await?;
         let form = exchange_form(&self.inner.config.client_id, input);
         let tokens = self.token_call(&discovery, form).await?;
         Ok((discovery, tokens))
     }
 
-    pub(crate) async fn discovery(&self) -> Result<Rc<Discovery>, Error> {
-        let domain_url = self.inner.config.domain.url.clone();
+    pub(crate) async fn discovery(&self, tenant: &DomainUrl) -> Result<Rc<Discovery>, Error> {
+        let domain_url = tenant.url.clone();
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
         let key = domain_url.clone();

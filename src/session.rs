@@ -4,8 +4,8 @@
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
 use crate::core::options::{
-    is_loopback, session_transfer_input, validate_exchange_options, with_openid, ExchangeInput,
-    RawExchangeOptions, ID_TOKEN_TYPE,
+    is_loopback, session_transfer_audience, session_transfer_input, validate_exchange_options, with_openid,
+    DomainUrl, ExchangeInput, RawExchangeOptions, ID_TOKEN_TYPE,
 };
 use crate::core::request::refresh_form;
 use crate::core::state::{
@@ -205,9 +205,10 @@ impl ServerClient {
     ) -> Result<Session, Error> {
         let config = self.config();
         let store = self.store()?;
+        let tenant = self.tenant(store_options).await?;
         let mut input = input.clone();
         with_openid(&mut input.scope);
-        let (discovery, tokens) = self.exchange_tokens(&input).await?;
+        let (discovery, tokens) = self.exchange_tokens(&input, &tenant).await?;
         let claims = match &tokens.id_token {
             Some(t) => Some(self.verify_id_token(&discovery, t.expose()).await?),
             None => None,
@@ -225,7 +226,7 @@ impl ServerClient {
         let now = host::now_secs() as i64;
         let session_end = now.saturating_add(config.session_duration as i64);
         let expires_at = token_expires_at(&tokens, now, session_end, &host::from_json_text);
-        let state = login_state(&tokens, user, sid, &input, &config.domain.host, (now, expires_at), &random);
+        let state = login_state(&tokens, user, sid, &input, &tenant.host, (now, expires_at), &random);
         let sealed = seal(config, &state).await?;
         // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
         store.set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
@@ -235,6 +236,17 @@ impl ServerClient {
     /// The session, or `None` when absent, unreadable, malformed or expired (an expired one is
     /// deleted, best effort). Only a failing store is an error.
     pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<Session>, Error> {
+        self.store()?;
+        let tenant = self.tenant(store_options).await?;
+        self.read_session(&tenant, store_options).await
+    }
+
+    /// [`ServerClient::get_session`] for a tenant already resolved.
+    async fn read_session(
+        &self,
+        tenant: &DomainUrl,
+        store_options: &JsValue,
+    ) -> Result<Option<Session>, Error> {
         let config = self.config();
         let store = self.store()?;
         let Some(sealed) = store.get(&config.state_identifier, store_options, config.timeout_ms).await?
@@ -243,7 +255,7 @@ impl ServerClient {
         };
         let Some(state) = open(config, &sealed).await else { return Ok(None) };
         // Another tenant's session is none of ours, and is left for its own client.
-        if !state.belongs_to(&config.domain.host) {
+        if !state.belongs_to(&tenant.host) {
             return Ok(None);
         }
         if state.is_expired(host::now_secs() as i64, config.session_duration) {
@@ -270,7 +282,9 @@ impl ServerClient {
         let audience = options.audience.as_deref().filter(|a| !a.is_empty());
         let scope = options.scope.as_deref().filter(|s| !s.is_empty());
         let config = self.config();
-        let mut state = self.get_session(store_options).await?.ok_or_else(|| {
+        self.store()?;
+        let tenant = self.tenant(store_options).await?;
+        let mut state = self.read_session(&tenant, store_options).await?.ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
         })?;
         let audience = audience.unwrap_or(DEFAULT_AUDIENCE);
@@ -296,7 +310,8 @@ impl ServerClient {
             }
             err
         };
-        let discovery = self.discovery().await.map_err(refresh_failed)?;
+        // The session belongs to this tenant (read_session checked), so the refresh goes there.
+        let discovery = self.discovery(&tenant).await.map_err(refresh_failed)?;
         let mut form = refresh_form(&config.client_id, &refresh_token);
         if let Some(s) = scope {
             form.push(("scope".into(), s.into()));
@@ -331,18 +346,23 @@ impl ServerClient {
         raw: &RawExchangeOptions,
         store_options: &JsValue,
     ) -> Result<SessionTransfer, Error> {
-        let mut input = session_transfer_input(raw, &self.config().domain.host)?;
+        let mut input = session_transfer_input(raw)?;
         if input.actor.is_none() {
-            let id_token =
-                self.get_session(store_options).await?.and_then(|s| s.id_token).ok_or_else(|| {
-                    Error::exchange(
-                        code::MISSING_ACTOR_TOKEN,
-                        "no \"actorToken\" was given and there is no session with an ID token to act for",
-                    )
-                })?;
+            self.store()?;
+        }
+        let tenant = self.tenant(store_options).await?;
+        input.audience = vec![session_transfer_audience(&tenant.host)];
+        if input.actor.is_none() {
+            let session = self.read_session(&tenant, store_options).await?;
+            let id_token = session.and_then(|s| s.id_token).ok_or_else(|| {
+                Error::exchange(
+                    code::MISSING_ACTOR_TOKEN,
+                    "no \"actorToken\" was given and there is no session with an ID token to act for",
+                )
+            })?;
             input.actor = Some((id_token, ID_TOKEN_TYPE.into()));
         }
-        let (_, t) = self.exchange_tokens(&input).await?;
+        let (_, t) = self.exchange_tokens(&input, &tenant).await?;
         Ok(SessionTransfer {
             session_transfer_token: t.access_token,
             issued_token_type: t.issued_token_type.unwrap_or_default(),
@@ -389,8 +409,9 @@ impl ServerClient {
     pub async fn logout(&self, options: &LogoutOptions, store_options: &JsValue) -> Result<String, Error> {
         let config = self.config();
         self.store()?.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
-        let discovery = self.discovery().await.ok();
+        let tenant = self.tenant(store_options).await?;
+        let discovery = self.discovery(&tenant).await.ok();
         let end_session = discovery.as_ref().and_then(|d| d.end_session_endpoint.as_deref());
-        Ok(logout_url(&config.domain.url, end_session, &config.client_id, options))
+        Ok(logout_url(&tenant.url, end_session, &config.client_id, options))
     }
 }

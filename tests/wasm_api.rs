@@ -51,11 +51,14 @@ fn claims(jwt: &Secret) -> Value {
 #[wasm_bindgen_test]
 async fn basic_exchange() {
     let r = client()
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            audience: Some(AUDIENCE.into()),
-            scope: Some("openid read:data".into()),
-            ..legacy("alice")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                audience: Some(AUDIENCE.into()),
+                scope: Some("openid read:data".into()),
+                ..legacy("alice")
+            },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     assert_eq!(r.token_type, "Bearer");
@@ -70,28 +73,34 @@ async fn basic_exchange() {
 async fn actor_with_nested_act() {
     let c = client();
     let bob = c
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            audience: Some(AUDIENCE.into()),
-            ..legacy("bob")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("bob") },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     let carol_via_bob = c
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            audience: Some(AUDIENCE.into()),
-            actor_token: Some(bob.access_token.clone()),
-            actor_token_type: Some(ACCESS_TOKEN.into()),
-            ..legacy("carol")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                audience: Some(AUDIENCE.into()),
+                actor_token: Some(bob.access_token.clone()),
+                actor_token_type: Some(ACCESS_TOKEN.into()),
+                ..legacy("carol")
+            },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     let r = c
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            scope: Some("openid offline_access".into()),
-            actor_token: Some(carol_via_bob.access_token.clone()),
-            actor_token_type: Some(ACCESS_TOKEN.into()),
-            ..legacy("alice")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                scope: Some("openid offline_access".into()),
+                actor_token: Some(carol_via_bob.access_token.clone()),
+                actor_token_type: Some(ACCESS_TOKEN.into()),
+                ..legacy("alice")
+            },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     let act = r.act.expect("act from the verified ID token");
@@ -103,12 +112,15 @@ async fn actor_with_nested_act() {
 #[wasm_bindgen_test]
 async fn organization() {
     let r = client()
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            organization: Some("org_acme".into()),
-            audience: Some(AUDIENCE.into()),
-            scope: Some("openid".into()),
-            ..legacy("alice")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                organization: Some("org_acme".into()),
+                audience: Some(AUDIENCE.into()),
+                scope: Some("openid".into()),
+                ..legacy("alice")
+            },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     assert_eq!(claims(&r.access_token)["org_id"], "org_acme");
@@ -117,7 +129,7 @@ async fn organization() {
 
 #[wasm_bindgen_test]
 async fn invalid_grant_passes_through_with_status() {
-    let e = client().custom_token_exchange(&legacy("nobody")).await.unwrap_err();
+    let e = client().custom_token_exchange(&legacy("nobody"), &JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::CustomTokenExchange);
     assert_eq!(e.code(), "invalid_grant");
     assert_eq!(e.http_status(), Some(400));
@@ -126,10 +138,10 @@ async fn invalid_grant_passes_through_with_status() {
 #[wasm_bindgen_test]
 async fn validation_error_before_any_request() {
     let e = client()
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            actor_token: Some("a".into()),
-            ..legacy("alice")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions { actor_token: Some("a".into()), ..legacy("alice") },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "missing_actor_token_type");
@@ -189,10 +201,10 @@ async fn session_delegated_login_keeps_act_and_has_no_refresh_token() {
     let c = session_client("rust_delegated", Some(auth0_edge::stores::memory_store()));
     let so = JsValue::UNDEFINED;
     let bob = c
-        .custom_token_exchange(&CustomTokenExchangeOptions {
-            audience: Some(AUDIENCE.into()),
-            ..legacy("bob")
-        })
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("bob") },
+            &JsValue::UNDEFINED,
+        )
         .await
         .unwrap();
     let state = c
@@ -243,7 +255,10 @@ async fn session_methods_need_a_state_store() {
     for e in codes {
         assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "missing_state_store"));
     }
-    assert!(c.custom_token_exchange(&legacy("alice")).await.is_ok(), "an exchange needs no store");
+    assert!(
+        c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.is_ok(),
+        "an exchange needs no store"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -285,12 +300,12 @@ async fn exchange_error_codes() {
             "missing_actor_token",
         ),
     ] {
-        let e = c.custom_token_exchange(&options).await.unwrap_err();
+        let e = c.custom_token_exchange(&options, &JsValue::UNDEFINED).await.unwrap_err();
         assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, code));
     }
     let refused =
         ServerClient::new(ClientOptions { domain: "http://127.0.0.1:9".into(), ..client_options() }).unwrap();
-    let e = refused.custom_token_exchange(&legacy("alice")).await.unwrap_err();
+    let e = refused.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(e.code(), "token_exchange_failed");
     assert!(e.message().contains("network error"), "{}", e.message());
 }

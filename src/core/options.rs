@@ -225,6 +225,8 @@ pub struct RawClientOptions {
     /// False when the options argument itself is not an object.
     pub is_object: bool,
     pub domain: Input,
+    /// `domain` is a function of the store options, resolved per operation (SPEC §8.4).
+    pub domain_resolver: bool,
     pub client_id: Input,
     pub client_secret: Input<Secret>,
     pub client_auth_method: Input,
@@ -247,6 +249,7 @@ impl Default for RawClientOptions {
         RawClientOptions {
             is_object: true,
             domain: Input::Absent,
+            domain_resolver: false,
             client_id: Input::Absent,
             client_secret: Input::Absent,
             client_auth_method: Input::Absent,
@@ -271,7 +274,8 @@ pub const MIN_SECRET_CHARS: usize = 32;
 /// Validated client configuration.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    pub domain: DomainUrl,
+    /// The tenant, or `None` when it is resolved per operation from the store options.
+    pub domain: Option<DomainUrl>,
     pub client_id: String,
     pub client_secret: Option<Secret>,
     pub auth_method: ClientAuthMethod,
@@ -304,8 +308,14 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
         return Err(invalid_option("ServerClient options must be an object"));
     }
     let domain = match &raw.domain {
-        Input::Given(d) => parse_domain(d)?,
-        _ => return Err(Error::config(code::INVALID_DOMAIN, "\"domain\" is required and must be a string")),
+        _ if raw.domain_resolver => None,
+        Input::Given(d) => Some(parse_domain(d)?),
+        _ => {
+            return Err(Error::config(
+                code::INVALID_DOMAIN,
+                "\"domain\" is required: a string, or a function of the store options returning one",
+            ))
+        }
     };
     let client_id = match &raw.client_id {
         Input::Given(id) if !is_blank(id) => id.clone(),
@@ -556,23 +566,28 @@ pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 
 /// A session transfer's exchange (SPEC §8.3): `subjectToken`, `subjectTokenType`, the actor pair,
 /// `scope` and `organization` validated as §2.1 (rules 1 to 7) with a blank `organization`
-/// refused; the audience is `urn:{domain_host}:session_transfer`. Other keys of `raw` are ignored.
-pub fn session_transfer_input(raw: &RawExchangeOptions, domain_host: &str) -> Result<ExchangeInput, Error> {
+/// refused. Other keys of `raw` are ignored; the audience is set once the tenant is known
+/// ([`session_transfer_audience`]).
+pub fn session_transfer_input(raw: &RawExchangeOptions) -> Result<ExchangeInput, Error> {
     let raw = RawExchangeOptions {
         audience: Input::Absent,
         requested_token_type: Input::Absent,
         authorization_params: Input::Absent,
         ..raw.clone()
     };
-    let mut input = validate_exchange_options(&raw)?;
+    let input = validate_exchange_options(&raw)?;
     if matches!(&raw.organization, Input::Given(o) if is_blank(o)) {
         return Err(Error::exchange(code::INVALID_PARAMETER, "\"organization\" must not be blank"));
     }
+    Ok(input)
+}
+
+/// `urn:{domain_host}:session_transfer`, the audience of a session transfer (SPEC §8.3).
+pub fn session_transfer_audience(domain_host: &str) -> String {
     let mut audience = String::from("urn:");
     audience.push_str(domain_host);
     audience.push_str(":session_transfer");
-    input.audience = vec![audience];
-    Ok(input)
+    audience
 }
 
 /// A login's scope always asks for `openid`, so that a session always has a user (SPEC §8.1):
@@ -836,17 +851,23 @@ mod tests {
         let mut r = raw("t", "urn:x");
         r.audience = Input::Given("https://not-this".into());
         r.authorization_params = Input::Given(vec![("audience".into(), ParamValue::Str("no".into()))]);
-        let v = session_transfer_input(&r, "tenant.auth0.com:8443").unwrap();
-        assert_eq!(v.audience, ["urn:tenant.auth0.com:8443:session_transfer"]);
-        assert!(v.extras.is_empty() && v.actor.is_none());
+        let v = session_transfer_input(&r).unwrap();
+        assert!(
+            v.audience.is_empty() && v.extras.is_empty() && v.actor.is_none(),
+            "no audience of the caller's"
+        );
+        assert_eq!(
+            session_transfer_audience("tenant.auth0.com:8443"),
+            "urn:tenant.auth0.com:8443:session_transfer"
+        );
         let mut r = raw("t", "urn:x");
         r.organization = Input::Given("  ".into());
-        assert_eq!(session_transfer_input(&r, "h").unwrap_err().code(), "invalid_parameter");
+        assert_eq!(session_transfer_input(&r).unwrap_err().code(), "invalid_parameter");
         let mut r = raw("t", "urn:x");
         r.actor_token_type = Input::Given(ID_TOKEN_TYPE.into());
-        assert_eq!(session_transfer_input(&r, "h").unwrap_err().code(), "missing_actor_token");
+        assert_eq!(session_transfer_input(&r).unwrap_err().code(), "missing_actor_token");
         assert_eq!(
-            session_transfer_input(&raw("Bearer x", "urn:x"), "h").unwrap_err().code(),
+            session_transfer_input(&raw("Bearer x", "urn:x")).unwrap_err().code(),
             "invalid_token_format"
         );
     }

@@ -768,6 +768,38 @@ export function suite(pkg, env) {
     }
   });
 
+  test("several custom domains: domain as a function of storeOptions, once per call; discovery per domain; a session of one domain is none under another", async () => {
+    const calls = [];
+    const other = "http://127.0.0.1:65533"; // another domain: nothing answers there
+    const seen = [];
+    const c = client("basic", {
+      domain: async (so) => (calls.push(so && so.tenant), so && so.tenant === "b" ? other : env.issuer),
+      stateStore: new pkg.MemoryStore(),
+      fetch: recordingFetch(seen),
+      timeoutMs: 2000,
+    });
+    const a = { tenant: "a" };
+    ok(typeof (await c.customTokenExchange(legacy("alice"), a)).accessToken === "string", "an exchange under domain a");
+    const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice"), a);
+    eq(stateData.domain, new URL(env.issuer).host, "the session records its domain");
+    eq((await c.getUser(a)).sub, "auth0|alice", "read under its domain");
+    const requests = seen.length;
+    eq(await c.getSession({ tenant: "b" }), undefined, "not under another domain");
+    eq(seen.length, requests, "without a request");
+    eq(calls, ["a", "a", "a", "b"], "the function: once per operation, with the store options");
+    const e = await rejects(c.customTokenExchange(legacy("alice"), { tenant: "b" }), CustomTokenExchangeError, "token_exchange_failed", "domain b");
+    ok(e.message.includes(`(${other}/.well-known/openid-configuration)`), `discovery at domain b's own URL: ${e.message}`);
+    // A plain function works too; its answer is validated as a static domain would be.
+    ok(typeof (await client("basic", { domain: () => env.issuer }).customTokenExchange(legacy("alice"))).accessToken === "string", "a synchronous function");
+    for (const bad of [42, "http://example.com", "", undefined]) {
+      await rejects(client("basic", { domain: () => bad }).customTokenExchange(legacy("alice")), ConfigurationError, "invalid_domain", `an answer of ${JSON.stringify(bad)}`);
+    }
+    const thrown = new Error("no tenant for this host");
+    const throwing = client("basic", { domain: () => { throw thrown; } });
+    const t = await rejects(throwing.customTokenExchange(legacy("alice")), ConfigurationError, "invalid_domain", "a throwing function");
+    ok(t.cause === thrown, "its error as the cause");
+  });
+
   test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {
     const domain = "https://logout.fake.example";
     const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);

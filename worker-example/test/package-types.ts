@@ -62,6 +62,14 @@ const client = new ServerClient(options);
 new ServerClient({ domain: "d", clientId: "c", clientAssertionSigningKey: "-----BEGIN PRIVATE KEY-----", secret: "s".repeat(32) });
 new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new MemoryStore() });
 new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv) });
+// Several custom domains: domain as a function of the store options.
+const byHost = new ServerClient<StoreRequestOptions>({
+  domain: (so) => (new URL(so.request.url).hostname.endsWith(".eu") ? "login.example.eu" : Promise.resolve("login.example.com")),
+  clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv),
+});
+void byHost;
+// @ts-expect-error the function answers a domain
+new ServerClient({ domain: () => 42, clientId: "c", clientSecret: "x", secret: "s".repeat(32) });
 // The store options' type as a type parameter: every method takes exactly it.
 const typed = new ServerClient<StoreRequestOptions>({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv) });
 declare const requestOptions: StoreRequestOptions;
