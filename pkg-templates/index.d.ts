@@ -118,7 +118,8 @@ export type ConfigurationErrorCode =
   | "invalid_secret"
   | "invalid_option"
   | "configuration_error"
-  | "missing_state_store";
+  | "missing_state_store"
+  | "invalid_parameter";
 
 export type IdTokenErrorCode =
   | "invalid_signature"

@@ -9,6 +9,11 @@
 //   GET  /me        → {user}, or 401 {error: "missing_session"}
 //   GET  /token     ?audience=&scope= → {access_token}, refreshed through Auth0 when due
 //   POST /logout    {return_to?} → {logout_url}; the session is deleted and its cookies cleared
+//   POST /session-transfer  {subject_token, subject_token_type, actor_token?, actor_token_type?,
+//                   organization?, target_login_url} → {redirect_url, expires_in}: a session
+//                   transfer token (the actor defaults to the session's ID token) added to the
+//                   web application's login URL
+//   GET  /domain    → {domain}: the tenant domain this request's host maps to (AUTH0_DOMAINS)
 //
 // Errors are JSON {error: code} (plus error_description for a failed exchange), never a stack
 // trace, a token or a secret. Configuration comes from vars and secrets only (wrangler.jsonc).
@@ -30,6 +35,11 @@ import {
 export interface Env {
   /** The tenant, e.g. "your-tenant.eu.auth0.com" (a var). */
   AUTH0_DOMAIN: string;
+  /**
+   * Several custom domains of the tenant: a JSON object from a request's host name to the domain
+   * to use for it, e.g. {"app.example.com": "login.example.com"}; other hosts use AUTH0_DOMAIN.
+   */
+  AUTH0_DOMAINS?: string;
   /** The application's client id (a var). */
   AUTH0_CLIENT_ID: string;
   /** The application's client secret (a secret: `wrangler secret put AUTH0_CLIENT_SECRET`). */
@@ -77,6 +87,22 @@ function sessionStore(env: Env): StateStore {
     default:
       throw new HttpError(500, "configuration_error");
   }
+}
+
+/** The tenant domain for a request: AUTH0_DOMAINS by host name, else AUTH0_DOMAIN. */
+function domainFor(env: Env): (so: StoreRequestOptions) => string {
+  let byHost: Record<string, unknown> = {};
+  if (env.AUTH0_DOMAINS) {
+    try {
+      byHost = JSON.parse(env.AUTH0_DOMAINS);
+    } catch {
+      throw new HttpError(500, "configuration_error");
+    }
+  }
+  return (so) => {
+    const domain = byHost[new URL(so.request.url).hostname];
+    return typeof domain === "string" ? domain : env.AUTH0_DOMAIN;
+  };
 }
 
 /** The request's JSON object body; an empty body is `{}` when `optional`. */
@@ -132,6 +158,8 @@ const ROUTES: Record<string, string> = {
   "/me": "GET",
   "/token": "GET",
   "/logout": "POST",
+  "/session-transfer": "POST",
+  "/domain": "GET",
 };
 
 async function route(request: Request, env: Env, headers: Headers): Promise<Response> {
@@ -144,8 +172,10 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   if (request.method !== method) throw new HttpError(405, "method_not_allowed", undefined, method);
 
   // One client per request: construction is cheap, discovery and JWKS are cached per isolate.
-  const auth0 = new ServerClient({
-    domain: env.AUTH0_DOMAIN,
+  // The domain is resolved per request from its host name (several custom domains, one tenant).
+  const domain = domainFor(env);
+  const auth0 = new ServerClient<StoreRequestOptions>({
+    domain,
     clientId: env.AUTH0_CLIENT_ID,
     clientSecret: env.AUTH0_CLIENT_SECRET,
     secret: env.AUTH0_SECRET,
@@ -155,8 +185,27 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   const storeOptions: StoreRequestOptions = { request, headers };
   switch (url.pathname) {
     case "/exchange": {
-      const tokens = await auth0.customTokenExchange(exchangeOptions(await readBody(request), env));
+      const tokens = await auth0.customTokenExchange(exchangeOptions(await readBody(request), env), storeOptions);
       return json(tokenResponse(tokens), 200, headers);
+    }
+    case "/domain":
+      return json({ domain: domain(storeOptions) }, 200, headers);
+    case "/session-transfer": {
+      const body = await readBody(request);
+      const transfer = await auth0.requestSessionTransferToken(
+        {
+          subjectToken: body.subject_token as string,
+          subjectTokenType: body.subject_token_type as string,
+          actorToken: body.actor_token as string | undefined,
+          actorTokenType: body.actor_token_type as string | undefined,
+          organization: body.organization as string | undefined,
+        },
+        storeOptions,
+      );
+      const redirectUrl = auth0.buildSessionTransferRedirect(String(body.target_login_url ?? ""), transfer, {
+        organization: body.organization as string | undefined,
+      });
+      return json({ redirect_url: redirectUrl, expires_in: transfer.expiresIn }, 200, headers);
     }
     case "/login": {
       const options = exchangeOptions(await readBody(request), env);
@@ -211,7 +260,8 @@ function errorResponse(e: unknown, headers: Headers): Response {
     return json({ error: e.code }, 401, headers);
   }
   if (e instanceof StoreError) return json({ error: e.code }, 503, headers);
-  if (e instanceof ConfigurationError) return json({ error: e.code }, 500, headers);
+  // A bad argument of the request's own (a session transfer's target URL) is the caller's: 400.
+  if (e instanceof ConfigurationError) return json({ error: e.code }, e.code === "invalid_parameter" ? 400 : 500, headers);
   // Anything else is a bug: its name goes to the Worker's logs, nothing to the caller.
   console.error(`internal error: ${e instanceof Error ? e.name : typeof e}`);
   return json({ error: "internal_error" }, 500, headers);

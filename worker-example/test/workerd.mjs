@@ -46,7 +46,8 @@ export async function start(outdir, workers) {
       // worker thread, whose handshake can desynchronise under load (miniflare 4's
       // SynchronousFetcher, fixed only in miniflare 5, which needs a newer Node; seen here as
       // "AssertionError: false == true" failing every later request of a run).
-      routes: [`${name}.localhost/*`],
+      // The Worker also answers its subdomains (several custom domains, one Worker).
+      routes: [`${name}.localhost/*`, `*.${name}.localhost/*`],
       bindings,
     })),
   });
@@ -55,6 +56,10 @@ export async function start(outdir, workers) {
     /** One request to the named Worker; `init` as for fetch. */
     fetch(name, urlPath, init) {
       return mf.dispatchFetch(`http://${name}.localhost${urlPath}`, init);
+    },
+    /** The same for a subdomain of the named Worker's host (`sub.name.localhost`). */
+    fetchAt(sub, name, urlPath, init) {
+      return mf.dispatchFetch(`http://${sub}.${name}.localhost${urlPath}`, init);
     },
     kv: (name) => mf.getKVNamespace("SESSIONS", name),
     dispose: () => mf.dispose(),
