@@ -36,6 +36,7 @@ export WRANGLER_SEND_METRICS=false
 run_logged worker-bundle node --test --test-reporter=spec worker-example/test/bundle.test.mjs
 sed -n 's/^ℹ bundle /    bundle: /p' target/test-logs/worker-bundle.log
 run_logged worker with_provider node --test --test-reporter=spec worker-example/test/worker.test.mjs
+run_logged worker-readme with_provider node --test --test-reporter=spec worker-example/test/readme.test.mjs
 run_logged types worker-example/node_modules/.bin/tsc --noEmit --strict -p worker-example/tsconfig.json
 echo "    tsc --noEmit --strict: the Worker example and worker-example/test/package-types.ts compile"
 run_logged examples with_provider node --test --test-reporter=spec examples/test/deno.test.mjs examples/test/browser.test.mjs

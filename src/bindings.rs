@@ -489,7 +489,9 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * domain is not read under another.
    */
   domain: string | ((storeOptions: TStoreOptions) => string | Promise<string>);
+  /** The application's client id. */
   clientId: string;
+  /** The application's client secret, for client_secret_basic or client_secret_post. */
   clientSecret?: string;
   /** Default: client_secret_basic when clientSecret is set, else private_key_jwt when a signing key is set. */
   clientAuthMethod?: ClientAuthMethod;
@@ -547,12 +549,15 @@ export interface CustomTokenExchangeOptions {
 
 /** The `act` claim (RFC 8693 §4.1): who acts on behalf of the subject, nested for delegation chains. */
 export interface ActClaim {
+  /** The acting party. */
   sub: string;
+  /** Who it acts for in turn, for a delegation chain. */
   act?: ActClaim;
   [claim: string]: unknown;
 }
 
 export interface TokenExchangeResponse {
+  /** The access token Auth0 issued. */
   accessToken: string;
   /** "Bearer" unless the server says otherwise. */
   tokenType: string;
@@ -572,8 +577,11 @@ export interface TokenExchangeResponse {
 
 /** The session's user: the ID token's claims as issued, minus protocol claims (aud, exp, iat, nbf, nonce, azp, at_hash, c_hash, s_hash, jti). */
 export interface SessionUser {
+  /** The user's id. */
   sub: string;
+  /** The Auth0 session id. */
   sid?: string;
+  /** The organization of an organization login. */
   org_id?: string;
   /** Who acts on behalf of the user, for a delegated login. */
   act?: ActClaim;
@@ -583,7 +591,9 @@ export interface SessionUser {
 export interface SessionTokenSet {
   /** The `audience` option of the login or of getAccessToken, or "default". */
   audience: string;
+  /** The access token for that audience. */
   accessToken: string;
+  /** Its scopes, space-separated. */
   scope: string;
   /** Seconds since the epoch. */
   expiresAt: number;
@@ -592,14 +602,18 @@ export interface SessionTokenSet {
 export interface SessionData {
   /** null when no ID token came back. */
   user: SessionUser | null;
+  /** The verified ID token of the login. */
   idToken?: string;
+  /** The refresh token, when one was issued (offline_access, no actor). */
   refreshToken?: string;
+  /** One access token per audience. */
   tokenSets: SessionTokenSet[];
   /** The tenant's host[:port]. */
   domain?: string;
 }
 
 export interface StateData extends SessionData {
+  /** The session id (the ID token's sid, else random) and its creation time in seconds. */
   internal: { sid: string; createdAt: number };
 }
 
@@ -645,7 +659,9 @@ export interface SessionTransferResult {
   issuedTokenType: string;
   /** Seconds, when the server says. */
   expiresIn?: number;
+  /** As the server sent it. */
   tokenType?: string;
+  /** The granted scopes, when the server says. */
   scope?: string;
 }
 

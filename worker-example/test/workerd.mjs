@@ -11,14 +11,17 @@ import { Miniflare } from "miniflare";
 export const exampleDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const wrangler = path.join(exampleDir, "node_modules", "wrangler", "bin", "wrangler.js");
 
-/** Bundles the Worker into `outdir` (emptied first); resolves to the files written (name → path). */
-export async function bundle(outdir) {
+/**
+ * Bundles the Worker of `projectDir` (its wrangler.jsonc; the example's by default) into `outdir`
+ * (emptied first); resolves to the files written (name → path).
+ */
+export async function bundle(outdir, projectDir = exampleDir) {
   await rm(outdir, { recursive: true, force: true });
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "1" };
   // No account is needed for a dry run: make sure none is used.
   for (const k of Object.keys(env)) if (k.startsWith("CLOUDFLARE_")) delete env[k];
   await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
-    cwd: exampleDir,
+    cwd: projectDir,
     env,
     maxBuffer: 16 << 20,
   });
