@@ -8,7 +8,7 @@ started=$(date +%s)
 step "Rust: cargo fmt --check, cargo test (native)"
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 cargo fmt --check    # the layout of rustfmt.toml
-cargo test --quiet   # the pure core and its proptest fuzzing
+cargo test --quiet   # the pure core, its proptest fuzzing, the doc examples (compiled, not run)
 done_step
 
 step "Local OpenID provider: node --test tests/provider/"
@@ -17,6 +17,11 @@ run_logged provider node --test --test-reporter=spec tests/provider/
 done_step
 
 bash scripts/build.sh
+
+step "Rust API docs: cargo doc --no-deps, warnings as errors (the examples compile in cargo test)"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --quiet
+echo "    target/wasm32-unknown-unknown/doc/auth0_edge/index.html"
+done_step
 
 step "Package in Node, Deno and workerd against the local provider (tests/js/)"
 npm_ci "$ROOT/tests/js"

@@ -154,7 +154,38 @@ pub(crate) struct Inner {
     imported_key: RefCell<Option<JsValue>>,
 }
 
-/// An Auth0 client for Custom Token Exchange. Cheap to build and to clone; caches are shared.
+/// An Auth0 client for Custom Token Exchange and sessions, for programs built to
+/// `wasm32-unknown-unknown` (it calls the host's `fetch` and WebCrypto). Cheap to build and to
+/// clone; discovery and JWKS caches are shared by every client of the instance.
+///
+/// # Example
+/// ```no_run
+/// # async fn run() -> Result<(), auth0_edge::Error> {
+/// use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, Secret, ServerClient};
+/// use wasm_bindgen::JsValue;
+///
+/// let auth0 = ServerClient::new(ClientOptions {
+///     domain: "your-tenant.eu.auth0.com".into(),
+///     client_id: "your-client-id".into(),
+///     client_secret: Some(Secret::new("your-client-secret")),
+///     secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
+///     state_store: Some(auth0_edge::stores::memory_store()),
+///     ..Default::default()
+/// })?;
+/// let tokens = auth0
+///     .custom_token_exchange(
+///         &CustomTokenExchangeOptions {
+///             subject_token: Secret::new("a-legacy-token"),
+///             subject_token_type: "urn:acme:legacy-token".into(),
+///             audience: Some("https://api.example.com".into()),
+///             ..Default::default()
+///         },
+///         &JsValue::UNDEFINED,
+///     )
+///     .await?;
+/// let _bearer = tokens.access_token.expose();
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct ServerClient {
     inner: Rc<Inner>,
@@ -204,7 +235,21 @@ fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32) -
 }
 
 impl ServerClient {
-    /// Validates `options` (SPEC §1). Makes no network call.
+    /// Validates `options` (SPEC §1): a [`ErrorKind::Configuration`](crate::ErrorKind) error
+    /// names the first wrong one. Makes no network call.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # use auth0_edge::{ClientOptions, Secret, ServerClient};
+    /// let auth0 = ServerClient::new(ClientOptions {
+    ///     domain: "your-tenant.eu.auth0.com".into(),
+    ///     client_id: "your-client-id".into(),
+    ///     client_secret: Some(Secret::new("your-client-secret")),
+    ///     secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
+    ///     ..Default::default()
+    /// });
+    /// assert!(auth0.is_ok());
+    /// ```
     pub fn new(options: ClientOptions) -> Result<ServerClient, Error> {
         let raw = RawClientOptions {
             is_object: true,
@@ -285,6 +330,7 @@ impl ServerClient {
         parse_domain(&domain)
     }
 
+    /// The validated options.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
@@ -294,6 +340,28 @@ impl ServerClient {
     }
 
     /// Exchanges a subject token (and optionally an actor token) for Auth0 tokens (SPEC §2).
+    /// `store_options` go to a `domain` resolver, if the client has one.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, user_token: String, service_token: String)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// use auth0_edge::{CustomTokenExchangeOptions, Secret};
+    /// let tokens = auth0
+    ///     .custom_token_exchange(
+    ///         &CustomTokenExchangeOptions {
+    ///             subject_token: Secret::new(user_token),
+    ///             subject_token_type: "urn:ietf:params:oauth:token-type:access_token".into(),
+    ///             actor_token: Some(Secret::new(service_token)),
+    ///             actor_token_type: Some("urn:ietf:params:oauth:token-type:access_token".into()),
+    ///             ..Default::default()
+    ///         },
+    ///         &wasm_bindgen::JsValue::UNDEFINED,
+    ///     )
+    ///     .await?;
+    /// let _actor = tokens.act.and_then(|act| act.str_at("sub")); // verified, or None
+    /// # Ok(()) }
+    /// ```
     pub async fn custom_token_exchange(
         &self,
         options: &CustomTokenExchangeOptions,

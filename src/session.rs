@@ -188,6 +188,25 @@ impl ServerClient {
 
     /// Exchanges tokens and opens a session (SPEC §3). The ID token, when one comes back, is
     /// verified strictly: a failure is an `IdToken` error and no session is written.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// use auth0_edge::{CustomTokenExchangeOptions, Secret};
+    /// let session = auth0
+    ///     .login_with_custom_token_exchange(
+    ///         &CustomTokenExchangeOptions {
+    ///             subject_token: Secret::new("a-legacy-token"),
+    ///             subject_token_type: "urn:acme:legacy-token".into(),
+    ///             ..Default::default()
+    ///         },
+    ///         &store_options, // e.g. { request, headers } for a cookie-carrying store
+    ///     )
+    ///     .await?;
+    /// let _sub = session.user.and_then(|u| u.str_at("sub"));
+    /// # Ok(()) }
+    /// ```
     pub async fn login_with_custom_token_exchange(
         &self,
         options: &CustomTokenExchangeOptions,
@@ -235,6 +254,16 @@ impl ServerClient {
 
     /// The session, or `None` when absent, unreadable, malformed or expired (an expired one is
     /// deleted, best effort). Only a failing store is an error.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// if let Some(session) = auth0.get_session(&store_options).await? {
+    ///     let _audiences: Vec<&str> = session.token_sets.iter().map(|t| t.audience.as_str()).collect();
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<Session>, Error> {
         self.store()?;
         let tenant = self.tenant(store_options).await?;
@@ -267,6 +296,14 @@ impl ServerClient {
     }
 
     /// The session's `user`, if there is a session with one.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// let signed_in = auth0.get_user(&store_options).await?.is_some();
+    /// # Ok(()) }
+    /// ```
     pub async fn get_user(&self, store_options: &JsValue) -> Result<Option<JsObject>, Error> {
         Ok(self.get_session(store_options).await?.and_then(|s| s.user))
     }
@@ -274,6 +311,17 @@ impl ServerClient {
     /// The token set for `options.audience` (default `"default"`) with at least
     /// `options.scope`, from the session while its access token has more than 30 s left, else
     /// refreshed through the provider and stored (SPEC §4, §8.5).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// use auth0_edge::GetAccessTokenOptions;
+    /// let api = GetAccessTokenOptions { audience: Some("https://api.example.com".into()), scope: None };
+    /// let set = auth0.get_access_token(&api, &store_options).await?;
+    /// let _header = format!("Bearer {}", set.access_token.expose());
+    /// # Ok(()) }
+    /// ```
     pub async fn get_access_token(
         &self,
         options: &GetAccessTokenOptions,
@@ -333,6 +381,25 @@ impl ServerClient {
     /// A session transfer token for the user (Auth0's native-to-web SSO, SPEC §8.3): a token
     /// exchange whose audience is `urn:{host}:session_transfer`, the actor defaulting to the
     /// current session's ID token. Reads the session only for that default; writes none.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// use auth0_edge::{Secret, SessionTransferOptions};
+    /// let transfer = auth0
+    ///     .request_session_transfer_token(
+    ///         &SessionTransferOptions {
+    ///             subject_token: Secret::new("the-user's-access-token"),
+    ///             subject_token_type: "urn:ietf:params:oauth:token-type:access_token".into(),
+    ///             ..Default::default() // the session's ID token acts
+    ///         },
+    ///         &store_options,
+    ///     )
+    ///     .await?;
+    /// let _url = auth0.build_session_transfer_redirect("https://web.example.com/login", &transfer, None)?;
+    /// # Ok(()) }
+    /// ```
     pub async fn request_session_transfer_token(
         &self,
         options: &SessionTransferOptions,
@@ -375,6 +442,15 @@ impl ServerClient {
     /// `target_login_url` with `session_transfer_token` (and `organization`) added to its query,
     /// the parameters it has kept (SPEC §8.3). It must be an absolute `https:` URL (`http:` only
     /// for loopback hosts), else `ConfigurationError` `invalid_parameter`.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # fn run(auth0: auth0_edge::ServerClient, transfer: auth0_edge::SessionTransfer)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// let url = auth0.build_session_transfer_redirect("https://web.example.com/login?lang=en", &transfer, Some("org_acme"))?;
+    /// assert!(url.contains("&session_transfer_token="));
+    /// # Ok(()) }
+    /// ```
     pub fn build_session_transfer_redirect(
         &self,
         target_login_url: &str,
@@ -406,6 +482,16 @@ impl ServerClient {
     /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's
     /// `end_session_endpoint` when the tenant advertises one, else `/v2/logout` (also when
     /// discovery cannot be read: the session is gone either way).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(auth0: auth0_edge::ServerClient, store_options: wasm_bindgen::JsValue)
+    /// # -> Result<(), auth0_edge::Error> {
+    /// use auth0_edge::LogoutOptions;
+    /// let bye = LogoutOptions { return_to: Some("https://app.example.com/".into()), federated: false };
+    /// let _redirect_to = auth0.logout(&bye, &store_options).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn logout(&self, options: &LogoutOptions, store_options: &JsValue) -> Result<String, Error> {
         let config = self.config();
         self.store()?.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
