@@ -39,6 +39,21 @@ ensure_chromium() {
   fi
 }
 
+ensure_firefox() {
+  if ! command -v firefox-esr >/dev/null && ! command -v firefox >/dev/null; then
+    echo "    installing Debian's firefox-esr"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+    fi
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    echo "    installing geckodriver (cargo install, builds from source, about 3 minutes)"
+    cargo install geckodriver --quiet
+  fi
+}
+
 # npm_ci DIR: install DIR's locked dependencies unless node_modules is already up to date.
 npm_ci() {
   local dir="$1"

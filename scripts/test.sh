@@ -55,13 +55,20 @@ ensure_python_peer
 run_logged interop with_provider node --test --test-reporter=spec tests/js/interop.test.mjs
 done_step
 
-step "Rust API compiled to wasm32: wasm-bindgen-test in Node and headless Chromium"
+step "Rust API compiled to wasm32: wasm-bindgen-test in Node, headless Chromium and headless Firefox"
 ensure_wasm_bindgen_cli # wasm-bindgen-test-runner, at the crate's version
 ensure_chromium
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
 run_logged wasm-node with_provider cargo test --target wasm32-unknown-unknown --test wasm_api
 WASM_BINDGEN_USE_BROWSER=1 run_logged wasm-chromium with_provider cargo test --target wasm32-unknown-unknown --test wasm_api
 grep -q 'Running headless tests in Chrome' target/test-logs/wasm-chromium.log || die "the browser suite did not run in Chrome"
+ensure_firefox
+( unset CHROMEDRIVER; export GECKODRIVER="$(command -v geckodriver)"
+  WASM_BINDGEN_USE_BROWSER=1 run_logged wasm-firefox with_provider cargo test --target wasm32-unknown-unknown --test wasm_api )
+grep -q 'Running headless tests in Firefox' target/test-logs/wasm-firefox.log || die "the browser suite did not run in Firefox"
+for run in wasm-node wasm-chromium wasm-firefox; do
+  printf '    %-14s %s\n' "$run:" "$(grep -o 'test result: .*passed[^;]*; [0-9]* failed' "target/test-logs/$run.log" | tail -1)"
+done
 done_step
 
 step "Hardening: fault server, tamper, store faults, secrets (tests/faults/, Node and workerd)"
