@@ -65,16 +65,25 @@ pub struct ClientOptions {
     /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
     /// custom domains of one tenant, one client).
     pub domain_resolver: Option<Function>,
+    /// The application's client id.
     pub client_id: String,
+    /// The client secret, for `client_secret_basic` or `client_secret_post`.
     pub client_secret: Option<Secret>,
+    /// Default: basic with a secret, else `private_key_jwt` with a signing key.
     pub client_auth_method: Option<ClientAuthMethod>,
+    /// For `private_key_jwt`: a PKCS#8 PEM or a WebCrypto `CryptoKey` that may sign.
     pub client_assertion_signing_key: Option<SigningKey>,
+    /// Default RS256.
     pub client_assertion_signing_alg: Option<SigningAlg>,
     /// Session secrets: the first seals, each opens. At least 32 characters each.
     pub secret: Vec<Secret>,
+    /// The session's name in the store and the sealing key's salt. Default `_a0_session`.
     pub state_identifier: Option<String>,
+    /// Absolute session lifetime in seconds. Default 259200 (3 days).
     pub session_duration: Option<u64>,
+    /// Per HTTP request (body included) and per store call, in ms. Default 5000.
     pub timeout_ms: Option<u32>,
+    /// Send the `Auth0-Client` header. Default true.
     pub telemetry: Option<bool>,
     /// A `fetch` to use instead of `globalThis.fetch`.
     pub fetch: Option<Function>,
@@ -87,12 +96,19 @@ pub struct ClientOptions {
 /// Options of [`ServerClient::custom_token_exchange`] (SPEC §2).
 #[derive(Clone, Debug, Default)]
 pub struct CustomTokenExchangeOptions {
+    /// The token to exchange, exactly as issued (no `Bearer ` prefix), at most 64 KiB.
     pub subject_token: Secret,
+    /// A URN naming the subject token's type, e.g. `urn:acme:legacy-token`.
     pub subject_token_type: String,
+    /// The API the access token is for.
     pub audience: Option<String>,
+    /// Space-separated scopes (a login adds `openid` when missing).
     pub scope: Option<String>,
+    /// For delegation: the acting party's token. Requires `actor_token_type`.
     pub actor_token: Option<Secret>,
+    /// The actor token's type URN. Requires `actor_token`.
     pub actor_token_type: Option<String>,
+    /// An Auth0 organization id or name.
     pub organization: Option<String>,
     /// The token type asked for (`requested_token_type`, RFC 8693 §2.1), e.g.
     /// `urn:ietf:params:oauth:token-type:jwt`.

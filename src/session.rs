@@ -124,12 +124,17 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
 /// Options of [`ServerClient::request_session_transfer_token`] (SPEC §8.3).
 #[derive(Clone, Debug, Default)]
 pub struct SessionTransferOptions {
+    /// The token to exchange, exactly as issued.
     pub subject_token: Secret,
+    /// A URN naming the subject token's type.
     pub subject_token_type: String,
     /// Default: the current session's ID token (as `urn:ietf:params:oauth:token-type:id_token`).
     pub actor_token: Option<Secret>,
+    /// Required with `actor_token`.
     pub actor_token_type: Option<String>,
+    /// Space-separated scopes.
     pub scope: Option<String>,
+    /// An Auth0 organization id or name; not blank.
     pub organization: Option<String>,
 }
 
@@ -156,8 +161,11 @@ pub struct SessionTransfer {
     pub session_transfer_token: Secret,
     /// As the server sent it, `""` when it did not.
     pub issued_token_type: String,
+    /// Seconds, when the server says.
     pub expires_in: Option<u64>,
+    /// As the server sent it (`Bearer` when it did not).
     pub token_type: String,
+    /// The granted scopes, when the server says.
     pub scope: Option<String>,
 }
 
