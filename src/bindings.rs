@@ -11,7 +11,7 @@ use crate::core::options::{
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Cause, Error, Secret};
 use crate::host::{is_plain_object, JsObject};
-use crate::session::{GetAccessTokenOptions, Session, SessionTransfer};
+use crate::session::{session_transfer_redirect, GetAccessTokenOptions, Session};
 use crate::store::Store;
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::de::DeserializeOwned;
@@ -872,16 +872,7 @@ impl JsServerClient {
             .ok_or_else(|| bad("\"result\" must be what requestSessionTransferToken answered"))?;
         let organization = string_option(&options, "organization", "")
             .map_err(|_| bad("buildSessionTransferRedirect option \"organization\" must be a string"))?;
-        let transfer = SessionTransfer {
-            session_transfer_token: Secret::new(token),
-            issued_token_type: String::new(),
-            expires_in: None,
-            token_type: String::new(),
-            scope: None,
-        };
-        self.client
-            .build_session_transfer_redirect(&url, &transfer, organization.as_deref())
-            .map_err(|e| to_js(&e))
+        session_transfer_redirect(&url, &token, organization.as_deref()).map_err(|e| to_js(&e))
     }
 
     /// Deletes the session and returns the tenant's logout URL.

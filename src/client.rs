@@ -11,10 +11,10 @@ use crate::core::options::{
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
 };
+use crate::core::response::{http_status_text, url_for_message, Body};
 use crate::core::response::{
     parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse,
 };
-use crate::core::response::{url_for_message, Body};
 use crate::error::{code, push_u64, Cause, Error, Secret};
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
@@ -437,8 +437,7 @@ impl ServerClient {
                 if e.code() != code::TOKEN_EXCHANGE_FAILED {
                     return e;
                 }
-                let mut what = String::from("HTTP ");
-                push_u64(&mut what, u64::from(r.status));
+                let mut what = http_status_text(r.status);
                 if let Some(ct) = &r.content_type {
                     what.push_str(", ");
                     what.push_str(ct);
@@ -553,9 +552,7 @@ impl ServerClient {
                     Error::id_token(code::JWKS_FETCH_ERROR, message).cause(failure_cause(f, timeout))
                 })?;
             if r.status != 200 {
-                let mut why = String::from("HTTP ");
-                push_u64(&mut why, u64::from(r.status));
-                return Err(fetch_error(&why).status(r.status));
+                return Err(fetch_error(&http_status_text(r.status)).status(r.status));
             }
             match host::json_body::<Jwks>(&r.body).0 {
                 Body::Json(jwks) => Ok(jwks),

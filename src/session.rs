@@ -465,26 +465,7 @@ impl ServerClient {
         transfer: &SessionTransfer,
         organization: Option<&str>,
     ) -> Result<String, Error> {
-        let bad = || {
-            Error::config(
-                code::INVALID_PARAMETER,
-                "\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)",
-            )
-        };
-        let url = web_sys::Url::new(target_login_url).map_err(|_| bad())?;
-        let host = url.hostname().to_ascii_lowercase();
-        match url.protocol().as_str() {
-            "https:" => {}
-            "http:" if is_loopback(&host) => {}
-            _ => return Err(bad()),
-        }
-        // The URL's own searchParams: appending rewrites its query (WHATWG URL), the rest kept.
-        let query = url.search_params();
-        query.append("session_transfer_token", transfer.session_transfer_token.expose());
-        if let Some(o) = organization.filter(|o| !o.is_empty()) {
-            query.append("organization", o);
-        }
-        Ok(url.href())
+        session_transfer_redirect(target_login_url, transfer.session_transfer_token.expose(), organization)
     }
 
     /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's
@@ -508,4 +489,33 @@ impl ServerClient {
         let end_session = discovery.as_ref().and_then(|d| d.end_session_endpoint.as_deref());
         Ok(logout_url(&tenant.url, end_session, &config.client_id, options))
     }
+}
+
+/// [`ServerClient::build_session_transfer_redirect`] for a token already in hand (the JavaScript
+/// binding's path, which has the result object, not a [`SessionTransfer`]).
+pub(crate) fn session_transfer_redirect(
+    target_login_url: &str,
+    token: &str,
+    organization: Option<&str>,
+) -> Result<String, Error> {
+    let bad = || {
+        Error::config(
+            code::INVALID_PARAMETER,
+            "\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)",
+        )
+    };
+    let url = web_sys::Url::new(target_login_url).map_err(|_| bad())?;
+    let host = url.hostname().to_ascii_lowercase();
+    match url.protocol().as_str() {
+        "https:" => {}
+        "http:" if is_loopback(&host) => {}
+        _ => return Err(bad()),
+    }
+    // The URL's own searchParams: appending rewrites its query (WHATWG URL), the rest kept.
+    let query = url.search_params();
+    query.append("session_transfer_token", token);
+    if let Some(o) = organization.filter(|o| !o.is_empty()) {
+        query.append("organization", o);
+    }
+    Ok(url.href())
 }

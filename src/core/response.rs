@@ -198,10 +198,15 @@ pub fn is_json_content_type(ct: Option<&str>) -> bool {
     ct.is_some_and(|ct| super::options::contains_bytes(ct.as_bytes(), b"application/json"))
 }
 
-fn http_failed(status: u16) -> String {
-    let mut m = String::from("Token exchange failed: HTTP ");
+/// `HTTP 503`: a status as messages name it.
+pub fn http_status_text(status: u16) -> String {
+    let mut m = String::from("HTTP ");
     push_u64(&mut m, u64::from(status));
     m
+}
+
+fn http_failed(status: u16) -> String {
+    String::from("Token exchange failed: ") + &http_status_text(status)
 }
 
 fn invalid_response(message: &'static str) -> Error {
@@ -301,9 +306,7 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>)
         Error::exchange(code::TOKEN_EXCHANGE_FAILED, m)
     };
     if status != 200 {
-        let mut why = String::from("HTTP ");
-        push_u64(&mut why, u64::from(status));
-        return Err(failed(&why).status(status));
+        return Err(failed(&http_status_text(status)).status(status));
     }
     let v = match body {
         Body::Json(v) => v,

@@ -31,6 +31,33 @@ function claims(jwt) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 }
 
+/** `jwt` with the last four characters of its signature changed: it no longer verifies. */
+const flipSignature = (jwt) => {
+  const [h, p, sig] = jwt.split(".");
+  return `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
+};
+
+/** A store of one sealed session that counts its writes and deletes (`store.sealed`, `.sets`, `.deletes`). */
+const sealedStore = () => ({
+  sealed: undefined,
+  sets: 0,
+  deletes: 0,
+  async get() { return this.sealed; },
+  async set(_identifier, value) { this.sets++; this.sealed = value; },
+  async delete() { this.deletes++; this.sealed = undefined; },
+});
+
+/**
+ * A fetch to the real provider whose token endpoint answers are rewritten: `edit(body, form)`
+ * gets the parsed JSON answer and the request's form text, and returns the JSON to answer.
+ */
+const editTokenAnswers = (edit) => async (input, init) => {
+  const req = new Request(input, init);
+  if (req.method !== "POST") return fetch(req);
+  const form = await req.clone().text();
+  return Response.json(await edit(await (await fetch(req)).json(), form));
+};
+
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 const jsonB64url = (o) => b64url(new TextEncoder().encode(JSON.stringify(o)));
 
@@ -178,18 +205,9 @@ export function suite(pkg, env) {
     eq(claims(r.accessToken).act, { sub: "auth0|bob" }, "the access token carries act");
     eq(r.act, { sub: "auth0|bob" }, "act from the verified access token");
     /** The real token response with its access token changed by `change`. */
-    const changed = (change) => client("basic", {
-      fetch: async (input, init) => {
-        const req = new Request(input, init);
-        const res = await fetch(req);
-        if (req.method !== "POST") return res;
-        const body = await res.json();
-        return Response.json({ ...body, access_token: change(body.access_token) });
-      },
-    });
-    const flip = (t) => { const [h, p, s] = t.split("."); return `${h}.${p}.${s.slice(0, -4)}${s.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`; };
+    const changed = (change) => client("basic", { fetch: editTokenAnswers((body) => ({ ...body, access_token: change(body.access_token) })) });
     const forged = (t) => { const [h, , s] = t.split("."); return `${h}.${jsonB64url({ ...claims(t), act: { sub: "auth0|mallory" } })}.${s}`; };
-    for (const [label, change] of [["a bad signature", flip], ["a payload changed after signing", forged], ["an unsigned JWT", (t) => `${jsonB64url({ alg: "none" })}.${t.split(".")[1]}.`]]) {
+    for (const [label, change] of [["a bad signature", flipSignature], ["a payload changed after signing", forged], ["an unsigned JWT", (t) => `${jsonB64url({ alg: "none" })}.${t.split(".")[1]}.`]]) {
       const t = await changed(change).customTokenExchange(delegated);
       ok(typeof t.accessToken === "string", `${label}: the tokens still come back`);
       eq(t.act, undefined, `${label}: no act`);
@@ -594,18 +612,12 @@ export function suite(pkg, env) {
 
   test("expires_in is optional (RFC 8693 §2.2.1): expiresIn undefined; a session's token set expires at the JWT's exp, else with the session", async () => {
     /** The real token response without expires_in, its access token replaced by `accessToken(body)`. */
-    const withoutExpiresIn = (accessToken = (b) => b.access_token) => async (input, init) => {
-      const req = new Request(input, init);
-      const r = await fetch(req);
-      if (req.method !== "POST") return r;
-      const body = await r.json();
-      const { expires_in, ...rest } = body;
-      return Response.json({ ...rest, access_token: accessToken(body) });
-    };
+    const withoutExpiresIn = (accessToken = (b) => b.access_token) =>
+      editTokenAnswers(({ expires_in, ...rest }) => ({ ...rest, access_token: accessToken(rest) }));
     const r = await client("basic", { fetch: withoutExpiresIn() }).customTokenExchange(legacy("alice", { audience: AUDIENCE }));
     ok(typeof r.accessToken === "string" && r.expiresIn === undefined && !("expiresIn" in r), "expiresIn absent");
     for (const bad of [null, -1, "1h"]) {
-      const c = client("basic", { fetch: async (input, init) => { const req = new Request(input, init); const res = await fetch(req); return req.method === "POST" ? Response.json({ ...(await res.json()), expires_in: bad }) : res; } });
+      const c = client("basic", { fetch: editTokenAnswers((body) => ({ ...body, expires_in: bad })) });
       await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "invalid_response", `expires_in ${JSON.stringify(bad)}`);
     }
     const jwt = client("basic", { fetch: withoutExpiresIn(), stateStore: new pkg.MemoryStore() });
@@ -684,11 +696,9 @@ export function suite(pkg, env) {
   });
 
   test("session: another tenant's session reads as none, is not deleted, and its refresh token is never sent there", async () => {
-    let sealed;
-    let deletes = 0;
-    const store = { get: async () => sealed, set: async (_i, v) => void (sealed = v), delete: async () => void (deletes++, (sealed = undefined)) };
+    const store = sealedStore();
     await client("basic", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
-    ok(typeof sealed === "string", "tenant A's session");
+    ok(typeof store.sealed === "string", "tenant A's session");
     const seen = [];
     // Same client id, secret and identifier: only the tenant differs.
     const other = client("basic", { domain: "https://tenant-b.example", stateStore: store, fetch: recordingFetch(seen) });
@@ -696,47 +706,39 @@ export function suite(pkg, env) {
     eq(await other.getUser(), undefined, "getUser under tenant B");
     await later(3590, () => rejects(other.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "missing_session", "getAccessToken under tenant B"));
     eq(seen.length, 0, "nothing sent to tenant B");
-    eq(deletes, 0, "the session was not deleted");
+    eq(store.deletes, 0, "the session was not deleted");
     eq((await client("basic", { stateStore: store }).getUser()).sub, "auth0|alice", "still tenant A's session");
   });
 
   test("session: a refreshed ID token that fails verification fails the refresh (refresh_token_error) and leaves the session as it was", async () => {
-    let sealed;
-    const store = { get: async () => sealed, set: async (_i, v) => void (sealed = v), delete: async () => void (sealed = undefined) };
+    const store = sealedStore();
     let tampered = 0;
     const c = client("basic", {
       stateStore: store,
-      fetch: async (input, init) => {
-        const req = new Request(input, init);
-        const form = req.method === "POST" ? await req.clone().text() : "";
-        const r = await fetch(req);
-        if (!form.includes("grant_type=refresh_token")) return r;
-        const body = await r.json();
+      fetch: editTokenAnswers((body, form) => {
+        if (!form.includes("grant_type=refresh_token")) return body;
         ok(typeof body.id_token === "string", "the refresh returned an ID token");
         tampered++;
-        const [h, p, sig] = body.id_token.split(".");
-        return Response.json({ ...body, id_token: `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}` });
-      },
+        return { ...body, id_token: flipSignature(body.id_token) };
+      }),
     });
     await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
-    const before = sealed;
+    const before = store.sealed;
     const e = await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "tampered ID token"));
     ok(e.cause instanceof IdTokenError && e.cause.code === "invalid_signature", `cause: ${e.cause && e.cause.code}`);
     eq(tampered, 1, "one refresh");
-    eq(sealed, before, "the session is as it was");
+    eq(store.sealed, before, "the session is as it was");
   });
 
   test("session transfer: the actor defaults to the session's ID token, audience urn:{host}:session_transfer, nothing written; the redirect URL", async () => {
     const seen = [];
-    let sealed;
-    let sets = 0;
-    const store = { get: async () => sealed, set: async (_i, v) => void (sets++, (sealed = v)), delete: async () => void (sealed = undefined) };
+    const store = sealedStore();
     const c = client("basic", { stateStore: store, fetch: recordingFetch(seen) });
     await rejects(c.requestSessionTransferToken(legacy("alice")), CustomTokenExchangeError, "missing_actor_token", "no actor and no session");
     eq(seen.length, 0, "nothing sent");
     await c.loginWithCustomTokenExchange(legacy("alice"));
     const idToken = (await c.getSession()).idToken;
-    const writes = sets;
+    const writes = store.sets;
     seen.length = 0;
     const t = await c.requestSessionTransferToken(legacy("alice"));
     eq(Object.keys(t).sort(), ["expiresIn", "issuedTokenType", "sessionTransferToken", "tokenType"], "the result's fields");
@@ -745,7 +747,7 @@ export function suite(pkg, env) {
     const form = new URLSearchParams(await seen.find((r) => r.method === "POST").text());
     eq(form.get("audience"), `urn:${new URL(env.issuer).host}:session_transfer`, "audience");
     eq([form.get("actor_token") === idToken, form.get("actor_token_type")], [true, TokenType.ID_TOKEN], "the session's ID token acts");
-    eq(sets, writes, "no session written");
+    eq(store.sets, writes, "no session written");
     await rejects(c.requestSessionTransferToken(legacy("alice", { organization: " " })), CustomTokenExchangeError, "invalid_parameter", "a blank organization");
     // An explicit actor needs no session, and no store.
     const storeless = client("basic");
@@ -860,14 +862,7 @@ export function suite(pkg, env) {
     const store = { get: async () => undefined, set: async () => void writes++, delete: async () => {} };
     const c = client("basic", {
       stateStore: store,
-      fetch: async (url, init) => {
-        const req = new Request(url, init);
-        const r = await fetch(req);
-        if (req.method !== "POST") return r;
-        const body = await r.json();
-        const [h, p, sig] = body.id_token.split(".");
-        return Response.json({ ...body, id_token: `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}` });
-      },
+      fetch: editTokenAnswers((body) => ({ ...body, id_token: flipSignature(body.id_token) })),
     });
     await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), IdTokenError, "invalid_signature", "tampered signature");
     eq(writes, 0, "no session written");
@@ -889,8 +884,7 @@ export function suite(pkg, env) {
   });
 
   test("session: secret rotation: sealed with an old secret, opened by [new, old]", async () => {
-    let sealed;
-    const store = { get: async () => sealed, set: async (_id, v) => void (sealed = v), delete: async () => void (sealed = undefined) };
+    const store = sealedStore();
     const oldSecret = "the-old-secret-which-is-at-least-32-chars";
     await client("basic", { stateStore: store, secret: oldSecret }).loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }));
     const rotated = client("basic", { stateStore: store, secret: ["the-new-secret-which-is-at-least-32-chars", oldSecret] });
