@@ -15,7 +15,7 @@ npm_ci "$ROOT"
 done_step
 
 step "cargo build --release --target wasm32-unknown-unknown, wasm-bindgen --target web, wasm-opt"
-cargo build --release --target wasm32-unknown-unknown
+cargo build --release --target wasm32-unknown-unknown --features npm
 gen="$ROOT/target/bindgen" && rm -rf "$gen"
 wasm-bindgen --target web --out-dir "$gen" target/wasm32-unknown-unknown/release/auth0_edge.wasm
 rm -rf "$out.tmp" && mkdir -p "$out.tmp"

@@ -109,3 +109,24 @@ wasm_opt_package() {
   shift 2
   "$ROOT/node_modules/.bin/wasm-opt" "${WASM_OPT_PACKAGE_FLAGS[@]}" "$@" "$in" -o "$out"
 }
+
+# worker-build 0.8, workers-rs' build command (builds from source, about 3 minutes the first time).
+ensure_worker_build() {
+  case "$(worker-build --version 2>/dev/null)" in
+    0.8.*) ;;
+    *) echo "    installing worker-build 0.8 (cargo install, builds from source, about 3 minutes)"
+       cargo install worker-build --version "^0.8" --quiet ;;
+  esac
+}
+
+# build_rust_worker: the Rust Worker example (worker-example/rust) into its build/ with
+# worker-build --release, pointed at this machine's wasm-bindgen (the crate's exact version),
+# wasm-opt and esbuild (the root's npm packages): it downloads its own otherwise.
+build_rust_worker() {
+  ensure_worker_build
+  ensure_wasm_bindgen_cli
+  npm_ci "$ROOT"
+  (cd "$ROOT/worker-example/rust" \
+    && WASM_BINDGEN_BIN="$(command -v wasm-bindgen)" WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt" \
+       ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild" worker-build --release)
+}

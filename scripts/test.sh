@@ -8,6 +8,7 @@ started=$(date +%s)
 step "Rust: cargo fmt --check, cargo test (native)"
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 cargo fmt --check    # the layout of rustfmt.toml
+for crate in worker-example/rust examples/rust-wasm-test; do cargo fmt --check --manifest-path "$crate/Cargo.toml"; done
 cargo test --quiet   # the pure core, its proptest fuzzing, the doc examples (compiled, not run)
 done_step
 
@@ -50,12 +51,19 @@ grep -q '^Done: every route answered as expected' target/test-logs/demo.log || d
 echo "    demo: every route answered as expected"
 done_step
 
+step "workers-rs Worker (worker-example/rust): worker-build, then every route in workerd"
+run_logged worker-rs-build build_rust_worker
+printf '    build/index_bg.wasm: %s bytes, %s gzipped\n' "$(wc -c <worker-example/rust/build/index_bg.wasm)" \
+  "$(gzip -9c worker-example/rust/build/index_bg.wasm | wc -c)"
+run_logged worker-rs with_provider node --test --test-reporter=spec worker-example/rust/test/worker.test.mjs
+done_step
+
 step "Interop with auth0-server-python: sessions sealed by one open with the other"
 ensure_python_peer
 run_logged interop with_provider node --test --test-reporter=spec tests/js/interop.test.mjs
 done_step
 
-step "Rust API compiled to wasm32: wasm-bindgen-test in Node, headless Chromium and headless Firefox"
+step "Rust API compiled to wasm32: wasm-bindgen-test in Node, headless Chromium and headless Firefox; a downstream crate in Chromium"
 ensure_wasm_bindgen_cli # wasm-bindgen-test-runner, at the crate's version
 ensure_chromium
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver
@@ -66,7 +74,10 @@ ensure_firefox
 ( unset CHROMEDRIVER; export GECKODRIVER="$(command -v geckodriver)"
   WASM_BINDGEN_USE_BROWSER=1 run_logged wasm-firefox with_provider cargo test --target wasm32-unknown-unknown --test wasm_api )
 grep -q 'Running headless tests in Firefox' target/test-logs/wasm-firefox.log || die "the browser suite did not run in Firefox"
-for run in wasm-node wasm-chromium wasm-firefox; do
+# A downstream crate (a user's, depending on this one by path) testing its own code in Chromium.
+(cd examples/rust-wasm-test && run_logged wasm-downstream with_provider cargo test --target wasm32-unknown-unknown --test browser)
+grep -q 'Running headless tests in Chrome' target/test-logs/wasm-downstream.log || die "the downstream crate's tests did not run in Chrome"
+for run in wasm-node wasm-chromium wasm-firefox wasm-downstream; do
   printf '    %-14s %s\n' "$run:" "$(grep -o 'test result: .*passed[^;]*; [0-9]* failed' "target/test-logs/$run.log" | tail -1)"
 done
 done_step

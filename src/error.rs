@@ -2,8 +2,10 @@
 //! stable `code` (converted in exactly one place, `src/bindings.rs`); Rust callers match on
 //! [`Error::kind`] and [`Error::code`].
 //!
-//! Messages name the option, field or rule that failed, never a value: no token, secret or
-//! response fragment ever reaches an error message.
+//! Messages name the option, field or rule that failed, never a value: no token or secret ever
+//! reaches an error message. Two texts from outside are passed on, as their readers expect: a
+//! tenant's `error_description`, and the runtime's reason for a failed request (its first line,
+//! shortened).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -41,33 +43,82 @@ impl ErrorKind {
 /// Stable error codes (the `code` property in JavaScript).
 pub mod code {
     // CustomTokenExchangeError (SPEC §2.1, §2.4); server codes such as `invalid_grant` pass through.
+    /// The options are not an object; `subjectToken` or `actorToken` is not a string, blank, too long
+    /// or has a `Bearer` prefix; or `subjectTokenType` is not a string or blank (SPEC §2.1 rules 1
+    /// to 5, §8.9, §9.3). Carried by `CustomTokenExchangeError`.
     pub const INVALID_TOKEN_FORMAT: &str = "invalid_token_format";
+    /// `actorToken` given without a non-blank `actorTokenType` (SPEC §2.1 rule 6).
+    /// Carried by `CustomTokenExchangeError`.
     pub const MISSING_ACTOR_TOKEN_TYPE: &str = "missing_actor_token_type";
+    /// `actorTokenType` given without `actorToken` (SPEC §2.1 rule 7), or a session transfer with
+    /// neither an actor token nor a session ID token to act for (SPEC §8.3). Carried by
+    /// `CustomTokenExchangeError`.
     pub const MISSING_ACTOR_TOKEN: &str = "missing_actor_token";
+    /// The exchange failed: a network error or timeout, a failed OIDC discovery, or a status other
+    /// than 200 without a JSON `error` (SPEC §2.2, §2.4). Carried by `CustomTokenExchangeError`.
     pub const TOKEN_EXCHANGE_FAILED: &str = "token_exchange_failed";
+    /// A 200 from the token endpoint that is not a JSON object, is larger than 1 MiB, or lacks a
+    /// non-empty `access_token` or a well-formed `expires_in` (SPEC §2.4). Carried by
+    /// `CustomTokenExchangeError`.
     pub const INVALID_RESPONSE: &str = "invalid_response";
+    /// An optional exchange option or `authorizationParams` value of the wrong type, blank where it
+    /// must not be, or too long (SPEC §2.1 rule 8, §8.2, §8.3, §9.3): a `CustomTokenExchangeError`;
+    /// also a `ConfigurationError` for a bad argument of `buildSessionTransferRedirect` (SPEC §8.3).
     pub const INVALID_PARAMETER: &str = "invalid_parameter";
     // ConfigurationError (SPEC §1)
+    /// `domain` missing or not a tenant's host name or https URL (http only for loopback hosts), or a
+    /// `domain` function that did not answer one (SPEC §1, §8.4). Carried by `ConfigurationError`.
     pub const INVALID_DOMAIN: &str = "invalid_domain";
+    /// `clientId` missing, not a string, or blank (SPEC §1). Carried by `ConfigurationError`.
     pub const MISSING_CLIENT_ID: &str = "missing_client_id";
+    /// Neither `clientSecret` nor `clientAssertionSigningKey` given, or not the one `clientAuthMethod`
+    /// needs (SPEC §1). Carried by `ConfigurationError`.
     pub const MISSING_CLIENT_CREDENTIALS: &str = "missing_client_credentials";
+    /// `secret` missing, or a secret shorter than 32 characters (SPEC §1). Carried by
+    /// `ConfigurationError`.
     pub const INVALID_SECRET: &str = "invalid_secret";
+    /// Any other option of the wrong type or form: a client option (SPEC §1), a store's options, or
+    /// the logout options. Carried by `ConfigurationError`.
     pub const INVALID_OPTION: &str = "invalid_option";
+    /// A tenant misconfiguration found at run time: a discovered `issuer` other than the domain, no
+    /// usable `token_endpoint` (SPEC §2.2), or a `clientAssertionSigningKey` WebCrypto cannot sign
+    /// with. Carried by `ConfigurationError`.
     pub const CONFIGURATION_ERROR: &str = "configuration_error";
+    /// A session method called on a client built without `stateStore` (SPEC §9.1). Carried by
+    /// `ConfigurationError`.
     pub const MISSING_STATE_STORE: &str = "missing_state_store";
     // IdTokenError (SPEC §3)
+    /// The ID token's signature does not verify with the JWKS key (SPEC §3.2). Carried by
+    /// `IdTokenError`.
     pub const INVALID_SIGNATURE: &str = "invalid_signature";
+    /// The ID token's `iss` is not the discovered issuer (SPEC §2.5, §3.2). Carried by `IdTokenError`.
     pub const INVALID_ISSUER: &str = "invalid_issuer";
+    /// The ID token's `aud` does not contain the client id, or its `azp` names another client
+    /// (SPEC §2.5, §3.2). Carried by `IdTokenError`.
     pub const INVALID_AUDIENCE: &str = "invalid_audience";
+    /// The ID token's `exp` has passed, leeway included (SPEC §2.5, §3.2). Carried by `IdTokenError`.
     pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// A malformed ID token, an `alg` not allowed, a missing or non-numeric `exp` or `iat`, an `iat` or
+    /// `nbf` in the future, or several audiences without `azp` (SPEC §3.2, §9.5). Carried by
+    /// `IdTokenError`.
     pub const INVALID_TOKEN: &str = "invalid_token";
+    /// No key of the tenant's JWKS fits the ID token's `kid` and `alg` (SPEC §3.2). Carried by
+    /// `IdTokenError`.
     pub const JWKS_KEY_NOT_FOUND: &str = "jwks_key_not_found";
+    /// The JWKS could not be fetched or read, discovery names no `jwks_uri`, or a recent fetch failed
+    /// (SPEC §3.2, §9.6). Carried by `IdTokenError`.
     pub const JWKS_FETCH_ERROR: &str = "jwks_fetch_error";
     // AccessTokenError (SPEC §4)
+    /// `getAccessToken` found no session (SPEC §4). Carried by `AccessTokenError`.
     pub const MISSING_SESSION: &str = "missing_session";
+    /// No usable access token in the session and no refresh token to get one (SPEC §4). Carried by
+    /// `AccessTokenError`.
     pub const MISSING_REFRESH_TOKEN: &str = "missing_refresh_token";
+    /// The refresh failed: its discovery, the refresh-token grant, or the verification of the ID token
+    /// it returned; that failure is the cause (SPEC §4, §9.5). Carried by `AccessTokenError`.
     pub const REFRESH_TOKEN_ERROR: &str = "refresh_token_error";
     // StoreError (SPEC §5)
+    /// The state store failed; what it threw is the cause (SPEC §3.6, §5). Carried by `StoreError`.
     pub const STORE_ERROR: &str = "store_error";
 }
 
@@ -82,6 +133,8 @@ pub enum Cause {
     Error(Box<Error>),
 }
 
+/// An error of this crate: its [`ErrorKind`], a stable code, a message that names what failed, and
+/// where known the HTTP status and the [`Cause`].
 #[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,
@@ -92,6 +145,7 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error of `kind` with one of the [`code`](mod@code) constants.
     #[inline(never)]
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error { kind, code: Cow::Borrowed(code), message: message.into(), status: None, cause: None }
@@ -102,47 +156,58 @@ impl Error {
         Error { kind, code: Cow::Owned(code), message: message.into(), status: None, cause: None }
     }
 
+    /// A `CustomTokenExchangeError` ([`ErrorKind::CustomTokenExchange`]).
     #[inline(never)]
     pub fn exchange(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::CustomTokenExchange, code, message)
     }
 
+    /// A `ConfigurationError` ([`ErrorKind::Configuration`]).
     #[inline(never)]
     pub fn config(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::Configuration, code, message)
     }
 
+    /// An `IdTokenError` ([`ErrorKind::IdToken`]).
     #[inline(never)]
     pub fn id_token(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Error::new(ErrorKind::IdToken, code, message)
     }
 
+    /// Sets the HTTP status of the response behind the error (`status` in JavaScript).
     pub fn status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// Sets what caused the error (`cause` in JavaScript).
     pub fn cause(mut self, cause: Cause) -> Self {
         self.cause = Some(cause);
         self
     }
 
+    /// Which family the error belongs to: the JavaScript class it becomes.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
 
+    /// The stable code: one of the [`code`](mod@code) constants, or the server's `error` passed
+    /// through.
     pub fn code(&self) -> &str {
         &self.code
     }
 
+    /// The message: it names the option, field or rule that failed.
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    /// The HTTP status of the response behind the error, when there was one.
     pub fn http_status(&self) -> Option<u16> {
         self.status
     }
 
+    /// What caused the error, when something did.
     pub fn source_cause(&self) -> Option<&Cause> {
         self.cause.as_ref()
     }
@@ -174,10 +239,12 @@ impl core::error::Error for Error {}
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value that must never be printed.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
 
+    /// The value itself, for where it is sent or used; never for a message or a log.
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -5,11 +5,16 @@
 //! - `host`: thin bindings to the host's `fetch` (requests built with gloo-net), WebCrypto
 //!   (web-sys), clock and randomness.
 //! - [`ServerClient`]: the async client, orchestrating the two; Rust programs use it directly.
-//! - `bindings`: the same client exported with `#[wasm_bindgen]`: the npm package's
-//!   `ServerClient` class, and the one conversion of errors into JavaScript.
+//! - `bindings` (feature `npm`, on in the package's build only): the same client exported with
+//!   `#[wasm_bindgen]`: the npm package's `ServerClient` class, and the one conversion of errors
+//!   into JavaScript. A Rust program leaves it off.
+//! - [`stores`]: the package's built-in stores (Workers KV, Deno KV, cookies, memory), built from
+//!   Rust with typed options.
 
+#![warn(missing_docs)]
 extern crate alloc;
 
+#[cfg(feature = "npm")]
 mod bindings;
 mod cache;
 mod client;

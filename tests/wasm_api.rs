@@ -1,6 +1,9 @@
 //! The Rust API (`auth0_edge::ServerClient`) compiled to wasm32 and run by wasm-bindgen-test in
-//! Node and in headless Chromium (`WASM_BINDGEN_USE_BROWSER=1`), against the local provider:
-//! exchange, delegation, sessions with a refresh and logout, and the error codes.
+//! Node and in headless Chromium and Firefox (`WASM_BINDGEN_USE_BROWSER=1`), against the local
+//! provider: every public method (exchange, delegation, options, custom domains, sessions with a
+//! refresh and logout, session transfer, the built-in stores) and every error code of
+//! `auth0_edge::error::code`; the ID token and tenant faults the provider cannot produce on demand
+//! come from a made-up tenant behind the client's `fetch` (tests/js/fake-tenant.js).
 //! The provider's coordinates come from `tests/provider/harness.mjs` at compile time.
 #![cfg(target_arch = "wasm32")]
 
@@ -10,6 +13,7 @@ use auth0_edge::{
     ServerClient,
 };
 use serde_json::Value;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -332,7 +336,7 @@ async fn built_in_stores_from_rust() {
     // the session id travels in a cookie, the sealed session in KV.
     let kv = js("(() => { const m = new Map(); return { m, get: async (k) => m.get(k) ?? null, \
                  put: async (k, v) => void m.set(k, v), delete: async (k) => void m.delete(k) }; })()");
-    let store = auth0_edge::stores::kv_store(&kv, &JsValue::UNDEFINED).unwrap();
+    let store = auth0_edge::stores::kv_store(&kv, &Default::default()).unwrap();
     let c = session_client("rust_kv_store", Some(store));
     let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
     c.login_with_custom_token_exchange(
@@ -358,9 +362,239 @@ async fn built_in_stores_from_rust() {
     let stranger = js("({ request: { headers: new Map() }, headers: new Headers() })");
     assert!(c.get_session(&stranger).await.unwrap().is_none(), "no cookie, no session");
 
-    // Bad arguments are the constructors' TypeErrors.
-    let e = auth0_edge::stores::kv_store(&JsValue::NULL, &JsValue::UNDEFINED).unwrap_err();
-    assert!(e.is_instance_of::<js_sys::TypeError>());
-    assert!(auth0_edge::stores::cookie_store(&js("({ sameSite: 'sideways' })")).is_err());
-    assert!(auth0_edge::stores::deno_kv_store(&js("({})"), &JsValue::UNDEFINED).is_err());
+    // Bad arguments are configuration errors that name the option.
+    use auth0_edge::stores::StoreOptions;
+    let e = auth0_edge::stores::kv_store(&JsValue::NULL, &StoreOptions::default()).unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"));
+    assert!(e.message().contains("KV namespace binding"), "{}", e.message());
+    let sideways = StoreOptions { same_site: Some("sideways".into()), ..Default::default() };
+    let e = auth0_edge::stores::cookie_store(&sideways).unwrap_err();
+    assert!(e.message().contains("options.sameSite"), "{}", e.message());
+    let short = StoreOptions { ttl_seconds: Some(10), ..Default::default() };
+    let e = auth0_edge::stores::kv_store(&kv, &short).unwrap_err();
+    assert!(e.message().contains("options.ttlSeconds must be at least 60"), "{}", e.message());
+    assert!(auth0_edge::stores::deno_kv_store(&js("({})"), &StoreOptions::default()).is_err());
+    // Typed options reach the JavaScript store: a named cookie, its attributes.
+    let named = StoreOptions {
+        cookie_name: Some("sid".into()),
+        secure: Some(false),
+        path: Some("/app".into()),
+        ttl_seconds: Some(120),
+        ..Default::default()
+    };
+    let c = session_client("rust_kv_named", Some(auth0_edge::stores::kv_store(&kv, &named).unwrap()));
+    let request = web_sys::Request::new_with_str("http://localhost/").unwrap();
+    let headers = web_sys::Headers::new().unwrap();
+    let so = auth0_edge::stores::http_options(&request, &headers);
+    c.login_with_custom_token_exchange(&legacy("alice"), &so).await.unwrap();
+    let line = headers.get("set-cookie").unwrap().unwrap();
+    assert!(line.starts_with("sid="), "{line}");
+    assert!(line.contains("Path=/app") && line.contains("Max-Age=120") && !line.contains("Secure"), "{line}");
+}
+
+#[wasm_bindgen(module = "/tests/js/fake-tenant.js")]
+extern "C" {
+    /// A made-up tenant (its own keys and tokens) served through the client's `fetch`:
+    /// `{ fetch, state }`, steered through `state` (tests/js/fake-tenant.js).
+    #[wasm_bindgen(js_name = fakeTenant)]
+    async fn fake_tenant(domain: &str, client_id: &str) -> JsValue;
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &key.into()).unwrap()
+}
+
+fn set(object: &JsValue, key: &str, value: &JsValue) {
+    js_sys::Reflect::set(object, &key.into(), value).unwrap();
+}
+
+/// A session client of a fake tenant of its own (fresh discovery and JWKS caches), and the
+/// tenant's `state`.
+async fn fake_client(name: &str) -> (ServerClient, JsValue) {
+    let domain = format!("https://{name}.fake.example");
+    let tenant = fake_tenant(&domain, "fake-client").await;
+    let client = ServerClient::new(ClientOptions {
+        domain,
+        client_id: "fake-client".into(),
+        client_secret: Some("fake-secret".into()),
+        secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
+        fetch: Some(get(&tenant, "fetch").unchecked_into()),
+        state_store: Some(auth0_edge::stores::memory_store()),
+        state_identifier: Some(format!("fake_{}", name.replace('-', "_"))),
+        ..Default::default()
+    })
+    .unwrap();
+    (client, get(&tenant, "state"))
+}
+
+#[wasm_bindgen_test]
+async fn id_token_error_codes_and_no_session_written() {
+    let now = js_sys::Date::now() / 1000.0;
+    let claims = |json: &str| js_sys::JSON::parse(json).unwrap();
+    let cases: [(&str, &str, JsValue, &str); 7] = [
+        ("iss", "claims", claims(r#"{"iss":"https://evil.example/"}"#), "invalid_issuer"),
+        ("aud", "claims", claims(r#"{"aud":"another-client"}"#), "invalid_audience"),
+        (
+            "exp",
+            "claims",
+            claims(&format!(r#"{{"iat":{},"exp":{}}}"#, now - 7200.0, now - 3600.0)),
+            "token_expired",
+        ),
+        ("nbf", "claims", claims(&format!(r#"{{"nbf":{}}}"#, now + 3600.0)), "invalid_token"),
+        ("sig", "tamper", JsValue::TRUE, "invalid_signature"),
+        ("kid", "kid", "k2".into(), "jwks_key_not_found"),
+        ("jwks", "jwksFails", JsValue::TRUE, "jwks_fetch_error"),
+    ];
+    for (name, key, value, code) in cases {
+        let (c, state) = fake_client(&format!("id-{name}")).await;
+        set(&state, key, &value);
+        let so = JsValue::UNDEFINED;
+        let e = c.login_with_custom_token_exchange(&legacy("alice"), &so).await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::IdToken, code), "{name}");
+        assert!(c.get_session(&so).await.unwrap().is_none(), "{name}: no session written");
+    }
+    // The same tenant, untouched, logs in: the cases above failed for their one reason.
+    let (c, _) = fake_client("id-ok").await;
+    let s = c.login_with_custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap();
+    assert_eq!(s.user.and_then(|u| u.str_at("sub")).as_deref(), Some("auth0|fake"));
+}
+
+#[wasm_bindgen_test]
+async fn tenant_answer_error_codes() {
+    let (c, state) = fake_client("garbled").await;
+    set(&state, "tokenAnswer", &"{not json".into());
+    let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "invalid_response"));
+    // Discovery naming another issuer than the domain: the tenant is misconfigured.
+    let (c, state) = fake_client("foreign").await;
+    set(&state, "discovery", &js_sys::JSON::parse(r#"{"issuer":"https://other.example/"}"#).unwrap());
+    let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "configuration_error"));
+    assert!(!e.message().contains("alice"), "no token in a message");
+}
+
+#[wasm_bindgen_test]
+async fn refresh_refused_is_refresh_token_error_and_the_session_stays() {
+    let c = session_client("rust_refresh_refused", Some(auth0_edge::stores::memory_store()));
+    let so = JsValue::UNDEFINED;
+    let login = CustomTokenExchangeOptions {
+        audience: Some(AUDIENCE.into()),
+        scope: Some("offline_access read:data".into()),
+        ..legacy("alice")
+    };
+    c.login_with_custom_token_exchange(&login, &so).await.unwrap();
+    let before = c.get_session(&so).await.unwrap().unwrap();
+    let wider =
+        GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: Some("write:everything".into()) };
+    let e = c.get_access_token(&wider, &so).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "refresh_token_error"));
+    let after = c.get_session(&so).await.unwrap().unwrap();
+    assert_eq!(after.token_sets, before.token_sets, "the token sets as they were");
+    assert_eq!(after.refresh_token, before.refresh_token, "the refresh token kept");
+}
+
+#[wasm_bindgen_test]
+async fn invalid_parameter_codes() {
+    let c = client();
+    let so = JsValue::UNDEFINED;
+    let blank = CustomTokenExchangeOptions { requested_token_type: Some(" ".into()), ..legacy("alice") };
+    let object = CustomTokenExchangeOptions {
+        authorization_params: vec![("login_hint".into(), auth0_edge::ParamValue::Invalid)],
+        ..legacy("alice")
+    };
+    for options in [blank, object] {
+        let e = c.custom_token_exchange(&options, &so).await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "invalid_parameter"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn exchange_options_reach_the_tenant() {
+    // requested_token_type and extra parameters are sent; reserved keys never override the typed ones.
+    let r = client()
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                audience: Some(AUDIENCE.into()),
+                requested_token_type: Some(ACCESS_TOKEN.into()),
+                authorization_params: vec![
+                    ("audience".into(), auth0_edge::ParamValue::Str("https://evil.example".into())),
+                    ("ext_tenant".into(), auth0_edge::ParamValue::Str("eu".into())),
+                ],
+                ..legacy("carol")
+            },
+            &JsValue::UNDEFINED,
+        )
+        .await
+        .unwrap();
+    assert_eq!(claims(&r.access_token)["aud"], AUDIENCE, "authorizationParams cannot change the audience");
+    assert_eq!(claims(&r.access_token)["sub"], "auth0|carol");
+}
+
+#[wasm_bindgen_test]
+async fn session_transfer_token_and_redirect() {
+    let c = session_client("rust_transfer", Some(auth0_edge::stores::memory_store()));
+    let so = JsValue::UNDEFINED;
+    let e = c
+        .request_session_transfer_token(
+            &auth0_edge::SessionTransferOptions {
+                subject_token: Secret::new("legacy-alice"),
+                subject_token_type: LEGACY.into(),
+                ..Default::default()
+            },
+            &so,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "missing_actor_token"), "no session");
+    c.login_with_custom_token_exchange(&legacy("alice"), &so).await.unwrap();
+    let t = c
+        .request_session_transfer_token(
+            &auth0_edge::SessionTransferOptions {
+                subject_token: Secret::new("legacy-alice"),
+                subject_token_type: LEGACY.into(),
+                ..Default::default() // the session's ID token acts
+            },
+            &so,
+        )
+        .await
+        .unwrap();
+    assert!(t.session_transfer_token.expose().starts_with("stt_"));
+    assert_eq!(t.expires_in, Some(60));
+    let url =
+        c.build_session_transfer_redirect("https://web.example/login?lang=en", &t, Some("org_acme")).unwrap();
+    let parsed = web_sys::Url::new(&url).unwrap();
+    let params = parsed.search_params();
+    assert_eq!(parsed.origin() + &parsed.pathname(), "https://web.example/login");
+    assert_eq!(params.get("lang").as_deref(), Some("en"));
+    assert_eq!(params.get("session_transfer_token").as_deref(), Some(t.session_transfer_token.expose()));
+    assert_eq!(params.get("organization").as_deref(), Some("org_acme"));
+    let e = c.build_session_transfer_redirect("http://web.example/login", &t, None).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Configuration, "invalid_parameter"),
+        "http for a host not loopback"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn domain_resolver_per_call() {
+    let resolver = js_sys::Function::new_with_args("so", "return so && so.tenant");
+    let c = ServerClient::new(ClientOptions {
+        domain: String::new(),
+        domain_resolver: Some(resolver),
+        ..client_options()
+    })
+    .unwrap();
+    let to = |domain: &str| {
+        let so = js_sys::Object::new();
+        set(&so, "tenant", &domain.into());
+        JsValue::from(so)
+    };
+    let api = CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") };
+    let r = c.custom_token_exchange(&api, &to(ISSUER)).await.unwrap();
+    assert_eq!(claims(&r.access_token)["iss"], ISSUER);
+    let e = c.custom_token_exchange(&legacy("alice"), &to("http://example.com")).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_domain"));
+    let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_domain", "a resolver that answers nothing");
 }

@@ -101,6 +101,7 @@ pub fn form_urlencode_into(s: &str, out: &mut String) {
     out.extend(form_urlencoded::byte_serialize(s.as_bytes()));
 }
 
+/// `s` form-urlencoded, as a new string (see [`form_urlencode_into`]).
 pub fn form_urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -14,7 +14,9 @@ pub const PROTECTED_HEADER: &str = r#"{"alg":"dir","enc":"A256CBC-HS512"}"#;
 pub const HKDF_INFO: &[u8] = b"Auth0 Generated Encryption";
 /// HKDF output length: 32 bytes of MAC key, then 32 bytes of AES key (RFC 7518 §5.2.2.1).
 pub const KEY_LEN: usize = 64;
+/// Length of the AES-CBC initialization vector, in bytes: one AES block.
 pub const IV_LEN: usize = 16;
+/// Length of the authentication tag, in bytes: half the HMAC-SHA-512 output (RFC 7518 §5.2.5).
 pub const TAG_LEN: usize = 32;
 /// Largest sealed value we try to open (a store returning a huge value is "no session").
 pub const MAX_SEALED_LEN: usize = 1 << 20;
@@ -77,8 +79,11 @@ pub fn compact(protected_b64: &str, iv: &[u8], ciphertext: &[u8], tag: &[u8]) ->
 pub struct Sealed {
     /// The protected header as sent: the AAD.
     pub aad: String,
+    /// The initialization vector, decoded: [`IV_LEN`] bytes.
     pub iv: Vec<u8>,
+    /// The AES-256-CBC ciphertext, decoded: whole blocks, not yet authenticated.
     pub ciphertext: Vec<u8>,
+    /// The authentication tag, decoded: [`TAG_LEN`] bytes, compared with the HMAC before decrypting.
     pub tag: Vec<u8>,
 }
 
@@ -86,9 +91,13 @@ pub struct Sealed {
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 #[serde(default)]
 pub struct JweHeader {
+    /// `alg`: must be `dir` (the derived key is the content key).
     pub alg: Member,
+    /// `enc`: must be `A256CBC-HS512`.
     pub enc: Member,
+    /// `zip`: must be absent (no compression).
     pub zip: Member,
+    /// `crit`: must be absent (no extension is understood).
     pub crit: Member,
 }
 

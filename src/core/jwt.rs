@@ -19,12 +19,15 @@ pub const LEEWAY: i64 = 60;
 /// `Debug` shows the algorithm and key id only (the rest is a token).
 #[derive(Clone)]
 pub struct Jwt {
+    /// The header's `alg`: one of the algorithms accepted.
     pub alg: SigningAlg,
+    /// The header's `kid`, when it is a string.
     pub kid: Option<String>,
     /// The payload segment, base64url-decoded: JSON text.
     pub payload: Vec<u8>,
     /// `header.payload` as sent: the bytes the signature covers.
     pub signing_input: String,
+    /// The signature segment, base64url-decoded; never empty.
     pub signature: Vec<u8>,
 }
 
@@ -47,8 +50,11 @@ pub fn not_json() -> Error {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Header {
+    /// `alg`: only RS256, PS256 and ES256 are accepted.
     pub alg: Member,
+    /// `kid`: which JWKS key signed the token, when the header names one.
     pub kid: Member,
+    /// `crit`: must be absent (no extension is understood).
     pub crit: Member,
 }
 
@@ -86,6 +92,7 @@ pub fn decode(token: &str, parse: ParseHeader<'_>) -> Result<Jwt, Error> {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct ExpClaim {
+    /// `exp`: seconds since the epoch when it is a number; anything else is not used.
     pub exp: Member,
 }
 
@@ -111,10 +118,14 @@ fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
 /// `aud`: one audience or several (RFC 7519 §4.1.3).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Audience {
+    /// No `aud` claim.
     #[default]
     Absent,
+    /// A single audience, as a string.
     One(String),
+    /// An array of audiences; members that are not strings match no client.
     Many(Vec<Member>),
+    /// Any other JSON value: matches no client.
     Other,
 }
 
@@ -165,13 +176,19 @@ impl<'de> Deserialize<'de> for Audience {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Claims {
+    /// `iss`: must be the discovered issuer.
     pub iss: Member,
+    /// `aud`: must contain the client id (not checked on an access token).
     pub aud: Audience,
+    /// `azp`: when present, must be the client id; required when `aud` has several values.
     pub azp: Member,
+    /// `exp`, seconds since the epoch: must be in the future, with [`LEEWAY`].
     pub exp: Member,
+    /// `iat`, seconds since the epoch: must not be in the future, with [`LEEWAY`].
     pub iat: Member,
     /// Optional; checked like `iat` when present (SPEC §9.5).
     pub nbf: Member,
+    /// `sid`: the tenant's session id, kept as the session's `sid` (SPEC §3.4).
     pub sid: Member,
 }
 
@@ -188,21 +205,31 @@ pub fn seconds(m: &Member) -> Option<i64> {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct Jwk {
+    /// `kty`: `RSA` for RS256 and PS256, `EC` for ES256.
     pub kty: Member,
+    /// `kid`: matched against the token's `kid`.
     pub kid: Member,
+    /// `alg`: when present, must be the token's algorithm.
     pub alg: Member,
+    /// `use`: when present, must be `sig`.
     #[serde(rename = "use")]
     pub use_: Member,
+    /// `crv`: an EC key's curve; must be `P-256`.
     pub crv: Member,
+    /// `n`: an RSA key's modulus, base64url.
     pub n: Member,
+    /// `e`: an RSA key's public exponent, base64url.
     pub e: Member,
+    /// `x`: an EC key's x coordinate, base64url.
     pub x: Member,
+    /// `y`: an EC key's y coordinate, base64url.
     pub y: Member,
 }
 
 /// A JWK Set: `keys` must be an array; members of it that are not objects are no keys.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Jwks {
+    /// The set's `keys`, in order.
     pub keys: Vec<JwkEntry>,
 }
 
@@ -284,19 +311,26 @@ pub fn select_key<'a>(jwks: &'a Jwks, kid: Option<&str>, alg: SigningAlg) -> Opt
 /// (should a JWKS ever carry them) and metadata WebCrypto may reject are left out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PublicJwk {
+    /// The key type: `RSA` or `EC` (empty when the JWK had no string `kty`).
     pub kty: String,
+    /// An RSA key's modulus.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
+    /// An RSA key's public exponent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
+    /// An EC key's curve.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
+    /// An EC key's x coordinate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
+    /// An EC key's y coordinate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
 }
 
+/// The [`PublicJwk`] of a JWKS key: its public members that are strings, nothing else.
 pub fn public_jwk(key: &Jwk) -> PublicJwk {
     let s = |m: &Member| m.as_str().map(str::to_owned);
     PublicJwk {

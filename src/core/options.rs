@@ -12,6 +12,7 @@ use crate::prelude::*;
 pub enum Input<T = String> {
     /// `undefined` or `null` (or not set in Rust).
     Absent,
+    /// Present and of the expected type.
     Given(T),
     /// Present, but not of the expected type (e.g. `audience: 42`).
     WrongType,
@@ -49,14 +50,20 @@ pub fn is_blank(s: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Client options (SPEC §1)
 
+/// How the client authenticates at the token endpoint (SPEC §1 `clientAuthMethod`, §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAuthMethod {
+    /// `client_secret_basic`: the id and secret in an HTTP Basic `Authorization` header
+    /// (RFC 6749 §2.3.1).
     ClientSecretBasic,
+    /// `client_secret_post`: `client_secret` in the form body.
     ClientSecretPost,
+    /// `private_key_jwt`: a JWT signed with `clientAssertionSigningKey` (RFC 7523).
     PrivateKeyJwt,
 }
 
 impl ClientAuthMethod {
+    /// Reads an OAuth name (`client_secret_basic`, ...); `None` for any other string.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "client_secret_basic" => Some(ClientAuthMethod::ClientSecretBasic),
@@ -66,6 +73,7 @@ impl ClientAuthMethod {
         }
     }
 
+    /// The OAuth name, as `clientAuthMethod` takes it.
     pub fn name(self) -> &'static str {
         match self {
             ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
@@ -75,14 +83,20 @@ impl ClientAuthMethod {
     }
 }
 
+/// A JWS algorithm: how client assertions are signed, and which ID token signatures are accepted
+/// (SPEC §1, §2.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SigningAlg {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
     RS256,
+    /// RSASSA-PSS with SHA-256.
     PS256,
+    /// ECDSA on P-256 with SHA-256.
     ES256,
 }
 
 impl SigningAlg {
+    /// Reads a JOSE `alg` name, case-sensitively; `None` for any other string.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "RS256" => Some(SigningAlg::RS256),
@@ -92,6 +106,7 @@ impl SigningAlg {
         }
     }
 
+    /// The JOSE `alg` name.
     pub fn name(self) -> &'static str {
         match self {
             SigningAlg::RS256 => "RS256",
@@ -224,23 +239,33 @@ fn char_count(s: &str) -> usize {
 pub struct RawClientOptions {
     /// False when the options argument itself is not an object.
     pub is_object: bool,
+    /// `domain`, when a string (ignored when `domain_resolver` is set).
     pub domain: Input,
     /// `domain` is a function of the store options, resolved per operation (SPEC §8.4).
     pub domain_resolver: bool,
+    /// `clientId`.
     pub client_id: Input,
+    /// `clientSecret`; an empty string counts as absent.
     pub client_secret: Input<Secret>,
+    /// `clientAuthMethod`, by its OAuth name.
     pub client_auth_method: Input,
     /// Given when a `CryptoKey` or a PEM string was passed.
     pub client_assertion_signing_key: Input<()>,
+    /// `clientAssertionSigningAlg`, by its JOSE name.
     pub client_assertion_signing_alg: Input,
     /// One or several session secrets.
     pub secret: Input<Vec<Secret>>,
+    /// `stateIdentifier`.
     pub state_identifier: Input,
+    /// `sessionDuration`, in seconds.
     pub session_duration: Input<f64>,
+    /// `timeoutMs`, in milliseconds.
     pub timeout_ms: Input<f64>,
+    /// `telemetry`.
     pub telemetry: Input<bool>,
     /// `fetch` and `stateStore`: given with the right shape, absent, or wrong.
     pub fetch: Input<()>,
+    /// `stateStore`, as `fetch` above.
     pub state_store: Input<()>,
 }
 
@@ -266,9 +291,13 @@ impl Default for RawClientOptions {
     }
 }
 
+/// The default `stateIdentifier` (SPEC §1).
 pub const DEFAULT_STATE_IDENTIFIER: &str = "_a0_session";
+/// The default `sessionDuration`, in seconds (SPEC §1).
 pub const DEFAULT_SESSION_DURATION: u64 = 259_200;
+/// The default `timeoutMs`, per HTTP request (SPEC §1).
 pub const DEFAULT_TIMEOUT_MS: u32 = 5_000;
+/// Fewest characters (Unicode scalar values) a session secret may have (SPEC §1).
 pub const MIN_SECRET_CHARS: usize = 32;
 
 /// Validated client configuration.
@@ -276,15 +305,23 @@ pub const MIN_SECRET_CHARS: usize = 32;
 pub struct ClientConfig {
     /// The tenant, or `None` when it is resolved per operation from the store options.
     pub domain: Option<DomainUrl>,
+    /// The client id, not blank.
     pub client_id: String,
+    /// The client secret, or `None` when none (or an empty one) was given.
     pub client_secret: Option<Secret>,
+    /// How the client authenticates; the credential it needs was given.
     pub auth_method: ClientAuthMethod,
+    /// The algorithm of `private_key_jwt` assertions.
     pub signing_alg: SigningAlg,
     /// The first seals, each opens.
     pub secrets: Vec<Secret>,
+    /// The session's key in the store, and the salt of its encryption key (SPEC §3.5).
     pub state_identifier: String,
+    /// The absolute session lifetime, in seconds.
     pub session_duration: u64,
+    /// The deadline of each HTTP request, in milliseconds.
     pub timeout_ms: u32,
+    /// Whether requests carry the `Auth0-Client` header (SPEC §2.3).
     pub telemetry: bool,
 }
 
@@ -471,13 +508,21 @@ pub const MAX_PARAMS_BYTES: usize = 64 * 1024;
 /// `customTokenExchange` options as given.
 #[derive(Clone, Debug)]
 pub struct RawExchangeOptions {
+    /// False when the options argument itself is not an object (SPEC §2.1 rule 1).
     pub is_object: bool,
+    /// `subjectToken`: the token to exchange.
     pub subject_token: Input<Secret>,
+    /// `subjectTokenType`: the type of `subjectToken`.
     pub subject_token_type: Input,
+    /// `audience`.
     pub audience: Input,
+    /// `scope`.
     pub scope: Input,
+    /// `actorToken`: the token of the party acting for the subject.
     pub actor_token: Input<Secret>,
+    /// `actorTokenType`: the type of `actorToken`.
     pub actor_token_type: Input,
+    /// `organization`.
     pub organization: Input,
     /// `requestedTokenType` (SPEC §8.2).
     pub requested_token_type: Input,
@@ -505,12 +550,17 @@ impl Default for RawExchangeOptions {
 /// Validated exchange input: what goes into the form, and nothing else.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExchangeInput {
+    /// `subject_token`, exactly as given.
     pub subject_token: Secret,
+    /// `subject_token_type`.
     pub subject_token_type: String,
     /// The typed option, or else `authorizationParams.audience` (possibly repeated).
     pub audience: Vec<String>,
+    /// The typed option, or else `authorizationParams.scope` (possibly repeated).
     pub scope: Vec<String>,
+    /// `actor_token` and `actor_token_type`: both or neither.
     pub actor: Option<(Secret, String)>,
+    /// The typed option, or else `authorizationParams.organization` (possibly repeated).
     pub organization: Vec<String>,
     /// `requested_token_type`, sent after `organization` (SPEC §8.2).
     pub requested_token_type: Option<String>,

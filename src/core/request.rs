@@ -7,16 +7,20 @@ use crate::error::Secret;
 use crate::prelude::*;
 use serde::Serialize;
 
+/// The `grant_type` of a token exchange (RFC 8693 §2.1).
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+/// The `client_assertion_type` of a `private_key_jwt` assertion (RFC 7523 §2.2).
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// A request ready to send: always `POST`, form-encoded, `Accept: application/json`.
 /// The body and the `Authorization` header carry credentials and tokens: `Debug` shows neither.
 #[derive(Clone, PartialEq)]
 pub struct TokenRequest {
+    /// The token endpoint.
     pub url: String,
     /// Extra headers besides `Content-Type` and `Accept` (`Authorization`, `Auth0-Client`).
     pub headers: Vec<(&'static str, String)>,
+    /// The form-urlencoded body.
     pub body: String,
 }
 
@@ -33,14 +37,15 @@ impl core::fmt::Debug for TokenRequest {
 
 /// How the client proves itself at the token endpoint. `Debug` names the method only.
 pub enum ClientAuth<'a> {
+    /// `client_secret_basic`: the secret goes in an `Authorization: Basic` header.
     Basic(&'a Secret),
+    /// `client_secret_post`: the secret goes in the body, as `client_secret`.
     Post(&'a Secret),
     /// A signed `private_key_jwt` assertion.
     Assertion(&'a str),
 }
 
-/// The form of a token-exchange request, in SPEC §2.3's order (client authentication is added
-/// by [`token_request`]).
+/// Credentials never print.
 impl core::fmt::Debug for ClientAuth<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
@@ -51,6 +56,8 @@ impl core::fmt::Debug for ClientAuth<'_> {
     }
 }
 
+/// The form of a token exchange for `input`, in SPEC §2.3's order; [`token_request`] adds the
+/// client authentication.
 pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = vec![
         ("grant_type".into(), TOKEN_EXCHANGE_GRANT.into()),
@@ -121,16 +128,22 @@ pub fn token_request(
 /// The `Auth0-Client` header's JSON: `{"name":"auth0-edge","version":...,"env":{...}}`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Telemetry<'a> {
+    /// Always `auth0-edge`.
     pub name: &'a str,
+    /// This crate's version.
     pub version: &'a str,
+    /// Where the client runs.
     pub env: TelemetryEnv<'a>,
 }
 
+/// The `env` member of the [`Telemetry`] JSON.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TelemetryEnv<'a> {
+    /// A short name of the JavaScript runtime (`workerd`, `deno`, `node`, `browser`, `unknown`).
     pub runtime: &'a str,
 }
 
+/// The telemetry of this crate's version running in `runtime`.
 pub fn telemetry(runtime: &str) -> Telemetry<'_> {
     Telemetry { name: "auth0-edge", version: env!("CARGO_PKG_VERSION"), env: TelemetryEnv { runtime } }
 }
@@ -143,7 +156,9 @@ pub fn telemetry_header(json: &str) -> String {
 /// The JOSE header of a `private_key_jwt` client assertion (RFC 7523).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AssertionHeader {
+    /// The JOSE name of the signing algorithm.
     pub alg: &'static str,
+    /// Always `JWT`.
     pub typ: &'static str,
 }
 
@@ -151,15 +166,24 @@ pub struct AssertionHeader {
 /// aud = the issuer, valid for 60 s from `now` (seconds), a random `jti`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AssertionClaims<'a> {
+    /// The client id.
     pub iss: &'a str,
+    /// The client id.
     pub sub: &'a str,
+    /// The tenant's issuer.
     pub aud: &'a str,
+    /// Issued at: `now`, in seconds since the epoch.
     pub iat: u64,
+    /// Not before: `now`.
     pub nbf: u64,
+    /// Expiry, in seconds since the epoch.
     pub exp: u64,
+    /// A random id, unique to this assertion.
     pub jti: &'a str,
 }
 
+/// The header and claims of a `private_key_jwt` assertion (SPEC §2.3), signed with `alg`, for
+/// `audience` (the issuer), issued at `now` (seconds), with the random id `jti`.
 pub fn client_assertion<'a>(
     alg: SigningAlg,
     client_id: &'a str,

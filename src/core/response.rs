@@ -26,10 +26,14 @@ pub enum Body<T> {
 /// (`null`, a boolean, an array, an object). Absent members are `Absent`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Member {
+    /// Not in the object.
     #[default]
     Absent,
+    /// A string.
     Str(String),
+    /// A number.
     Num(f64),
+    /// `null`, a boolean, an array or an object: not read further.
     Other,
 }
 
@@ -40,6 +44,7 @@ pub fn floor_int(n: f64) -> Option<i64> {
 }
 
 impl Member {
+    /// The string, when the member is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Member::Str(s) => Some(s),
@@ -107,12 +112,19 @@ impl<'de> Deserialize<'de> for Member {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct TokenBody {
+    /// `access_token`: required, a non-empty string.
     pub access_token: Member,
+    /// `token_type`: `Bearer` when absent.
     pub token_type: Member,
+    /// `expires_in`: optional; a non-negative integer or a numeric string (SPEC §2.4, §8.6).
     pub expires_in: Member,
+    /// `scope`: the scopes granted.
     pub scope: Member,
+    /// `id_token`, when the server issued one.
     pub id_token: Member,
+    /// `refresh_token`, when the server issued one.
     pub refresh_token: Member,
+    /// `issued_token_type`: the type of the token in `access_token` (RFC 8693 §2.2.1).
     pub issued_token_type: Member,
 }
 
@@ -120,7 +132,9 @@ pub struct TokenBody {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct ErrorBody {
+    /// `error`: the OAuth error code, which becomes the error's code.
     pub error: Member,
+    /// `error_description`: becomes the error's message.
     pub error_description: Member,
 }
 
@@ -128,9 +142,13 @@ pub struct ErrorBody {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct DiscoveryBody {
+    /// `issuer`: must be the domain URL, up to a trailing slash.
     pub issuer: Member,
+    /// `token_endpoint`: where tokens are requested.
     pub token_endpoint: Member,
+    /// `jwks_uri`: where the tenant's signing keys are.
     pub jwks_uri: Member,
+    /// `end_session_endpoint`: OIDC RP-Initiated Logout's endpoint.
     pub end_session_endpoint: Member,
 }
 
@@ -138,13 +156,19 @@ pub struct DiscoveryBody {
 /// holds the `act` claim (a JavaScript object in the client).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenResponse<A = ()> {
+    /// The issued token (a session transfer token, in a session transfer).
     pub access_token: Secret,
+    /// `token_type`, `Bearer` when the server sent none.
     pub token_type: String,
     /// RECOMMENDED, not required (RFC 8693 §2.2.1, SPEC §8.6).
     pub expires_in: Option<u64>,
+    /// The scopes granted, when the server said.
     pub scope: Option<String>,
+    /// The ID token, when one came back (not verified here).
     pub id_token: Option<Secret>,
+    /// The refresh token, when one came back.
     pub refresh_token: Option<Secret>,
+    /// `issued_token_type` as the server sent it (RFC 8693 §2.2.1).
     pub issued_token_type: Option<String>,
     /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
     /// Never read from the response itself: the client fills it after verification.
@@ -282,8 +306,12 @@ pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error
 /// What OIDC discovery told us (SPEC §2.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Discovery {
+    /// The discovered `issuer`, as sent: the domain URL, possibly with a trailing slash.
     pub issuer: String,
+    /// The token endpoint: an https URL (http only when the domain is a loopback one).
     pub token_endpoint: String,
+    /// Where the tenant's JWKS is; `None` when discovery gave no usable URL (checked as
+    /// `token_endpoint`), and then no token can be verified.
     pub jwks_uri: Option<String>,
     /// OIDC RP-Initiated Logout's endpoint, when the tenant advertises one.
     pub end_session_endpoint: Option<String>,

@@ -63,10 +63,14 @@ fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: 
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
+/// An access token of the session, with what it is for and when it is due (SPEC §3.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TokenSet {
+    /// The API it is for, or [`DEFAULT_AUDIENCE`].
     pub audience: String,
+    /// The access token.
     pub access_token: Secret,
+    /// Its scopes, space-separated; empty when none are known.
     #[serde(default, deserialize_with = "null_as_default")]
     pub scope: String,
     /// Seconds since the epoch.
@@ -74,12 +78,15 @@ pub struct TokenSet {
     pub expires_at: i64,
 }
 
+/// The session's bookkeeping: the `internal` member of the state (SPEC §3.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Internal {
+    /// The ID token's `sid`, else a random id ([`random_sid`]).
     pub sid: String,
     /// Seconds since the epoch.
     #[serde(with = "seconds")]
     pub created_at: i64,
+    /// A ceiling on the session's life, in seconds since the epoch; we write `None` (`null`).
     #[serde(default, with = "seconds::option")]
     pub session_expires_at: Option<i64>,
 }
@@ -91,10 +98,13 @@ pub struct State<U> {
     /// The ID token's claims minus [`PROTOCOL_CLAIMS`]; `None` is stored as `null`.
     #[serde(default)]
     pub user: Option<U>,
+    /// The ID token, when one came back; replaced by a refresh that returns a verified one.
     #[serde(default)]
     pub id_token: Option<Secret>,
+    /// The refresh token, when one came back; replaced by a refresh that returns one.
     #[serde(default)]
     pub refresh_token: Option<Secret>,
+    /// The access tokens, each with its audience, scope and expiry.
     #[serde(default, deserialize_with = "null_as_default")]
     pub token_sets: Vec<TokenSet>,
     /// Kept as found (auth0-server-python's connection token sets; we write `[]`).
@@ -103,6 +113,7 @@ pub struct State<U> {
     /// `host[:port]` of the tenant.
     #[serde(default)]
     pub domain: Option<String>,
+    /// The session id and creation time.
     pub internal: Internal,
 }
 
@@ -150,6 +161,7 @@ pub fn token_expires_at<A>(
 
 /// What a login knows (SPEC §3.4).
 pub struct Login<'a, U, A> {
+    /// The token-exchange response.
     pub tokens: &'a TokenResponse<A>,
     /// The verified ID token's claims minus [`PROTOCOL_CLAIMS`], when an ID token came back.
     pub user: Option<U>,
@@ -159,7 +171,9 @@ pub struct Login<'a, U, A> {
     pub audience: Option<&'a str>,
     /// The typed `scope` option.
     pub scope: Option<&'a str>,
+    /// `host[:port]` of the tenant: the state's `domain`.
     pub domain_host: &'a str,
+    /// The time of the login, in seconds since the epoch: the session's `created_at`.
     pub now: i64,
     /// When the token set is due ([`token_expires_at`]).
     pub expires_at: i64,
@@ -193,6 +207,8 @@ pub fn login_state<U, A>(
     })
 }
 
+/// The state of a new session from what a login knows: one token set, the ID and refresh tokens,
+/// the user and the session id (SPEC §3.4).
 pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
     let sid = l.sid.filter(|s| !s.is_empty()).map(str::to_owned).unwrap_or(l.random_sid);
     State {

@@ -6,6 +6,7 @@
 
 import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS, USERS } from "../provider/fixtures.mjs";
 import { ok, eq, later } from "./asserts.mjs";
+import { jsonB64url, fakeTenant, flipSignature } from "./fake-tenant.js";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
@@ -31,11 +32,6 @@ function claims(jwt) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 }
 
-/** `jwt` with the last four characters of its signature changed: it no longer verifies. */
-const flipSignature = (jwt) => {
-  const [h, p, sig] = jwt.split(".");
-  return `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
-};
 
 /** A store of one sealed session that counts its writes and deletes (`store.sealed`, `.sets`, `.deletes`). */
 const sealedStore = () => ({
@@ -57,44 +53,6 @@ const editTokenAnswers = (edit) => async (input, init) => {
   const form = await req.clone().text();
   return Response.json(await edit(await (await fetch(req)).json(), form));
 };
-
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const jsonB64url = (o) => b64url(new TextEncoder().encode(JSON.stringify(o)));
-
-/**
- * A tenant made up inside the test (its own WebCrypto keys and signed tokens), served through the
- * client's `fetch` option, for what the real provider cannot produce on demand: an ID token with
- * a future `nbf`, a `kid` missing from the JWKS, a JWKS outage. `state` steers it.
- */
-async function fakeTenant(domain, clientId) {
-  const algorithm = { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" };
-  const keys = { k1: await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]), k2: await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]) };
-  const state = { published: ["k1"], kid: "k1", jwksFails: false, jwksHits: 0, claims: {} };
-  const sign = async (claims) => {
-    const input = `${jsonB64url({ alg: "RS256", kid: state.kid, typ: "JWT" })}.${jsonB64url(claims)}`;
-    const sig = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", keys[state.kid].privateKey, new TextEncoder().encode(input));
-    return `${input}.${b64url(sig)}`;
-  };
-  const fetch = async (input, init) => {
-    const path = new URL(new Request(input, init).url).pathname;
-    if (path === "/.well-known/openid-configuration") {
-      return Response.json({ issuer: `${domain}/`, token_endpoint: `${domain}/oauth/token`, jwks_uri: `${domain}/.well-known/jwks.json` });
-    }
-    if (path === "/.well-known/jwks.json") {
-      state.jwksHits++;
-      if (state.jwksFails) return new Response("unavailable", { status: 503 });
-      const jwk = async (kid) => ({ ...(await crypto.subtle.exportKey("jwk", keys[kid].publicKey)), kid, alg: "RS256", use: "sig" });
-      return Response.json({ keys: await Promise.all(state.published.map(jwk)) });
-    }
-    if (path === "/oauth/token") {
-      const now = Math.floor(Date.now() / 1000);
-      const idToken = await sign({ iss: `${domain}/`, aud: clientId, sub: "auth0|fake", iat: now, exp: now + 3600, ...state.claims });
-      return Response.json({ access_token: `at-${now}`, token_type: "Bearer", expires_in: 3600, id_token: idToken });
-    }
-    return new Response("not found", { status: 404 });
-  };
-  return { fetch, state };
-}
 
 /**
  * @param pkg the package's module namespace

@@ -1,0 +1,275 @@
+//! The auth0-edge Worker example in Rust, on workers-rs: the JavaScript example's routes, bodies
+//! and error statuses, with sessions in Workers KV. Request and response bodies are JSON in
+//! snake_case, as OAuth's own token responses are.
+//!
+//!   POST /exchange  {subject_token, subject_token_type, actor_token?, actor_token_type?,
+//!                    audience?, scope?, organization?}  → the token exchange response
+//!   POST /login     the same body → {user}; the session goes to KV, its id to a cookie
+//!   GET  /me        → {user}, or 401 {error: "missing_session"}
+//!   GET  /token     ?audience=&scope= → {access_token, expires_at}, refreshed when due
+//!   POST /logout    {return_to?} → {logout_url}; the session is deleted, its cookie cleared
+//!
+//! Errors are JSON {error: code} (plus error_description for a failed exchange), never a token
+//! or a secret. Configuration comes from vars and secrets only (wrangler.toml, .dev.vars).
+
+#[allow(dead_code)] // not routed: the README's example, kept compiling
+mod readme;
+
+use auth0_edge::stores::{self, StoreOptions};
+use auth0_edge::{
+    ClientOptions, CustomTokenExchangeOptions, Error as Auth0Error, ErrorKind, GetAccessTokenOptions,
+    LogoutOptions, Secret, ServerClient, TokenExchangeResponse,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use wasm_bindgen::JsValue;
+use worker::{event, Context, Env, Headers, Method, Request, Response};
+
+static ROUTES: [(&str, Method); 5] = [
+    ("/exchange", Method::Post),
+    ("/login", Method::Post),
+    ("/me", Method::Get),
+    ("/token", Method::Get),
+    ("/logout", Method::Post),
+];
+
+/// Why a request failed: the status and the JSON body the caller gets.
+struct Failure {
+    status: u16,
+    body: Value,
+    allow: Option<&'static str>,
+}
+
+impl Failure {
+    fn new(status: u16, error: &str) -> Self {
+        Failure { status, body: json!({ "error": error }), allow: None }
+    }
+}
+
+/// The package's errors by kind and code, as the JavaScript example maps its error classes.
+impl From<Auth0Error> for Failure {
+    fn from(e: Auth0Error) -> Self {
+        let status = match e.kind() {
+            ErrorKind::CustomTokenExchange => {
+                let status = match e.http_status() {
+                    Some(s @ 400..=499) => s,
+                    _ if matches!(e.code(), "token_exchange_failed" | "invalid_response") => 502,
+                    _ => 400,
+                };
+                // The package's messages never hold a token or a secret; a server's
+                // error_description is meant for the caller.
+                let body = json!({ "error": e.code(), "error_description": e.message() });
+                return Failure { status, body, allow: None };
+            }
+            ErrorKind::IdToken | ErrorKind::AccessToken => 401,
+            ErrorKind::Store => 503,
+            _ => 500,
+        };
+        Failure::new(status, e.code())
+    }
+}
+
+/// Anything workers-rs reports (a missing binding, a body that cannot be read) is ours: logged by
+/// kind, answered without details.
+impl From<worker::Error> for Failure {
+    fn from(e: worker::Error) -> Self {
+        worker::console_error!("internal error: {}", error_kind(&e));
+        Failure::new(500, "internal_error")
+    }
+}
+
+fn error_kind(e: &worker::Error) -> &'static str {
+    match e {
+        worker::Error::JsError(_) | worker::Error::Internal(_) => "JavaScript",
+        worker::Error::RustError(_) => "Rust",
+        _ => "other",
+    }
+}
+
+/// The exchange body; a field of the wrong JSON type is a 400 `invalid_request`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ExchangeBody {
+    subject_token: String,
+    subject_token_type: String,
+    actor_token: Option<String>,
+    actor_token_type: Option<String>,
+    audience: Option<String>,
+    scope: Option<String>,
+    organization: Option<String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct LogoutBody {
+    return_to: Option<String>,
+}
+
+/// The token exchange response in snake_case, as Auth0 returns it (absent fields left out).
+#[derive(Serialize)]
+struct TokenBody {
+    access_token: String,
+    token_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_in: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued_token_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    act: Option<Value>,
+}
+
+impl From<TokenExchangeResponse> for TokenBody {
+    fn from(t: TokenExchangeResponse) -> Self {
+        let reveal = |s: Option<Secret>| s.map(|s| s.expose().to_owned());
+        TokenBody {
+            access_token: t.access_token.expose().to_owned(),
+            token_type: t.token_type,
+            expires_in: t.expires_in,
+            scope: t.scope,
+            id_token: reveal(t.id_token),
+            refresh_token: reveal(t.refresh_token),
+            issued_token_type: t.issued_token_type,
+            act: t.act.and_then(|a| js_to_json(&a.0)),
+        }
+    }
+}
+
+/// A JavaScript object the host parsed (claims), as JSON for a response body.
+fn js_to_json(value: &JsValue) -> Option<Value> {
+    serde_wasm_bindgen::from_value(value.clone()).ok()
+}
+
+/// The request's JSON object body; an empty body is `{}` when `optional`.
+async fn read_body<T: Default + for<'de> Deserialize<'de>>(
+    req: &mut Request,
+    optional: bool,
+) -> Result<T, Failure> {
+    let text = req.text().await?;
+    if optional && text.trim().is_empty() {
+        return Ok(T::default());
+    }
+    let invalid = || Failure {
+        status: 400,
+        body: json!({ "error": "invalid_request", "error_description": "The body must be a JSON object of the route's fields." }),
+        allow: None,
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(v @ Value::Object(_)) => serde_json::from_value(v).map_err(|_| invalid()),
+        _ => Err(invalid()),
+    }
+}
+
+fn exchange_options(body: ExchangeBody, default_audience: Option<String>) -> CustomTokenExchangeOptions {
+    CustomTokenExchangeOptions {
+        subject_token: Secret::new(body.subject_token),
+        subject_token_type: body.subject_token_type,
+        actor_token: body.actor_token.map(Secret::new),
+        actor_token_type: body.actor_token_type,
+        audience: body.audience.or(default_audience),
+        scope: body.scope,
+        organization: body.organization,
+        ..Default::default()
+    }
+}
+
+/// A var or secret of the Worker's environment; empty when unset.
+fn setting(env: &Env, name: &str) -> String {
+    env.var(name).map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The client of one request: cheap to build; discovery and JWKS are cached per isolate.
+fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
+    let state_store = if with_sessions {
+        let namespace = js_sys::Reflect::get(env.as_ref(), &"SESSIONS".into()).unwrap_or_default();
+        let secure = setting(env, "COOKIE_SECURE") != "false";
+        Some(stores::kv_store(&namespace, &StoreOptions { secure: Some(secure), ..Default::default() })?)
+    } else {
+        None
+    };
+    Ok(ServerClient::new(ClientOptions {
+        domain: setting(env, "AUTH0_DOMAIN"),
+        client_id: setting(env, "AUTH0_CLIENT_ID"),
+        client_secret: Some(Secret::new(setting(env, "AUTH0_CLIENT_SECRET"))),
+        secret: vec![Secret::new(setting(env, "AUTH0_SECRET"))],
+        state_store,
+        ..Default::default()
+    })?)
+}
+
+async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, Value), Failure> {
+    let path = req.path();
+    if path == "/" && req.method() == Method::Get {
+        let routes: Vec<String> = ROUTES.iter().map(|(p, m)| format!("{} {p}", m.as_ref())).collect();
+        return Ok((200, json!({ "routes": routes })));
+    }
+    let Some((_, method)) = ROUTES.iter().find(|(p, _)| *p == path) else {
+        return Err(Failure::new(404, "not_found"));
+    };
+    if req.method() != *method {
+        return Err(Failure { allow: Some(method.as_ref()), ..Failure::new(405, "method_not_allowed") });
+    }
+
+    let audience = Some(setting(env, "AUTH0_AUDIENCE")).filter(|a| !a.is_empty());
+    let auth0 = client(env, path != "/exchange")?;
+    // The store reads the session cookie from the request and appends Set-Cookie to `headers`.
+    let store_options = stores::http_options(req.inner(), &headers.0);
+    match path.as_str() {
+        "/exchange" => {
+            let body = read_body(&mut req, false).await?;
+            let tokens =
+                auth0.custom_token_exchange(&exchange_options(body, audience), &store_options).await?;
+            Ok((200, serde_json::to_value(TokenBody::from(tokens)).unwrap_or_default()))
+        }
+        "/login" => {
+            let body = read_body(&mut req, false).await?;
+            let session = auth0
+                .login_with_custom_token_exchange(&exchange_options(body, audience), &store_options)
+                .await?;
+            Ok((200, json!({ "user": session.user.and_then(|u| js_to_json(&u.0)) })))
+        }
+        "/me" => match auth0.get_user(&store_options).await? {
+            Some(user) => Ok((200, json!({ "user": js_to_json(&user.0) }))),
+            None => Err(Failure::new(401, "missing_session")),
+        },
+        "/token" => {
+            let url = req.url()?;
+            let query = |name: &str| {
+                url.query_pairs().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.into_owned())
+            };
+            let options =
+                GetAccessTokenOptions { audience: query("audience").or(audience), scope: query("scope") };
+            let set = auth0.get_access_token(&options, &store_options).await?;
+            Ok((200, json!({ "access_token": set.access_token.expose(), "expires_at": set.expires_at })))
+        }
+        _ => {
+            let body: LogoutBody = read_body(&mut req, true).await?;
+            let options = LogoutOptions { return_to: body.return_to, ..Default::default() };
+            let logout_url = auth0.logout(&options, &store_options).await?;
+            Ok((200, json!({ "logout_url": logout_url })))
+        }
+    }
+}
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let headers = Headers::new();
+    let (status, body) = match route(req, &env, &headers).await {
+        Ok(answer) => answer,
+        Err(failure) => {
+            if let Some(allow) = failure.allow {
+                headers.set("allow", allow)?;
+            }
+            (failure.status, failure.body)
+        }
+    };
+    // Bodies carry tokens and user data: no cache keeps them.
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::from_json(&body)?.with_status(status).with_headers(headers))
+}

@@ -1,0 +1,75 @@
+// What the Worker tests share (the JavaScript example's and the Rust one's): a request helper that
+// checks what every response must satisfy, and the texts no error response may contain.
+import assert from "node:assert/strict";
+import { CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
+
+/** The vars and secrets of a test Worker on the local provider's `basic` client. */
+export function workerVars(issuer, sessionSecret) {
+  return {
+    AUTH0_DOMAIN: issuer,
+    AUTH0_CLIENT_ID: CLIENTS.basic.clientId,
+    AUTH0_CLIENT_SECRET: CLIENTS.basic.clientSecret,
+    AUTH0_SECRET: sessionSecret,
+    AUTH0_AUDIENCE: "",
+    COOKIE_SECURE: "false", // the local provider and Miniflare speak plain http
+  };
+}
+
+/**
+ * Texts no error response may ever contain, named so that a failure never prints one: the
+ * client secret, `sessionSecret`, the subject and actor tokens the tests send, a stack trace.
+ */
+export function neverInErrors(sessionSecret) {
+  return {
+    "the client secret": CLIENTS.basic.clientSecret,
+    "the session secret": sessionSecret,
+    "a subject token": "legacy-alice",
+    "an actor token": "legacy-bob",
+    "a stack trace": "    at ",
+    "a panic": "panicked",
+  };
+}
+
+/**
+ * A request function for the Workers `w` runs (from workerd.mjs's start): `call(worker, method,
+ * path, {body, jar, raw, sub})` resolves to {status, body (parsed JSON), headers}, after checking
+ * JSON, no-store, and none of `never`'s texts in an error.
+ */
+export function caller(w, never) {
+  return async function call(worker, method, urlPath, { body, jar, raw, sub } = {}) {
+    const headers = {};
+    if (jar?.header()) headers.cookie = jar.header();
+    const init = { method, headers };
+    if (body !== undefined) {
+      init.body = raw ? body : JSON.stringify(body);
+      headers["content-type"] = "application/json";
+    }
+    const response = sub ? await w().fetchAt(sub, worker, urlPath, init) : await w().fetch(worker, urlPath, init);
+    jar?.update(response);
+    const text = await response.text();
+    assert.match(response.headers.get("content-type"), /^application\/json/, `${method} ${urlPath}: JSON`);
+    assert.equal(response.headers.get("cache-control"), "no-store", `${method} ${urlPath}: no-store`);
+    if (response.status >= 400) {
+      for (const [what, s] of Object.entries(never)) assert.ok(!text.includes(s), `${method} ${urlPath}: the error body contains ${what}`);
+    }
+    return { status: response.status, body: JSON.parse(text), headers: response.headers };
+  };
+}
+
+/** The claims of a JWT. */
+export const claims = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url"));
+
+/** Exchange bodies of the provider's users. */
+export const alice = { subject_token: "legacy-alice", subject_token_type: TOKEN_TYPES.LEGACY };
+export const bob = { subject_token: "legacy-bob", subject_token_type: TOKEN_TYPES.LEGACY };
+
+/** POST /exchange bodies every Worker answers with an error: [body, status, error code]. */
+export const EXCHANGE_ERRORS = [
+  [{ subject_token: "legacy-nobody", subject_token_type: TOKEN_TYPES.LEGACY }, 400, "invalid_grant"],
+  [{ subject_token_type: TOKEN_TYPES.LEGACY }, 400, "invalid_token_format"],
+  [{ ...alice, subject_token: "Bearer legacy-alice" }, 400, "invalid_token_format"],
+  [{ ...alice, actor_token: "legacy-bob" }, 400, "missing_actor_token_type"],
+  [{ ...alice, actor_token_type: TOKEN_TYPES.ACCESS_TOKEN }, 400, "missing_actor_token"],
+  [{ ...alice, subject_token_type: "urn:acme:unknown" }, 400, "invalid_request"],
+  [{ ...alice, audience: "https://unknown.example.com" }, 403, "access_denied"],
+];
