@@ -346,7 +346,16 @@ impl ServerClient {
         parse_domain(&domain)
     }
 
-    /// The validated options.
+    /// The validated options, defaults filled in.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # fn run(auth0: auth0_edge::ServerClient) {
+    /// let config = auth0.config();
+    /// assert_eq!(config.state_identifier, "_a0_session"); // the default
+    /// assert_eq!(config.auth_method, auth0_edge::ClientAuthMethod::ClientSecretBasic);
+    /// # }
+    /// ```
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
