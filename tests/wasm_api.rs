@@ -598,3 +598,107 @@ async fn domain_resolver_per_call() {
     let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(e.code(), "invalid_domain", "a resolver that answers nothing");
 }
+
+#[wasm_bindgen_test]
+async fn client_authentication_methods() {
+    let clients: Value = serde_json::from_str(CLIENTS).unwrap();
+    let api = CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") };
+    let so = JsValue::UNDEFINED;
+    let post = ServerClient::new(ClientOptions {
+        client_id: clients["post"]["clientId"].as_str().unwrap().into(),
+        client_secret: Some(clients["post"]["clientSecret"].as_str().unwrap().into()),
+        client_auth_method: Some(auth0_edge::ClientAuthMethod::ClientSecretPost),
+        ..client_options()
+    })
+    .unwrap();
+    assert_eq!(
+        claims(&post.custom_token_exchange(&api, &so).await.unwrap().access_token)["sub"],
+        "auth0|alice"
+    );
+    // private_key_jwt with a PKCS#8 PEM: imported once through WebCrypto, an assertion per request.
+    let pkjwt = ServerClient::new(ClientOptions {
+        client_id: clients["privateKeyJwt"]["clientId"].as_str().unwrap().into(),
+        client_secret: None,
+        client_assertion_signing_key: Some(auth0_edge::SigningKey::Pem(Secret::new(env!(
+            "AUTH0_EDGE_TEST_PKJWT_KEY"
+        )))),
+        ..client_options()
+    })
+    .unwrap();
+    for _ in 0..2 {
+        let r = pkjwt.custom_token_exchange(&api, &so).await.unwrap();
+        assert_eq!(claims(&r.access_token)["sub"], "auth0|alice");
+    }
+    let with_key = |pem: &str| {
+        ServerClient::new(ClientOptions {
+            client_id: clients["privateKeyJwt"]["clientId"].as_str().unwrap().into(),
+            client_secret: None,
+            client_assertion_signing_key: Some(auth0_edge::SigningKey::Pem(Secret::new(pem))),
+            ..client_options()
+        })
+    };
+    let e = with_key("not a key").unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"), "not a PEM");
+    let unusable = with_key("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").unwrap();
+    let e = unusable.custom_token_exchange(&api, &so).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "configuration_error"), "{}", e.message());
+    // A client without the token-exchange grant: the tenant's error passes through.
+    let no_exchange = ServerClient::new(ClientOptions {
+        client_id: clients["notAllowed"]["clientId"].as_str().unwrap().into(),
+        client_secret: Some(clients["notAllowed"]["clientSecret"].as_str().unwrap().into()),
+        ..client_options()
+    })
+    .unwrap();
+    let e = no_exchange.custom_token_exchange(&api, &so).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "unauthorized_client"));
+}
+
+#[wasm_bindgen_test]
+async fn telemetry_header_and_its_opt_out() {
+    // A fetch that records each request's Auth0-Client header, then sends it on.
+    let recorder = js("(() => { const seen = []; const f = (input, init) => { \
+                       seen.push((input instanceof Request ? input.headers : new Headers(init && init.headers)).get('auth0-client')); return fetch(input, init); }; \
+                       f.seen = seen; return f; })()");
+    let seen = || js_sys::Array::from(&get(&recorder, "seen"));
+    let with = |telemetry| {
+        ServerClient::new(ClientOptions {
+            fetch: Some(recorder.clone().unchecked_into()),
+            telemetry: Some(telemetry),
+            ..client_options()
+        })
+    };
+    with(true).unwrap().custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap();
+    let header = seen().pop().as_string().expect("an Auth0-Client header on the token request");
+    let sent: Value = serde_json::from_slice(&base64url_decode(&header).unwrap()).unwrap();
+    assert_eq!(sent["name"], "auth0-edge");
+    with(false).unwrap().custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap();
+    assert!(seen().pop().is_null(), "telemetry off: no header");
+}
+
+#[wasm_bindgen_test]
+async fn cookie_store_round_trip() {
+    use auth0_edge::stores::{cookie_store, StoreOptions};
+    let store = cookie_store(&StoreOptions { secure: Some(false), ..Default::default() }).unwrap();
+    let c = session_client("rust_cookie", Some(store));
+    let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    let login = CustomTokenExchangeOptions { scope: Some("profile".into()), ..legacy("carol") };
+    c.login_with_custom_token_exchange(&login, &first).await.unwrap();
+    // The sealed session in cookies: replay them as the next request's Cookie header.
+    let next = js_sys::Function::new_with_args(
+        "o",
+        "const cookie = o.headers.getSetCookie().map((l) => l.split(';')[0]).join('; '); \
+         return { request: { headers: new Map([['cookie', cookie]]) }, headers: new Headers() };",
+    )
+    .call1(&JsValue::NULL, &first)
+    .unwrap();
+    let user = c.get_user(&next).await.unwrap().expect("the session, from its cookies");
+    assert_eq!(user.str_at("sub").as_deref(), Some("auth0|carol"));
+    c.logout(&LogoutOptions::default(), &next).await.unwrap();
+    let cleared = js_sys::Function::new_with_args(
+        "o",
+        "return o.headers.getSetCookie().every((l) => /Max-Age=0/.test(l))",
+    )
+    .call1(&JsValue::NULL, &next)
+    .unwrap();
+    assert_eq!(cleared, JsValue::TRUE, "logout expires every session cookie");
+}
