@@ -178,9 +178,14 @@ fn exchange_options(body: ExchangeBody, default_audience: Option<String>) -> Cus
     }
 }
 
-/// A var or secret of the Worker's environment; empty when unset.
+/// A var of the Worker's environment; empty when unset (the client then names what is missing).
 fn setting(env: &Env, name: &str) -> String {
     env.var(name).map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// A secret of the Worker's environment (`wrangler secret put`, `.dev.vars`); empty when unset.
+fn secret(env: &Env, name: &str) -> Secret {
+    Secret::new(env.secret(name).map(|v| v.to_string()).unwrap_or_default())
 }
 
 /// The client of one request: cheap to build; discovery and JWKS are cached per isolate.
@@ -195,8 +200,8 @@ fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
     Ok(ServerClient::new(ClientOptions {
         domain: setting(env, "AUTH0_DOMAIN"),
         client_id: setting(env, "AUTH0_CLIENT_ID"),
-        client_secret: Some(Secret::new(setting(env, "AUTH0_CLIENT_SECRET"))),
-        secret: vec![Secret::new(setting(env, "AUTH0_SECRET"))],
+        client_secret: Some(secret(env, "AUTH0_CLIENT_SECRET")),
+        secret: vec![secret(env, "AUTH0_SECRET")],
         state_store,
         ..Default::default()
     })?)

@@ -5,12 +5,13 @@ use worker::{Env, Headers, Request, Response};
 
 async fn login(mut req: Request, env: &Env) -> Result<Response, auth0_edge::Error> {
     let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+    let secret = |name: &str| Secret::new(env.secret(name).map(|v| v.to_string()).unwrap_or_default());
     let namespace = js_sys::Reflect::get(env.as_ref(), &"SESSIONS".into()).unwrap_or_default();
     let auth0 = ServerClient::new(ClientOptions {
         domain: var("AUTH0_DOMAIN"),
         client_id: var("AUTH0_CLIENT_ID"),
-        client_secret: Some(Secret::new(var("AUTH0_CLIENT_SECRET"))),
-        secret: vec![Secret::new(var("AUTH0_SECRET"))],
+        client_secret: Some(secret("AUTH0_CLIENT_SECRET")),
+        secret: vec![secret("AUTH0_SECRET")],
         state_store: Some(stores::kv_store(&namespace, &StoreOptions::default())?),
         ..Default::default()
     })?;
