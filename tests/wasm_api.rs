@@ -319,6 +319,26 @@ fn js(expression: &str) -> JsValue {
     js_sys::eval(expression).unwrap()
 }
 
+/// Calls a JavaScript function of one parameter, `param`, whose body is `body` (scaffolding).
+fn apply(param: &str, body: &str, arg: &JsValue) -> JsValue {
+    js_sys::Function::new_with_args(param, body).call1(&JsValue::NULL, arg).unwrap()
+}
+
+/// Store options of a request without cookies; its `headers` collect the Set-Cookie lines.
+fn fresh_request() -> JsValue {
+    js("({ request: { headers: new Map() }, headers: new Headers() })")
+}
+
+/// Store options of the same browser's next request: the cookies `previous` set, sent back.
+fn next_request(previous: &JsValue) -> JsValue {
+    apply(
+        "o",
+        "const cookie = o.headers.getSetCookie().map((l) => l.split(';')[0]).join('; '); \
+         return { request: { headers: new Map([['cookie', cookie]]) }, headers: new Headers() };",
+        previous,
+    )
+}
+
 #[wasm_bindgen_test]
 async fn built_in_stores_from_rust() {
     // MemoryStore: one isolate's sessions.
@@ -338,28 +358,18 @@ async fn built_in_stores_from_rust() {
                  put: async (k, v) => void m.set(k, v), delete: async (k) => void m.delete(k) }; })()");
     let store = auth0_edge::stores::kv_store(&kv, &Default::default()).unwrap();
     let c = session_client("rust_kv_store", Some(store));
-    let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    let first = fresh_request();
     c.login_with_custom_token_exchange(
         &CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("bob") },
         &first,
     )
     .await
     .unwrap();
-    let entries =
-        js_sys::Reflect::get(&js_sys::Reflect::get(&kv, &"m".into()).unwrap(), &"size".into()).unwrap();
-    assert_eq!(entries.as_f64(), Some(1.0), "one session in KV");
-    let cookie = js_sys::Function::new_with_args("o", "return o.headers.get('set-cookie').split(';')[0]")
-        .call1(&JsValue::NULL, &first)
-        .unwrap();
-    let next = js_sys::Function::new_with_args(
-        "c",
-        "return { request: { headers: new Map([['cookie', c]]) }, headers: new Headers() }",
-    )
-    .call1(&JsValue::NULL, &cookie)
-    .unwrap();
+    assert_eq!(get(&get(&kv, "m"), "size").as_f64(), Some(1.0), "one session in KV");
+    let next = next_request(&first);
     let user = c.get_user(&next).await.unwrap().expect("the session, found through the cookie");
     assert_eq!(user.str_at("sub").as_deref(), Some("auth0|bob"));
-    let stranger = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    let stranger = fresh_request();
     assert!(c.get_session(&stranger).await.unwrap().is_none(), "no cookie, no session");
 
     // Bad arguments are configuration errors that name the option.
@@ -680,25 +690,14 @@ async fn cookie_store_round_trip() {
     use auth0_edge::stores::{cookie_store, StoreOptions};
     let store = cookie_store(&StoreOptions { secure: Some(false), ..Default::default() }).unwrap();
     let c = session_client("rust_cookie", Some(store));
-    let first = js("({ request: { headers: new Map() }, headers: new Headers() })");
+    let first = fresh_request();
     let login = CustomTokenExchangeOptions { scope: Some("profile".into()), ..legacy("carol") };
     c.login_with_custom_token_exchange(&login, &first).await.unwrap();
-    // The sealed session in cookies: replay them as the next request's Cookie header.
-    let next = js_sys::Function::new_with_args(
-        "o",
-        "const cookie = o.headers.getSetCookie().map((l) => l.split(';')[0]).join('; '); \
-         return { request: { headers: new Map([['cookie', cookie]]) }, headers: new Headers() };",
-    )
-    .call1(&JsValue::NULL, &first)
-    .unwrap();
+    // The sealed session in cookies, sent back as the next request's Cookie header.
+    let next = next_request(&first);
     let user = c.get_user(&next).await.unwrap().expect("the session, from its cookies");
     assert_eq!(user.str_at("sub").as_deref(), Some("auth0|carol"));
     c.logout(&LogoutOptions::default(), &next).await.unwrap();
-    let cleared = js_sys::Function::new_with_args(
-        "o",
-        "return o.headers.getSetCookie().every((l) => /Max-Age=0/.test(l))",
-    )
-    .call1(&JsValue::NULL, &next)
-    .unwrap();
+    let cleared = apply("o", "return o.headers.getSetCookie().every((l) => /Max-Age=0/.test(l))", &next);
     assert_eq!(cleared, JsValue::TRUE, "logout expires every session cookie");
 }

@@ -78,7 +78,6 @@ pub fn runtime_name() -> String {
     name.to_owned()
 }
 
-/// The cause attached to a timeout error: a JavaScript `Error` named `TimeoutError`.
 /// Why a request failed, read from the runtime's error and its `cause` (their `code` and
 /// `message`), in words (see [`crate::core::response::network_reason`]).
 pub fn failure_reason(error: &JsValue) -> String {
@@ -98,6 +97,7 @@ pub fn failure_reason(error: &JsValue) -> String {
     crate::core::response::network_reason(code.as_deref(), message.as_deref())
 }
 
+/// The cause attached to a timeout error: a JavaScript `Error` named `TimeoutError`.
 pub fn timeout_cause(ms: u32) -> JsValue {
     let mut m = String::from("no answer within ");
     crate::error::push_u64(&mut m, u64::from(ms));

@@ -32,7 +32,6 @@ function claims(jwt) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 }
 
-
 /** A store of one sealed session that counts its writes and deletes (`store.sealed`, `.sets`, `.deletes`). */
 const sealedStore = () => ({
   sealed: undefined,
