@@ -27,6 +27,8 @@ use wasm_bindgen::JsValue;
 
 /// Discovery and JWKS are reused for 10 minutes (SPEC §2.2, §2.5).
 const CACHE_TTL_MS: f64 = 600_000.0;
+/// Longest answer of a `domain` resolver read (SPEC §11.4; a host name is at most 253).
+const MAX_RESOLVED_DOMAIN_CHARS: usize = 253;
 /// An unknown `kid` refetches the JWKS at most this often.
 const JWKS_REFETCH_MS: f64 = 30_000.0;
 /// Discovery: a failure is not remembered (the next call tries again).
@@ -341,8 +343,8 @@ impl ServerClient {
             Ok(v) => host::settle(&v, timeout).await,
             Err(e) => Err(HttpFailure::Network(e)),
         };
-        let domain =
-            answer.map_err(|f| bad().cause(failure_cause(f, timeout)))?.as_string().ok_or_else(bad)?;
+        let answer = answer.map_err(|f| bad().cause(failure_cause(f, timeout)))?;
+        let domain = host::value::short_string(&answer, MAX_RESOLVED_DOMAIN_CHARS).ok_or_else(bad)?;
         parse_domain(&domain)
     }
 

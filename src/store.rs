@@ -6,8 +6,8 @@ use crate::error::{code, Cause, Error, ErrorKind};
 use crate::host::{self, HttpFailure};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Array;
+use wasm_bindgen::JsValue;
 
 /// The state store: an object with `get`, `set` and `delete` methods (SPEC §5).
 #[derive(Clone, Debug)]
@@ -24,22 +24,21 @@ fn store_failure(message: &'static str, f: HttpFailure, timeout_ms: u32) -> Erro
     }))
 }
 
-/// Calls `store[method](...args)` and awaits its result within the client's timeout.
+/// Calls `store[method](...args)` and awaits its result within the client's timeout: a missing
+/// method, a throw, a rejection or a throwing thenable is a failure, never an exception.
 async fn call_store(
     store: &JsValue,
     method: &str,
     args: &[JsValue],
     timeout_ms: u32,
 ) -> Result<JsValue, HttpFailure> {
-    let f = Reflect::get(store, &JsValue::from_str(method))
-        .ok()
-        .filter(JsValue::is_function)
-        .map(|f| f.unchecked_into::<Function>())
-        .ok_or_else(|| HttpFailure::Network(JsValue::from_str("the state store has no such method")))?;
     let args: Array = args.iter().collect();
-    let result = f.apply(store, &args).map_err(HttpFailure::Network)?;
+    let result = host::value::call_method(store, method, &args).map_err(HttpFailure::Network)?;
     host::settle(&result, timeout_ms).await
 }
+
+/// Longest sealed session a store may answer (SPEC §11.4): a longer one reads as none, uncopied.
+pub const MAX_SEALED_CHARS: usize = 1024 * 1024;
 
 impl Store {
     pub(crate) async fn get(
@@ -51,8 +50,8 @@ impl Store {
         let v = call_store(&self.0, "get", &[id.into(), store_options.clone()], timeout_ms)
             .await
             .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
-        // Anything but a string (null, undefined, garbage) is "no session".
-        Ok(v.as_string())
+        // Anything but a string of at most 1 MiB (null, undefined, garbage) is "no session".
+        Ok(host::value::short_string(&v, MAX_SEALED_CHARS))
     }
 
     pub(crate) async fn set(

@@ -701,3 +701,89 @@ async fn cookie_store_round_trip() {
     let cleared = apply("o", "return o.headers.getSetCookie().every((l) => /Max-Age=0/.test(l))", &next);
     assert_eq!(cleared, JsValue::TRUE, "logout expires every session cookie");
 }
+
+// Hostile values (SPEC §11) from JavaScript, where a Rust caller takes them from: the store
+// object, what a store, a custom fetch or a domain resolver answers, and the store options.
+#[wasm_bindgen(module = "/tests/js/hostile-values.js")]
+extern "C" {
+    /// `[[label, value], ...]`, the values of SPEC §11.1.
+    #[wasm_bindgen(js_name = hostileValues)]
+    fn hostile_values() -> js_sys::Array;
+    /// A function that returns, throws, rejects with or resolves to `v`.
+    fn answering(how: &str, v: &JsValue) -> js_sys::Function;
+}
+
+/// The wasm instance's memory size in bytes.
+fn memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}
+
+#[wasm_bindgen_test]
+async fn hostile_values_from_javascript_settle_as_typed_errors() {
+    let c = client();
+    c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap();
+    let before = memory_bytes();
+    let quick = |o: ClientOptions| ServerClient::new(ClientOptions { timeout_ms: Some(1500), ..o }).unwrap();
+    let cookies = quick(ClientOptions {
+        state_store: Some(auth0_edge::stores::cookie_store(&Default::default()).unwrap()),
+        ..client_options()
+    });
+    let mut calls = 0;
+    for pair in hostile_values().iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let (label, v) = (pair.get(0).as_string().unwrap(), pair.get(1));
+        if v.is_symbol() && label.contains("getter") {
+            continue; // the marker of the JS suite's "own getter that throws"
+        }
+        // The value as the store itself, and as the store options of a cookie store.
+        let c = quick(ClientOptions { state_store: Some(v.clone()), ..client_options() });
+        let e = c.get_session(&JsValue::UNDEFINED).await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Store, "store_error"), "store: {label}");
+        let read = cookies.get_session(&v).await;
+        assert!(
+            read.as_ref().map_or_else(|e| e.kind() == ErrorKind::Store, Option::is_none),
+            "storeOptions: {label}"
+        );
+        calls += 2;
+        for how in ["returns", "throws", "rejects with", "resolves to"] {
+            let f = answering(how, &v);
+            let fetching = quick(ClientOptions { fetch: Some(f.clone()), ..client_options() });
+            let e = fetching.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::CustomTokenExchange, "fetch {how} {label}");
+            let resolving = quick(ClientOptions {
+                domain: String::new(),
+                domain_resolver: Some(f.clone()),
+                ..client_options()
+            });
+            let e = resolving.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+            assert_eq!(
+                (e.kind(), e.code()),
+                (ErrorKind::Configuration, "invalid_domain"),
+                "resolver {how} {label}"
+            );
+            let store = js_sys::Object::new();
+            for method in ["get", "set", "delete"] {
+                set(&store, method, &f);
+            }
+            let storing = quick(ClientOptions { state_store: Some(store.into()), ..client_options() });
+            let read = storing.get_session(&JsValue::UNDEFINED).await;
+            assert!(
+                read.as_ref().map_or_else(|e| e.kind() == ErrorKind::Store, Option::is_none),
+                "get {how} {label}"
+            );
+            let out = storing.logout(&LogoutOptions::default(), &JsValue::UNDEFINED).await;
+            assert!(
+                out.as_ref().map_or_else(|e| e.kind() == ErrorKind::Store, |_| true),
+                "delete {how} {label}"
+            );
+            calls += 4;
+        }
+    }
+    assert!(calls > 200, "{calls} hostile calls");
+    let api = CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") };
+    let r = c.custom_token_exchange(&api, &JsValue::UNDEFINED).await.unwrap();
+    assert_eq!(claims(&r.access_token)["sub"], "auth0|alice", "the same client after {calls} hostile calls");
+    let grown = memory_bytes() - before;
+    assert!(grown <= 1048576.0, "wasm memory grew by {grown} bytes over {calls} hostile calls");
+}

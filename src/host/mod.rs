@@ -6,6 +6,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 pub mod sys;
+pub mod value;
+pub use value::is_plain_object;
 
 use crate::core::jwt::PublicJwk;
 use crate::core::options::SigningAlg;
@@ -19,8 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AesCbcParams, CryptoKey, EcKeyImportParams, EcdsaParams, HkdfParams, HmacImportParams,
-    ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect, RsaHashedImportParams,
-    RsaPssParams, SubtleCrypto,
+    RequestRedirect, RsaHashedImportParams, RsaPssParams, SubtleCrypto,
 };
 
 /// Milliseconds since the epoch.
@@ -81,9 +82,9 @@ pub fn runtime_name() -> String {
 /// Why a request failed, read from the runtime's error and its `cause` (their `code` and
 /// `message`), in words (see [`crate::core::response::network_reason`]).
 pub fn failure_reason(error: &JsValue) -> String {
-    let get =
-        |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined());
-    let text = |v: &JsValue, key: &str| get(v, key).and_then(|v| v.as_string());
+    // The error may be a caller's (a custom fetch's): read with caught reads, its text bounded.
+    let get = |v: &JsValue, key: &str| value::get(v, key).filter(|v| !v.is_undefined());
+    let text = |v: &JsValue, key: &str| get(v, key).and_then(|v| value::short_string(&v, 512));
     let inner = if error.is_object() { get(error, "cause").filter(JsValue::is_object) } else { None };
     let code = inner
         .as_ref()
@@ -149,7 +150,8 @@ impl Deadline {
 
     /// `value` (a promise or not) settled, unless the deadline passes first.
     async fn race(&self, value: &JsValue) -> Result<JsValue, HttpFailure> {
-        let both = Array::of2(&Promise::resolve(value), &self.promise);
+        let value = sys::promise_resolve(value).map_err(HttpFailure::Network)?;
+        let both = Array::of2(&value, &self.promise);
         JsFuture::from(Promise::race(&both)).await.map_err(|e| self.failure(e))
     }
 
@@ -173,13 +175,18 @@ pub async fn settle(value: &JsValue, timeout_ms: u32) -> Result<JsValue, HttpFai
     Deadline::new(timeout_ms, None).race(value).await
 }
 
-/// Lets `p` settle unobserved: a rejection (a cancelled body's, say) is handled, not reported
-/// as unhandled.
-fn quietly(p: Promise) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = JsFuture::from(p).await;
-    });
+/// Lets what a call returned settle unobserved: a rejection (a cancelled body's, say) is handled,
+/// not reported as unhandled; a call that threw, or a thenable, is let go too.
+fn quietly(result: Result<JsValue, JsValue>) {
+    if let Some(p) = result.ok().and_then(|v| sys::promise_resolve(&v).ok()) {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(p).await;
+        });
+    }
 }
+
+/// Longest response header value read (Content-Type, Content-Encoding, Content-Length).
+const MAX_HEADER_CHARS: usize = 1024;
 
 /// A body read as JSON by the host (`JSON.parse`), then into `T` with serde-wasm-bindgen: what
 /// the core reads, and, for an object, the parsed value itself (else `undefined`).
@@ -224,12 +231,6 @@ impl JsObject {
         }
         JsObject(copy.into())
     }
-}
-
-/// A plain object: not null, not an array, not a function, nor a revoked Proxy (whose
-/// `Array.isArray` throws).
-pub fn is_plain_object(v: &JsValue) -> bool {
-    v.is_object() && sys::is_array(v) == Ok(false)
 }
 
 impl serde::Serialize for JsObject {
@@ -308,53 +309,73 @@ pub async fn send(
     }
     .map_err(HttpFailure::Network)?;
     let response = deadline.race(&sent).await?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| {
-        HttpFailure::Network(js_sys::TypeError::new("fetch did not return a Response").into())
-    })?;
-    let response = gloo_net::http::Response::from(response);
-    let status = response.status();
-    let status = if status < 1000 { status } else { 0 };
-    let headers = response.headers();
-    let content_type = headers.get("content-type");
+    // What came back is read as a caller's value: a custom `fetch` may answer anything.
+    let not_a = |what: &str| HttpFailure::Network(js_sys::TypeError::new(what).into());
+    if !response.is_instance_of::<web_sys::Response>() {
+        return Err(not_a("fetch did not return a Response"));
+    }
+    let status = value::get(&response, "status").and_then(|s| s.as_f64()).unwrap_or(0.0);
+    let status = if (0.0..1000.0).contains(&status) { status as u16 } else { 0 };
+    let headers = value::get(&response, "headers").filter(|h| h.is_instance_of::<web_sys::Headers>());
+    let header = |name: &str| {
+        let v =
+            headers.as_ref().and_then(|h| value::call_method(h, "get", &Array::of1(&name.into())).ok())?;
+        value::short_string(&v, MAX_HEADER_CHARS)
+    };
+    let content_type = header("content-type");
     // Content-Length counts the bytes on the wire: it bounds the body only when nothing was
     // decompressed (SPEC §9.4). Every body is counted as it is read either way.
-    let encoded = headers.get("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
-    let declared = (!encoded)
-        .then(|| headers.get("content-length").and_then(|l| l.trim().parse::<u64>().ok()))
-        .flatten();
-    let Some(stream) = response.body() else {
+    let encoded = header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let declared =
+        (!encoded).then(|| header("content-length").and_then(|l| l.trim().parse::<u64>().ok())).flatten();
+    let stream = value::get(&response, "body").ok_or_else(|| not_a("the response body could not be read"))?;
+    if value::is_nullish(&stream) {
         return Ok(HttpResponse { status, content_type, body: Some(Vec::new()) });
-    };
+    }
+    if !stream.is_instance_of::<web_sys::ReadableStream>() {
+        return Err(not_a("the response body is not a ReadableStream"));
+    }
     if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
-        quietly(stream.cancel());
+        quietly(value::call_method(&stream, "cancel", &Array::new()));
         return Ok(HttpResponse { status, content_type, body: None });
     }
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    // A locked or disturbed body throws here.
+    let reader = value::call_method(&stream, "getReader", &Array::new()).map_err(HttpFailure::Network)?;
+    let cancel = |reader: &JsValue| quietly(value::call_method(reader, "cancel", &Array::new()));
     let mut bytes = Vec::new();
     loop {
-        let chunk = match deadline.race(&reader.read()).await {
-            Ok(c) => c.unchecked_into::<ReadableStreamReadResult>(),
+        let read = value::call_method(&reader, "read", &Array::new()).map_err(HttpFailure::Network);
+        let chunk = match read {
+            Ok(p) => deadline.race(&p).await,
+            Err(e) => Err(e),
+        };
+        let chunk = match chunk {
+            Ok(c) => c,
             Err(e) => {
-                quietly(reader.cancel());
+                cancel(&reader);
                 return Err(e);
             }
         };
-        if chunk.get_done().unwrap_or(false) {
+        if value::get(&chunk, "done").and_then(|d| d.as_bool()).unwrap_or(false) {
             break;
         }
-        let Some(value) = chunk.get_value().dyn_ref::<Uint8Array>().cloned() else {
-            quietly(reader.cancel());
-            return Err(HttpFailure::Network(
-                js_sys::TypeError::new("the response body yielded a non-byte chunk").into(),
-            ));
+        // A real Uint8Array (never a Proxy: `isView` reads an internal slot), copied into one of
+        // our own before its length is read.
+        let chunk = value::get(&chunk, "value")
+            .filter(|v| sys::is_view(v) && v.is_instance_of::<Uint8Array>())
+            .and_then(|v| sys::ByteCopy::new(&v).ok())
+            .map(|c| c.unchecked_into::<Uint8Array>());
+        let Some(chunk) = chunk else {
+            cancel(&reader);
+            return Err(not_a("the response body yielded a non-byte chunk"));
         };
-        if bytes.len() + value.length() as usize > MAX_BODY_BYTES {
-            quietly(reader.cancel());
+        if bytes.len() + chunk.length() as usize > MAX_BODY_BYTES {
+            cancel(&reader);
             return Ok(HttpResponse { status, content_type, body: None });
         }
         let at = bytes.len();
-        bytes.resize(at + value.length() as usize, 0);
-        value.copy_to(&mut bytes[at..]);
+        bytes.resize(at + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[at..]);
     }
     Ok(HttpResponse { status, content_type, body: Some(bytes) })
 }

@@ -22,6 +22,28 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub fn is_array(v: &JsValue) -> Result<bool, JsValue>;
 
+    /// `Promise.resolve(v)`, which throws for a promise whose `constructor` getter throws.
+    #[wasm_bindgen(catch, js_namespace = Promise, js_name = resolve)]
+    pub fn promise_resolve(v: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `Reflect.getOwnPropertyDescriptor(o, key)`: `undefined` when `o` has no own `key`.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
+    pub fn own_descriptor(o: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+
+    /// `Reflect.get(o, key)`: a getter or a Proxy trap may run (and throw) here.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+
+    /// `ArrayBuffer.isView(v)`: true only for real typed arrays and DataViews (never a Proxy).
+    #[wasm_bindgen(js_namespace = ArrayBuffer, js_name = isView)]
+    pub fn is_view(v: &JsValue) -> bool;
+
+    /// A `Uint8Array` of our own, copied from a caller's typed array (which may be detached).
+    #[wasm_bindgen(js_name = Uint8Array)]
+    pub type ByteCopy;
+    #[wasm_bindgen(constructor, catch, js_class = "Uint8Array")]
+    pub fn new(bytes: &JsValue) -> Result<ByteCopy, JsValue>;
+
     /// The global `fetch`, called with a built `Request`.
     #[wasm_bindgen(catch, js_name = fetch)]
     pub fn fetch_request(request: &web_sys::Request) -> Result<JsValue, JsValue>;

@@ -2,6 +2,7 @@
 // sessions in Deno KV (`Deno.openKv(":memory:")`) and in cookies.
 import * as pkg from "auth0-edge";
 import { suite } from "./suite.mjs";
+import { hostileSuite } from "./hostile.mjs";
 import { providerEnv } from "./env.mjs";
 
 const kv = await Deno.openKv(":memory:");
@@ -15,6 +16,9 @@ const storeKinds = [
   { label: "CookieStore", create: () => new pkg.CookieStore() },
 ];
 for (const { name, fn } of suite(pkg, { ...providerEnv((k) => Deno.env.get(k)), storeKinds })) {
+  Deno.test({ name, fn, sanitizeOps: true, sanitizeResources: true });
+}
+for (const { name, fn } of hostileSuite(pkg, providerEnv((k) => Deno.env.get(k)))) {
   Deno.test({ name, fn, sanitizeOps: true, sanitizeResources: true });
 }
 Deno.test("close Deno KV", () => kv.close());

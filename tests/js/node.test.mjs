@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import * as pkg from "auth0-edge";
 import { suite } from "./suite.mjs";
+import { hostileSuite } from "./hostile.mjs";
 import { providerEnv } from "./env.mjs";
 
 const storeKinds = [
@@ -9,6 +10,7 @@ const storeKinds = [
   { label: "CookieStore", create: () => new pkg.CookieStore() },
 ];
 for (const { name, fn } of suite(pkg, { ...providerEnv((k) => process.env[k]), storeKinds })) test(name, fn);
+for (const { name, fn } of hostileSuite(pkg, providerEnv((k) => process.env[k]))) test(name, fn);
 
 // The wasm linear memory must not grow with the number of calls. The loaders' way in
 // (pkg-templates/api.js) returns the instance's exports from initSync() once it is loaded.

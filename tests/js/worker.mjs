@@ -3,6 +3,7 @@
 // workerd.test.mjs with esbuild's "workerd" condition, so the package loads as on Cloudflare.
 import * as pkg from "auth0-edge";
 import { suite } from "./suite.mjs";
+import { hostileSuite } from "./hostile.mjs";
 
 export default {
   async fetch(request, env) {
@@ -10,7 +11,10 @@ export default {
       { label: "KvStore", create: () => new pkg.KvStore(env.SESSIONS), count: async () => (await env.SESSIONS.list()).keys.length },
       { label: "CookieStore", create: () => new pkg.CookieStore() },
     ];
-    const cases = suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds });
+    const cases = [
+      ...suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds }),
+      ...hostileSuite(pkg, { issuer: env.ISSUER }),
+    ];
     const url = new URL(request.url);
     if (url.pathname === "/list") return Response.json(cases.map((c) => c.name));
     const c = cases.find((c) => c.name === url.searchParams.get("name"));

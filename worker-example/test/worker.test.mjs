@@ -210,3 +210,22 @@ for (const mode of ["kv", "cookie"]) {
     assert.deepEqual([logout.status, logout.body.error], [400, "invalid_request"]);
   });
 }
+
+test("survives 1,000 hostile bodies (fields nested 4,000 to 10,000 deep, wrong types, over-long strings), then answers an exchange", async () => {
+  const deepArray = (n) => "[".repeat(n) + "]".repeat(n);
+  const deepObject = (n) => '{"a":'.repeat(n) + "1" + "}".repeat(n);
+  const long = JSON.stringify("x".repeat(100_000));
+  const fields = ["subject_token", "subject_token_type", "actor_token", "actor_token_type", "audience", "scope", "organization"];
+  const values = [deepArray(4000), deepArray(10_000), deepObject(4000), deepObject(10_000), long, "42", "true", "{}", "[\"a\",[\"b\"]]"];
+  const bodies = [];
+  for (const field of fields) for (const value of values) bodies.push(`{"subject_token": "legacy-alice", "subject_token_type": "${TOKEN_TYPES.LEGACY}", ${JSON.stringify(field)}: ${value}}`);
+  for (let i = 0; i < 1000; i++) {
+    const body = bodies[i % bodies.length];
+    const r = await call(i % 2 ? "kv" : "cookie", "POST", i % 3 ? "/exchange" : "/login", { body, raw: true });
+    assert.equal(r.status, 400, `hostile body ${i}: ${JSON.stringify(r.body)}`);
+    assert.ok(["invalid_token_format", "invalid_parameter", "missing_actor_token", "missing_actor_token_type"].includes(r.body.error), `hostile body ${i}: ${r.body.error}`);
+  }
+  const r = await call("kv", "POST", "/exchange", { body: { ...alice, audience: AUDIENCE } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(claims(r.body.access_token).sub, "auth0|alice", JSON.stringify(Object.keys(r.body)));
+});

@@ -1,0 +1,208 @@
+//! The `#[wasm_bindgen]` face of [`ServerClient`]: the npm package's `ServerClient` class is
+//! this, built by wasm-bindgen. Options are read by [`read`] (caller values, never trusted),
+//! results written by [`view`]; every method is the Rust client's, so JavaScript and Rust callers
+//! run the same code. Errors become the package's `Error` subclasses in exactly one place, [`to_js`].
+
+mod read;
+mod view;
+
+use crate::client::ServerClient;
+use crate::core::options::validate_exchange_options;
+use crate::error::{Cause, Error};
+use crate::session::session_transfer_redirect;
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(module = "/pkg-templates/errors.js")]
+extern "C" {
+    /// `new <className>(code, message, { status, cause })`, one of the package's error classes.
+    #[wasm_bindgen(js_name = makeError)]
+    fn make_error(
+        class_name: &str,
+        code: &str,
+        message: &str,
+        status: Option<u16>,
+        cause: &JsValue,
+    ) -> JsValue;
+}
+
+/// The one conversion of a crate error into the JavaScript error the package exports.
+pub fn to_js(e: &Error) -> JsValue {
+    let cause = match e.source_cause() {
+        None => JsValue::UNDEFINED,
+        Some(Cause::Js(v)) => v.clone(),
+        Some(Cause::Error(inner)) => to_js(inner),
+    };
+    make_error(e.kind().class_name(), e.code(), e.message(), e.http_status(), &cause)
+}
+
+type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, Error>>>>;
+
+/// Runs `f` as a promise: its error rejects as the package's error class. One instance for every
+/// method (the futures are boxed), not one copy of the promise machinery per method.
+fn promise(f: Operation) -> Promise {
+    future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
+}
+
+impl JsServerClient {
+    /// An operation of the client (`f` gets its own handle on it) as a promise.
+    fn run<F, Fut>(&self, f: F) -> Promise
+    where
+        F: FnOnce(ServerClient) -> Fut,
+        Fut: core::future::Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        promise(Box::pin(f(self.client.clone())))
+    }
+}
+
+/// The TypeScript shapes of the class's options and results (wasm-bindgen writes them into the
+/// package's auth0_edge.d.ts, beside the class whose methods name them).
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+/// An Auth0 client for Custom Token Exchange and sessions (SPEC §1).
+#[wasm_bindgen(js_name = ServerClient)]
+pub struct JsServerClient {
+    client: ServerClient,
+}
+
+#[wasm_bindgen(js_class = ServerClient)]
+impl JsServerClient {
+    /// Validates the options. Makes no network call.
+    /// @throws {ConfigurationError}
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ServerClientOptions")] options: JsValue,
+    ) -> Result<JsServerClient, JsValue> {
+        Self::build(options).map_err(|e| to_js(&e))
+    }
+
+    fn build(options: JsValue) -> Result<JsServerClient, Error> {
+        let (raw, host) = read::client_options(&options);
+        ServerClient::from_raw(&raw, host).map(|client| JsServerClient { client })
+    }
+
+    /// Exchanges a subject token for Auth0 tokens.
+    /// @throws {CustomTokenExchangeError | ConfigurationError} (as a rejection)
+    #[wasm_bindgen(js_name = customTokenExchange, unchecked_return_type = "Promise<TokenExchangeResponse>")]
+    pub fn custom_token_exchange(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let input = validate_exchange_options(&read::exchange_options(&options))?;
+            view::token_exchange(client.exchange(&input, &store_options).await?)
+        })
+    }
+
+    /// Exchanges tokens and opens a sealed session in the state store. The ID token is verified
+    /// first; a failure writes no session.
+    /// @throws {CustomTokenExchangeError | ConfigurationError | IdTokenError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = loginWithCustomTokenExchange, unchecked_return_type = "Promise<{ stateData: StateData }>")]
+    pub fn login_with_custom_token_exchange(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CustomTokenExchangeOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            client.store()?;
+            let input = validate_exchange_options(&read::exchange_options(&options))?;
+            view::login(&client.login(&input, &store_options).await?)
+        })
+    }
+
+    /// The session, or undefined when absent, unreadable or expired.
+    /// @throws {StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getSession, unchecked_return_type = "Promise<SessionData | undefined>")]
+    pub fn get_session(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            match client.get_session(&store_options).await? {
+                Some(state) => view::state(&state, false),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+
+    /// The session's user (claims as issued, `act` included), or undefined.
+    /// @throws {StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "Promise<SessionUser | undefined>")]
+    pub fn get_user(
+        &self,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            Ok(client.get_user(&store_options).await?.map_or(JsValue::UNDEFINED, |u| u.0))
+        })
+    }
+
+    /// The token set for an audience from the session, refreshed through Auth0 (and stored)
+    /// when its access token has 30 s or less left.
+    /// @throws {AccessTokenError | ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<TokenSet>")]
+    pub fn get_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let options = read::get_access_token_options(&options)?;
+            view::token_set(&client.get_access_token(&options, &store_options).await?)
+        })
+    }
+
+    /// A session transfer token for the user (Auth0's native-to-web SSO): a token exchange whose
+    /// audience is `urn:{host}:session_transfer`; the actor defaults to the session's ID token.
+    /// @throws {CustomTokenExchangeError | ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = requestSessionTransferToken, unchecked_return_type = "Promise<SessionTransferResult>")]
+    pub fn request_session_transfer_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SessionTransferOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let raw = read::exchange_options(&options);
+            view::session_transfer(&client.session_transfer(&raw, &store_options).await?)
+        })
+    }
+
+    /// `targetLoginUrl` with `session_transfer_token` (and `organization`) added to its query.
+    /// @throws {ConfigurationError} when `targetLoginUrl` is not an absolute https: URL (http: for loopback hosts) or `result` has no token
+    #[wasm_bindgen(js_name = buildSessionTransferRedirect)]
+    pub fn build_session_transfer_redirect(
+        &self,
+        #[wasm_bindgen(js_name = targetLoginUrl)] target_login_url: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SessionTransferResult")] result: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ organization?: string }")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        let (url, token, organization) =
+            read::redirect_arguments(&target_login_url, &result, &options).map_err(|e| to_js(&e))?;
+        session_transfer_redirect(&url, &token, organization.as_deref()).map_err(|e| to_js(&e))
+    }
+
+    /// Deletes the session and returns the tenant's logout URL.
+    /// @throws {ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn logout(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LogoutOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let options = read::logout_options(&options)?;
+            let url = client.logout(&options, &store_options).await?;
+            Ok(JsValue::from_str(&url))
+        })
+    }
+}
