@@ -267,11 +267,11 @@ const { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, reques
 // ---------------------------------------------------------------------------------------------
 // The table
 
-// The targets of the one-implementation issue: the Worker bundle, Node's import + first client
-// against the SDK's, workerd's cold start, CPU per login and per exchange against the SDK's.
-const TARGET_SIZE = 72_000;
-const TARGET_COLD_RATIO = 0.3;
-const TARGET_COLD_MS = 5;
+// The targets of the boundary issue: the Worker bundle, Node's import + first client against the
+// SDK's, workerd's cold start against the SDK's of the same run, CPU and wall time per exchange
+// and CPU per login against the SDK's.
+const TARGET_SIZE = 100_000;
+const TARGET_COLD_RATIO = 0.25;
 const TARGET_CPU_RATIO = 0.5;
 const TARGET_EXCHANGE_RATIO = 1.0;
 const TARGET_GROWTH = 5;
@@ -280,6 +280,9 @@ const sizeCell = (s) => `${kb(s.total.gz)} (JS ${kb(s.js.gz)}${s.wasm.gz ? ` + w
 const n = config.coldSamples;
 const edgeExchange = cpuPerOp("edge/exchange");
 const sdkExchange = cpuPerOp("sdk/exchange");
+const wallPerOp = (key) => median(cpu[key].map((r) => (r.wallMs * 1000) / r.ops));
+const edgeWall = wallPerOp("edge/exchange");
+const sdkWall = wallPerOp("sdk/exchange");
 const floor = cpuPerOp("fetch/exchange");
 const edgeLogin = cpuPerOp("edge/login");
 const sdkLogin = cpuPerOp("sdk/login");
@@ -296,20 +299,21 @@ const rssCell = (m) => `${memCell(m, "rss")}; peak ${mb(Math.max(...m.samples.ma
 
 const rows = [
   ["**Size** (gzip -9, KB = 1000 B)", "", "", "", "", ""],
-  ["Worker bundle: JS minified + .wasm", sizeCell(sizes.edgeWorker), `${sizeCell(sizes.sdkWorker)}`, ratio(sizes.edgeWorker.total.gz, sizes.sdkWorker.total.gz), "≤ 72 KB", holds(sizes.edgeWorker.total.gz <= TARGET_SIZE)],
+  ["Worker bundle: JS minified + .wasm", sizeCell(sizes.edgeWorker), `${sizeCell(sizes.sdkWorker)}`, ratio(sizes.edgeWorker.total.gz, sizes.sdkWorker.total.gz), "≤ 100 KB", holds(sizes.edgeWorker.total.gz <= TARGET_SIZE)],
   ["Whole package: every .js + .wasm as shipped (ours); `export *` bundled (SDK)", sizeCell(sizes.edgePackage), sizeCell(sizes.sdkAll), ratio(sizes.edgePackage.total.gz, sizes.sdkAll.total.gz), "info", ""],
   ["@auth0/auth0-auth-js, `export *` bundled", "", sizeCell(sizes.authJsAll), "", "", ""],
   ["openid-client, `export *` bundled", "", sizeCell(sizes.openidClientAll), "", "", ""],
   [`**Cold start**: import + first client, median of ${n}`, "", "", "", "", ""],
-  [`Node: fresh process each, in-process clock`, ms(median(coldNode.edge)), ms(median(coldNode.sdk)), ratio(median(coldNode.edge), median(coldNode.sdk)), "≤ 0.30×", holds(median(coldNode.edge) / median(coldNode.sdk) <= TARGET_COLD_RATIO)],
+  [`Node: fresh process each, in-process clock`, ms(median(coldNode.edge)), ms(median(coldNode.sdk)), ratio(median(coldNode.edge), median(coldNode.sdk)), "≤ 0.25×", holds(median(coldNode.edge) / median(coldNode.sdk) <= TARGET_COLD_RATIO)],
   [`floor: an empty package of the same shape, same method`, ms(median(coldNode.empty)), ms(median(coldNode.empty)), "", "info", ""],
   [`Node: above the floor, paired (each sample − the empty package's of its round; IQR in brackets)`, medianIqr(nodeDelta("edge")), medianIqr(nodeDelta("sdk")), ratio(median(nodeDelta("edge")), median(nodeDelta("sdk"))), "info", ""],
-  [`workerd: fresh instance each, the Worker's clock (1 ms ticks; mean in brackets)`, `${ms(median(insideEdge), 0)} (${ms(mean(insideEdge), 2)})`, `${ms(median(insideSdk), 0)} (${ms(mean(insideSdk), 2)})`, ratio(Math.max(mean(insideEdge), 0.01), Math.max(mean(insideSdk), 0.01)) + " (means)", "≤ 5 ms", holds(median(insideEdge) <= TARGET_COLD_MS)],
+  [`workerd: fresh instance each, the Worker's clock (1 ms ticks; mean in brackets)`, `${ms(median(insideEdge), 0)} (${ms(mean(insideEdge), 2)})`, `${ms(median(insideSdk), 0)} (${ms(mean(insideSdk), 2)})`, ratio(Math.max(mean(insideEdge), 0.01), Math.max(mean(insideSdk), 0.01)) + " (means)", "≤ the SDK's", holds(mean(insideEdge) <= mean(insideSdk))],
   [`workerd: first response − empty Worker's, paired (IQR in brackets)`, medianIqr(firstResponseDelta("edge")), medianIqr(firstResponseDelta("sdk")), "", "info", ""],
   [`**CPU per operation** (client process, user + system; median of ${config.cpuRuns} run${config.cpuRuns === 1 ? "" : "s"} × ${config.ops})`, "", "", "", "", ""],
   ["customTokenExchange", `${us(edgeExchange)} (${overFloor(edgeExchange - floor)})`, `${us(sdkExchange)} (${overFloor(sdkExchange - floor)})`, ratio(edgeExchange, sdkExchange), "≤ 1.00×", holds(edgeExchange / sdkExchange <= TARGET_EXCHANGE_RATIO)],
   ["loginWithCustomTokenExchange + getSession", `${us(edgeLogin)} (${overFloor(edgeLogin - floor)})`, `${us(sdkLogin)} (${overFloor(sdkLogin - floor)})`, ratio(edgeLogin, sdkLogin), "≤ 0.50×", holds(edgeLogin / sdkLogin <= TARGET_CPU_RATIO)],
   ["floor: bare fetch() of the same request + res.json()", us(floor), us(floor), "", "info", ""],
+  ["customTokenExchange, wall time (one operation after another)", us(edgeWall), us(sdkWall), ratio(edgeWall, sdkWall), "≤ 1.00×", holds(edgeWall / sdkWall <= TARGET_EXCHANGE_RATIO)],
   [`**Memory**: after ${config.memoryWarmup} warm-up exchanges → after ${config.memoryOps} more (GC'd)`, "", "", "", "", ""],
   ["RSS (peak: the highest of 10 readings during the run, not GC'd)", rssCell(memory.edge), memory.sdk ? rssCell(memory.sdk) : "not run", memory.sdk ? ratio(memory.edge.after.rss, memory.sdk.after.rss) : "", "≤ +5%", holds(growth(memory.edge, "rss") <= TARGET_GROWTH)],
   ["wasm linear memory (WebAssembly.Memory)", wasmCell(memory.edge), "n/a (no wasm)", "", "≤ +5%", holds(growth(memory.edge, "wasm") <= TARGET_GROWTH)],
@@ -374,7 +378,7 @@ for the SDK [\`workerd/sdk-lib.mjs\`](workerd/sdk-lib.mjs) (\`ServerClient\`, \`
 \`StatefulStateStore\`, \`CookieTransactionStore\`). *Whole package*: ours is every \`.js\` file of \`pkg/\` and the
 \`.wasm\`, unbundled, as published (index.js is minified; its source map,
 \`index.js.map\`, is in the package for debuggers and loaded by no runtime, so it is not counted), each gzipped; the SDK's is \`export * from "@auth0/auth0-server-js"\`
-bundled as above (the anchor, ≈ 44.5 KB). The 72 KB target is checked against the Worker bundle.
+bundled as above (the anchor, ≈ 44.5 KB). The 100 KB target is checked against the Worker bundle.
 
 **Cold start in Node.** [\`lib/cold-node.mjs\`](lib/cold-node.mjs) in a fresh \`node\` process per sample (the two
 libraries alternate): \`performance.now()\` around the dynamic \`import()\` of the package and the construction of the
@@ -386,7 +390,7 @@ same \`exports\` conditions and one ES module that does nothing, installed the s
 it is what Node itself spends on a dynamic \`import()\` of a package by name on this machine; each library's own
 share is its figure minus the floor. The *above the floor* row takes that difference sample by sample (each library's
 start minus the empty package's of the same round) and reports its median: the library's own cost, less sensitive to
-how busy or fast the machine is than the absolute figure; the target is the ratio to the SDK's (≤ 0.3×).
+how busy or fast the machine is than the absolute figure; the target is the ratio to the SDK's (≤ 0.25×).
 
 **Cold start in workerd.** Each sample is a fresh Miniflare instance (a fresh workerd process) running one Worker
 ([\`workerd/\`](workerd/): \`empty.mjs\`, \`edge.mjs\`, \`sdk.mjs\`), bundled with esbuild as \`tests/js\` does (the \`workerd\`

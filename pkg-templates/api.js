@@ -2,8 +2,7 @@
 // builds it, the error classes it throws, the built-in stores and the token type URNs. Each
 // runtime's entry loads the .wasm through the loader (a property of ServerClient under a
 // registered symbol, not an export, so the package exports only its API), then `export *` from here.
-import { ServerClient, initSync, parseCookieHeader, setCookieLine, setCookieName } from "./auth0_edge.js";
-import { useCookieCodec } from "./stores.js";
+import { ServerClient, initSync } from "./auth0_edge.js";
 
 export { ServerClient };
 export {
@@ -24,9 +23,6 @@ export const TokenType = Object.freeze({
   ID_TOKEN: "urn:ietf:params:oauth:token-type:id_token",
   REFRESH_TOKEN: "urn:ietf:params:oauth:token-type:refresh_token",
 });
-
-// The stores read and write cookies with the Rust side's functions (the `cookie` crate).
-useCookieCodec(parseCookieHeader, setCookieLine, setCookieName);
 
 // initSync({ module }) instantiates once (a WebAssembly.Module or the .wasm's bytes) and answers
 // the instance's exports, also when called again without a module.

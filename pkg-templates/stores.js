@@ -110,27 +110,51 @@ function httpContext(storeOptions, who, forWrite) {
   return { storeOptions, request, out, who };
 }
 
-/**
- * The cookie functions of the Rust side (src/core/cookies.rs, on the `cookie` crate), handed over
- * by the package's entry or, in a Rust program, by auth0_edge::stores before any store exists.
- * @type {{ parse: (header: string | null) => Map<string, string>,
- *          line: (name: string, value: string | null, secure: boolean, sameSite: string, path: string, maxAge: number) => string,
- *          name: (line: string) => string | undefined } | undefined}
- */
-let codec;
+/** RFC 6265 §5.2's whitespace (space and horizontal tab), trimmed from names and values. */
+const WSP = /^[ \t]+|[ \t]+$/g;
 
 /**
- * Installs the cookie functions (called once, by the package's entry or the Rust side).
- * @param {any} parse @param {any} line @param {any} name
+ * Parses a Cookie header (RFC 6265 §5.4, each pair read as §5.2 reads one): pairs split on ";",
+ * names and values trimmed of spaces and tabs, one pair of surrounding double quotes removed
+ * from a value. Fragments without "=" or with an empty name are skipped; of duplicate names the
+ * first wins (browsers send the most specific path first). Never throws.
+ * @param {unknown} header
+ * @returns {Map<string, string>}
  */
-export function useCookieCodec(parse, line, name) {
-  codec = { parse, line, name };
+function parseCookieHeader(header) {
+  const cookies = new Map();
+  if (typeof header !== "string") return cookies;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).replace(WSP, "");
+    if (name === "" || cookies.has(name)) continue;
+    let value = pair.slice(eq + 1).replace(WSP, "");
+    if (value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"') value = value.slice(1, -1);
+    cookies.set(name, value);
+  }
+  return cookies;
 }
 
-/** The installed cookie functions. */
-function cookieCodec() {
-  if (codec === undefined) throw new TypeError("auth0-edge stores: the cookie functions are not installed (import the package's entry)");
-  return codec;
+/**
+ * A Set-Cookie line (RFC 6265 §4.1): name and value already checked by the caller, then HttpOnly,
+ * SameSite, Secure, Path and Max-Age; a null value expires the cookie (empty, Max-Age=0).
+ * @param {string} name @param {string | null} value
+ * @param {{ secure: boolean, sameSite: string, path: string }} attributes
+ * @param {number} maxAge seconds
+ */
+function setCookieLine(name, value, { secure, sameSite, path }, maxAge) {
+  const age = value === null ? 0 : maxAge;
+  return `${name}=${value ?? ""}; HttpOnly; SameSite=${sameSite}${secure ? "; Secure" : ""}; Path=${path}; Max-Age=${age}`;
+}
+
+/**
+ * The cookie name a Set-Cookie line sets (§5.2: before the first "=", trimmed), or undefined.
+ * @param {string} line
+ */
+function setCookieName(line) {
+  const eq = line.indexOf("=");
+  return eq === -1 ? undefined : line.slice(0, eq).replace(WSP, "");
 }
 
 /**
@@ -141,7 +165,7 @@ function cookieCodec() {
  */
 function currentCookies(ctx) {
   const header = ctx.request.headers.get("cookie");
-  const cookies = cookieCodec().parse(typeof header === "string" ? header : null);
+  const cookies = parseCookieHeader(header);
   for (const [name, value] of written.get(ctx.storeOptions) ?? []) {
     if (value === null) cookies.delete(name);
     else cookies.set(name, value);
@@ -228,19 +252,17 @@ function writeCookies(ctx, entries, attributes, maxAge) {
       throw new TypeError(`${ctx.who}: a cookie value must be non-empty RFC 6265 cookie-octets`);
     }
   }
-  const codec = cookieCodec();
   let state = written.get(ctx.storeOptions);
   if (state === undefined) written.set(ctx.storeOptions, (state = new Map()));
   const again = new Set(entries.map(([name]) => name).filter((name) => state.has(name)));
   try {
     if (again.size > 0 && typeof ctx.out.getSetCookie === "function") {
-      const kept = ctx.out.getSetCookie().filter((/** @type {string} */ line) => !again.has(codec.name(line)));
+      const kept = ctx.out.getSetCookie().filter((/** @type {string} */ line) => !again.has(setCookieName(line)));
       ctx.out.delete("set-cookie");
       for (const line of kept) ctx.out.append("set-cookie", line);
     }
     for (const [name, value] of entries) {
-      const { secure, sameSite, path } = attributes;
-      ctx.out.append("set-cookie", codec.line(name, value, secure, sameSite, path, maxAge));
+      ctx.out.append("set-cookie", setCookieLine(name, value, attributes, maxAge));
     }
   } catch (cause) {
     throw new TypeError(

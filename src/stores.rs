@@ -1,8 +1,7 @@
 //! The package's built-in stores (pkg-templates/stores.js), for Rust callers: each constructor
 //! returns the store object to hand over as [`crate::ClientOptions::state_store`]. One
 //! implementation, in JavaScript behind the injected store interface; wasm-bindgen bundles the
-//! module with the Rust program that uses it. The stores read and write cookies through the
-//! functions exported here ([`crate::core::cookies`], on the `cookie` crate).
+//! module with the Rust program that uses it, cookie parsing and writing included.
 //!
 //! # Example
 //! ```no_run
@@ -17,46 +16,12 @@
 //! # let _ = (store, store_options); Ok(()) }
 //! ```
 
-use crate::core::cookies;
 use crate::error::{code, Error};
 use serde::Serialize;
-use std::cell::Cell;
 use wasm_bindgen::prelude::*;
-
-/// The pairs of a `Cookie` header as a `Map` (see [`cookies::parse_header`]).
-#[cfg_attr(feature = "npm", wasm_bindgen(js_name = parseCookieHeader, skip_typescript))]
-pub fn parse_cookie_header(header: Option<String>) -> js_sys::Map {
-    let map = js_sys::Map::new();
-    for (name, value) in cookies::parse_header(header.as_deref().unwrap_or("")) {
-        map.set(&name.into(), &value.into());
-    }
-    map
-}
-
-/// A `Set-Cookie` line (see [`cookies::set_cookie`]); `value` null expires the cookie.
-#[cfg_attr(feature = "npm", wasm_bindgen(js_name = setCookieLine, skip_typescript))]
-pub fn set_cookie_line(
-    name: String,
-    value: Option<String>,
-    secure: bool,
-    same_site: String,
-    path: String,
-    max_age: f64,
-) -> Option<String> {
-    let attributes = cookies::Attributes { secure, same_site, path };
-    cookies::set_cookie(&name, value.as_deref(), &attributes, max_age as i64)
-}
-
-/// The name a `Set-Cookie` line sets.
-#[cfg_attr(feature = "npm", wasm_bindgen(js_name = setCookieName, skip_typescript))]
-pub fn set_cookie_name(line: String) -> Option<String> {
-    cookies::set_cookie_name(&line)
-}
 
 #[wasm_bindgen(module = "/pkg-templates/stores.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = useCookieCodec)]
-    fn use_cookie_codec(parse: &JsValue, line: &JsValue, name: &JsValue);
 
     #[wasm_bindgen(js_name = MemoryStore)]
     type MemoryStoreJs;
@@ -77,21 +42,6 @@ extern "C" {
     type DenoKvStoreJs;
     #[wasm_bindgen(constructor, catch)]
     fn new_deno_kv(kv: &JsValue, options: &JsValue) -> Result<DenoKvStoreJs, JsValue>;
-}
-
-/// Hands the cookie functions to this program's copy of stores.js, once (the npm package's entry
-/// does the same with the exports).
-fn install_cookie_codec() {
-    thread_local!(static INSTALLED: Cell<bool> = const { Cell::new(false) });
-    if INSTALLED.with(|done| done.replace(true)) {
-        return;
-    }
-    let parse = Closure::<dyn Fn(Option<String>) -> js_sys::Map>::new(parse_cookie_header);
-    let line = Closure::<dyn Fn(String, Option<String>, bool, String, String, f64) -> Option<String>>::new(
-        set_cookie_line,
-    );
-    let name = Closure::<dyn Fn(String) -> Option<String>>::new(set_cookie_name);
-    use_cookie_codec(&parse.into_js_value(), &line.into_js_value(), &name.into_js_value());
 }
 
 /// Options of the built-in stores; `Default` leaves each at the store's default. Unset fields are
@@ -149,7 +99,6 @@ pub fn memory_store() -> JsValue {
 /// `new CookieStore(options)`: the sealed session itself in chunked cookies; store options from
 /// [`http_options`]. A bad option is a configuration error `invalid_option`.
 pub fn cookie_store(options: &StoreOptions) -> Result<JsValue, Error> {
-    install_cookie_codec();
     CookieStoreJs::new_cookie(&options.to_js()).map(Into::into).map_err(invalid_store_option)
 }
 
@@ -159,12 +108,10 @@ pub fn cookie_store(options: &StoreOptions) -> Result<JsValue, Error> {
 /// Something that is not a KV binding, or a bad option, is a configuration error
 /// `invalid_option`.
 pub fn kv_store(namespace: &JsValue, options: &StoreOptions) -> Result<JsValue, Error> {
-    install_cookie_codec();
     KvStoreJs::new_kv(namespace, &options.to_js()).map(Into::into).map_err(invalid_store_option)
 }
 
 /// `new DenoKvStore(kv, options)`: the same on a `Deno.Kv`.
 pub fn deno_kv_store(kv: &JsValue, options: &StoreOptions) -> Result<JsValue, Error> {
-    install_cookie_codec();
     DenoKvStoreJs::new_deno_kv(kv, &options.to_js()).map(Into::into).map_err(invalid_store_option)
 }

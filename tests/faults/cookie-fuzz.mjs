@@ -68,17 +68,17 @@ const OCTETS = (() => {
 })();
 const TOKEN = "!#$%&'*+.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
 const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const NASTY = ["", " ", "\t", ";", "=", '"', ",", "\\", "\u0000", "\r\n", "\u007f", "\u00e9", "\u00a0", "\u0085", "\ufeff", "\u2028", "\ud800", "😀", "%00", "_0", "_1", "__"];
+const NASTY = ["", " ", "\t", ";", "=", '"', ",", "\\", "\u0000", "\r\n", "\u007f", "\u00e9", "\u00a0", "\u0085", "\ufeff", "\u000b", "\u000c", "\u2028", "\ud800", "😀", "%00", "_0", "_1", "__"];
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
 const CHUNK_INDEX = /^(?:0|[1-9][0-9]{0,5})$/;
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 // --- the model ----------------------------------------------------------------------------------
 
-// Names and values are trimmed as the `cookie` crate trims them (Rust's str::trim: Unicode
-// White_Space, which has U+0085 and, unlike String.prototype.trim, not U+FEFF).
-const RUST_WHITE_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
-const rustTrim = (s) => s.replace(RUST_WHITE_SPACE, "");
+// Names and values are trimmed of RFC 6265 §5.2's whitespace only: space and horizontal tab
+// (not String.prototype.trim's Unicode set: U+00A0, U+FEFF and the rest stay).
+const WSP = /^[ \t]+|[ \t]+$/g;
+const wspTrim = (s) => s.replace(WSP, "");
 
 function modelCookies(header) {
   const cookies = new Map();
@@ -86,9 +86,9 @@ function modelCookies(header) {
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");
     if (eq === -1) continue;
-    const name = rustTrim(pair.slice(0, eq));
+    const name = wspTrim(pair.slice(0, eq));
     if (name === "" || cookies.has(name)) continue;
-    let value = rustTrim(pair.slice(eq + 1));
+    let value = wspTrim(pair.slice(eq + 1));
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     cookies.set(name, value);
   }
