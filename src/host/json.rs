@@ -1,0 +1,89 @@
+//! JSON through the host: texts parsed by `JSON.parse` and read with serde-wasm-bindgen, values
+//! written with `JSON.stringify`; objects the core does not look into stay JavaScript objects.
+
+use super::is_plain_object;
+use crate::core::response::Body;
+#[allow(unused_imports)]
+use crate::prelude::*;
+use js_sys::{Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A body read as JSON by the host (`JSON.parse`), then into `T` with serde-wasm-bindgen: what
+/// the core reads, and, for an object, the parsed value itself (else `undefined`).
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Body<T>, JsValue) {
+    let Some(bytes) = body else { return (Body::TooLarge, JsValue::UNDEFINED) };
+    match parse_object(bytes) {
+        Some(o) => match serde_wasm_bindgen::from_value(o.0.clone()) {
+            Ok(t) => (Body::Json(t), o.0),
+            Err(_) => (Body::NotJson, JsValue::UNDEFINED),
+        },
+        None => (Body::NotJson, JsValue::UNDEFINED),
+    }
+}
+
+/// A JSON object the core does not look into (ID token claims, the session's `user`, `act`):
+/// kept as the JavaScript object the host's `JSON.parse` made. It crosses serde as itself
+/// (serde-wasm-bindgen's `preserve`); reading one accepts objects only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsObject(pub JsValue);
+
+impl JsObject {
+    /// `self[key]`, when it is set.
+    pub fn get(&self, key: &str) -> Option<JsValue> {
+        Reflect::get(&self.0, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+    }
+
+    /// `self[key]` when it is a string.
+    pub fn str_at(&self, key: &str) -> Option<String> {
+        self.get(key).and_then(|v| v.as_string())
+    }
+
+    /// `self[key]` when it is an object (not an array).
+    pub fn object_at(&self, key: &str) -> Option<JsObject> {
+        self.get(key).filter(is_plain_object).map(JsObject)
+    }
+
+    /// A shallow copy without `keys`.
+    pub fn without(&self, keys: &[&str]) -> JsObject {
+        let copy = Object::assign(&Object::new(), self.0.unchecked_ref());
+        for k in keys {
+            let _ = Reflect::delete_property(&copy, &JsValue::from_str(k));
+        }
+        JsObject(copy.into())
+    }
+}
+
+impl serde::Serialize for JsObject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde_wasm_bindgen::preserve::serialize(&self.0, s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v: JsValue = serde_wasm_bindgen::preserve::deserialize(d)?;
+        if is_plain_object(&v) {
+            Ok(JsObject(v))
+        } else {
+            Err(serde::de::Error::custom("not an object"))
+        }
+    }
+}
+
+/// A JSON text (UTF-8 bytes) as the host's `JSON.parse` reads it, when it is an object.
+pub fn parse_object(bytes: &[u8]) -> Option<JsObject> {
+    let v = js_sys::JSON::parse(core::str::from_utf8(bytes).ok()?).ok()?;
+    is_plain_object(&v).then_some(JsObject(v))
+}
+
+/// A JSON text read by `JSON.parse`, then, when it is an object, into `T` with serde-wasm-bindgen
+/// (a JOSE header, a sealed session's plaintext).
+pub fn from_json_text<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    serde_wasm_bindgen::from_value(parse_object(bytes)?.0).ok()
+}
+
+/// `value` as JSON text: serde-wasm-bindgen (absent members as `null`), then `JSON.stringify`.
+pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
+    let v = value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))?;
+    js_sys::JSON::stringify(&v)?.as_string().ok_or_else(|| JsValue::from_str("JSON.stringify gave no text"))
+}
