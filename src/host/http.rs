@@ -128,14 +128,16 @@ const MAX_HEADER_CHARS: usize = 1024;
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
-    /// `None`: over [`MAX_BODY_BYTES`] by `Content-Length` or by bytes read.
-    pub body: Option<Vec<u8>>,
+    /// `None`: over [`MAX_BODY_BYTES`] by `Content-Length` or by bytes read. Else the body as
+    /// the host's `JSON.parse` read it, `undefined` when it is not JSON (or not UTF-8).
+    pub body: Option<JsValue>,
 }
 
 /// Sends a request and reads the whole response within `timeout_ms`, redirects not followed,
-/// the body counted as it streams (after any decompression) and capped at [`MAX_BODY_BYTES`].
-/// `custom_fetch` is called with the built `Request` instead of the global `fetch`, which is
-/// otherwise looked up per call (so a runtime or test that replaces it is honoured).
+/// the body counted as it streams (after any decompression) and capped at [`MAX_BODY_BYTES`],
+/// then parsed as JSON by the host. `custom_fetch` is called with the built `Request` instead of
+/// the global `fetch`, which is otherwise looked up per call (so a runtime or test that replaces
+/// it is honoured).
 pub async fn send(
     custom_fetch: Option<&Function>,
     method: &str,
@@ -153,15 +155,21 @@ pub async fn send(
     for (k, v) in headers {
         builder = builder.header(k, v);
     }
-    let request = match body {
-        Some(b) => builder.body(b),
-        None => builder.build(),
+    // A caller's fetch gets the whole Request; the global one the body beside it (cheaper).
+    let request = match (body, custom_fetch) {
+        (Some(b), Some(_)) => builder.body(b),
+        _ => builder.build(),
     }
     .map_err(|e| HttpFailure::Network(JsValue::from_str(&e.to_string())))?;
     let request: web_sys::Request = request.into();
-    let sent = match custom_fetch {
-        Some(f) => f.call1(&JsValue::UNDEFINED, &request),
-        None => sys::fetch_request(&request),
+    let sent = match (custom_fetch, body) {
+        (Some(f), _) => f.call1(&JsValue::UNDEFINED, &request),
+        (None, Some(b)) => {
+            let init = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&init, &"body".into(), &b.into());
+            sys::fetch_with_init(&request, &init)
+        }
+        (None, None) => sys::fetch_request(&request),
     }
     .map_err(HttpFailure::Network)?;
     let response = deadline.race(&sent).await?;
@@ -186,7 +194,7 @@ pub async fn send(
         (!encoded).then(|| header("content-length").and_then(|l| l.trim().parse::<u64>().ok())).flatten();
     let stream = value::get(&response, "body").ok_or_else(|| not_a("the response body could not be read"))?;
     if value::is_nullish(&stream) {
-        return Ok(HttpResponse { status, content_type, body: Some(Vec::new()) });
+        return Ok(HttpResponse { status, content_type, body: Some(JsValue::UNDEFINED) });
     }
     if !stream.is_instance_of::<web_sys::ReadableStream>() {
         return Err(not_a("the response body is not a ReadableStream"));
@@ -195,10 +203,22 @@ pub async fn send(
         quietly(value::call_method(&stream, "cancel", &Array::new()));
         return Ok(HttpResponse { status, content_type, body: None });
     }
+    if custom_fetch.is_none() && declared.is_some() {
+        // The runtime's own Response, its length bounded by the HTTP framing: read in one go.
+        let bytes =
+            value::call_method(&response, "arrayBuffer", &Array::new()).map_err(HttpFailure::Network)?;
+        let bytes = deadline.race(&bytes).await?;
+        let bytes: Uint8Array = sys::ByteCopy::new(&bytes).map_err(HttpFailure::Network)?.unchecked_into();
+        if bytes.length() as usize > MAX_BODY_BYTES {
+            return Ok(HttpResponse { status, content_type, body: None });
+        }
+        return Ok(HttpResponse { status, content_type, body: Some(parse_json(&bytes)) });
+    }
     // A locked or disturbed body throws here.
     let reader = value::call_method(&stream, "getReader", &Array::new()).map_err(HttpFailure::Network)?;
     let cancel = |reader: &JsValue| quietly(value::call_method(reader, "cancel", &Array::new()));
-    let mut bytes = Vec::new();
+    let mut chunks: Vec<Uint8Array> = Vec::new();
+    let mut total = 0usize;
     loop {
         let read = value::call_method(&reader, "read", &Array::new()).map_err(HttpFailure::Network);
         let chunk = match read {
@@ -225,13 +245,42 @@ pub async fn send(
             cancel(&reader);
             return Err(not_a("the response body yielded a non-byte chunk"));
         };
-        if bytes.len() + chunk.length() as usize > MAX_BODY_BYTES {
+        total += chunk.length() as usize;
+        if total > MAX_BODY_BYTES {
             cancel(&reader);
             return Ok(HttpResponse { status, content_type, body: None });
         }
-        let at = bytes.len();
-        bytes.resize(at + chunk.length() as usize, 0);
-        chunk.copy_to(&mut bytes[at..]);
+        chunks.push(chunk);
     }
-    Ok(HttpResponse { status, content_type, body: Some(bytes) })
+    let bytes = match chunks.len() {
+        1 => chunks.swap_remove(0),
+        _ => {
+            let all = Uint8Array::new_with_length(total as u32);
+            let mut at = 0;
+            for c in &chunks {
+                all.set(c, at);
+                at += c.length();
+            }
+            all
+        }
+    };
+    Ok(HttpResponse { status, content_type, body: Some(parse_json(&bytes)) })
+}
+
+thread_local! {
+    /// One strict UTF-8 decoder (`fatal`: invalid bytes are an error, not U+FFFD).
+    static DECODER: Option<sys::Utf8Decoder> = {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"fatal".into(), &JsValue::TRUE);
+        sys::Utf8Decoder::new("utf-8", &options).ok()
+    };
+}
+
+/// A body's bytes as the host's `JSON.parse` reads them, all in JavaScript (nothing is copied
+/// into wasm memory); `undefined` when they are not UTF-8 or not JSON.
+fn parse_json(bytes: &Uint8Array) -> JsValue {
+    DECODER
+        .with(|d| d.as_ref().and_then(|d| d.decode(bytes).ok()))
+        .and_then(|text| sys::json_parse(&text).ok())
+        .unwrap_or(JsValue::UNDEFINED)
 }

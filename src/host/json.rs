@@ -8,16 +8,16 @@ use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A body read as JSON by the host (`JSON.parse`), then into `T` with serde-wasm-bindgen: what
-/// the core reads, and, for an object, the parsed value itself (else `undefined`).
-pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<Vec<u8>>) -> (Body<T>, JsValue) {
-    let Some(bytes) = body else { return (Body::TooLarge, JsValue::UNDEFINED) };
-    match parse_object(bytes) {
-        Some(o) => match serde_wasm_bindgen::from_value(o.0.clone()) {
-            Ok(t) => (Body::Json(t), o.0),
-            Err(_) => (Body::NotJson, JsValue::UNDEFINED),
-        },
-        None => (Body::NotJson, JsValue::UNDEFINED),
+/// A body the host parsed as JSON ([`super::http::send`]), read into `T` with serde-wasm-bindgen:
+/// what the core reads, and, for an object, the parsed value itself (else `undefined`).
+pub fn json_body<T: serde::de::DeserializeOwned>(body: &Option<JsValue>) -> (Body<T>, JsValue) {
+    let Some(v) = body else { return (Body::TooLarge, JsValue::UNDEFINED) };
+    if !is_plain_object(v) {
+        return (Body::NotJson, JsValue::UNDEFINED);
+    }
+    match serde_wasm_bindgen::from_value(v.clone()) {
+        Ok(t) => (Body::Json(t), v.clone()),
+        Err(_) => (Body::NotJson, JsValue::UNDEFINED),
     }
 }
 

@@ -44,6 +44,24 @@ extern "C" {
     #[wasm_bindgen(constructor, catch, js_class = "Uint8Array")]
     pub fn new(bytes: &JsValue) -> Result<ByteCopy, JsValue>;
 
+    /// `JSON.parse(text)` of a JavaScript string (never copied into wasm memory).
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// A `TextDecoder`, for response bodies read chunk by chunk.
+    #[wasm_bindgen(js_name = TextDecoder)]
+    pub type Utf8Decoder;
+    #[wasm_bindgen(constructor, catch, js_class = "TextDecoder")]
+    pub fn new(label: &str, options: &JsValue) -> Result<Utf8Decoder, JsValue>;
+    /// The text of `bytes`, a JavaScript string; with `fatal`, invalid UTF-8 throws.
+    #[wasm_bindgen(method, catch, js_class = "TextDecoder")]
+    pub fn decode(this: &Utf8Decoder, bytes: &js_sys::Uint8Array) -> Result<JsValue, JsValue>;
+
+    /// `fetch(request, init)`: the body in `init`, so the runtime does not re-pipe a `Request`'s
+    /// body stream through an identity transform (what `fetch(request)` does with one).
+    #[wasm_bindgen(catch, js_name = fetch)]
+    pub fn fetch_with_init(request: &web_sys::Request, init: &JsValue) -> Result<JsValue, JsValue>;
+
     /// The global `fetch`, called with a built `Request`.
     #[wasm_bindgen(catch, js_name = fetch)]
     pub fn fetch_request(request: &web_sys::Request) -> Result<JsValue, JsValue>;
