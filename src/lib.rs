@@ -14,6 +14,12 @@
 #![warn(missing_docs)]
 extern crate alloc;
 
+/// The npm package's allocator: talc, growing the wasm memory as needed (a Rust program that
+/// leaves the `npm` feature off keeps its own).
+#[cfg(all(feature = "npm", target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(feature = "npm")]
 mod bindings;
 mod cache;

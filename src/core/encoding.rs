@@ -4,11 +4,25 @@
 
 #[allow(unused_imports)]
 use crate::prelude::*;
-use base64ct::{Base64, Base64Unpadded, Base64UrlUnpadded, Encoding};
+use base64ct::{Base64UrlUnpadded, Encoding};
+
+// One engine, the URL-safe one JOSE needs: the standard alphabet is two symbols apart, so
+// Basic credentials and PEM bodies are mapped to and from it (one codec in the .wasm, not three).
 
 /// Standard base64 with padding (HTTP Basic credentials).
 pub fn base64(input: &[u8]) -> String {
-    Base64::encode_string(input)
+    let mut out: String = Base64UrlUnpadded::encode_string(input)
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while out.len() % 4 != 0 {
+        out.push('=');
+    }
+    out
 }
 
 /// URL-safe base64 without padding (JOSE).
@@ -31,8 +45,14 @@ pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
         .strip_suffix("-----END PRIVATE KEY-----")?;
     let mut symbols = Vec::with_capacity(body.len());
     for b in body.bytes() {
-        if !b.is_ascii_whitespace() {
-            symbols.push(b);
+        match b {
+            // The standard alphabet's two symbols, as the URL-safe alphabet spells them; its
+            // own two are not base64 here.
+            b'+' => symbols.push(b'-'),
+            b'/' => symbols.push(b'_'),
+            b'-' | b'_' => return None,
+            b if b.is_ascii_whitespace() => {}
+            b => symbols.push(b),
         }
     }
     // Up to two `=` of padding.
@@ -43,7 +63,7 @@ pub fn pem_pkcs8_der(pem: &str) -> Option<Vec<u8>> {
     }
     core::str::from_utf8(&symbols)
         .ok()
-        .and_then(|s| Base64Unpadded::decode_vec(s).ok())
+        .and_then(|s| Base64UrlUnpadded::decode_vec(s).ok())
         .filter(|der| !der.is_empty())
 }
 
