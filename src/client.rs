@@ -65,8 +65,13 @@ pub struct ClientOptions {
     pub domain: String,
     /// Instead of `domain`: a JavaScript function of the store options answering the domain (or
     /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
-    /// custom domains of one tenant, one client).
+    /// custom domains of one tenant, one client). Needs `allowed_domains`.
     pub domain_resolver: Option<Function>,
+    /// With `domain_resolver`, required: the tenant domains it may answer (each as `domain` is
+    /// written; compared without case, trailing slash or default port). An answer outside the
+    /// list is a `Configuration` error `domain_not_allowed` before any request, so a resolver fed
+    /// a request's `Host` cannot send the client secret to a host the attacker chose (SPEC §10.1).
+    pub allowed_domains: Vec<String>,
     /// The application's client id.
     pub client_id: String,
     /// The client secret, for `client_secret_basic` or `client_secret_post`.
@@ -273,6 +278,10 @@ impl ServerClient {
             is_object: true,
             domain: Input::Given(options.domain),
             domain_resolver: options.domain_resolver.is_some(),
+            allowed_domains: match options.allowed_domains.is_empty() {
+                true => Input::Absent,
+                false => Input::Given(options.allowed_domains),
+            },
             client_id: Input::Given(options.client_id),
             client_secret: options.client_secret.into(),
             client_auth_method: match options.client_auth_method {
@@ -345,7 +354,15 @@ impl ServerClient {
         };
         let answer = answer.map_err(|f| bad().cause(failure_cause(f, timeout)))?;
         let domain = host::value::short_string(&answer, MAX_RESOLVED_DOMAIN_CHARS).ok_or_else(bad)?;
-        parse_domain(&domain)
+        let tenant = parse_domain(&domain)?;
+        // SPEC §10.1: only a listed tenant receives the client's credentials.
+        if !self.inner.config.allowed_domains.iter().any(|a| a.same_tenant(&tenant)) {
+            let mut message = String::from("the \"domain\" function answered ");
+            message.push_str(&tenant.host);
+            message.push_str(", which is not in \"allowedDomains\"");
+            return Err(Error::config(code::DOMAIN_NOT_ALLOWED, message));
+        }
+        Ok(tenant)
     }
 
     /// The validated options, defaults filled in.

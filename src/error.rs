@@ -69,6 +69,12 @@ pub mod code {
     /// `domain` missing or not a tenant's host name or https URL (http only for loopback hosts), or a
     /// `domain` function that did not answer one (SPEC §1, §8.4). Carried by `ConfigurationError`.
     pub const INVALID_DOMAIN: &str = "invalid_domain";
+    /// A `domain` function without `allowedDomains` (SPEC §10.1), at construction. Carried by
+    /// `ConfigurationError`.
+    pub const MISSING_ALLOWED_DOMAINS: &str = "missing_allowed_domains";
+    /// A `domain` function answered a domain that is not in `allowedDomains` (SPEC §10.1), before
+    /// any request. Carried by `ConfigurationError`.
+    pub const DOMAIN_NOT_ALLOWED: &str = "domain_not_allowed";
     /// `clientId` missing, not a string, or blank (SPEC §1). Carried by `ConfigurationError`.
     pub const MISSING_CLIENT_ID: &str = "missing_client_id";
     /// Neither `clientSecret` nor `clientAssertionSigningKey` given, or not the one `clientAuthMethod`

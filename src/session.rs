@@ -291,8 +291,9 @@ impl ServerClient {
             return Ok(None);
         };
         let Some(state) = open(config, &sealed).await else { return Ok(None) };
-        // Another tenant's session is none of ours, and is left for its own client.
-        if !state.belongs_to(&tenant.host) {
+        // Another tenant's session is none of ours, and is left for its own client; under a
+        // domain resolver so is one that does not say whose it is.
+        if !state.belongs_to(&tenant.host, config.domain.is_some()) {
             return Ok(None);
         }
         if state.is_expired(host::now_secs() as i64, config.session_duration) {

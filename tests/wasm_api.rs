@@ -589,9 +589,18 @@ async fn session_transfer_token_and_redirect() {
 #[wasm_bindgen_test]
 async fn domain_resolver_per_call() {
     let resolver = js_sys::Function::new_with_args("so", "return so && so.tenant");
+    let e = ServerClient::new(ClientOptions {
+        domain: String::new(),
+        domain_resolver: Some(resolver.clone()),
+        ..client_options()
+    })
+    .map(|_| ())
+    .unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "missing_allowed_domains"));
     let c = ServerClient::new(ClientOptions {
         domain: String::new(),
         domain_resolver: Some(resolver),
+        allowed_domains: vec![ISSUER.into(), "example.com".into()],
         ..client_options()
     })
     .unwrap();
@@ -605,6 +614,13 @@ async fn domain_resolver_per_call() {
     assert_eq!(claims(&r.access_token)["iss"], ISSUER);
     let e = c.custom_token_exchange(&legacy("alice"), &to("http://example.com")).await.unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_domain"));
+    let e = c.custom_token_exchange(&legacy("alice"), &to("evil.example")).await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code()),
+        (ErrorKind::Configuration, "domain_not_allowed"),
+        "outside allowed_domains"
+    );
+    assert!(e.message().contains("evil.example"), "{}", e.message());
     let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
     assert_eq!(e.code(), "invalid_domain", "a resolver that answers nothing");
 }
@@ -754,6 +770,7 @@ async fn hostile_values_from_javascript_settle_as_typed_errors() {
             let resolving = quick(ClientOptions {
                 domain: String::new(),
                 domain_resolver: Some(f.clone()),
+                allowed_domains: vec![ISSUER.into()],
                 ..client_options()
             });
             let e = resolving.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();

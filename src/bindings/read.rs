@@ -26,6 +26,8 @@ extern "C" {
 
 /// Most session secrets one client takes (the first seals, all open).
 const MAX_SECRETS: usize = 16;
+/// Most `allowedDomains` one client takes.
+const MAX_ALLOWED_DOMAINS: usize = 100;
 
 fn input<T>(r: Result<Option<T>, Bad>) -> Input<T> {
     match r {
@@ -95,6 +97,30 @@ fn secrets(v: Result<JsValue, Bad>) -> Input<Vec<Secret>> {
     Input::Given(out)
 }
 
+/// A list of strings of at most `max` items of at most 8 KiB each: `Input::WrongType` for
+/// anything else (a lone string included).
+fn strings(v: Result<JsValue, Bad>, max: usize) -> Input<Vec<String>> {
+    let v = match v {
+        Ok(v) if is_nullish(&v) => return Input::Absent,
+        Ok(v) => v,
+        Err(e) => return input(Err(e)),
+    };
+    let items = match value::list(&v, max) {
+        Ok(Some(items)) => items,
+        Ok(None) => return Input::WrongType,
+        Err(e) => return input(Err(e)),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in &items {
+        match value::string(item, MAX_OPTION_BYTES) {
+            Ok(Some(s)) => out.push(s),
+            Ok(None) => return Input::WrongType,
+            Err(e) => return input(Err(e)),
+        }
+    }
+    Input::Given(out)
+}
+
 /// The client options (SPEC §1) and the host objects among them.
 pub fn client_options(options: &JsValue) -> (RawClientOptions, HostParts) {
     let mut host = HostParts { fetch: None, signing_key: None, store: None, domain_resolver: None };
@@ -132,6 +158,7 @@ pub fn client_options(options: &JsValue) -> (RawClientOptions, HostParts) {
             input(domain.and_then(|d| value::string(&d, MAX_OPTION_BYTES)))
         },
         domain_resolver: host.domain_resolver.is_some(),
+        allowed_domains: strings(own(o, "allowedDomains"), MAX_ALLOWED_DOMAINS),
         client_id: string_at(o, "clientId", MAX_OPTION_BYTES),
         client_secret: secret_at(o, "clientSecret", MAX_OPTION_BYTES),
         client_auth_method: string_at(o, "clientAuthMethod", MAX_OPTION_BYTES),

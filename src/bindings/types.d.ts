@@ -17,9 +17,17 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * loopback hosts. Or, for several custom domains of one tenant, a function of the store options
    * answering the domain (or a Promise of it), called once per operation that needs the tenant:
    * discovery, keys and the issuer check are per resolved domain, and a session sealed under one
-   * domain is not read under another.
+   * domain is not read under another. A function needs `allowedDomains`.
    */
   domain: string | ((storeOptions: TStoreOptions) => string | Promise<string>);
+  /**
+   * Required with a `domain` function: the tenant domains it may answer, each written as `domain`
+   * is (compared without case, trailing slash or default port). An answer outside the list is a
+   * ConfigurationError "domain_not_allowed" before any request, so a function fed a request's Host
+   * can never send the client's credentials or a token to a host an attacker chose. Without it a
+   * `domain` function is a ConfigurationError "missing_allowed_domains" at construction.
+   */
+  allowedDomains?: string[];
   /** The application's client id. */
   clientId: string;
   /** The application's client secret, for client_secret_basic or client_secret_post. */

@@ -228,10 +228,11 @@ pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
 }
 
 impl<U> State<U> {
-    /// Whether the session was issued by the tenant at `host` (`host[:port]`, SPEC §9.2): its
-    /// `domain` is that host, or it has none (sealed by an SDK that did not record it).
-    pub fn belongs_to(&self, host: &str) -> bool {
-        self.domain.as_deref().is_none_or(|d| d == host)
+    /// Whether the session was issued by the tenant at `host` (`host[:port]`, SPEC §9.2, §10.4):
+    /// its `domain` is that host, or it has none (sealed by an SDK that did not record it) and
+    /// the client's domain is static: under a domain resolver a session without one is foreign.
+    pub fn belongs_to(&self, host: &str, static_domain: bool) -> bool {
+        self.domain.as_deref().map_or(static_domain, |d| d == host)
     }
 
     /// Older than `duration` seconds, or past the IdP's session ceiling.
@@ -427,11 +428,14 @@ mod tests {
     #[test]
     fn a_session_belongs_to_the_tenant_that_issued_it() {
         let mut s = login_state();
-        assert!(s.belongs_to("127.0.0.1:3000"));
-        assert!(!s.belongs_to("127.0.0.1:3001"), "another port is another tenant");
-        assert!(!s.belongs_to("tenant-b.auth0.com"));
+        for static_domain in [true, false] {
+            assert!(s.belongs_to("127.0.0.1:3000", static_domain));
+            assert!(!s.belongs_to("127.0.0.1:3001", static_domain), "another port is another tenant");
+            assert!(!s.belongs_to("tenant-b.auth0.com", static_domain));
+        }
         s.domain = None;
-        assert!(s.belongs_to("tenant-b.auth0.com"), "no domain recorded: accepted as the client's");
+        assert!(s.belongs_to("tenant-b.auth0.com", true), "no domain recorded: accepted by a static domain");
+        assert!(!s.belongs_to("tenant-b.auth0.com", false), "no domain recorded: foreign under a resolver");
     }
 
     #[test]

@@ -733,10 +733,10 @@ export function faultSuite(pkg, env) {
 
   // --- tampering through the real package (WebCrypto) --------------------------------------------
   /** Logs `user` in through the healthy server; returns the sealed session and its user. */
-  const sealedLogin = async (user, extra = {}) => {
+  const sealedLogin = async (user, extra = {}, options = subject(user)) => {
     const store = recordingStore();
     const c = client("healthy", "login", { stateStore: store, ...extra });
-    const { stateData } = await c.loginWithCustomTokenExchange(subject(user));
+    const { stateData } = await c.loginWithCustomTokenExchange(options);
     const sealed = store.map.get(extra.stateIdentifier ?? ID);
     ok(typeof sealed === "string" && sealed.split(".").length === 5, "a compact JWE was stored");
     return { sealed, sub: stateData.user.sub };
@@ -787,6 +787,23 @@ export function faultSuite(pkg, env) {
     eq((await c.getSession({ value: sealed })).user.sub, sub, "the original still opens afterwards");
     // A note for the runner's report: how long several thousand opens through WebCrypto took.
     return `${flipped.length * 4} tampered values of a ${sealed.length}-character session rejected in ${ms} ms`;
+  });
+
+  test("a session sealed without domain (SPEC §10.4): the static domain's client reads it; under a domain resolver it is foreign, left in place, its refresh token never sent", async () => {
+    const { sealed, sub } = await sealedLogin("alice", {}, subject("alice", { scope: "openid profile offline_access" }));
+    const state = JSON.parse(new TextDecoder().decode(await open(sealed, SESSION_SECRET, ID)));
+    ok(typeof state.refresh_token === "string" && typeof state.domain === "string", "the login recorded its domain and a refresh token");
+    delete state.domain;
+    const older = await seal(enc.encode(JSON.stringify(state)), SESSION_SECRET, ID);
+    const fixed = client("healthy", "login", { stateStore: valueStore() });
+    eq((await fixed.getSession({ value: older })).user.sub, sub, "a static domain accepts it as its own");
+    const before = await stats("healthy", "login");
+    const store = valueStore();
+    const resolved = client("healthy", "login", { domain: () => url("healthy", "login"), allowedDomains: [url("healthy", "login")], stateStore: store });
+    eq(await resolved.getSession({ value: older }), undefined, "under a resolver: no session");
+    await later(7200, () => rejects(resolved.getAccessToken({}, { value: older }), pkg.AccessTokenError, "missing_session", "getAccessToken as without a session"));
+    eq(store.deletes, 0, "left in the store");
+    eq((await stats("healthy", "login")).hits.token, before.hits.token, "no token request: its refresh token was never sent");
   });
 
   test("tamper: re-encrypted under another secret, another stateIdentifier, another header → undefined", async () => {

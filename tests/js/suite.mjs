@@ -733,6 +733,7 @@ export function suite(pkg, env) {
     const seen = [];
     const c = client("basic", {
       domain: async (so) => (calls.push(so && so.tenant), so && so.tenant === "b" ? other : env.issuer),
+      allowedDomains: [env.issuer, other],
       stateStore: new pkg.MemoryStore(),
       fetch: recordingFetch(seen),
       timeoutMs: 2000,
@@ -749,14 +750,38 @@ export function suite(pkg, env) {
     const e = await rejects(c.customTokenExchange(legacy("alice"), { tenant: "b" }), CustomTokenExchangeError, "token_exchange_failed", "domain b");
     ok(e.message.includes(`(${other}/.well-known/openid-configuration)`), `discovery at domain b's own URL: ${e.message}`);
     // A plain function works too; its answer is validated as a static domain would be.
-    ok(typeof (await client("basic", { domain: () => env.issuer }).customTokenExchange(legacy("alice"))).accessToken === "string", "a synchronous function");
+    const allowedDomains = [env.issuer];
+    ok(typeof (await client("basic", { domain: () => env.issuer, allowedDomains }).customTokenExchange(legacy("alice"))).accessToken === "string", "a synchronous function");
     for (const bad of [42, "http://example.com", "", undefined]) {
-      await rejects(client("basic", { domain: () => bad }).customTokenExchange(legacy("alice")), ConfigurationError, "invalid_domain", `an answer of ${JSON.stringify(bad)}`);
+      await rejects(client("basic", { domain: () => bad, allowedDomains }).customTokenExchange(legacy("alice")), ConfigurationError, "invalid_domain", `an answer of ${JSON.stringify(bad)}`);
     }
     const thrown = new Error("no tenant for this host");
-    const throwing = client("basic", { domain: () => { throw thrown; } });
+    const throwing = client("basic", { domain: () => { throw thrown; }, allowedDomains });
     const t = await rejects(throwing.customTokenExchange(legacy("alice")), ConfigurationError, "invalid_domain", "a throwing function");
     ok(t.cause === thrown, "its error as the cause");
+  });
+
+  test("allowed domains (SPEC §10.1): a domain function needs allowedDomains; an answer outside it is domain_not_allowed before any request, naming the host, never a secret", async () => {
+    await rejects(() => client("basic", { domain: () => env.issuer }), ConfigurationError, "missing_allowed_domains", "a resolver without allowedDomains");
+    for (const bad of [[], "tenant.example.com", ["http://example.com"], [42]]) {
+      await rejects(() => client("basic", { domain: () => env.issuer, allowedDomains: bad }), ConfigurationError, "invalid_domain", `allowedDomains ${JSON.stringify(bad)}`);
+    }
+    // A resolver fed a request's Host: the attacker's host gets nothing.
+    const seen = [];
+    const byHost = client("basic", { domain: (so) => so.host, allowedDomains: [env.issuer], fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore() });
+    for (const host of ["evil.example", "https://evil.example", `${new URL(env.issuer).hostname}.evil.example`]) {
+      const e = await rejects(byHost.customTokenExchange(legacy("alice"), { host }), ConfigurationError, "domain_not_allowed", host);
+      ok(e.message.includes(new URL(host.includes("://") ? host : `https://${host}`).host), `the message names the host: ${e.message}`);
+      ok(!e.message.includes(CLIENTS.basic.clientSecret) && !e.message.includes("legacy-alice"), "no secret or token in the message");
+      await rejects(byHost.loginWithCustomTokenExchange(legacy("alice"), { host }), ConfigurationError, "domain_not_allowed", `login at ${host}`);
+    }
+    eq(seen.length, 0, "no request was made");
+    // Compared without case, trailing slash or default port.
+    const issuer = new URL(env.issuer);
+    const spelled = `${issuer.protocol}//${issuer.host.toUpperCase()}/`;
+    eq(typeof (await byHost.customTokenExchange(legacy("alice"), { host: spelled })).accessToken, "string", `an allowed domain spelled ${spelled}`);
+    // A static domain needs no list.
+    eq(typeof (await client("basic").customTokenExchange(legacy("alice"))).accessToken, "string", "a static domain");
   });
 
   test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {

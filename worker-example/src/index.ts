@@ -40,6 +40,12 @@ export interface Env {
    * to use for it, e.g. {"app.example.com": "login.example.com"}; other hosts use AUTH0_DOMAIN.
    */
   AUTH0_DOMAINS?: string;
+  /**
+   * The tenant domains requests may be served with, comma-separated (the client's
+   * `allowedDomains`). Default: AUTH0_DOMAIN and every domain of AUTH0_DOMAINS. A request whose
+   * host maps outside it fails with 500 {"error": "domain_not_allowed"} before any request.
+   */
+  AUTH0_ALLOWED_DOMAINS?: string;
   /** The application's client id (a var). */
   AUTH0_CLIENT_ID: string;
   /** The application's client secret (a secret: `wrangler secret put AUTH0_CLIENT_SECRET`). */
@@ -89,8 +95,11 @@ function sessionStore(env: Env): StateStore {
   }
 }
 
-/** The tenant domain for a request: AUTH0_DOMAINS by host name, else AUTH0_DOMAIN. */
-function domainFor(env: Env): (so: StoreRequestOptions) => string {
+/**
+ * The tenant domain for a request (AUTH0_DOMAINS by host name, else AUTH0_DOMAIN), and the
+ * domains the client may be given (AUTH0_ALLOWED_DOMAINS, else every configured one).
+ */
+function domainFor(env: Env): { resolve: (so: StoreRequestOptions) => string; allowed: string[] } {
   let byHost: Record<string, unknown> = {};
   if (env.AUTH0_DOMAINS) {
     try {
@@ -99,9 +108,16 @@ function domainFor(env: Env): (so: StoreRequestOptions) => string {
       throw new HttpError(500, "configuration_error");
     }
   }
-  return (so) => {
-    const domain = byHost[new URL(so.request.url).hostname];
-    return typeof domain === "string" ? domain : env.AUTH0_DOMAIN;
+  const configured = [env.AUTH0_DOMAIN, ...Object.values(byHost).filter((d): d is string => typeof d === "string")];
+  const allowed = env.AUTH0_ALLOWED_DOMAINS
+    ? env.AUTH0_ALLOWED_DOMAINS.split(",").map((d) => d.trim()).filter((d) => d !== "")
+    : configured;
+  return {
+    resolve: (so) => {
+      const domain = byHost[new URL(so.request.url).hostname];
+      return typeof domain === "string" ? domain : env.AUTH0_DOMAIN;
+    },
+    allowed,
   };
 }
 
@@ -175,7 +191,8 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   // The domain is resolved per request from its host name (several custom domains, one tenant).
   const domain = domainFor(env);
   const auth0 = new ServerClient<StoreRequestOptions>({
-    domain,
+    domain: domain.resolve,
+    allowedDomains: domain.allowed,
     clientId: env.AUTH0_CLIENT_ID,
     clientSecret: env.AUTH0_CLIENT_SECRET,
     secret: env.AUTH0_SECRET,
@@ -189,7 +206,7 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
       return json(tokenResponse(tokens), 200, headers);
     }
     case "/domain":
-      return json({ domain: domain(storeOptions) }, 200, headers);
+      return json({ domain: domain.resolve(storeOptions) }, 200, headers);
     case "/session-transfer": {
       const body = await readBody(request);
       const transfer = await auth0.requestSessionTransferToken(

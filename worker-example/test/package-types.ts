@@ -65,6 +65,7 @@ new ServerClient({ domain: "d", clientId: "c", clientSecret: "x", secret: "s".re
 // Several custom domains: domain as a function of the store options.
 const byHost = new ServerClient<StoreRequestOptions>({
   domain: (so) => (new URL(so.request.url).hostname.endsWith(".eu") ? "login.example.eu" : Promise.resolve("login.example.com")),
+  allowedDomains: ["login.example.eu", "login.example.com"],
   clientId: "c", clientSecret: "x", secret: "s".repeat(32), stateStore: new KvStore(kv),
 });
 void byHost;

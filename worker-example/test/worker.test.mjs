@@ -29,6 +29,8 @@ before(async () => {
     // Several custom domains: a.domains.localhost uses the tenant, every other host a domain
     // that cannot be reached.
     domains: { ...config, SESSION_STORE: "cookie", AUTH0_DOMAIN: "http://127.0.0.1:9/", AUTH0_DOMAINS: JSON.stringify({ "a.domains.localhost": ISSUER }) },
+    // The same, with an allowlist that leaves AUTH0_DOMAIN out: hosts mapped to it are refused.
+    allowlist: { ...config, SESSION_STORE: "cookie", AUTH0_DOMAIN: "http://127.0.0.1:9/", AUTH0_DOMAINS: JSON.stringify({ "a.allowlist.localhost": ISSUER }), AUTH0_ALLOWED_DOMAINS: ISSUER },
   });
 });
 after(() => w?.dispose());
@@ -56,6 +58,15 @@ test("POST /session-transfer: the session's ID token acts; the token added to th
   assert.deepEqual([bad.status, bad.body.error], [400, "invalid_parameter"], "http: for a host that is not loopback");
   const nobody = await call("cookie", "POST", "/session-transfer", { body: { ...alice, target_login_url: "https://web.example/login" } });
   assert.deepEqual([nobody.status, nobody.body.error], [400, "missing_actor_token"], "no session, no actor");
+});
+
+test("allowed domains: a host mapped outside AUTH0_ALLOWED_DOMAINS is 500 domain_not_allowed before any request; a listed one works", async () => {
+  const ok = await call("allowlist", "POST", "/exchange", { body: alice, sub: "a" });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  for (const path of ["/exchange", "/login"]) {
+    const refused = await call("allowlist", "POST", path, { body: alice, sub: "evil" });
+    assert.deepEqual([refused.status, refused.body.error], [500, "domain_not_allowed"], `${path} from a foreign host`);
+  }
 });
 
 test("several custom domains: the tenant domain by request host; a session of one domain is none under another", async () => {

@@ -82,6 +82,8 @@ pub struct RawClientOptions {
     pub domain: Input,
     /// `domain` is a function of the store options, resolved per operation (SPEC §8.4).
     pub domain_resolver: bool,
+    /// `allowedDomains`: the domains a resolver may answer (SPEC §10.1).
+    pub allowed_domains: Input<Vec<String>>,
     /// `clientId`.
     pub client_id: Input,
     /// `clientSecret`; an empty string counts as absent.
@@ -114,6 +116,7 @@ impl Default for RawClientOptions {
             is_object: true,
             domain: Input::Absent,
             domain_resolver: false,
+            allowed_domains: Input::Absent,
             client_id: Input::Absent,
             client_secret: Input::Absent,
             client_auth_method: Input::Absent,
@@ -144,6 +147,8 @@ pub const MIN_SECRET_CHARS: usize = 32;
 pub struct ClientConfig {
     /// The tenant, or `None` when it is resolved per operation from the store options.
     pub domain: Option<DomainUrl>,
+    /// The domains a resolved one must be (SPEC §10.1); empty for a static `domain`.
+    pub allowed_domains: Vec<DomainUrl>,
     /// The client id, not blank.
     pub client_id: String,
     /// The client secret, or `None` when none (or an empty one) was given.
@@ -190,6 +195,30 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
             return Err(Error::config(
                 code::INVALID_DOMAIN,
                 "\"domain\" is required: a string, or a function of the store options returning one",
+            ))
+        }
+    };
+    // SPEC §10.1: a resolver answers only domains of this list.
+    let allowed_domains = match &raw.allowed_domains {
+        Input::Absent if raw.domain_resolver => {
+            return Err(Error::config(
+                code::MISSING_ALLOWED_DOMAINS,
+                "a \"domain\" function needs \"allowedDomains\": the tenant domains it may answer",
+            ))
+        }
+        Input::Absent => Vec::new(),
+        Input::Given(list) if !list.is_empty() => {
+            list.iter().map(|d| parse_domain(d)).collect::<Result<Vec<_>, _>>().map_err(|_| {
+                Error::config(
+                    code::INVALID_DOMAIN,
+                    "each of \"allowedDomains\" must be a domain as \"domain\" is",
+                )
+            })?
+        }
+        _ => {
+            return Err(Error::config(
+                code::INVALID_DOMAIN,
+                "\"allowedDomains\" must be a non-empty array of tenant domains",
             ))
         }
     };
@@ -303,6 +332,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
     }
     Ok(ClientConfig {
         domain,
+        allowed_domains,
         client_id,
         client_secret,
         auth_method,
@@ -427,5 +457,35 @@ mod tests {
         r.client_secret = Input::Absent;
         r.client_assertion_signing_key = Input::Given(());
         assert_eq!(validate_client_options(&r).unwrap().auth_method, ClientAuthMethod::PrivateKeyJwt);
+    }
+
+    #[test]
+    fn a_resolver_needs_allowed_domains_each_a_domain() {
+        let mut r = client("t.auth0.com");
+        r.domain = Input::Absent;
+        r.domain_resolver = true;
+        let code = |r: &RawClientOptions| validate_client_options(r).unwrap_err().code().to_owned();
+        assert_eq!(code(&r), "missing_allowed_domains");
+        for bad in [vec![], vec!["http://evil.example".to_owned()], vec!["a.example".into(), "x/y".into()]] {
+            r.allowed_domains = Input::Given(bad);
+            assert_eq!(code(&r), "invalid_domain");
+        }
+        r.allowed_domains = Input::WrongType;
+        assert_eq!(code(&r), "invalid_domain");
+        r.allowed_domains = Input::Given(vec!["Login.Example.com".into(), "https://t.auth0.com:443/".into()]);
+        let c = validate_client_options(&r).unwrap();
+        let listed = |d: &str| c.allowed_domains.iter().any(|a| a.same_tenant(&parse_domain(d).unwrap()));
+        for ok in
+            ["login.example.com", "https://LOGIN.example.com/", "t.auth0.com", "https://t.auth0.com:443"]
+        {
+            assert!(listed(ok), "{ok}");
+        }
+        for no in
+            ["evil.example", "login.example.com:8443", "t.auth0.com.evil.example", "http://127.0.0.1:443"]
+        {
+            assert!(!listed(no), "{no}");
+        }
+        // A static domain needs no list.
+        assert!(validate_client_options(&client("t.auth0.com")).unwrap().allowed_domains.is_empty());
     }
 }

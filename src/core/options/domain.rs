@@ -15,6 +15,18 @@ pub struct DomainUrl {
     pub host: String,
 }
 
+impl DomainUrl {
+    /// The same tenant as `other` (SPEC §10.1): the same URL once a default port (`:443` for
+    /// https, `:80` for http) is dropped; both are already lower case without a trailing slash.
+    pub fn same_tenant(&self, other: &DomainUrl) -> bool {
+        fn key(d: &DomainUrl) -> &str {
+            let default = if d.url.starts_with("https:") { ":443" } else { ":80" };
+            d.url.strip_suffix(default).unwrap_or(&d.url)
+        }
+        key(self) == key(other)
+    }
+}
+
 /// Is `host` (lowercase, without port) a loopback name: `localhost`, `127.0.0.0/8`, `[::1]`?
 pub fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host == "[::1]" {
