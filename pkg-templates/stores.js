@@ -13,6 +13,8 @@
 /** Characters per cookie chunk: 3072 leaves room for the name and attributes within the 4096
  *  bytes browsers accept per cookie (RFC 6265 §6.1). */
 const CHUNK_SIZE = 3072;
+/** Most chunks a CookieStore writes: about 12 KB of cookies, within what browsers and servers keep. */
+const MAX_CHUNKS = 4;
 /** Cookie Max-Age and store TTL by default: 3 days, the default sessionDuration (SPEC §1). */
 const DEFAULT_LIFETIME = 259200;
 /** Workers KV rejects an expirationTtl below 60 seconds. */
@@ -365,6 +367,14 @@ export class CookieStore {
       throw new TypeError(`${ctx.who}: value must be a non-empty string of RFC 6265 cookie-octets`);
     }
     const count = Math.ceil(value.length / CHUNK_SIZE);
+    if (count > MAX_CHUNKS) {
+      // Refused before anything is written: the cookies the client holds stay as they are.
+      const e = new RangeError(
+        `${ctx.who}: the session needs ${count} cookies of ${CHUNK_SIZE} characters, more than the ${MAX_CHUNKS} browsers and servers reliably keep; keep large sessions in a server-side store (KvStore, DenoKvStore, a Durable Object)`,
+      );
+      Object.defineProperty(e, "code", { value: "session_too_large", enumerable: true });
+      throw e;
+    }
     /** @type {Array<[string, string | null]>} */
     const entries = [];
     for (let i = 0; i < count; i++) entries.push([`${name}_${i}`, value.slice(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)]);

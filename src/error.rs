@@ -126,6 +126,9 @@ pub mod code {
     // StoreError (SPEC §5)
     /// The state store failed; what it threw is the cause (SPEC §3.6, §5). Carried by `StoreError`.
     pub const STORE_ERROR: &str = "store_error";
+    /// A session too large for the store: `CookieStore` writes at most 4 cookies of 3072
+    /// characters (SPEC §10.7); nothing was written. Carried by `StoreError`.
+    pub const SESSION_TOO_LARGE: &str = "session_too_large";
 }
 
 /// What caused an error, when something did.

@@ -37,6 +37,11 @@ async fn call_store(
     host::settle(&result, timeout_ms).await
 }
 
+/// Whether a store's error says `code: "session_too_large"`.
+fn too_large(cause: &JsValue) -> bool {
+    host::value::get(cause, "code").is_some_and(|c| c == JsValue::from_str(code::SESSION_TOO_LARGE))
+}
+
 /// Longest sealed session a store may answer (SPEC §11.4): a longer one reads as none, uncopied.
 pub const MAX_SEALED_CHARS: usize = 1024 * 1024;
 
@@ -63,10 +68,17 @@ impl Store {
         timeout_ms: u32,
     ) -> Result<(), Error> {
         let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
-        call_store(&self.0, "set", &args, timeout_ms)
-            .await
-            .map(|_| ())
-            .map_err(|f| store_failure("the state store's set failed: no session was written", f, timeout_ms))
+        call_store(&self.0, "set", &args, timeout_ms).await.map(|_| ()).map_err(|f| match f {
+            // A store that says the session is too large for it (CookieStore, SPEC §10.7).
+            HttpFailure::Network(cause) if too_large(&cause) => Error::new(
+                ErrorKind::Store,
+                code::SESSION_TOO_LARGE,
+                "the session is too large for cookies (more than 4 of 3072 characters): nothing was \
+                 written; keep large sessions in a server-side store (Workers KV, Deno KV, Durable Objects)",
+            )
+            .cause(Cause::Js(cause)),
+            f => store_failure("the state store's set failed: no session was written", f, timeout_ms),
+        })
     }
 
     pub(crate) async fn delete(&self, id: &str, so: &JsValue, timeout_ms: u32) -> Result<(), Error> {

@@ -10,19 +10,12 @@ use crate::core::options::{
 };
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Error, Secret};
+use crate::host::sys::object_entries;
 use crate::host::value::{self, is_nullish, is_plain_object, js_len, own, Bad};
 use crate::session::GetAccessTokenOptions;
 use crate::store::Store;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `Object.entries(v)`: own enumerable string-keyed properties (a getter or a Proxy trap
-    /// that throws is an `Err`).
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
-    fn object_entries(v: &JsValue) -> Result<Array, JsValue>;
-}
 
 /// Most session secrets one client takes (the first seals, all open).
 const MAX_SECRETS: usize = 16;

@@ -1,7 +1,7 @@
 //! JSON through the host: texts parsed by `JSON.parse` and read with serde-wasm-bindgen, values
 //! written with `JSON.stringify`; objects the core does not look into stay JavaScript objects.
 
-use super::is_plain_object;
+use super::{is_plain_object, sys};
 use crate::core::response::Body;
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -43,13 +43,16 @@ impl JsObject {
         self.get(key).filter(is_plain_object).map(JsObject)
     }
 
-    /// A shallow copy without `keys`.
+    /// A shallow copy without `keys`: every other own property copied as an own data property
+    /// (SPEC §10.6: a claim named `__proto__` stays a claim, never the copy's prototype).
     pub fn without(&self, keys: &[&str]) -> JsObject {
-        let copy = Object::assign(&Object::new(), self.0.unchecked_ref());
+        let copy = sys::object_entries(&self.0)
+            .and_then(|entries| sys::object_from_entries(&entries))
+            .unwrap_or_else(|_| Object::new().into());
         for k in keys {
-            let _ = Reflect::delete_property(&copy, &JsValue::from_str(k));
+            let _ = Reflect::delete_property(copy.unchecked_ref::<Object>(), &JsValue::from_str(k));
         }
-        JsObject(copy.into())
+        JsObject(copy)
     }
 }
 

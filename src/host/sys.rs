@@ -44,6 +44,16 @@ extern "C" {
     #[wasm_bindgen(constructor, catch, js_class = "Uint8Array")]
     pub fn new(bytes: &JsValue) -> Result<ByteCopy, JsValue>;
 
+    /// `Object.entries(v)`: own enumerable string-keyed properties (a getter or a Proxy trap that
+    /// throws is an `Err`).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
+    pub fn object_entries(v: &JsValue) -> Result<js_sys::Array, JsValue>;
+
+    /// `Object.fromEntries(entries)`: each entry an own data property, `__proto__` included
+    /// (never the prototype, as assigning it would set).
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
+    pub fn object_from_entries(entries: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `JSON.parse(text)` of a JavaScript string (never copied into wasm memory).
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
     pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;

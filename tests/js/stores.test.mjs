@@ -104,6 +104,25 @@ describe("CookieStore", () => {
     assert.equal(await store.get(ID, browser.next()), value);
   });
 
+  test("a session over 4 chunks (12 KB) is refused with code session_too_large, nothing written, the cookies held untouched (SPEC §10.7)", async () => {
+    const store = new CookieStore();
+    const browser = new Browser();
+    const first = browser.next();
+    await store.set(ID, sealed(4 * 3072), true, first);
+    assert.equal(setCookies(first.response).length, 4, "exactly 4 chunks is allowed");
+    browser.apply(first.response);
+    for (const size of [4 * 3072 + 1, 300 * 1024]) {
+      const o = browser.next();
+      await assert.rejects(store.set(ID, sealed(size), true, o), (e) => {
+        assert.equal(e.code, "session_too_large");
+        assert.match(e.message, /server-side store/);
+        return true;
+      });
+      assert.deepEqual(setCookies(o.response), [], `${size}: no Set-Cookie at all`);
+    }
+    assert.equal(await store.get(ID, browser.next()), sealed(4 * 3072), "the session held before is untouched");
+  });
+
   test("options: cookieName, maxAge, secure false, sameSite, path", async () => {
     const store = new CookieStore({ cookieName: "sess", maxAge: 60, secure: false, sameSite: "strict", path: "/app" });
     const o = withCookie("");

@@ -4,7 +4,7 @@
 //
 // No runtime-specific API is used: only fetch, WebCrypto (through the package) and plain asserts.
 
-import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS, USERS } from "../provider/fixtures.mjs";
+import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS } from "../provider/fixtures.mjs";
 import { ok, eq, later } from "./asserts.mjs";
 import { jsonB64url, fakeTenant, flipSignature } from "./fake-tenant.js";
 
@@ -500,16 +500,20 @@ export function suite(pkg, env) {
   }
 
   test("CookieStore: a fat session spans several chunks; a smaller one expires the surplus", async () => {
-    const c = client("basic", { stateStore: new pkg.CookieStore() });
+    const domain = "https://fat.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.CookieStore() });
     const jar = cookieJar();
-    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("dave", { scope: "openid profile" }), so));
+    tenant.state.claims = { bio: "b".repeat(1500) };
+    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice"), so));
     const fat = jar.names();
-    ok(fat.length >= 4 && fat.every((n, i) => fat.includes(`__Host-_a0_session_${i}`)), `chunks: ${fat}`);
+    ok(fat.length >= 2 && fat.length <= 4 && fat.every((n, i) => fat.includes(`__Host-_a0_session_${i}`)), `chunks: ${fat}`);
     ok(fat.every((n) => jar.get(n).length <= 3072), "each chunk at most 3072 characters");
-    eq((await jar.call((so) => c.getUser(so))).picture, USERS.dave.picture, "the fat claim round-trips");
-    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" }), so));
+    eq((await jar.call((so) => c.getUser(so))).bio, "b".repeat(1500), "the fat claim round-trips");
+    tenant.state.claims = {};
+    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice"), so));
     ok(jar.names().length < fat.length, `surplus chunks expired: ${jar.names()}`);
-    eq((await jar.call((so) => c.getUser(so))).sub, "auth0|alice", "the smaller session reads back");
+    eq((await jar.call((so) => c.getUser(so))).sub, "auth0|fake", "the smaller session reads back");
   });
 
   test("cookie names: __Host- by default (Secure, Path=/), plain with secure: false or another path, cookieName as given", async () => {
@@ -782,6 +786,38 @@ export function suite(pkg, env) {
     eq(typeof (await byHost.customTokenExchange(legacy("alice"), { host: spelled })).accessToken, "string", `an allowed domain spelled ${spelled}`);
     // A static domain needs no list.
     eq(typeof (await client("basic").customTokenExchange(legacy("alice"))).accessToken, "string", "a static domain");
+  });
+
+  test("claims are data (SPEC §10.6): __proto__, constructor and prototype claims are own properties of user, never its prototype", async () => {
+    const domain = "https://claims.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    tenant.state.claims = JSON.parse('{"__proto__": {"isAdmin": true}, "constructor": {"prototype": {"isAdmin": true}}, "prototype": 1, "role": "user"}');
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.MemoryStore() });
+    const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice"));
+    const users = { "the login's stateData.user": stateData.user, getUser: await c.getUser(), "getSession().user": (await c.getSession()).user };
+    for (const [where, user] of Object.entries(users)) {
+      eq(Object.getPrototypeOf(user) === Object.prototype, true, `${where}: a plain object's prototype`);
+      eq(user.isAdmin, undefined, `${where}: nothing inherited from a claim`);
+      eq(Object.hasOwn(user, "__proto__"), true, `${where}: __proto__ an own property`);
+      eq(Object.getOwnPropertyDescriptor(user, "__proto__")?.value, { isAdmin: true }, `${where}: the __proto__ claim as data`);
+      eq([user.constructor, user.prototype, user.role], [{ prototype: { isAdmin: true } }, 1, "user"], `${where}: the other claims as data`);
+    }
+  });
+
+  test("CookieStore size limit (SPEC §10.7): a login whose session needs more than 4 cookies is StoreError session_too_large; nothing written, the session held stays", async () => {
+    const domain = "https://big.fake.example";
+    const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+    const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.CookieStore() });
+    const jar = cookieJar();
+    await jar.call((so) => c.loginWithCustomTokenExchange(legacy("alice"), so));
+    const held = jar.names().map((n) => [n, jar.get(n)]);
+    tenant.state.claims = { bio: "x".repeat(30 * 1024) };
+    let written;
+    const e = await rejects(jar.call((so) => ((written = so), c.loginWithCustomTokenExchange(legacy("alice"), so))), pkg.StoreError, "session_too_large", "a 30 KB claim");
+    ok(/server-side store/.test(e.message), `the message says what to do: ${e.message}`);
+    eq(written.response.headers.getSetCookie(), [], "no Set-Cookie");
+    eq(jar.names().map((n) => [n, jar.get(n)]), held, "the cookies held are untouched");
+    eq((await jar.call((so) => c.getUser(so))).sub, "auth0|fake", "the earlier session still reads");
   });
 
   test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {
