@@ -374,9 +374,24 @@ impl ServerClient {
             form.push(("scope".into(), s.into()));
         }
         let tokens = self.token_call(&discovery, form).await.map_err(refresh_failed)?;
-        // A new ID token replaces the stored one only once verified (SPEC §9.5).
+        // A new ID token replaces the stored one only once verified (SPEC §9.5), and only when it
+        // is the same user's: the same `iss` and `sub` as the session's (SPEC §10.5, OIDC Core
+        // §12.2; the verification checked that its `aud` has this client).
         if let Some(id_token) = &tokens.id_token {
-            self.verify_id_token(&discovery, id_token.expose()).await.map_err(refresh_failed)?;
+            let (claims, _) =
+                self.verify_id_token(&discovery, id_token.expose()).await.map_err(refresh_failed)?;
+            let same_user = state.user.as_ref().is_some_and(|user| {
+                let claim = |o: &JsObject, k: &str| o.str_at(k);
+                claim(user, "sub").is_some()
+                    && claim(user, "sub") == claim(&claims, "sub")
+                    && claim(user, "iss") == claim(&claims, "iss")
+            });
+            if !same_user {
+                return Err(refresh_failed(Error::id_token(
+                    code::INVALID_TOKEN,
+                    "the refreshed ID token is not the session user's: its \"iss\" or \"sub\" differs",
+                )));
+            }
         }
         let session_end = state.expires_at(config.session_duration);
         let expires_at =

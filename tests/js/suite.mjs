@@ -691,6 +691,33 @@ export function suite(pkg, env) {
     eq(store.sealed, before, "the session is as it was");
   });
 
+  test("session: a refreshed ID token must be the session user's (SPEC §10.5): another user's, though valid, fails the refresh and leaves the session byte-identical", async () => {
+    const bobs = (await client("basic").customTokenExchange(legacy("bob", { scope: "openid" }))).idToken;
+    ok(typeof bobs === "string", "a valid ID token of bob's, from the same tenant and client");
+    const store = sealedStore();
+    let swap = false;
+    let refreshes = 0;
+    const c = client("basic", {
+      stateStore: store,
+      fetch: editTokenAnswers((body, form) => {
+        if (!form.includes("grant_type=refresh_token")) return body;
+        refreshes++;
+        return swap ? { ...body, id_token: bobs } : body;
+      }),
+    });
+    await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
+    swap = true;
+    const before = store.sealed;
+    const e = await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "bob's ID token"));
+    ok(e.cause instanceof IdTokenError && e.cause.code === "invalid_token", `cause: ${e.cause && e.cause.code}`);
+    eq(store.sealed, before, "the session is byte-identical");
+    // Control: the same refresh with alice's own refreshed ID token is accepted.
+    swap = false;
+    eq(typeof (await later(3590, () => c.getAccessToken({ audience: AUDIENCE }))).accessToken, "string", "a refresh with alice's ID token");
+    eq(refreshes, 2, "two refreshes");
+    eq((await c.getUser()).sub, "auth0|alice", "still alice's");
+  });
+
   test("session transfer: the actor defaults to the session's ID token, audience urn:{host}:session_transfer, nothing written; the redirect URL", async () => {
     const seen = [];
     const store = sealedStore();
