@@ -72,6 +72,9 @@ pub struct ClientOptions {
     /// list is a `Configuration` error `domain_not_allowed` before any request, so a resolver fed
     /// a request's `Host` cannot send the client secret to a host the attacker chose (SPEC §10.1).
     pub allowed_domains: Vec<String>,
+    /// Where [`ServerClient::build_session_transfer_redirect`] may send the browser: origins
+    /// (`https://web.example.com`). Empty: any https origin (http only for loopback hosts).
+    pub allowed_redirect_origins: Vec<String>,
     /// The application's client id.
     pub client_id: String,
     /// The client secret, for `client_secret_basic` or `client_secret_post`.
@@ -281,6 +284,10 @@ impl ServerClient {
             allowed_domains: match options.allowed_domains.is_empty() {
                 true => Input::Absent,
                 false => Input::Given(options.allowed_domains),
+            },
+            allowed_redirect_origins: match options.allowed_redirect_origins.is_empty() {
+                true => Input::Absent,
+                false => Input::Given(options.allowed_redirect_origins),
             },
             client_id: Input::Given(options.client_id),
             client_secret: options.client_secret.into(),

@@ -4,8 +4,8 @@
 
 use crate::client::{CustomTokenExchangeOptions, ServerClient};
 use crate::core::options::{
-    is_loopback, session_transfer_audience, session_transfer_input, validate_exchange_options, with_openid,
-    DomainUrl, ExchangeInput, RawExchangeOptions, ID_TOKEN_TYPE,
+    is_loopback, parse_domain, session_transfer_audience, session_transfer_input, validate_exchange_options,
+    with_openid, DomainUrl, ExchangeInput, RawExchangeOptions, ID_TOKEN_TYPE,
 };
 use crate::core::request::refresh_form;
 use crate::core::state::{
@@ -481,7 +481,12 @@ impl ServerClient {
         transfer: &SessionTransfer,
         organization: Option<&str>,
     ) -> Result<String, Error> {
-        session_transfer_redirect(target_login_url, transfer.session_transfer_token.expose(), organization)
+        session_transfer_redirect(
+            target_login_url,
+            transfer.session_transfer_token.expose(),
+            organization,
+            &self.config().allowed_redirect_origins,
+        )
     }
 
     /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's
@@ -508,30 +513,38 @@ impl ServerClient {
 }
 
 /// [`ServerClient::build_session_transfer_redirect`] for a token already in hand (the JavaScript
-/// binding's path, which has the result object, not a [`SessionTransfer`]).
+/// binding's path, which has the result object, not a [`SessionTransfer`]): SPEC §8.3, §10.3.
 pub(crate) fn session_transfer_redirect(
     target_login_url: &str,
     token: &str,
     organization: Option<&str>,
+    allowed_origins: &[DomainUrl],
 ) -> Result<String, Error> {
-    let bad = || {
-        Error::config(
-            code::INVALID_PARAMETER,
-            "\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)",
-        )
-    };
-    let url = web_sys::Url::new(target_login_url).map_err(|_| bad())?;
+    let bad = |message: &'static str| Error::config(code::INVALID_PARAMETER, message);
+    let scheme = "\"targetLoginUrl\" must be an absolute https: URL (http: only for loopback hosts)";
+    let url = web_sys::Url::new(target_login_url).map_err(|_| bad(scheme))?;
     let host = url.hostname().to_ascii_lowercase();
     match url.protocol().as_str() {
         "https:" => {}
         "http:" if is_loopback(&host) => {}
-        _ => return Err(bad()),
+        _ => return Err(bad(scheme)),
     }
-    // The URL's own searchParams: appending rewrites its query (WHATWG URL), the rest kept.
+    if !url.username().is_empty() || !url.password().is_empty() {
+        return Err(bad("\"targetLoginUrl\" must not carry user info"));
+    }
+    if !allowed_origins.is_empty() {
+        let origin = parse_domain(&url.origin()).ok();
+        if !origin.is_some_and(|o| allowed_origins.iter().any(|a| a.same_tenant(&o))) {
+            return Err(bad("\"targetLoginUrl\" is not on an origin of \"allowedRedirectOrigins\""));
+        }
+    }
+    // The URL's own searchParams, set (not appended): a planted token or organization in the
+    // query is replaced, never read first by the target; the fragment is dropped.
+    url.set_hash("");
     let query = url.search_params();
-    query.append("session_transfer_token", token);
+    query.set("session_transfer_token", token);
     if let Some(o) = organization.filter(|o| !o.is_empty()) {
-        query.append("organization", o);
+        query.set("organization", o);
     }
     Ok(url.href())
 }

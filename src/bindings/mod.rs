@@ -187,7 +187,8 @@ impl JsServerClient {
     ) -> Result<String, JsValue> {
         let (url, token, organization) =
             read::redirect_arguments(&target_login_url, &result, &options).map_err(|e| to_js(&e))?;
-        session_transfer_redirect(&url, &token, organization.as_deref()).map_err(|e| to_js(&e))
+        let allowed = &self.client.config().allowed_redirect_origins;
+        session_transfer_redirect(&url, &token, organization.as_deref(), allowed).map_err(|e| to_js(&e))
     }
 
     /// Deletes the session and returns the tenant's logout URL.

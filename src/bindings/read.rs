@@ -152,6 +152,7 @@ pub fn client_options(options: &JsValue) -> (RawClientOptions, HostParts) {
         },
         domain_resolver: host.domain_resolver.is_some(),
         allowed_domains: strings(own(o, "allowedDomains"), MAX_ALLOWED_DOMAINS),
+        allowed_redirect_origins: strings(own(o, "allowedRedirectOrigins"), MAX_ALLOWED_DOMAINS),
         client_id: string_at(o, "clientId", MAX_OPTION_BYTES),
         client_secret: secret_at(o, "clientSecret", MAX_OPTION_BYTES),
         client_auth_method: string_at(o, "clientAuthMethod", MAX_OPTION_BYTES),

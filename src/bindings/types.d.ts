@@ -28,6 +28,12 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * `domain` function is a ConfigurationError "missing_allowed_domains" at construction.
    */
   allowedDomains?: string[];
+  /**
+   * Where buildSessionTransferRedirect may send the browser: origins ("https://web.example.com"),
+   * compared without case, trailing slash or default port. Unset: any https origin (http only for
+   * loopback hosts). A target elsewhere is a ConfigurationError "invalid_parameter".
+   */
+  allowedRedirectOrigins?: string[];
   /** The application's client id. */
   clientId: string;
   /** The application's client secret, for client_secret_basic or client_secret_post. */

@@ -317,9 +317,43 @@ pub struct Discovery {
     pub end_session_endpoint: Option<String>,
 }
 
-fn is_http_url(s: &str, allow_http: bool) -> bool {
-    let lower = s.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
-    lower.starts_with("https://") || (allow_http && lower.starts_with("http://"))
+/// The origin of an absolute `https:` URL (`http:` when `allow_http`), lower case with a default
+/// port dropped; `None` for another scheme, user info, or anything a URL parser could read as
+/// another host (whitespace, controls, a backslash or `%` in the authority).
+fn origin_of(url: &str, allow_http: bool) -> Option<String> {
+    let lower = url.to_ascii_lowercase();
+    let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
+        ("https", r)
+    } else if let Some(r) = lower.strip_prefix("http://").filter(|_| allow_http) {
+        ("http", r)
+    } else {
+        return None;
+    };
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority = rest.get(..end)?;
+    let bad = |b: u8| b <= b' ' || matches!(b, b'@' | b'\\' | b'%' | 0x7f);
+    if authority.is_empty() || authority.bytes().any(bad) || url.bytes().any(|b| b < b' ' || b == 0x7f) {
+        return None;
+    }
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    let authority = authority.strip_suffix(default).unwrap_or(authority);
+    let mut origin = String::from(scheme);
+    origin.push_str("://");
+    origin.push_str(authority);
+    Some(origin)
+}
+
+/// SPEC §10.2: a discovered endpoint is an absolute https URL (http only for a loopback domain)
+/// on the tenant's own origin, else the discovery is refused naming the field.
+fn endpoint_at(field: &'static str, url: &str, domain_url: &str) -> Result<String, Error> {
+    let allow_http = domain_url.starts_with("http://");
+    if origin_of(url, allow_http).is_some_and(|o| Some(o) == origin_of(domain_url, allow_http)) {
+        return Ok(url.to_owned());
+    }
+    let mut m = String::from("the discovered \"");
+    m.push_str(field);
+    m.push_str("\" is not an https URL on the tenant's origin");
+    Err(Error::exchange(code::INVALID_RESPONSE, m))
 }
 
 /// Reads a discovery document fetched from `domain_url` (`https://host`, no trailing slash).
@@ -348,23 +382,15 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>)
             "the discovered \"issuer\" does not match \"domain\" (RFC 8414 §3.3)",
         ));
     }
-    let allow_http = domain_url.starts_with("http://");
-    let token_endpoint =
-        v.token_endpoint.as_str().filter(|u| is_http_url(u, allow_http)).ok_or_else(|| {
-            Error::config(
-                code::CONFIGURATION_ERROR,
-                "the discovery document has no usable \"token_endpoint\"",
-            )
-        })?;
+    let token_endpoint = v.token_endpoint.as_str().ok_or_else(|| {
+        Error::config(code::CONFIGURATION_ERROR, "the discovery document has no usable \"token_endpoint\"")
+    })?;
+    let optional = |field, url: Option<&str>| url.map(|u| endpoint_at(field, u, domain_url)).transpose();
     Ok(Discovery {
         issuer: issuer.to_owned(),
-        token_endpoint: token_endpoint.to_owned(),
-        jwks_uri: v.jwks_uri.as_str().filter(|u| is_http_url(u, allow_http)).map(str::to_owned),
-        end_session_endpoint: v
-            .end_session_endpoint
-            .as_str()
-            .filter(|u| is_http_url(u, allow_http))
-            .map(str::to_owned),
+        token_endpoint: endpoint_at("token_endpoint", token_endpoint, domain_url)?,
+        jwks_uri: optional("jwks_uri", v.jwks_uri.as_str())?,
+        end_session_endpoint: optional("end_session_endpoint", v.end_session_endpoint.as_str())?,
     })
 }
 
@@ -519,12 +545,45 @@ mod tests {
             parse_discovery("https://t.auth0.com", 200, body(no_te)).unwrap_err().code(),
             "configuration_error"
         );
-        let http_te =
-            br#"{"issuer":"https://t.auth0.com/","token_endpoint":"http://t.auth0.com/oauth/token"}"#;
-        assert_eq!(
-            parse_discovery("https://t.auth0.com", 200, body(http_te)).unwrap_err().code(),
-            "configuration_error"
-        );
+        // SPEC §10.2: every endpoint https on the tenant's origin, else invalid_response naming it.
+        let doc = |field: &str, url: &str| {
+            let mut d = String::from(
+                r#"{"issuer":"https://t.auth0.com/","token_endpoint":"https://t.auth0.com/oauth/token","#,
+            );
+            d.push_str(&serde_json::json!({ field: url }).to_string()[1..]);
+            d
+        };
+        for field in ["token_endpoint", "jwks_uri", "end_session_endpoint"] {
+            for bad in [
+                "http://t.auth0.com/x",
+                "https://evil.example/x",
+                "https://t.auth0.com.evil.example/x",
+                "https://t.auth0.com@evil.example/x",
+                "https://user:pw@t.auth0.com/x",
+                "https://t.auth0.com:8443/x",
+                "https://t.auth0.com\\@evil.example/",
+                "https://t.auth0.com%2eevil.example/",
+                "https://t.auth0.com\t.evil/",
+                "//t.auth0.com/x",
+                "/oauth/token",
+                "javascript:alert(1)",
+            ] {
+                let e = parse_discovery("https://t.auth0.com", 200, body(doc(field, bad).as_bytes()))
+                    .unwrap_err();
+                assert_eq!(
+                    (e.kind(), e.code()),
+                    (ErrorKind::CustomTokenExchange, "invalid_response"),
+                    "{field} {bad}"
+                );
+                assert!(e.message().contains(field) && !e.message().contains("evil"), "{}", e.message());
+            }
+            for good in ["https://T.AUTH0.COM/x?y#z", "https://t.auth0.com:443/x", "https://t.auth0.com"] {
+                assert!(
+                    parse_discovery("https://t.auth0.com", 200, body(doc(field, good).as_bytes())).is_ok(),
+                    "{good}"
+                );
+            }
+        }
         let local = br#"{"issuer":"http://127.0.0.1:9/","token_endpoint":"http://127.0.0.1:9/oauth/token"}"#;
         assert!(parse_discovery("http://127.0.0.1:9", 200, body(local)).is_ok());
 

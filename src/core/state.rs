@@ -329,8 +329,21 @@ pub fn logout_url(
     use super::encoding::form_urlencode_into;
     let (mut url, return_key) = match end_session {
         Some(endpoint) => {
-            let mut url = String::from(endpoint);
-            url.push(if endpoint.contains('?') { '&' } else { '?' });
+            // SPEC §10.2: the endpoint's own query kept, but the parameters set here replace any
+            // of the same name in it (never a second one), and its fragment dropped.
+            let endpoint = endpoint.split('#').next().unwrap_or(endpoint);
+            let (base, query) = endpoint.split_once('?').unwrap_or((endpoint, ""));
+            let ours = ["client_id", "post_logout_redirect_uri"];
+            let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .filter(|(k, _)| !ours.contains(&k.as_ref()))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut url = String::from(base);
+            url.push('?');
+            if !kept.is_empty() {
+                url.push_str(&super::encoding::form_body(&kept));
+                url.push('&');
+            }
             (url, "&post_logout_redirect_uri=")
         }
         None => (String::from(domain_url) + "/v2/logout?", "&returnTo="),
@@ -600,5 +613,19 @@ mod tests {
             "https://t.auth0.com/oidc/logout?client_id=cid&post_logout_redirect_uri=https%3A%2F%2Fapp%2F%3Fa%3D1%26b"
         );
         assert_eq!(logout_url(t, Some("https://t/end?x=1"), "cid", &none), "https://t/end?x=1&client_id=cid");
+        // A planted parameter of ours is replaced, never doubled; a fragment is dropped.
+        assert_eq!(
+            logout_url(
+                t,
+                Some("https://t/end?client_id=evil&x=1&post_logout_redirect_uri=https%3A%2F%2Fevil#frag"),
+                "cid",
+                &back(false)
+            ),
+            "https://t/end?x=1&client_id=cid&post_logout_redirect_uri=https%3A%2F%2Fapp%2F%3Fa%3D1%26b"
+        );
+        assert_eq!(
+            logout_url(t, Some("https://t/end#client_id=evil"), "cid", &none),
+            "https://t/end?client_id=cid"
+        );
     }
 }

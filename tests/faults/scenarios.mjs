@@ -246,7 +246,8 @@ export const REQUEST_FAULTS = [
   ["discovery-302-redirect", { cls: CTE, code: "token_exchange_failed", status: 302, cause: true, notFollowed: true }],
   ["discovery-foreign-issuer", { cls: "ConfigurationError", code: "configuration_error" }],
   ["discovery-no-token-endpoint", { cls: "ConfigurationError", code: "configuration_error" }],
-  ["discovery-token-endpoint-not-http", { cls: "ConfigurationError", code: "configuration_error" }],
+  // SPEC §10.2: a present endpoint that is not https on the tenant's origin.
+  ["discovery-token-endpoint-not-http", { cls: CTE, code: "invalid_response" }],
 ];
 
 /**

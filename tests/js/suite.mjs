@@ -80,6 +80,9 @@ export function suite(pkg, env) {
   };
   const cases = [];
   const test = (name, fn) => cases.push({ name, fn });
+  /** The provider's discovery document as seen under another spelling of its host (127.0.0.x): its endpoints there too. */
+  const seenAt = (doc, host) =>
+    Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === "string" ? v.replace("//127.0.0.1:", `//${host}:`) : v]));
 
   test("the package exports its public API and nothing else (no loader internals)", async () => {
     const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
@@ -339,7 +342,7 @@ export function suite(pkg, env) {
           const req = new Request(url, init);
           const r = await fetch(new Request(req.url.replace(host, "127.0.0.1"), req));
           if (!req.url.endsWith("/openid-configuration")) return r;
-          return Response.json({ ...(await r.json()), issuer });
+          return Response.json({ ...seenAt(await r.json(), host), issuer });
         },
       });
     const control = await via("127.0.0.3", `http://127.0.0.3:${port}/`).customTokenExchange(legacy("alice"));
@@ -365,10 +368,10 @@ export function suite(pkg, env) {
           counts.discovery++;
           if (failDiscovery) return new Response("unavailable", { status: 503 });
           const doc = await (await fetch(new Request(u.replace("127.0.0.4", "127.0.0.1"), req))).json();
-          return Response.json({ ...doc, issuer: `http://127.0.0.4:${port}/` });
+          return Response.json({ ...seenAt(doc, "127.0.0.4"), issuer: `http://127.0.0.4:${port}/` });
         }
         counts.token++;
-        return fetch(req);
+        return fetch(new Request(u.replace("127.0.0.4", "127.0.0.1"), req));
       },
     });
     const e = await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "failed discovery");
@@ -393,7 +396,7 @@ export function suite(pkg, env) {
           counts.discovery++;
           const doc = await (await fetch(u, init)).json();
           // Same provider, seen under this host: the issuer matches, the ID tokens' iss is the real one.
-          return Response.json({ ...doc, issuer: `http://${host}:${port}/`, jwks_uri: `http://${host}:${port}/.well-known/jwks.json` });
+          return Response.json({ ...seenAt(doc, host), issuer: `http://${host}:${port}/` });
         }
         if (u.endsWith("/jwks.json")) counts.jwks++;
         else counts.token++;
@@ -845,6 +848,53 @@ export function suite(pkg, env) {
     eq(written.response.headers.getSetCookie(), [], "no Set-Cookie");
     eq(jar.names().map((n) => [n, jar.get(n)]), held, "the cookies held are untouched");
     eq((await jar.call((so) => c.getUser(so))).sub, "auth0|fake", "the earlier session still reads");
+  });
+
+  test("discovered endpoints stay at the tenant (SPEC §10.2): a token_endpoint, jwks_uri or end_session_endpoint elsewhere, or not https, is invalid_response naming it; nothing is sent there", async () => {
+    const domain = "https://endpoints.fake.example";
+    for (const field of ["token_endpoint", "jwks_uri", "end_session_endpoint"]) {
+      for (const url of ["https://evil.example/x", `http://endpoints.fake.example/x`, "https://endpoints.fake.example@evil.example/x", "https://endpoints.fake.example.evil.example/x"]) {
+        const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
+        tenant.state.discovery = { [field]: url };
+        const hosts = [];
+        const fetch = (input, init) => (hosts.push(new URL(new Request(input, init).url).host), tenant.fetch(input, init));
+        const c = client("basic", { domain, fetch });
+        const e = await rejects(c.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "invalid_response", `${field} ${url}`);
+        ok(e.message.includes(field) && !e.message.includes("evil"), `the message names the field, not the URL: ${e.message}`);
+        eq([...new Set(hosts)], ["endpoints.fake.example"], `${field} ${url}: requests only at the tenant`);
+      }
+    }
+  });
+
+  test("session-transfer redirects (SPEC §10.3): no user info, https only, allowedRedirectOrigins when set; the token and organization replace planted ones; the fragment dropped", async () => {
+    const t = { sessionTransferToken: "stt_ours", issuedTokenType: "urn:auth0:params:oauth:token-type:session_transfer_token" };
+    const c = client("basic");
+    for (const bad of ["https://a@evil.example/login", "https://user:pw@web.example/login", "http://web.example/login", "javascript:alert(1)", "data:text/html,x"]) {
+      let e;
+      try {
+        c.buildSessionTransferRedirect(bad, t);
+      } catch (thrown) {
+        e = thrown;
+      }
+      ok(e instanceof ConfigurationError && e.code === "invalid_parameter", `${bad}: ${e && e.code}`);
+      ok(!e.message.includes("evil") && !e.message.includes("pw"), `no part of the URL in the message: ${e.message}`);
+    }
+    const planted = new URL(c.buildSessionTransferRedirect("https://web.example/login?session_transfer_token=stt_planted&lang=en&organization=org_evil#frag", t, { organization: "org_acme" }));
+    eq([...planted.searchParams], [["session_transfer_token", "stt_ours"], ["lang", "en"], ["organization", "org_acme"]], "replaced in place, not appended");
+    eq(planted.hash, "", "the fragment is dropped");
+    const only = client("basic", { allowedRedirectOrigins: ["https://web.example", "HTTPS://Other.Example:443/"] });
+    for (const good of ["https://web.example/login", "https://other.example/x"]) ok(only.buildSessionTransferRedirect(good, t).startsWith(good), good);
+    for (const bad of ["https://evil.example/login", "https://web.example:8443/login", "https://web.example.evil.example/"]) {
+      let e;
+      try {
+        only.buildSessionTransferRedirect(bad, t);
+      } catch (thrown) {
+        e = thrown;
+      }
+      ok(e instanceof ConfigurationError && e.code === "invalid_parameter" && /allowedRedirectOrigins/.test(e.message), `${bad}: ${e && e.message}`);
+    }
+    await rejects(() => client("basic", { allowedRedirectOrigins: ["ftp://x"] }), ConfigurationError, "invalid_option", "a bad origin");
+    await rejects(() => client("basic", { allowedRedirectOrigins: [] }), ConfigurationError, "invalid_option", "an empty list");
   });
 
   test("logout: /v2/logout with returnTo and federated when the tenant advertises no end_session_endpoint; the session is deleted", async () => {

@@ -46,6 +46,12 @@ export interface Env {
    * host maps outside it fails with 500 {"error": "domain_not_allowed"} before any request.
    */
   AUTH0_ALLOWED_DOMAINS?: string;
+  /**
+   * Where POST /session-transfer may send the browser, comma-separated origins
+   * ("https://web.example.com"); unset: any https origin. Another target is a 400
+   * {"error": "invalid_parameter"}.
+   */
+  ALLOWED_REDIRECT_ORIGINS?: string;
   /** The application's client id (a var). */
   AUTH0_CLIENT_ID: string;
   /** The application's client secret (a secret: `wrangler secret put AUTH0_CLIENT_SECRET`). */
@@ -95,6 +101,12 @@ function sessionStore(env: Env): StateStore {
   }
 }
 
+/** A comma-separated var as a list, undefined when unset or empty. */
+function commaList(value: string | undefined): string[] | undefined {
+  const list = (value ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+  return list.length > 0 ? list : undefined;
+}
+
 /**
  * The tenant domain for a request (AUTH0_DOMAINS by host name, else AUTH0_DOMAIN), and the
  * domains the client may be given (AUTH0_ALLOWED_DOMAINS, else every configured one).
@@ -109,9 +121,7 @@ function domainFor(env: Env): { resolve: (so: StoreRequestOptions) => string; al
     }
   }
   const configured = [env.AUTH0_DOMAIN, ...Object.values(byHost).filter((d): d is string => typeof d === "string")];
-  const allowed = env.AUTH0_ALLOWED_DOMAINS
-    ? env.AUTH0_ALLOWED_DOMAINS.split(",").map((d) => d.trim()).filter((d) => d !== "")
-    : configured;
+  const allowed = commaList(env.AUTH0_ALLOWED_DOMAINS) ?? configured;
   return {
     resolve: (so) => {
       const domain = byHost[new URL(so.request.url).hostname];
@@ -193,6 +203,7 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   const auth0 = new ServerClient<StoreRequestOptions>({
     domain: domain.resolve,
     allowedDomains: domain.allowed,
+    allowedRedirectOrigins: commaList(env.ALLOWED_REDIRECT_ORIGINS),
     clientId: env.AUTH0_CLIENT_ID,
     clientSecret: env.AUTH0_CLIENT_SECRET,
     secret: env.AUTH0_SECRET,

@@ -21,7 +21,7 @@ before(async () => {
   await bundle(outdir);
   w = await start(outdir, {
     kv: { ...config, SESSION_STORE: "kv" },
-    cookie: { ...config, SESSION_STORE: "cookie" },
+    cookie: { ...config, SESSION_STORE: "cookie", ALLOWED_REDIRECT_ORIGINS: "https://web.example" },
     "short-secret": { ...config, AUTH0_SECRET: "too-short" },
     "unknown-store": { ...config, SESSION_STORE: "redis" },
     "wrong-client-secret": { ...config, AUTH0_CLIENT_SECRET: "not-the-secret-0123456789" },
@@ -56,6 +56,10 @@ test("POST /session-transfer: the session's ID token acts; the token added to th
   assert.equal(r.body.expires_in, 60);
   const bad = await call("cookie", "POST", "/session-transfer", { jar, body: { ...alice, target_login_url: "http://web.example/login" } });
   assert.deepEqual([bad.status, bad.body.error], [400, "invalid_parameter"], "http: for a host that is not loopback");
+  const foreign = await call("cookie", "POST", "/session-transfer", { jar, body: { ...alice, target_login_url: "https://evil.example/login" } });
+  assert.deepEqual([foreign.status, foreign.body.error], [400, "invalid_parameter"], "a target outside ALLOWED_REDIRECT_ORIGINS");
+  const userinfo = await call("cookie", "POST", "/session-transfer", { jar, body: { ...alice, target_login_url: "https://web.example@evil.example/login" } });
+  assert.deepEqual([userinfo.status, userinfo.body.error], [400, "invalid_parameter"], "a target with user info");
   const nobody = await call("cookie", "POST", "/session-transfer", { body: { ...alice, target_login_url: "https://web.example/login" } });
   assert.deepEqual([nobody.status, nobody.body.error], [400, "missing_actor_token"], "no session, no actor");
 });

@@ -84,6 +84,8 @@ pub struct RawClientOptions {
     pub domain_resolver: bool,
     /// `allowedDomains`: the domains a resolver may answer (SPEC §10.1).
     pub allowed_domains: Input<Vec<String>>,
+    /// `allowedRedirectOrigins`: where session-transfer redirects may go (SPEC §10.3).
+    pub allowed_redirect_origins: Input<Vec<String>>,
     /// `clientId`.
     pub client_id: Input,
     /// `clientSecret`; an empty string counts as absent.
@@ -117,6 +119,7 @@ impl Default for RawClientOptions {
             domain: Input::Absent,
             domain_resolver: false,
             allowed_domains: Input::Absent,
+            allowed_redirect_origins: Input::Absent,
             client_id: Input::Absent,
             client_secret: Input::Absent,
             client_auth_method: Input::Absent,
@@ -149,6 +152,8 @@ pub struct ClientConfig {
     pub domain: Option<DomainUrl>,
     /// The domains a resolved one must be (SPEC §10.1); empty for a static `domain`.
     pub allowed_domains: Vec<DomainUrl>,
+    /// The origins a session-transfer redirect may go to (SPEC §10.3); empty: any https origin.
+    pub allowed_redirect_origins: Vec<DomainUrl>,
     /// The client id, not blank.
     pub client_id: String,
     /// The client secret, or `None` when none (or an empty one) was given.
@@ -219,6 +224,20 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
             return Err(Error::config(
                 code::INVALID_DOMAIN,
                 "\"allowedDomains\" must be a non-empty array of tenant domains",
+            ))
+        }
+    };
+    // SPEC §10.3: origins as `domain` is written (`https://app.example.com`, or a host name).
+    let allowed_redirect_origins = match &raw.allowed_redirect_origins {
+        Input::Absent => Vec::new(),
+        Input::Given(list) if !list.is_empty() => list
+            .iter()
+            .map(|o| parse_domain(o))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| invalid_option("each of \"allowedRedirectOrigins\" must be an https origin"))?,
+        _ => {
+            return Err(invalid_option(
+                "\"allowedRedirectOrigins\" must be a non-empty array of https origins",
             ))
         }
     };
@@ -333,6 +352,7 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
     Ok(ClientConfig {
         domain,
         allowed_domains,
+        allowed_redirect_origins,
         client_id,
         client_secret,
         auth_method,
