@@ -804,3 +804,170 @@ async fn hostile_values_from_javascript_settle_as_typed_errors() {
     let grown = memory_bytes() - before;
     assert!(grown <= 1048576.0, "wasm memory grew by {grown} bytes over {calls} hostile calls");
 }
+
+// The second hardening round (SPEC §10), as a Rust caller meets it.
+
+#[wasm_bindgen(module = "/tests/js/seal.js")]
+extern "C" {
+    /// A sealed session opened, its `domain` removed (as older SDKs seal), and sealed again.
+    #[wasm_bindgen(js_name = withoutDomain)]
+    async fn without_domain(sealed: &str, secret: &str, identifier: &str) -> JsValue;
+}
+
+/// A one-session JS store: `sealed`, `sets`, `deletes`.
+fn one_session_store() -> JsValue {
+    js("({ sealed: undefined, sets: 0, deletes: 0, async get() { return this.sealed }, \
+        async set(_i, v) { this.sets++; this.sealed = v }, async delete() { this.deletes++; this.sealed = undefined } })")
+}
+
+#[wasm_bindgen_test]
+async fn discovered_endpoints_stay_at_the_tenant() {
+    for field in ["token_endpoint", "jwks_uri", "end_session_endpoint"] {
+        let (c, state) = fake_client(&format!("endpoints-{}", field.replace('_', "-"))).await;
+        let discovery = js_sys::Object::new();
+        set(&discovery, field, &"https://evil.example/x".into());
+        set(&state, "discovery", &discovery);
+        let e = c.custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::CustomTokenExchange, "invalid_response"), "{field}");
+        assert!(e.message().contains(field) && !e.message().contains("evil"), "{}", e.message());
+    }
+}
+
+#[wasm_bindgen_test]
+fn session_transfer_redirects_are_checked() {
+    let transfer = auth0_edge::SessionTransfer {
+        session_transfer_token: Secret::new("stt_ours"),
+        issued_token_type: String::new(),
+        expires_in: None,
+        token_type: "Bearer".into(),
+        scope: None,
+    };
+    let c = ServerClient::new(ClientOptions {
+        allowed_redirect_origins: vec!["https://web.example".into()],
+        ..client_options()
+    })
+    .unwrap();
+    for bad in ["https://evil.example/login", "https://user@web.example/login", "http://web.example/login"] {
+        let e = c.build_session_transfer_redirect(bad, &transfer, None).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_parameter"), "{bad}");
+    }
+    let url = c
+        .build_session_transfer_redirect(
+            "https://WEB.example:443/login?session_transfer_token=planted&lang=en#frag",
+            &transfer,
+            Some("org_acme"),
+        )
+        .unwrap();
+    assert_eq!(
+        url,
+        "https://web.example/login?session_transfer_token=stt_ours&lang=en&organization=org_acme"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_session_without_domain_is_none_under_a_domain_resolver() {
+    let store = one_session_store();
+    let secret = "a-session-secret-of-at-least-32-characters";
+    let id = "rust_no_domain";
+    let login = CustomTokenExchangeOptions { scope: Some("openid offline_access".into()), ..legacy("alice") };
+    session_client(id, Some(store.clone()))
+        .login_with_custom_token_exchange(&login, &JsValue::UNDEFINED)
+        .await
+        .unwrap();
+    let older = without_domain(&get(&store, "sealed").as_string().unwrap(), secret, id).await;
+    set(&store, "sealed", &older);
+    let fixed = session_client(id, Some(store.clone())).get_user(&JsValue::UNDEFINED).await.unwrap();
+    assert_eq!(
+        fixed.and_then(|u| u.str_at("sub")).as_deref(),
+        Some("auth0|alice"),
+        "a static domain reads it"
+    );
+    let resolved = ServerClient::new(ClientOptions {
+        domain: String::new(),
+        domain_resolver: Some(js_sys::Function::new_no_args(&format!("return {ISSUER:?}"))),
+        allowed_domains: vec![ISSUER.into()],
+        state_identifier: Some(id.into()),
+        state_store: Some(store.clone()),
+        ..client_options()
+    })
+    .unwrap();
+    assert!(resolved.get_session(&JsValue::UNDEFINED).await.unwrap().is_none(), "none under a resolver");
+    assert_eq!(get(&store, "deletes").as_f64(), Some(0.0), "left in the store");
+    assert_eq!(get(&store, "sealed"), older, "unchanged");
+}
+
+#[wasm_bindgen_test]
+async fn a_refreshed_id_token_of_another_user_is_refused() {
+    let bob = CustomTokenExchangeOptions { scope: Some("openid".into()), ..legacy("bob") };
+    let bobs = client().custom_token_exchange(&bob, &JsValue::UNDEFINED).await.unwrap().id_token.unwrap();
+    let swap = apply(
+        "bobs",
+        "return async (input, init) => { const req = new Request(input, init); \
+         const form = req.method === 'POST' ? await req.clone().text() : ''; const r = await fetch(req); \
+         if (!form.includes('grant_type=refresh_token')) return r; \
+         return Response.json({ ...(await r.json()), id_token: bobs }); }",
+        &bobs.expose().into(),
+    );
+    let store = one_session_store();
+    let c = ServerClient::new(ClientOptions {
+        state_identifier: Some("rust_swap".into()),
+        state_store: Some(store.clone()),
+        fetch: Some(swap.unchecked_into()),
+        ..client_options()
+    })
+    .unwrap();
+    let login = CustomTokenExchangeOptions {
+        audience: Some(AUDIENCE.into()),
+        scope: Some("openid offline_access".into()),
+        ..legacy("alice")
+    };
+    c.login_with_custom_token_exchange(&login, &JsValue::UNDEFINED).await.unwrap();
+    let before = get(&store, "sealed");
+    // An hour later for the client: the access token needs a refresh.
+    let restore: js_sys::Function =
+        js("(() => { const real = Date.now; Date.now = () => real() + 3590000; return () => { Date.now = real; }; })()")
+            .unchecked_into();
+    let wanted = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
+    let result = c.get_access_token(&wanted, &JsValue::UNDEFINED).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    let e = result.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::AccessToken, "refresh_token_error"));
+    assert_eq!(get(&store, "sealed"), before, "the session byte-identical");
+}
+
+#[wasm_bindgen_test]
+async fn claims_are_data_and_cookie_sessions_have_a_size_limit() {
+    let (c, state) = fake_client("proto-rust").await;
+    set(
+        &state,
+        "claims",
+        &js_sys::JSON::parse(r#"{"__proto__": {"isAdmin": true}, "role": "user"}"#).unwrap(),
+    );
+    let session = c.login_with_custom_token_exchange(&legacy("alice"), &JsValue::UNDEFINED).await.unwrap();
+    let plain = "return Object.getPrototypeOf(u) === Object.prototype && u.isAdmin === undefined && Object.hasOwn(u, '__proto__')";
+    assert_eq!(apply("u", plain, &session.user.unwrap().0).as_bool(), Some(true), "the login's user");
+    let user = c.get_user(&JsValue::UNDEFINED).await.unwrap().unwrap();
+    assert_eq!(apply("u", plain, &user.0).as_bool(), Some(true), "getUser's");
+
+    let domain = "https://big-rust.fake.example";
+    let tenant = fake_tenant(domain, "fake-client").await;
+    set(&get(&tenant, "state"), "claims", &js("({ bio: 'x'.repeat(30000) })"));
+    let big = ServerClient::new(ClientOptions {
+        domain: domain.into(),
+        client_id: "fake-client".into(),
+        client_secret: Some("fake-secret".into()),
+        secret: vec![Secret::new("a-session-secret-of-at-least-32-characters")],
+        fetch: Some(get(&tenant, "fetch").unchecked_into()),
+        state_store: Some(auth0_edge::stores::cookie_store(&Default::default()).unwrap()),
+        ..Default::default()
+    })
+    .unwrap();
+    let so = fresh_request();
+    let e = big.login_with_custom_token_exchange(&legacy("alice"), &so).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Store, "session_too_large"));
+    assert_eq!(
+        apply("so", "return so.headers.getSetCookie().length", &so).as_f64(),
+        Some(0.0),
+        "no Set-Cookie"
+    );
+}

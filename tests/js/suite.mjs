@@ -7,6 +7,7 @@
 import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS } from "../provider/fixtures.mjs";
 import { ok, eq, later } from "./asserts.mjs";
 import { jsonB64url, fakeTenant, flipSignature } from "./fake-tenant.js";
+import { withoutDomain } from "./seal.js";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
@@ -692,6 +693,20 @@ export function suite(pkg, env) {
     ok(e.cause instanceof IdTokenError && e.cause.code === "invalid_signature", `cause: ${e.cause && e.cause.code}`);
     eq(tampered, 1, "one refresh");
     eq(store.sealed, before, "the session is as it was");
+  });
+
+  test("session: one that records no domain (sealed by an older SDK) is the static domain's, but none under a domain function, left in place, its refresh token never sent (SPEC §10.4)", async () => {
+    const store = sealedStore();
+    await client("basic", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
+    store.sealed = await withoutDomain(store.sealed, SECRET, "_a0_session");
+    const [before, sets] = [store.sealed, store.sets];
+    eq((await client("basic", { stateStore: store }).getUser()).sub, "auth0|alice", "a static domain reads it");
+    const seen = [];
+    const resolved = client("basic", { domain: () => env.issuer, allowedDomains: [env.issuer], stateStore: store, fetch: recordingFetch(seen) });
+    eq(await resolved.getSession({}), undefined, "none under a domain function");
+    await later(3590, () => rejects(resolved.getAccessToken({ audience: AUDIENCE }, {}), AccessTokenError, "missing_session", "no refresh"));
+    eq([store.sealed === before, store.deletes, store.sets - sets], [true, 0, 0], "left as it was");
+    eq(seen.length, 0, "no request: its refresh token was never sent");
   });
 
   test("session: a refreshed ID token must be the session user's (SPEC §10.5): another user's, though valid, fails the refresh and leaves the session byte-identical", async () => {
