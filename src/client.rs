@@ -460,12 +460,18 @@ impl ServerClient {
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
         let key = domain_url.clone();
+        let hint = tenant.scheme_hint();
         cache::get_or_fetch(&DISCOVERY, &key, DISCOVERY_POLICY, false, move || async move {
             let mut url = domain_url.clone();
             url.push_str("/.well-known/openid-configuration");
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
-                .map_err(|f| failure_error("OIDC discovery", &url, f, timeout))?;
+                .map_err(|f| {
+                    // A scheme-less local domain got https: say so (a plain-http port fails opaquely).
+                    let mut message = failure_message("OIDC discovery", &url, &f, timeout);
+                    message.extend(hint.as_deref());
+                    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(failure_cause(f, timeout))
+                })?;
             let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
             parse_discovery(&domain_url, r.status, body).map_err(|e| {
                 // SPEC §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.

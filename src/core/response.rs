@@ -377,10 +377,14 @@ pub fn parse_discovery(domain_url: &str, status: u16, body: Body<DiscoveryBody>)
     };
     let issuer = v.issuer.as_str().unwrap_or("");
     if issuer.strip_suffix('/').unwrap_or(issuer) != domain_url {
-        return Err(Error::config(
-            code::CONFIGURATION_ERROR,
-            "the discovered \"issuer\" does not match \"domain\" (RFC 8414 §3.3)",
-        ));
+        // Both are public; the discovered one is cut to 200 characters.
+        let mut m = String::from("the discovered \"issuer\" ");
+        let shown = issuer.char_indices().nth(200).map_or(issuer, |(i, _)| &issuer[..i]);
+        m.push_str(if shown.is_empty() { "(none)" } else { shown });
+        m.push_str(" does not match \"domain\" ");
+        m.push_str(domain_url);
+        m.push_str(" (RFC 8414 §3.3)");
+        return Err(Error::config(code::CONFIGURATION_ERROR, m));
     }
     let token_endpoint = v.token_endpoint.as_str().ok_or_else(|| {
         Error::config(code::CONFIGURATION_ERROR, "the discovery document has no usable \"token_endpoint\"")

@@ -348,12 +348,23 @@ export function suite(pkg, env) {
       });
     const control = await via("127.0.0.3", `http://127.0.0.3:${port}/`).customTokenExchange(legacy("alice"));
     ok(control.accessToken, "control: matching issuer works");
-    await rejects(
+    const e = await rejects(
       via("127.0.0.2", "https://evil.example/").customTokenExchange(legacy("alice")),
       ConfigurationError,
       "configuration_error",
       "foreign issuer",
     );
+    ok(e.message.includes("https://evil.example/") && e.message.includes(`http://127.0.0.2:${port}`), `both issuers named: ${e.message}`);
+  });
+
+  test("a local domain written without its scheme: the failed discovery says to write http://", async () => {
+    const { host } = new URL(env.issuer);
+    const schemeless = client("basic", { domain: host, timeoutMs: 3000 }); // https implied, to a plain-http port
+    const e = await rejects(schemeless.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "https to a plain-http port");
+    ok(e.message.includes(`write "http://${host}"`), `the fix named: ${e.message}`);
+    const written = client("basic", { domain: `https://${host}`, timeoutMs: 3000 });
+    const f = await rejects(written.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "token_exchange_failed", "https written out");
+    ok(!f.message.includes("has no scheme"), `no hint when the scheme was written: ${f.message}`);
   });
 
   test("discovery: concurrent first calls share one request; a failure is not cached", async () => {

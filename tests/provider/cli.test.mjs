@@ -76,8 +76,8 @@ test('harness.mjs -- <command>: env vars, inherited stdio, exit code passed thro
   const out = JSON.parse(stdout().trim());
   assert.match(out.issuer, /^http:\/\/127\.0\.0\.1:\d+\/$/);
   assert.equal(out.metaIssuer, out.issuer);
-  assert.equal(out.domain, `127.0.0.1:${out.port}`);
-  assert.equal(out.issuer, `http://${out.domain}/`);
+  assert.equal(out.domain, `http://127.0.0.1:${out.port}`);
+  assert.equal(out.issuer, `${out.domain}/`);
   assert.match(out.key, /^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n?$/);
   await jose.importPKCS8(out.key, 'RS256');
   const claims = jose.decodeJwt(out.jwt);

@@ -146,7 +146,7 @@ export async function startProvider({ verbose = false } = {}) {
   return {
     issuer,
     port,
-    domain: `127.0.0.1:${port}`,
+    domain: `http://127.0.0.1:${port}`, // a ServerClient's `domain`, with its scheme (plain http)
     tokenEndpoint: new URL('oauth/token', issuer).href,
     discoveryUrl: new URL('.well-known/openid-configuration', issuer).href,
     jwksUri: new URL('.well-known/jwks.json', issuer).href,

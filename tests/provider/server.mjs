@@ -611,7 +611,7 @@ async function main() {
   }
 
   process.stdout.write(`${JSON.stringify({ issuer, port: actualPort })}\n`);
-  log(`listening at ${issuer}`);
+  log(`listening at ${issuer} (a client's domain: "${issuer.replace(/\/$/, '')}", with its scheme: the server speaks plain http)`);
 }
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url))) {

@@ -16,7 +16,7 @@ describe('provider surface', () => {
   test('harness reports issuer, port, domain and token endpoint', () => {
     assert.match(provider.issuer, /^http:\/\/127\.0\.0\.1:\d+\/$/);
     assert.equal(provider.issuer, `http://127.0.0.1:${provider.port}/`);
-    assert.equal(provider.domain, `127.0.0.1:${provider.port}`);
+    assert.equal(provider.domain, `http://127.0.0.1:${provider.port}`);
     assert.equal(provider.tokenEndpoint, `http://127.0.0.1:${provider.port}/oauth/token`);
     assert.match(provider.clientPrivateKeyPem, /^-----BEGIN PRIVATE KEY-----\n/);
     assert.equal(provider.clientPrivateJwk.kty, 'RSA');

@@ -13,9 +13,26 @@ pub struct DomainUrl {
     pub url: String,
     /// `host[:port]`, as auth0-server-python stores it in the session's `domain`.
     pub host: String,
+    /// Whether `domain` named its scheme; without one https is implied.
+    pub scheme_given: bool,
 }
 
 impl DomainUrl {
+    /// A failed discovery's advice, when it is the likely cause: a loopback `domain` written
+    /// without a scheme got https, and a local test server usually speaks plain http.
+    pub fn scheme_hint(&self) -> Option<String> {
+        let host = match self.host.rsplit_once(':') {
+            Some((h, port)) if !port.contains(']') => h,
+            _ => self.host.as_str(),
+        };
+        (!self.scheme_given && is_loopback(host)).then(|| {
+            let mut hint = String::from("; \"domain\" has no scheme, so https was used: for a local server without TLS write \"http://");
+            hint.push_str(&self.host);
+            hint.push('"');
+            hint
+        })
+    }
+
     /// The same tenant as `other` (SPEC §10.1): the same URL once a default port (`:443` for
     /// https, `:80` for http) is dropped; both are already lower case without a trailing slash.
     pub fn same_tenant(&self, other: &DomainUrl) -> bool {
@@ -111,7 +128,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     url.push_str(scheme);
     url.push_str("://");
     url.push_str(authority);
-    Ok(DomainUrl { url, host: authority.to_owned() })
+    Ok(DomainUrl { url, host: authority.to_owned(), scheme_given: contains_bytes(lower.as_bytes(), b"://") })
 }
 
 /// The value of a string of at most five ASCII digits (checked by the caller).
