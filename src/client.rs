@@ -255,8 +255,10 @@ fn failure_cause(failure: HttpFailure, timeout_ms: u32) -> Cause {
     })
 }
 
-fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32) -> Error {
-    let message = failure_message(what, url, &failure, timeout_ms);
+/// `token_exchange_failed` for a failed request; `hint`, when given, ends the message.
+fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32, hint: Option<&str>) -> Error {
+    let mut message = failure_message(what, url, &failure, timeout_ms);
+    message.extend(hint);
     Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(failure_cause(failure, timeout_ms))
 }
 
@@ -281,14 +283,11 @@ impl ServerClient {
             is_object: true,
             domain: Input::Given(options.domain),
             domain_resolver: options.domain_resolver.is_some(),
-            allowed_domains: match options.allowed_domains.is_empty() {
-                true => Input::Absent,
-                false => Input::Given(options.allowed_domains),
-            },
-            allowed_redirect_origins: match options.allowed_redirect_origins.is_empty() {
-                true => Input::Absent,
-                false => Input::Given(options.allowed_redirect_origins),
-            },
+            // An empty list is no list.
+            allowed_domains: (!options.allowed_domains.is_empty()).then_some(options.allowed_domains).into(),
+            allowed_redirect_origins: (!options.allowed_redirect_origins.is_empty())
+                .then_some(options.allowed_redirect_origins)
+                .into(),
             client_id: Input::Given(options.client_id),
             client_secret: options.client_secret.into(),
             client_auth_method: match options.client_auth_method {
@@ -466,12 +465,9 @@ impl ServerClient {
             url.push_str("/.well-known/openid-configuration");
             let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
                 .await
-                .map_err(|f| {
-                    // A scheme-less local domain got https: say so (a plain-http port fails opaquely).
-                    let mut message = failure_message("OIDC discovery", &url, &f, timeout);
-                    message.extend(hint.as_deref());
-                    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(failure_cause(f, timeout))
-                })?;
+                // A scheme-less local domain got https: the hint says so (a plain-http port fails
+                // opaquely).
+                .map_err(|f| failure_error("OIDC discovery", &url, f, timeout, hint.as_deref()))?;
             let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
             parse_discovery(&domain_url, r.status, body).map_err(|e| {
                 // SPEC §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.
@@ -523,7 +519,7 @@ impl ServerClient {
         let r =
             host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
                 .await
-                .map_err(|f| failure_error("Token exchange", &req.url, f, c.timeout_ms))?;
+                .map_err(|f| failure_error("Token exchange", &req.url, f, c.timeout_ms, None))?;
         if r.status != 200 {
             let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
             let (e, body_is_cause) = token_error(r.status, r.content_type.as_deref(), &body);

@@ -381,10 +381,8 @@ impl ServerClient {
             let (claims, _) =
                 self.verify_id_token(&discovery, id_token.expose()).await.map_err(refresh_failed)?;
             let same_user = state.user.as_ref().is_some_and(|user| {
-                let claim = |o: &JsObject, k: &str| o.str_at(k);
-                claim(user, "sub").is_some()
-                    && claim(user, "sub") == claim(&claims, "sub")
-                    && claim(user, "iss") == claim(&claims, "iss")
+                let sub = user.str_at("sub");
+                sub.is_some() && sub == claims.str_at("sub") && user.str_at("iss") == claims.str_at("iss")
             });
             if !same_user {
                 return Err(refresh_failed(Error::id_token(

@@ -19,8 +19,8 @@ use wasm_bindgen::prelude::*;
 
 /// Most session secrets one client takes (the first seals, all open).
 const MAX_SECRETS: usize = 16;
-/// Most `allowedDomains` one client takes.
-const MAX_ALLOWED_DOMAINS: usize = 100;
+/// Most entries of `allowedDomains` or `allowedRedirectOrigins`.
+const MAX_LISTED: usize = 100;
 
 fn input<T>(r: Result<Option<T>, Bad>) -> Input<T> {
     match r {
@@ -37,7 +37,7 @@ fn string_at(o: &JsValue, key: &str, limit: usize) -> Input {
 }
 
 fn secret_at(o: &JsValue, key: &str, limit: usize) -> Input<Secret> {
-    input(own(o, key).and_then(|v| value::string(&v, limit)).map(|s| s.map(Secret::new)))
+    string_at(o, key, limit).map(Secret::new)
 }
 
 fn number_at(o: &JsValue, key: &str) -> Input<f64> {
@@ -67,27 +67,11 @@ fn shape(v: &Result<JsValue, Bad>, ok: bool) -> Input<()> {
 
 /// `secret`: one string or an array of strings.
 fn secrets(v: Result<JsValue, Bad>) -> Input<Vec<Secret>> {
-    let v = match v {
-        Ok(v) => v,
-        Err(e) => return input(Err(e)),
-    };
-    if let Ok(Some(s)) = value::string(&v, MAX_OPTION_BYTES) {
-        return Input::Given(vec![Secret::new(s)]);
+    match v.as_ref().map(|v| value::string(v, MAX_OPTION_BYTES)) {
+        Ok(Ok(Some(s))) => Input::Given(vec![Secret::new(s)]),
+        Ok(Err(Bad::TooLong)) => Input::TooLong,
+        _ => strings(v, MAX_SECRETS).map(|list| list.into_iter().map(Secret::new).collect()),
     }
-    let items = match value::list(&v, MAX_SECRETS) {
-        Ok(Some(items)) => items,
-        Ok(None) => return input(value::string(&v, MAX_OPTION_BYTES).map(|_| None)),
-        Err(e) => return input(Err(e)),
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for item in &items {
-        match value::string(item, MAX_OPTION_BYTES) {
-            Ok(Some(s)) => out.push(Secret::new(s)),
-            Ok(None) => return Input::WrongType,
-            Err(e) => return input(Err(e)),
-        }
-    }
-    Input::Given(out)
 }
 
 /// A list of strings of at most `max` items of at most 8 KiB each: `Input::WrongType` for
@@ -151,8 +135,8 @@ pub fn client_options(options: &JsValue) -> (RawClientOptions, HostParts) {
             input(domain.and_then(|d| value::string(&d, MAX_OPTION_BYTES)))
         },
         domain_resolver: host.domain_resolver.is_some(),
-        allowed_domains: strings(own(o, "allowedDomains"), MAX_ALLOWED_DOMAINS),
-        allowed_redirect_origins: strings(own(o, "allowedRedirectOrigins"), MAX_ALLOWED_DOMAINS),
+        allowed_domains: strings(own(o, "allowedDomains"), MAX_LISTED),
+        allowed_redirect_origins: strings(own(o, "allowedRedirectOrigins"), MAX_LISTED),
         client_id: string_at(o, "clientId", MAX_OPTION_BYTES),
         client_secret: secret_at(o, "clientSecret", MAX_OPTION_BYTES),
         client_auth_method: string_at(o, "clientAuthMethod", MAX_OPTION_BYTES),

@@ -72,6 +72,17 @@ struct TokenSetView<'a> {
     expires_at: i64,
 }
 
+impl<'a> From<&'a TokenSet> for TokenSetView<'a> {
+    fn from(t: &'a TokenSet) -> Self {
+        TokenSetView {
+            audience: &t.audience,
+            access_token: t.access_token.expose(),
+            scope: &t.scope,
+            expires_at: t.expires_at,
+        }
+    }
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct InternalView<'a> {
@@ -85,16 +96,7 @@ pub fn state(s: &Session, with_internal: bool) -> Result<JsValue, Error> {
         user: &s.user,
         id_token: s.id_token.as_ref().map(Secret::expose),
         refresh_token: s.refresh_token.as_ref().map(Secret::expose),
-        token_sets: s
-            .token_sets
-            .iter()
-            .map(|t| TokenSetView {
-                audience: &t.audience,
-                access_token: t.access_token.expose(),
-                scope: &t.scope,
-                expires_at: t.expires_at,
-            })
-            .collect(),
+        token_sets: s.token_sets.iter().map(TokenSetView::from).collect(),
         domain: s.domain.as_deref(),
         internal: with_internal
             .then(|| InternalView { sid: &s.internal.sid, created_at: s.internal.created_at }),
@@ -134,12 +136,7 @@ pub fn login(s: &Session) -> Result<JsValue, Error> {
 
 /// What `getAccessToken` answers.
 pub fn token_set(t: &TokenSet) -> Result<JsValue, Error> {
-    to_value(&TokenSetView {
-        audience: &t.audience,
-        access_token: t.access_token.expose(),
-        scope: &t.scope,
-        expires_at: t.expires_at,
-    })
+    to_value(&TokenSetView::from(t))
 }
 
 /// What `requestSessionTransferToken` answers.

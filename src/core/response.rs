@@ -2,6 +2,7 @@
 //! body as the host parsed it (`JSON.parse`) into the serde types below. Natively, tests read the
 //! same types from JSON text with serde_json.
 
+use super::options::{parse_domain, DomainUrl};
 use crate::error::{code, push_u64, Error, ErrorKind, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -317,37 +318,32 @@ pub struct Discovery {
     pub end_session_endpoint: Option<String>,
 }
 
-/// The origin of an absolute `https:` URL (`http:` when `allow_http`), lower case with a default
-/// port dropped; `None` for another scheme, user info, or anything a URL parser could read as
-/// another host (whitespace, controls, a backslash or `%` in the authority).
-fn origin_of(url: &str, allow_http: bool) -> Option<String> {
-    let lower = url.to_ascii_lowercase();
-    let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
-        ("https", r)
-    } else if let Some(r) = lower.strip_prefix("http://").filter(|_| allow_http) {
-        ("http", r)
+/// The scheme and authority of an absolute `http(s)` URL read as `domain` is (so with its rules:
+/// http only for a loopback host, no user info, nothing but a host name or address and a port);
+/// `None` otherwise, and for a URL with a control character anywhere.
+fn origin_of(url: &str) -> Option<DomainUrl> {
+    if url.bytes().any(|b| b < b' ' || b == 0x7f) {
+        return None;
+    }
+    let head = url.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let scheme_len = if head.starts_with("https://") {
+        8
+    } else if head.starts_with("http://") {
+        7
     } else {
         return None;
     };
+    // The authority ends at a path, query or fragment; a backslash stays in it, and is refused.
+    let rest = url.get(scheme_len..)?;
     let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
-    let authority = rest.get(..end)?;
-    let bad = |b: u8| b <= b' ' || matches!(b, b'@' | b'\\' | b'%' | 0x7f);
-    if authority.is_empty() || authority.bytes().any(bad) || url.bytes().any(|b| b < b' ' || b == 0x7f) {
-        return None;
-    }
-    let default = if scheme == "https" { ":443" } else { ":80" };
-    let authority = authority.strip_suffix(default).unwrap_or(authority);
-    let mut origin = String::from(scheme);
-    origin.push_str("://");
-    origin.push_str(authority);
-    Some(origin)
+    parse_domain(url.get(..scheme_len + end)?).ok()
 }
 
 /// SPEC §10.2: a discovered endpoint is an absolute https URL (http only for a loopback domain)
 /// on the tenant's own origin, else the discovery is refused naming the field.
 fn endpoint_at(field: &'static str, url: &str, domain_url: &str) -> Result<String, Error> {
-    let allow_http = domain_url.starts_with("http://");
-    if origin_of(url, allow_http).is_some_and(|o| Some(o) == origin_of(domain_url, allow_http)) {
+    let tenant = parse_domain(domain_url).ok();
+    if origin_of(url).zip(tenant).is_some_and(|(origin, tenant)| origin.same_tenant(&tenant)) {
         return Ok(url.to_owned());
     }
     let mut m = String::from("the discovered \"");

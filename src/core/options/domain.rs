@@ -71,14 +71,14 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     };
     // Lowercased first: the scheme and host are case-insensitive, and the URL is kept lowercase.
     let lower = domain.to_ascii_lowercase();
-    let (scheme, rest) = if let Some(r) = lower.strip_prefix("https://") {
-        ("https", r)
+    let (scheme, rest, scheme_given) = if let Some(r) = lower.strip_prefix("https://") {
+        ("https", r, true)
     } else if let Some(r) = lower.strip_prefix("http://") {
-        ("http", r)
+        ("http", r, true)
     } else if contains_bytes(lower.as_bytes(), b"://") {
         return Err(bad());
     } else {
-        ("https", lower.as_str())
+        ("https", lower.as_str(), false)
     };
     let authority = rest.strip_suffix('/').unwrap_or(rest);
     if authority.is_empty() {
@@ -128,7 +128,7 @@ pub fn parse_domain(domain: &str) -> Result<DomainUrl, Error> {
     url.push_str(scheme);
     url.push_str("://");
     url.push_str(authority);
-    Ok(DomainUrl { url, host: authority.to_owned(), scheme_given: contains_bytes(lower.as_bytes(), b"://") })
+    Ok(DomainUrl { url, host: authority.to_owned(), scheme_given })
 }
 
 /// The value of a string of at most five ASCII digits (checked by the caller).

@@ -31,6 +31,16 @@ pub enum Input<T = String> {
 }
 
 impl<T> Input<T> {
+    /// The given value mapped; the other states kept.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Input<U> {
+        match self {
+            Input::Absent => Input::Absent,
+            Input::Given(v) => Input::Given(f(v)),
+            Input::WrongType => Input::WrongType,
+            Input::TooLong => Input::TooLong,
+        }
+    }
+
     fn given(&self) -> Option<&T> {
         match self {
             Input::Given(v) => Some(v),
