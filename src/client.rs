@@ -6,7 +6,7 @@ use crate::core::encoding;
 use crate::core::jwt::{self, Claims, Jwks};
 use crate::core::options::{
     parse_domain, validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig,
-    DomainUrl, ExchangeInput, Input, ParamValue, RawClientOptions, RawExchangeOptions, SigningAlg,
+    ClientOptions, CustomTokenExchangeOptions, DomainUrl, ExchangeInput, Faults, SigningKey,
 };
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
@@ -43,110 +43,9 @@ crate::local::local! {
     static JWKS: RefCell<Cache<Jwks>> = const { RefCell::new(Cache::new(100)) };
 }
 
-/// How the client signs `private_key_jwt` assertions.
-#[derive(Clone)]
-pub enum SigningKey {
-    /// A PKCS#8 PEM private key (imported once, non-extractable).
-    Pem(Secret),
-    /// A WebCrypto `CryptoKey` with the `sign` usage.
-    CryptoKey(JsValue),
-}
-
-impl core::fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("SigningKey([redacted])")
-    }
-}
-
-/// Options of [`ServerClient::new`] (SPEC §1). `Default` leaves everything unset.
-#[derive(Clone, Debug, Default)]
-pub struct ClientOptions {
-    /// `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for loopback).
-    pub domain: String,
-    /// Instead of `domain`: a JavaScript function of the store options answering the domain (or
-    /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
-    /// custom domains of one tenant, one client). Needs `allowed_domains`.
-    pub domain_resolver: Option<Function>,
-    /// With `domain_resolver`, required: the tenant domains it may answer (each as `domain` is
-    /// written; compared without case, trailing slash or default port). An answer outside the
-    /// list is a `Configuration` error `domain_not_allowed` before any request, so a resolver fed
-    /// a request's `Host` cannot send the client secret to a host the attacker chose (SPEC §10.1).
-    pub allowed_domains: Vec<String>,
-    /// Where [`ServerClient::build_session_transfer_redirect`] may send the browser: origins
-    /// (`https://web.example.com`). Empty: any https origin (http only for loopback hosts).
-    pub allowed_redirect_origins: Vec<String>,
-    /// The application's client id.
-    pub client_id: String,
-    /// The client secret, for `client_secret_basic` or `client_secret_post`.
-    pub client_secret: Option<Secret>,
-    /// Default: basic with a secret, else `private_key_jwt` with a signing key.
-    pub client_auth_method: Option<ClientAuthMethod>,
-    /// For `private_key_jwt`: a PKCS#8 PEM or a WebCrypto `CryptoKey` that may sign.
-    pub client_assertion_signing_key: Option<SigningKey>,
-    /// Default RS256.
-    pub client_assertion_signing_alg: Option<SigningAlg>,
-    /// Session secrets: the first seals, each opens. At least 32 characters each.
-    pub secret: Vec<Secret>,
-    /// The session's name in the store and the sealing key's salt. Default `_a0_session`.
-    pub state_identifier: Option<String>,
-    /// Absolute session lifetime in seconds. Default 259200 (3 days).
-    pub session_duration: Option<u64>,
-    /// Per HTTP request (body included) and per store call, in ms. Default 5000.
-    pub timeout_ms: Option<u32>,
-    /// Send the `Auth0-Client` header. Default true.
-    pub telemetry: Option<bool>,
-    /// A `fetch` to use instead of `globalThis.fetch`.
-    pub fetch: Option<Function>,
-    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5), e.g. from
-    /// [`crate::stores`]. Required by the session methods (without one they fail with
-    /// `missing_state_store`); `custom_token_exchange` needs none.
-    pub state_store: Option<JsValue>,
-}
-
-/// Options of [`ServerClient::custom_token_exchange`] (SPEC §2).
-#[derive(Clone, Debug, Default)]
-pub struct CustomTokenExchangeOptions {
-    /// The token to exchange, exactly as issued (no `Bearer ` prefix), at most 64 KiB.
-    pub subject_token: Secret,
-    /// A URN naming the subject token's type, e.g. `urn:acme:legacy-token`.
-    pub subject_token_type: String,
-    /// The API the access token is for.
-    pub audience: Option<String>,
-    /// Space-separated scopes (a login adds `openid` when missing).
-    pub scope: Option<String>,
-    /// For delegation: the acting party's token. Requires `actor_token_type`.
-    pub actor_token: Option<Secret>,
-    /// The actor token's type URN. Requires `actor_token`.
-    pub actor_token_type: Option<String>,
-    /// An Auth0 organization id or name.
-    pub organization: Option<String>,
-    /// The token type asked for (`requested_token_type`, RFC 8693 §2.1), e.g.
-    /// `urn:ietf:params:oauth:token-type:jwt`.
-    pub requested_token_type: Option<String>,
-    /// Extra form parameters, in order.
-    pub authorization_params: Vec<(String, ParamValue)>,
-}
-
 impl Default for Secret {
     fn default() -> Self {
         Secret::new("")
-    }
-}
-
-impl CustomTokenExchangeOptions {
-    pub(crate) fn to_raw(&self) -> RawExchangeOptions {
-        RawExchangeOptions {
-            is_object: true,
-            subject_token: Input::Given(self.subject_token.clone()),
-            subject_token_type: Input::Given(self.subject_token_type.clone()),
-            audience: self.audience.clone().into(),
-            scope: self.scope.clone().into(),
-            actor_token: self.actor_token.clone().into(),
-            actor_token_type: self.actor_token_type.clone().into(),
-            organization: self.organization.clone().into(),
-            requested_token_type: self.requested_token_type.clone().into(),
-            authorization_params: Input::Given(self.authorization_params.clone()),
-        }
     }
 }
 
@@ -161,14 +60,6 @@ enum Verify {
 
 /// The result of a token exchange (SPEC §2.4).
 pub type TokenExchangeResponse = TokenResponse<JsObject>;
-
-/// The host objects a client holds beside its options.
-pub(crate) struct HostParts {
-    pub fetch: Option<Function>,
-    pub signing_key: Option<SigningKey>,
-    pub store: Option<Store>,
-    pub domain_resolver: Option<Function>,
-}
 
 pub(crate) struct Inner {
     config: ClientConfig,
@@ -279,58 +170,15 @@ impl ServerClient {
     /// assert!(auth0.is_ok());
     /// ```
     pub fn new(options: ClientOptions) -> Result<ServerClient, Error> {
-        let raw = RawClientOptions {
-            is_object: true,
-            domain: Input::Given(options.domain),
-            domain_resolver: options.domain_resolver.is_some(),
-            // An empty list is no list.
-            allowed_domains: (!options.allowed_domains.is_empty()).then_some(options.allowed_domains).into(),
-            allowed_redirect_origins: (!options.allowed_redirect_origins.is_empty())
-                .then_some(options.allowed_redirect_origins)
-                .into(),
-            client_id: Input::Given(options.client_id),
-            client_secret: options.client_secret.into(),
-            client_auth_method: match options.client_auth_method {
-                None => Input::Absent,
-                Some(ClientAuthMethod::ClientSecretBasic) => Input::Given("client_secret_basic".into()),
-                Some(ClientAuthMethod::ClientSecretPost) => Input::Given("client_secret_post".into()),
-                Some(ClientAuthMethod::PrivateKeyJwt) => Input::Given("private_key_jwt".into()),
-            },
-            client_assertion_signing_key: options.client_assertion_signing_key.as_ref().map(|_| ()).into(),
-            client_assertion_signing_alg: options
-                .client_assertion_signing_alg
-                .map(|a| a.name().to_owned())
-                .into(),
-            secret: Input::Given(options.secret),
-            state_identifier: options.state_identifier.into(),
-            session_duration: options.session_duration.map(|n| n as f64).into(),
-            timeout_ms: options.timeout_ms.map(f64::from).into(),
-            telemetry: options.telemetry.into(),
-            fetch: options.fetch.as_ref().map(|_| ()).into(),
-            state_store: Input::Absent,
-        };
-        let store = options.state_store.map(Store);
-        let host = HostParts {
-            fetch: options.fetch,
-            signing_key: options.client_assertion_signing_key,
-            store,
-            domain_resolver: options.domain_resolver,
-        };
-        Self::from_raw(&raw, host)
-    }
-
-    /// Builds a client from options already classified (the JavaScript constructor's path).
-    pub(crate) fn from_raw(raw: &RawClientOptions, host: HostParts) -> Result<ServerClient, Error> {
-        let HostParts { fetch, signing_key, store, domain_resolver } = host;
-        let config = validate_client_options(raw)?;
-        if let Some(SigningKey::Pem(pem)) = &signing_key {
-            if encoding::pem_pkcs8_der(pem.expose()).is_none() {
-                return Err(Error::config(
-                    code::INVALID_OPTION,
-                    "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
-                ));
-            }
-        }
+        let config = validate_client_options(&options, &Faults::NONE)?;
+        let ClientOptions {
+            fetch,
+            client_assertion_signing_key: signing_key,
+            domain_resolver,
+            state_store,
+            ..
+        } = options;
+        let store = state_store.map(Store);
         Ok(ServerClient {
             inner: Rc::new(Inner {
                 config,
@@ -417,18 +265,9 @@ impl ServerClient {
         options: &CustomTokenExchangeOptions,
         store_options: &JsValue,
     ) -> Result<TokenExchangeResponse, Error> {
-        let input = validate_exchange_options(&options.to_raw())?;
-        self.exchange(&input, store_options).await
-    }
-
-    /// The exchange after validation (shared with the JavaScript API).
-    pub(crate) async fn exchange(
-        &self,
-        input: &ExchangeInput,
-        store_options: &JsValue,
-    ) -> Result<TokenExchangeResponse, Error> {
+        let input = validate_exchange_options(options, &Faults::NONE)?;
         let tenant = self.tenant(store_options).await?;
-        let (discovery, tokens) = self.exchange_tokens(input, &tenant).await?;
+        let (discovery, tokens) = self.exchange_tokens(&input, &tenant).await?;
         // `act` only from a verified token: the ID token, else a JWT access token signed by a
         // key of the tenant's JWKS (SPEC §2.5, §8.7). Any failure leaves it undefined.
         let verified = match (&input.actor, &tokens.id_token) {

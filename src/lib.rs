@@ -34,11 +34,12 @@ pub mod error;
 mod prelude;
 pub mod stores;
 
-pub use client::{
-    ClientOptions, CustomTokenExchangeOptions, ServerClient, SigningKey, TokenExchangeResponse,
+pub use client::{ServerClient, TokenExchangeResponse};
+pub use core::options::{
+    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, ParamValue, SessionTransferOptions,
+    SigningAlg, SigningKey,
 };
-pub use core::options::{ClientAuthMethod, ParamValue, SigningAlg};
 pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};
 pub use host::JsObject;
-pub use session::{GetAccessTokenOptions, Session, SessionTransfer, SessionTransferOptions};
+pub use session::{GetAccessTokenOptions, Session, SessionTransfer};

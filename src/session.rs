@@ -2,10 +2,10 @@
 //! `get_access_token`, `logout`: sealing with WebCrypto, reading and writing through the store
 //! (`crate::store`).
 
-use crate::client::{CustomTokenExchangeOptions, ServerClient};
+use crate::client::ServerClient;
 use crate::core::options::{
     is_loopback, parse_domain, session_transfer_audience, session_transfer_input, validate_exchange_options,
-    with_openid, DomainUrl, ExchangeInput, RawExchangeOptions, ID_TOKEN_TYPE,
+    with_openid, CustomTokenExchangeOptions, DomainUrl, Faults, SessionTransferOptions, ID_TOKEN_TYPE,
 };
 use crate::core::request::refresh_form;
 use crate::core::state::{
@@ -121,38 +121,6 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
     None
 }
 
-/// Options of [`ServerClient::request_session_transfer_token`] (SPEC §8.3).
-#[derive(Clone, Debug, Default)]
-pub struct SessionTransferOptions {
-    /// The token to exchange, exactly as issued.
-    pub subject_token: Secret,
-    /// A URN naming the subject token's type.
-    pub subject_token_type: String,
-    /// Default: the current session's ID token (as `urn:ietf:params:oauth:token-type:id_token`).
-    pub actor_token: Option<Secret>,
-    /// Required with `actor_token`.
-    pub actor_token_type: Option<String>,
-    /// Space-separated scopes.
-    pub scope: Option<String>,
-    /// An Auth0 organization id or name; not blank.
-    pub organization: Option<String>,
-}
-
-impl SessionTransferOptions {
-    pub(crate) fn to_raw(&self) -> RawExchangeOptions {
-        RawExchangeOptions {
-            is_object: true,
-            subject_token: crate::core::options::Input::Given(self.subject_token.clone()),
-            subject_token_type: crate::core::options::Input::Given(self.subject_token_type.clone()),
-            scope: self.scope.clone().into(),
-            actor_token: self.actor_token.clone().into(),
-            actor_token_type: self.actor_token_type.clone().into(),
-            organization: self.organization.clone().into(),
-            ..Default::default()
-        }
-    }
-}
-
 /// A session transfer token (SPEC §8.3): hand it to the web application's login
 /// ([`ServerClient::build_session_transfer_redirect`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -220,20 +188,10 @@ impl ServerClient {
         options: &CustomTokenExchangeOptions,
         store_options: &JsValue,
     ) -> Result<Session, Error> {
-        self.store()?;
-        let input = validate_exchange_options(&options.to_raw())?;
-        self.login(&input, store_options).await
-    }
-
-    pub(crate) async fn login(
-        &self,
-        input: &ExchangeInput,
-        store_options: &JsValue,
-    ) -> Result<Session, Error> {
-        let config = self.config();
         let store = self.store()?;
+        let mut input = validate_exchange_options(options, &Faults::NONE)?;
+        let config = self.config();
         let tenant = self.tenant(store_options).await?;
-        let mut input = input.clone();
         with_openid(&mut input.scope);
         let (discovery, tokens) = self.exchange_tokens(&input, &tenant).await?;
         let claims = match &tokens.id_token {
@@ -427,15 +385,7 @@ impl ServerClient {
         options: &SessionTransferOptions,
         store_options: &JsValue,
     ) -> Result<SessionTransfer, Error> {
-        self.session_transfer(&options.to_raw(), store_options).await
-    }
-
-    pub(crate) async fn session_transfer(
-        &self,
-        raw: &RawExchangeOptions,
-        store_options: &JsValue,
-    ) -> Result<SessionTransfer, Error> {
-        let mut input = session_transfer_input(raw)?;
+        let mut input = session_transfer_input(options, &Faults::NONE)?;
         if input.actor.is_none() {
             self.store()?;
         }

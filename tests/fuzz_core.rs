@@ -8,12 +8,11 @@ use auth0_edge::core::encoding::{base64url, base64url_decode, form_body, pem_pkc
 use auth0_edge::core::jwe::parse_compact;
 use auth0_edge::core::jwt::{check_id_token_claims, decode, public_jwk, select_key, Claims, Header, Jwks};
 use auth0_edge::core::options::{
-    parse_domain, validate_client_options, validate_exchange_options, Input, ParamValue, RawClientOptions,
-    RawExchangeOptions,
+    parse_domain, validate_client_options, validate_exchange_options, Fault, Faults, ParamValue,
 };
 use auth0_edge::core::response::{parse_discovery, token_error, token_success, Body};
 use auth0_edge::core::state::State;
-use auth0_edge::{Secret, SigningAlg};
+use auth0_edge::{ClientOptions, CustomTokenExchangeOptions, Secret, SigningAlg};
 use proptest::prelude::*;
 
 /// Strings biased toward the characters that matter to our parsers.
@@ -60,23 +59,13 @@ fn json_text() -> impl Strategy<Value = String> {
     })
 }
 
-/// An option as the bindings classify it: `wrong` 1 is a wrong type, 2 a string found too long
-/// before it was copied.
-fn input(s: Option<String>, wrong: u8) -> Input {
-    match (s, wrong) {
-        (_, 1) => Input::WrongType,
-        (_, 2) => Input::TooLong,
-        (Some(s), _) => Input::Given(s),
-        (None, _) => Input::Absent,
-    }
-}
-
-fn secret_input(s: Option<String>, wrong: u8) -> Input<Secret> {
-    match input(s, wrong) {
-        Input::Given(s) => Input::Given(Secret::new(s)),
-        Input::Absent => Input::Absent,
-        Input::WrongType => Input::WrongType,
-        Input::TooLong => Input::TooLong,
+/// What a JavaScript reader may note against `key`: for `pick` 1 a wrong type, 2 a string found
+/// too long before it was copied, otherwise nothing (the value is then `Some` or `None`).
+fn noted(faults: &mut Faults, key: &'static str, pick: u8) {
+    match pick {
+        1 => faults.note(key, Fault::WrongType),
+        2 => faults.note(key, Fault::TooLong),
+        _ => {}
     }
 }
 
@@ -152,32 +141,45 @@ proptest! {
 
     #[test]
     fn option_validation_never_panics(
-        subject in prop::option::of(tricky()), ty in prop::option::of(tricky()), audience in prop::option::of(tricky()),
+        subject in tricky(), ty in tricky(), audience in prop::option::of(tricky()),
         actor in prop::option::of(tricky()), actor_ty in prop::option::of(tricky()), wrong in any::<u8>(),
         params in prop::collection::vec((tricky(), prop::collection::vec(tricky(), 0..22), any::<u8>()), 0..4),
     ) {
-        let requested = ty.as_ref().map(|t| t.chars().rev().collect::<String>());
-        let raw = RawExchangeOptions {
-            is_object: wrong != 255,
-            subject_token: secret_input(subject, (wrong == 1) as u8 + 2 * (wrong == 6) as u8),
-            subject_token_type: input(ty, (wrong == 2) as u8 + 2 * (wrong == 7) as u8),
-            audience: input(audience, (wrong == 3) as u8 + 2 * (wrong == 8) as u8),
-            scope: Input::Absent,
-            actor_token: secret_input(actor, (wrong == 4) as u8 + 2 * (wrong == 9) as u8),
-            actor_token_type: input(actor_ty, (wrong == 5) as u8 + 2 * (wrong == 10) as u8),
-            organization: Input::Absent,
-            requested_token_type: input(requested, (wrong == 11) as u8 + 2 * (wrong == 12) as u8),
-            authorization_params: Input::Given(params.into_iter().map(|(k, vs, kind)| {
-                let v = match kind % 6 { 0 => ParamValue::Str(vs.first().cloned().unwrap_or_default()), 1 => ParamValue::List(vs), 2 => ParamValue::Absent, 3 => ParamValue::TooLong, 4 => ParamValue::TooMany, _ => ParamValue::Invalid };
-                (k, v)
-            }).collect()),
+        let requested = Some(ty.chars().rev().collect::<String>());
+        let mut faults = if wrong == 255 { Faults::not_object() } else { Faults::default() };
+        let keys = ["subjectToken", "subjectTokenType", "audience", "actorToken", "actorTokenType", "requestedTokenType"];
+        for (i, key) in keys.into_iter().enumerate() {
+            noted(&mut faults, key, (wrong == 1 + i as u8) as u8 + 2 * (wrong == 7 + i as u8) as u8);
+        }
+        let mut list = Vec::new();
+        for (k, vs, kind) in params {
+            match kind % 6 {
+                0 => list.push((k, ParamValue::Str(vs.first().cloned().unwrap_or_default()))),
+                1 => list.push((k, ParamValue::List(vs))),
+                2 => {}
+                3 => faults.note("authorizationParams", Fault::ValueTooLong),
+                4 => faults.note("authorizationParams", Fault::TooManyValues),
+                _ => faults.note("authorizationParams", Fault::ValueInvalid),
+            }
+        }
+        let options = CustomTokenExchangeOptions {
+            subject_token: Secret::new(subject),
+            subject_token_type: ty,
+            audience,
+            actor_token: actor.map(Secret::new),
+            actor_token_type: actor_ty,
+            requested_token_type: requested,
+            authorization_params: list,
+            ..Default::default()
         };
-        let found_too_long = matches!(raw.subject_token, Input::TooLong) || matches!(raw.actor_token, Input::TooLong);
-        let result = validate_exchange_options(&raw);
-        if found_too_long && raw.is_object {
+        let found_too_long = [faults.of("subjectToken"), faults.of("actorToken")].contains(&Some(Fault::TooLong));
+        let result = validate_exchange_options(&options, &faults);
+        if found_too_long && faults.is_object() {
             // A token found too long is refused first, whatever else the options hold.
             prop_assert_eq!(result.as_ref().map_err(|e| e.code()).err(), Some("invalid_token_format"));
         }
+        // Every fault fails some rule: the binding relies on it to call the public methods.
+        prop_assert!(faults.is_empty() || result.is_err());
         if let Ok(v) = result {
             // What validation accepts is never blank and is sent untouched.
             prop_assert!(!v.subject_token.expose().trim().is_empty());
@@ -186,18 +188,24 @@ proptest! {
     }
 
     #[test]
-    fn client_options_never_panic(domain in tricky(), id in tricky(), secret in tricky(), t in any::<f64>()) {
+    fn client_options_never_panic(domain in tricky(), id in tricky(), secret in tricky(), t in any::<u32>(), wrong in any::<u8>()) {
         let _ = parse_domain(&domain);
-        let raw = RawClientOptions {
-            domain: Input::Given(domain),
-            client_id: Input::Given(id),
-            client_secret: Input::Given(Secret::new(secret.clone())),
-            secret: Input::Given(vec![Secret::new(secret)]),
-            timeout_ms: Input::Given(t),
-            session_duration: Input::Given(t),
+        let options = ClientOptions {
+            domain,
+            client_id: id,
+            client_secret: Some(Secret::new(secret.clone())),
+            secret: vec![Secret::new(secret)],
+            timeout_ms: Some(t),
+            session_duration: Some(u64::from(t) << (wrong % 40)),
             ..Default::default()
         };
-        let _ = validate_client_options(&raw);
+        let mut faults = Faults::default();
+        let keys = ["domain", "clientId", "secret", "timeoutMs", "sessionDuration", "telemetry", "fetch", "clientAuthMethod"];
+        for (i, key) in keys.into_iter().enumerate() {
+            noted(&mut faults, key, (wrong == 1 + i as u8) as u8 + 2 * (wrong == 9 + i as u8) as u8);
+        }
+        let result = validate_client_options(&options, &faults);
+        prop_assert!(faults.is_empty() || result.is_err());
     }
 }
 

@@ -7,7 +7,7 @@ mod read;
 mod view;
 
 use crate::client::ServerClient;
-use crate::core::options::validate_exchange_options;
+use crate::core::options::{session_transfer_input, validate_client_options, validate_exchange_options};
 use crate::error::{Cause, Error};
 use crate::session::session_transfer_redirect;
 use js_sys::Promise;
@@ -79,8 +79,9 @@ impl JsServerClient {
     }
 
     fn build(options: JsValue) -> Result<JsServerClient, Error> {
-        let (raw, host) = read::client_options(&options);
-        ServerClient::from_raw(&raw, host).map(|client| JsServerClient { client })
+        let (options, faults) = read::client_options(&options);
+        faults.reject(|f| validate_client_options(&options, f))?;
+        ServerClient::new(options).map(|client| JsServerClient { client })
     }
 
     /// Exchanges a subject token for Auth0 tokens.
@@ -93,8 +94,9 @@ impl JsServerClient {
         store_options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
-            let input = validate_exchange_options(&read::exchange_options(&options))?;
-            view::token_exchange(client.exchange(&input, &store_options).await?)
+            let (options, faults) = read::exchange_options(&options);
+            faults.reject(|f| validate_exchange_options(&options, f))?;
+            view::token_exchange(client.custom_token_exchange(&options, &store_options).await?)
         })
     }
 
@@ -110,8 +112,9 @@ impl JsServerClient {
     ) -> Promise {
         self.run(|client| async move {
             client.store()?;
-            let input = validate_exchange_options(&read::exchange_options(&options))?;
-            view::login(&client.login(&input, &store_options).await?)
+            let (options, faults) = read::exchange_options(&options);
+            faults.reject(|f| validate_exchange_options(&options, f))?;
+            view::login(&client.login_with_custom_token_exchange(&options, &store_options).await?)
         })
     }
 
@@ -171,8 +174,9 @@ impl JsServerClient {
         store_options: JsValue,
     ) -> Promise {
         self.run(|client| async move {
-            let raw = read::exchange_options(&options);
-            view::session_transfer(&client.session_transfer(&raw, &store_options).await?)
+            let (options, faults) = read::session_transfer_options(&options);
+            faults.reject(|f| session_transfer_input(&options, f))?;
+            view::session_transfer(&client.request_session_transfer_token(&options, &store_options).await?)
         })
     }
 

@@ -1,19 +1,19 @@
 //! Options in (SPEC §11): each option is an own property of the caller's object, read once, typed,
-//! and measured before it is copied into wasm memory. A value of the wrong type, or one whose
-//! read threw, is [`Input::WrongType`]; the core decides which error that is, in SPEC order.
-//! No caller value reaches serde-wasm-bindgen or is formatted.
+//! and measured before it is copied into wasm memory, straight into the Rust API's structs. What
+//! a struct cannot hold (a wrong type, a read that threw, a string too long to copy) is noted in
+//! [`Faults`], for the core to refuse in rule order. No caller value reaches serde-wasm-bindgen
+//! or is formatted.
 
-use crate::client::{HostParts, SigningKey};
 use crate::core::options::{
-    Input, ParamValue, RawClientOptions, RawExchangeOptions, MAX_OPTION_BYTES, MAX_PARAMS_BYTES,
-    MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
+    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, Fault, Faults, ParamValue,
+    SessionTransferOptions, SigningAlg, SigningKey, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES,
+    MAX_TOKEN_BYTES,
 };
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Error, Secret};
 use crate::host::sys::object_entries;
 use crate::host::value::{self, is_nullish, is_plain_object, js_len, own, Bad};
 use crate::session::GetAccessTokenOptions;
-use crate::store::Store;
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::*;
 
@@ -21,153 +21,231 @@ use wasm_bindgen::prelude::*;
 const MAX_SECRETS: usize = 16;
 /// Most entries of `allowedDomains` or `allowedRedirectOrigins`.
 const MAX_LISTED: usize = 100;
+/// Largest whole number a double holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-fn input<T>(r: Result<Option<T>, Bad>) -> Input<T> {
-    match r {
-        Ok(None) => Input::Absent,
-        Ok(Some(v)) => Input::Given(v),
-        Err(Bad::WrongType) => Input::WrongType,
-        Err(Bad::TooLong) => Input::TooLong,
+/// One options object being read, and what was found wrong in it.
+struct Reader<'a> {
+    o: &'a JsValue,
+    faults: Faults,
+}
+
+impl<'a> Reader<'a> {
+    fn new(o: &'a JsValue) -> Self {
+        Reader { o, faults: Faults::NONE }
     }
-}
 
-/// `o[key]` as a string of at most `limit` bytes.
-fn string_at(o: &JsValue, key: &str, limit: usize) -> Input {
-    input(own(o, key).and_then(|v| value::string(&v, limit)))
-}
-
-fn secret_at(o: &JsValue, key: &str, limit: usize) -> Input<Secret> {
-    string_at(o, key, limit).map(Secret::new)
-}
-
-fn number_at(o: &JsValue, key: &str) -> Input<f64> {
-    input(own(o, key).and_then(|v| match v.as_f64() {
-        Some(n) => Ok(Some(n)),
-        None if is_nullish(&v) => Ok(None),
-        None => Err(Bad::WrongType),
-    }))
-}
-
-fn bool_at(o: &JsValue, key: &str) -> Input<bool> {
-    input(own(o, key).and_then(|v| match v.as_bool() {
-        Some(b) => Ok(Some(b)),
-        None if is_nullish(&v) => Ok(None),
-        None => Err(Bad::WrongType),
-    }))
-}
-
-/// `fetch`, `stateStore`, `clientAssertionSigningKey`: absent, of the right shape, or wrong.
-fn shape(v: &Result<JsValue, Bad>, ok: bool) -> Input<()> {
-    match v {
-        Ok(v) if is_nullish(v) => Input::Absent,
-        Ok(_) if ok => Input::Given(()),
-        _ => Input::WrongType,
+    fn note(&mut self, key: &'static str, bad: Bad) {
+        self.faults.note(key, if bad == Bad::TooLong { Fault::TooLong } else { Fault::WrongType });
     }
-}
 
-/// `secret`: one string or an array of strings.
-fn secrets(v: Result<JsValue, Bad>) -> Input<Vec<Secret>> {
-    match v.as_ref().map(|v| value::string(v, MAX_OPTION_BYTES)) {
-        Ok(Ok(Some(s))) => Input::Given(vec![Secret::new(s)]),
-        Ok(Err(Bad::TooLong)) => Input::TooLong,
-        _ => strings(v, MAX_SECRETS).map(|list| list.into_iter().map(Secret::new).collect()),
+    /// The own property `key`, or `None` with its fault noted.
+    fn raw(&mut self, key: &'static str) -> Option<JsValue> {
+        own(self.o, key).map_err(|b| self.note(key, b)).ok()
     }
-}
 
-/// A list of strings of at most `max` items of at most 8 KiB each: `Input::WrongType` for
-/// anything else (a lone string included).
-fn strings(v: Result<JsValue, Bad>, max: usize) -> Input<Vec<String>> {
-    let v = match v {
-        Ok(v) if is_nullish(&v) => return Input::Absent,
-        Ok(v) => v,
-        Err(e) => return input(Err(e)),
-    };
-    let items = match value::list(&v, max) {
-        Ok(Some(items)) => items,
-        Ok(None) => return Input::WrongType,
-        Err(e) => return input(Err(e)),
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for item in &items {
-        match value::string(item, MAX_OPTION_BYTES) {
-            Ok(Some(s)) => out.push(s),
-            Ok(None) => return Input::WrongType,
-            Err(e) => return input(Err(e)),
+    /// `key` read by `f`: `None` when absent, or with its fault noted.
+    fn read<T>(
+        &mut self,
+        key: &'static str,
+        f: impl FnOnce(&JsValue) -> Result<Option<T>, Bad>,
+    ) -> Option<T> {
+        match own(self.o, key).and_then(|v| f(&v)) {
+            Ok(v) => v,
+            Err(b) => {
+                self.note(key, b);
+                None
+            }
         }
     }
-    Input::Given(out)
+
+    fn string(&mut self, key: &'static str, limit: usize) -> Option<String> {
+        self.read(key, |v| value::string(v, limit))
+    }
+
+    /// A required string: absent is a wrong type too.
+    fn required(&mut self, key: &'static str, limit: usize) -> String {
+        let s = self.string(key, limit);
+        if s.is_none() && !self.faults.has(key) {
+            self.note(key, Bad::WrongType);
+        }
+        s.unwrap_or_default()
+    }
+
+    /// A whole number from 0 to `max`.
+    fn whole(&mut self, key: &'static str, max: f64) -> Option<f64> {
+        self.read(key, |v| match v.as_f64() {
+            Some(n) if n >= 0.0 && n <= max && n == n.trunc() => Ok(Some(n)),
+            None if is_nullish(v) => Ok(None),
+            _ => Err(Bad::WrongType),
+        })
+    }
+
+    fn bool(&mut self, key: &'static str) -> Option<bool> {
+        self.read(key, |v| match v.as_bool() {
+            Some(b) => Ok(Some(b)),
+            None if is_nullish(v) => Ok(None),
+            None => Err(Bad::WrongType),
+        })
+    }
+
+    /// A non-empty list of at most `max` strings of at most 8 KiB each; empty when absent.
+    fn strings(&mut self, key: &'static str, max: usize) -> Vec<String> {
+        self.read(key, |v| string_list(v, max)).unwrap_or_default()
+    }
+
+    /// `secret`: one string or an array of strings.
+    fn secrets(&mut self) -> Vec<Secret> {
+        let secrets = self.read("secret", |v| match value::string(v, MAX_OPTION_BYTES) {
+            Ok(Some(s)) => Ok(Some(vec![s])),
+            Err(Bad::TooLong) => Err(Bad::TooLong),
+            _ => string_list(v, MAX_SECRETS),
+        });
+        secrets.unwrap_or_default().into_iter().map(Secret::new).collect()
+    }
+
+    /// A string naming one of a closed set: anything else is a wrong type.
+    fn named<T>(&mut self, key: &'static str, parse: fn(&str) -> Option<T>) -> Option<T> {
+        self.read(key, |v| match value::string(v, MAX_OPTION_BYTES)? {
+            Some(s) => parse(&s).map(Some).ok_or(Bad::WrongType),
+            None => Ok(None),
+        })
+    }
+
+    /// A host object checked by `ok`: `None` when absent, a wrong type when `ok` refuses it.
+    fn object<T>(&mut self, key: &'static str, ok: impl FnOnce(JsValue) -> Option<T>) -> Option<T> {
+        self.read(key, |v| match v {
+            v if is_nullish(v) => Ok(None),
+            v => ok(v.clone()).map(Some).ok_or(Bad::WrongType),
+        })
+    }
+
+    /// `authorizationParams` (SPEC §2.3): an object's own entries in order, `null` values left
+    /// out; its bytes counted (SPEC §9.3) before anything is copied.
+    fn params(&mut self) -> Vec<(String, ParamValue)> {
+        let key = "authorizationParams";
+        let Some(p) = self.raw(key) else { return Vec::new() };
+        if is_nullish(&p) {
+            return Vec::new();
+        }
+        let entries = match is_plain_object(&p).then(|| object_entries(&p).ok()).flatten() {
+            Some(entries) => entries,
+            None => {
+                self.note(key, Bad::WrongType);
+                return Vec::new();
+            }
+        };
+        let mut total = 0usize;
+        let mut params = Vec::new();
+        let mut value_fault = None;
+        for e in entries.iter() {
+            let e: Array = e.unchecked_into();
+            let (name, value) = (e.get(0), e.get(1));
+            total += js_len(&name).unwrap_or(0);
+            let value = param(&value, &mut total);
+            if total > MAX_PARAMS_BYTES {
+                self.note(key, Bad::TooLong);
+                return Vec::new();
+            }
+            match value {
+                Ok(Some(v)) => params.push((name.as_string().unwrap_or_default(), v)),
+                Ok(None) => {}
+                // A value too long is named first (sizes come first), else the first fault.
+                Err(f) if value_fault.is_none() || f == Fault::ValueTooLong => value_fault = Some(f),
+                Err(_) => {}
+            }
+        }
+        if let Some(f) = value_fault {
+            self.faults.note(key, f);
+        }
+        params
+    }
 }
 
-/// The client options (SPEC §1) and the host objects among them.
-pub fn client_options(options: &JsValue) -> (RawClientOptions, HostParts) {
-    let mut host = HostParts { fetch: None, signing_key: None, store: None, domain_resolver: None };
-    if !is_plain_object(options) {
-        return (RawClientOptions { is_object: false, ..Default::default() }, host);
+/// `v` as a non-empty list of at most `max` strings of at most 8 KiB each (`None` when nullish).
+fn string_list(v: &JsValue, max: usize) -> Result<Option<Vec<String>>, Bad> {
+    if is_nullish(v) {
+        return Ok(None);
     }
-    let o = options;
+    let items = value::list(v, max)?.filter(|items| !items.is_empty()).ok_or(Bad::WrongType)?;
+    items
+        .iter()
+        .map(|item| value::string(item, MAX_OPTION_BYTES)?.ok_or(Bad::WrongType))
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// The client options (SPEC §1).
+pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
+    if !is_plain_object(options) {
+        return (ClientOptions::default(), Faults::not_object());
+    }
+    let mut r = Reader::new(options);
     // `domain`: a string, or a function of the store options (SPEC §8.4).
-    let domain = own(o, "domain");
-    host.domain_resolver = domain.as_ref().ok().and_then(|d| d.dyn_ref::<Function>().cloned());
-    let key = own(o, "clientAssertionSigningKey");
-    let key_is_private = key.as_ref().is_ok_and(|k| {
-        is_plain_object(k) && value::get(k, "type").is_some_and(|t| t == JsValue::from_str("private"))
-    });
-    let pem = key.as_ref().ok().and_then(|k| value::string(k, MAX_OPTION_BYTES).ok().flatten());
-    let key_ok = pem.is_some() || key_is_private;
-    host.signing_key = match pem {
-        Some(pem) => Some(SigningKey::Pem(Secret::new(pem))),
-        None if key_is_private => key.as_ref().ok().cloned().map(SigningKey::CryptoKey),
-        None => None,
-    };
-    let fetch = own(o, "fetch");
-    host.fetch = fetch.as_ref().ok().and_then(|f| f.dyn_ref::<Function>().cloned());
-    let store = own(o, "stateStore");
-    let store_ok = store.as_ref().is_ok_and(|s| {
-        is_plain_object(s)
-            && ["get", "set", "delete"].iter().all(|m| value::get(s, m).is_some_and(|f| f.is_function()))
-    });
-    host.store = store_ok.then(|| store.clone().ok().map(Store)).flatten();
-    let raw = RawClientOptions {
-        is_object: true,
-        domain: if host.domain_resolver.is_some() {
-            Input::Absent
-        } else {
-            input(domain.and_then(|d| value::string(&d, MAX_OPTION_BYTES)))
+    let domain = r.raw("domain");
+    let domain_resolver = domain.as_ref().and_then(|d| d.dyn_ref::<Function>().cloned());
+    let domain = match (&domain_resolver, domain) {
+        (None, Some(d)) => match value::string(&d, MAX_OPTION_BYTES) {
+            Ok(d) => d.unwrap_or_default(),
+            Err(b) => {
+                r.note("domain", b);
+                String::new()
+            }
         },
-        domain_resolver: host.domain_resolver.is_some(),
-        allowed_domains: strings(own(o, "allowedDomains"), MAX_LISTED),
-        allowed_redirect_origins: strings(own(o, "allowedRedirectOrigins"), MAX_LISTED),
-        client_id: string_at(o, "clientId", MAX_OPTION_BYTES),
-        client_secret: secret_at(o, "clientSecret", MAX_OPTION_BYTES),
-        client_auth_method: string_at(o, "clientAuthMethod", MAX_OPTION_BYTES),
-        client_assertion_signing_key: shape(&key, key_ok),
-        client_assertion_signing_alg: string_at(o, "clientAssertionSigningAlg", MAX_OPTION_BYTES),
-        secret: secrets(own(o, "secret")),
-        state_identifier: string_at(o, "stateIdentifier", MAX_OPTION_BYTES),
-        session_duration: number_at(o, "sessionDuration"),
-        timeout_ms: number_at(o, "timeoutMs"),
-        telemetry: bool_at(o, "telemetry"),
-        fetch: shape(&fetch, host.fetch.is_some()),
-        state_store: shape(&store, store_ok),
+        _ => String::new(),
     };
-    (raw, host)
+    let o = ClientOptions {
+        domain,
+        domain_resolver,
+        allowed_domains: r.strings("allowedDomains", MAX_LISTED),
+        allowed_redirect_origins: r.strings("allowedRedirectOrigins", MAX_LISTED),
+        client_id: r.string("clientId", MAX_OPTION_BYTES).unwrap_or_default(),
+        client_secret: r.string("clientSecret", MAX_OPTION_BYTES).map(Secret::new),
+        client_auth_method: r.named("clientAuthMethod", ClientAuthMethod::parse),
+        client_assertion_signing_key: r.object("clientAssertionSigningKey", |k| {
+            match value::string(&k, MAX_OPTION_BYTES) {
+                Ok(Some(pem)) => Some(SigningKey::Pem(Secret::new(pem))),
+                // A private CryptoKey: WebCrypto checks its usages when it signs.
+                _ if is_plain_object(&k) && value::get(&k, "type").is_some_and(|t| t == "private") => {
+                    Some(SigningKey::CryptoKey(k))
+                }
+                _ => None,
+            }
+        }),
+        client_assertion_signing_alg: r.named("clientAssertionSigningAlg", SigningAlg::parse),
+        secret: r.secrets(),
+        state_identifier: r.string("stateIdentifier", MAX_OPTION_BYTES),
+        session_duration: r.whole("sessionDuration", MAX_SAFE_INTEGER).map(|n| n as u64),
+        timeout_ms: r.whole("timeoutMs", f64::from(u32::MAX)).map(|n| n as u32),
+        telemetry: r.bool("telemetry"),
+        fetch: r.object("fetch", |f| f.dyn_into::<Function>().ok()),
+        state_store: r.object("stateStore", |s| {
+            let methods = ["get", "set", "delete"];
+            (is_plain_object(&s)
+                && methods.iter().all(|m| value::get(&s, m).is_some_and(|f| f.is_function())))
+            .then_some(s)
+        }),
+    };
+    (o, r.faults)
 }
 
 /// An `authorizationParams` value (SPEC §2.3): numbers and booleans as JavaScript writes them,
-/// arrays of strings as lists; `total` counts its bytes (SPEC §9.3), measured before any copy.
-fn param(v: &JsValue, total: &mut usize) -> ParamValue {
+/// arrays of strings as lists, `null` as nothing; `total` counts its bytes, measured before any
+/// copy.
+fn param(v: &JsValue, total: &mut usize) -> Result<Option<ParamValue>, Fault> {
     if is_nullish(v) {
-        return ParamValue::Absent;
+        return Ok(None);
     }
     if let Some(n) = js_len(v) {
         *total += n;
-        return match value::string(v, MAX_OPTION_BYTES) {
-            Ok(Some(s)) => ParamValue::Str(s),
-            _ => ParamValue::TooLong,
-        };
+        return value::string(v, MAX_OPTION_BYTES)
+            .ok()
+            .flatten()
+            .map(|s| Some(ParamValue::Str(s)))
+            .ok_or(Fault::ValueTooLong);
     }
     if let Some(b) = v.as_bool() {
-        return ParamValue::Str(if b { "true" } else { "false" }.to_owned());
+        return Ok(Some(ParamValue::Str(if b { "true" } else { "false" }.to_owned())));
     }
     if let Some(n) = v.as_f64() {
         // `String(n)`, as the host writes numbers.
@@ -175,74 +253,62 @@ fn param(v: &JsValue, total: &mut usize) -> ParamValue {
             .to_string_with_radix(10)
             .ok()
             .and_then(|s| s.as_string())
-            .map_or(ParamValue::Invalid, ParamValue::Str);
+            .map(|s| Some(ParamValue::Str(s)))
+            .ok_or(Fault::ValueInvalid);
     }
     let items = match value::list(v, MAX_PARAM_VALUES) {
         Ok(Some(items)) => items,
-        Ok(None) | Err(Bad::WrongType) => return ParamValue::Invalid,
-        Err(Bad::TooLong) => return ParamValue::TooMany,
+        Ok(None) | Err(Bad::WrongType) => return Err(Fault::ValueInvalid),
+        Err(Bad::TooLong) => return Err(Fault::TooManyValues),
     };
     // Measured first, copied only when every item is a string within its limit.
     let mut long = false;
     for item in &items {
-        match js_len(item) {
-            Some(n) => {
-                *total += n;
-                long |= n > MAX_OPTION_BYTES;
-            }
-            None => return ParamValue::Invalid,
-        }
+        let n = js_len(item).ok_or(Fault::ValueInvalid)?;
+        *total += n;
+        long |= n > MAX_OPTION_BYTES;
     }
     if long {
-        return ParamValue::TooLong;
+        return Err(Fault::ValueTooLong);
     }
-    ParamValue::List(items.iter().filter_map(JsValue::as_string).collect())
+    Ok(Some(ParamValue::List(items.iter().filter_map(JsValue::as_string).collect())))
 }
 
-/// `authorizationParams`: absent, an object's own entries in order, or not an object.
-fn authorization_params(v: Result<JsValue, Bad>) -> Input<Vec<(String, ParamValue)>> {
-    let p = match v {
-        Ok(p) if is_nullish(&p) => return Input::Absent,
-        Ok(p) if is_plain_object(&p) => p,
-        _ => return Input::WrongType,
-    };
-    let Ok(entries) = object_entries(&p) else { return Input::WrongType };
-    let mut total = 0usize;
-    let mut params = Vec::new();
-    for e in entries.iter() {
-        let e: Array = e.unchecked_into();
-        let (key, value) = (e.get(0), e.get(1));
-        total += js_len(&key).unwrap_or(0);
-        if total > MAX_PARAMS_BYTES {
-            return Input::TooLong;
-        }
-        let value = param(&value, &mut total);
-        if total > MAX_PARAMS_BYTES {
-            return Input::TooLong;
-        }
-        params.push((key.as_string().unwrap_or_default(), value));
-    }
-    Input::Given(params)
-}
-
-/// `customTokenExchange` options (also those of the login and of a session transfer).
-pub fn exchange_options(options: &JsValue) -> RawExchangeOptions {
+/// `customTokenExchange` options (also those of the login).
+pub fn exchange_options(options: &JsValue) -> (CustomTokenExchangeOptions, Faults) {
     if !is_plain_object(options) {
-        return RawExchangeOptions { is_object: false, ..Default::default() };
+        return (CustomTokenExchangeOptions::default(), Faults::not_object());
     }
-    let o = options;
-    RawExchangeOptions {
-        is_object: true,
-        subject_token: secret_at(o, "subjectToken", MAX_TOKEN_BYTES),
-        subject_token_type: string_at(o, "subjectTokenType", MAX_OPTION_BYTES),
-        audience: string_at(o, "audience", MAX_OPTION_BYTES),
-        scope: string_at(o, "scope", MAX_OPTION_BYTES),
-        actor_token: secret_at(o, "actorToken", MAX_TOKEN_BYTES),
-        actor_token_type: string_at(o, "actorTokenType", MAX_OPTION_BYTES),
-        organization: string_at(o, "organization", MAX_OPTION_BYTES),
-        requested_token_type: string_at(o, "requestedTokenType", MAX_OPTION_BYTES),
-        authorization_params: authorization_params(own(o, "authorizationParams")),
+    let mut r = Reader::new(options);
+    let o = CustomTokenExchangeOptions {
+        subject_token: Secret::new(r.required("subjectToken", MAX_TOKEN_BYTES)),
+        subject_token_type: r.required("subjectTokenType", MAX_OPTION_BYTES),
+        audience: r.string("audience", MAX_OPTION_BYTES),
+        scope: r.string("scope", MAX_OPTION_BYTES),
+        actor_token: r.string("actorToken", MAX_TOKEN_BYTES).map(Secret::new),
+        actor_token_type: r.string("actorTokenType", MAX_OPTION_BYTES),
+        organization: r.string("organization", MAX_OPTION_BYTES),
+        requested_token_type: r.string("requestedTokenType", MAX_OPTION_BYTES),
+        authorization_params: r.params(),
+    };
+    (o, r.faults)
+}
+
+/// `requestSessionTransferToken` options.
+pub fn session_transfer_options(options: &JsValue) -> (SessionTransferOptions, Faults) {
+    if !is_plain_object(options) {
+        return (SessionTransferOptions::default(), Faults::not_object());
     }
+    let mut r = Reader::new(options);
+    let o = SessionTransferOptions {
+        subject_token: Secret::new(r.required("subjectToken", MAX_TOKEN_BYTES)),
+        subject_token_type: r.required("subjectTokenType", MAX_OPTION_BYTES),
+        scope: r.string("scope", MAX_OPTION_BYTES),
+        actor_token: r.string("actorToken", MAX_TOKEN_BYTES).map(Secret::new),
+        actor_token_type: r.string("actorTokenType", MAX_OPTION_BYTES),
+        organization: r.string("organization", MAX_OPTION_BYTES),
+    };
+    (o, r.faults)
 }
 
 /// An optional options object of a method: nullish, or a plain object.
@@ -279,14 +345,15 @@ pub fn logout_options(v: &JsValue) -> Result<LogoutOptions, Error> {
     let o = options_object(v, "logout options must be an object")?;
     let return_to =
         optional_string(o, "returnTo", "logout option \"returnTo\" must be a string of at most 8 KiB")?;
-    let federated = match o.map(|o| bool_at(o, "federated")) {
-        None | Some(Input::Absent) => false,
-        Some(Input::Given(b)) => b,
-        Some(_) => {
-            return Err(Error::config(code::INVALID_OPTION, "logout option \"federated\" must be a boolean"))
-        }
-    };
-    Ok(LogoutOptions { return_to: return_to.filter(|s| !s.is_empty()), federated })
+    let mut r = o.map(Reader::new);
+    let federated = r.as_mut().and_then(|r| r.bool("federated"));
+    if r.is_some_and(|r| !r.faults.is_empty()) {
+        return Err(Error::config(code::INVALID_OPTION, "logout option \"federated\" must be a boolean"));
+    }
+    Ok(LogoutOptions {
+        return_to: return_to.filter(|s| !s.is_empty()),
+        federated: federated.unwrap_or(false),
+    })
 }
 
 /// `buildSessionTransferRedirect`'s arguments: the URL, the token of the result, the organization.

@@ -222,24 +222,24 @@ mod tests {
     fn parse_bytes(b: &[u8]) -> Result<Value, serde_json::Error> {
         serde_json::from_slice(b)
     }
-    use crate::core::options::{validate_exchange_options, Input, ParamValue, RawExchangeOptions};
+    use crate::core::options::{validate_exchange_options, CustomTokenExchangeOptions, Faults, ParamValue};
 
     fn input() -> ExchangeInput {
-        validate_exchange_options(&RawExchangeOptions {
-            subject_token: Input::Given(" tok+en/=x ".into()),
-            subject_token_type: Input::Given("urn:acme:legacy-token".into()),
-            audience: Input::Given("https://api.example.com".into()),
-            scope: Input::Given("openid profile".into()),
-            actor_token: Input::Given("act".into()),
-            actor_token_type: Input::Given("urn:ietf:params:oauth:token-type:access_token".into()),
-            organization: Input::Given("org_1".into()),
-            authorization_params: Input::Given(vec![
+        let options = CustomTokenExchangeOptions {
+            subject_token: " tok+en/=x ".into(),
+            subject_token_type: "urn:acme:legacy-token".into(),
+            audience: Some("https://api.example.com".into()),
+            scope: Some("openid profile".into()),
+            actor_token: Some("act".into()),
+            actor_token_type: Some("urn:ietf:params:oauth:token-type:access_token".into()),
+            organization: Some("org_1".into()),
+            authorization_params: vec![
                 ("custom_field".into(), ParamValue::Str("v".into())),
                 ("client_id".into(), ParamValue::Str("evil".into())),
-            ]),
+            ],
             ..Default::default()
-        })
-        .unwrap()
+        };
+        validate_exchange_options(&options, &Faults::NONE).unwrap()
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Client options (SPEC §1): the auth method, the signing algorithm, and the rules of the
 //! `ServerClient` constructor, in order.
 
-use super::{char_count, is_blank, parse_domain, DomainUrl, Input};
+use super::{char_count, is_blank, parse_domain, DomainUrl, Faults};
+use crate::core::encoding::pem_pkcs8_der;
 use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 /// How the client authenticates at the token endpoint (SPEC §1 `clientAuthMethod`, §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,68 +75,66 @@ impl SigningAlg {
     }
 }
 
-/// The client options as given (SPEC §1), before validation. Host objects (`fetch`, the store,
-/// a `CryptoKey`) are checked by the host layer; here only whether they were given.
-#[derive(Clone, Debug)]
-pub struct RawClientOptions {
-    /// False when the options argument itself is not an object.
-    pub is_object: bool,
-    /// `domain`, when a string (ignored when `domain_resolver` is set).
-    pub domain: Input,
-    /// `domain` is a function of the store options, resolved per operation (SPEC §8.4).
-    pub domain_resolver: bool,
-    /// `allowedDomains`: the domains a resolver may answer (SPEC §10.1).
-    pub allowed_domains: Input<Vec<String>>,
-    /// `allowedRedirectOrigins`: where session-transfer redirects may go (SPEC §10.3).
-    pub allowed_redirect_origins: Input<Vec<String>>,
-    /// `clientId`.
-    pub client_id: Input,
-    /// `clientSecret`; an empty string counts as absent.
-    pub client_secret: Input<Secret>,
-    /// `clientAuthMethod`, by its OAuth name.
-    pub client_auth_method: Input,
-    /// Given when a `CryptoKey` or a PEM string was passed.
-    pub client_assertion_signing_key: Input<()>,
-    /// `clientAssertionSigningAlg`, by its JOSE name.
-    pub client_assertion_signing_alg: Input,
-    /// One or several session secrets.
-    pub secret: Input<Vec<Secret>>,
-    /// `stateIdentifier`.
-    pub state_identifier: Input,
-    /// `sessionDuration`, in seconds.
-    pub session_duration: Input<f64>,
-    /// `timeoutMs`, in milliseconds.
-    pub timeout_ms: Input<f64>,
-    /// `telemetry`.
-    pub telemetry: Input<bool>,
-    /// `fetch` and `stateStore`: given with the right shape, absent, or wrong.
-    pub fetch: Input<()>,
-    /// `stateStore`, as `fetch` above.
-    pub state_store: Input<()>,
+/// How the client signs `private_key_jwt` assertions.
+#[derive(Clone)]
+pub enum SigningKey {
+    /// A PKCS#8 PEM private key (imported once, non-extractable).
+    Pem(Secret),
+    /// A WebCrypto `CryptoKey` with the `sign` usage.
+    CryptoKey(JsValue),
 }
 
-impl Default for RawClientOptions {
-    fn default() -> Self {
-        RawClientOptions {
-            is_object: true,
-            domain: Input::Absent,
-            domain_resolver: false,
-            allowed_domains: Input::Absent,
-            allowed_redirect_origins: Input::Absent,
-            client_id: Input::Absent,
-            client_secret: Input::Absent,
-            client_auth_method: Input::Absent,
-            client_assertion_signing_key: Input::Absent,
-            client_assertion_signing_alg: Input::Absent,
-            secret: Input::Absent,
-            state_identifier: Input::Absent,
-            session_duration: Input::Absent,
-            timeout_ms: Input::Absent,
-            telemetry: Input::Absent,
-            fetch: Input::Absent,
-            state_store: Input::Absent,
-        }
+impl core::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SigningKey([redacted])")
     }
+}
+
+/// Options of [`ServerClient::new`](crate::ServerClient::new) (SPEC §1). `Default` leaves
+/// everything unset.
+#[derive(Clone, Debug, Default)]
+pub struct ClientOptions {
+    /// `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for loopback).
+    pub domain: String,
+    /// Instead of `domain`: a JavaScript function of the store options answering the domain (or
+    /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
+    /// custom domains of one tenant, one client). Needs `allowed_domains`.
+    pub domain_resolver: Option<Function>,
+    /// With `domain_resolver`, required: the tenant domains it may answer (each as `domain` is
+    /// written; compared without case, trailing slash or default port). An answer outside the
+    /// list is a `Configuration` error `domain_not_allowed` before any request, so a resolver fed
+    /// a request's `Host` cannot send the client secret to a host the attacker chose (SPEC §10.1).
+    pub allowed_domains: Vec<String>,
+    /// Where [`ServerClient::build_session_transfer_redirect`](crate::ServerClient::build_session_transfer_redirect)
+    /// may send the browser: origins (`https://web.example.com`). Empty: any https origin (http
+    /// only for loopback hosts).
+    pub allowed_redirect_origins: Vec<String>,
+    /// The application's client id.
+    pub client_id: String,
+    /// The client secret, for `client_secret_basic` or `client_secret_post`.
+    pub client_secret: Option<Secret>,
+    /// Default: basic with a secret, else `private_key_jwt` with a signing key.
+    pub client_auth_method: Option<ClientAuthMethod>,
+    /// For `private_key_jwt`: a PKCS#8 PEM or a WebCrypto `CryptoKey` that may sign.
+    pub client_assertion_signing_key: Option<SigningKey>,
+    /// Default RS256.
+    pub client_assertion_signing_alg: Option<SigningAlg>,
+    /// Session secrets: the first seals, each opens. At least 32 characters each.
+    pub secret: Vec<Secret>,
+    /// The session's name in the store and the sealing key's salt. Default `_a0_session`.
+    pub state_identifier: Option<String>,
+    /// Absolute session lifetime in seconds. Default 259200 (3 days).
+    pub session_duration: Option<u64>,
+    /// Per HTTP request (body included) and per store call, in ms. Default 5000.
+    pub timeout_ms: Option<u32>,
+    /// Send the `Auth0-Client` header. Default true.
+    pub telemetry: Option<bool>,
+    /// A `fetch` to use instead of `globalThis.fetch`.
+    pub fetch: Option<Function>,
+    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5), e.g. from
+    /// [`crate::stores`]. Required by the session methods (without one they fail with
+    /// `missing_state_store`); `custom_token_exchange` needs none.
+    pub state_store: Option<JsValue>,
 }
 
 /// The default `stateIdentifier` (SPEC §1).
@@ -178,157 +179,134 @@ fn invalid_option(message: &'static str) -> Error {
     Error::config(code::INVALID_OPTION, message)
 }
 
-/// A positive whole number no larger than `max`.
-fn positive_int(v: &Input<f64>, max: f64, default: f64, message: &'static str) -> Result<f64, Error> {
+/// An optional positive whole number no larger than `max`, `default` when not given.
+fn positive_int<T: Copy + Into<f64>>(
+    faults: &Faults,
+    key: &str,
+    v: Option<T>,
+    max: f64,
+    default: T,
+    message: &'static str,
+) -> Result<T, Error> {
     match v {
-        Input::Absent => Ok(default),
-        Input::Given(n) if n.is_finite() && *n >= 1.0 && *n <= max && *n == (*n as u64) as f64 => Ok(*n),
-        _ => Err(invalid_option(message)),
+        _ if faults.has(key) => Err(invalid_option(message)),
+        None => Ok(default),
+        Some(n) if n.into() >= 1.0 && n.into() <= max => Ok(n),
+        Some(_) => Err(invalid_option(message)),
     }
 }
 
 /// SPEC §1, checked in this order: the options object, `domain`, `clientId`, `secret`, the
-/// optional options' types, then the client credentials.
-pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, Error> {
-    if !raw.is_object {
+/// optional options' types, then the client credentials. `faults` are what a JavaScript
+/// reader found (none for a Rust caller), each refused where its option's rule stands.
+pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<ClientConfig, Error> {
+    if !faults.is_object() {
         return Err(invalid_option("ServerClient options must be an object"));
     }
-    let domain = match &raw.domain {
-        _ if raw.domain_resolver => None,
-        Input::Given(d) => Some(parse_domain(d)?),
-        _ => {
+    let resolver = o.domain_resolver.is_some();
+    let domain = match () {
+        _ if resolver => None,
+        _ if faults.has("domain") || o.domain.is_empty() => {
             return Err(Error::config(
                 code::INVALID_DOMAIN,
                 "\"domain\" is required: a string, or a function of the store options returning one",
             ))
         }
+        _ => Some(parse_domain(&o.domain)?),
     };
-    // SPEC §10.1: a resolver answers only domains of this list.
-    let allowed_domains = match &raw.allowed_domains {
-        Input::Absent if raw.domain_resolver => {
+    // SPEC §10.1: a resolver answers only domains of this list; an empty list is no list.
+    let listed = |key: &'static str, list: &[String]| -> Result<Option<Vec<DomainUrl>>, ()> {
+        if faults.has(key) {
+            return Err(());
+        }
+        if list.is_empty() {
+            return Ok(None);
+        }
+        list.iter().map(|d| parse_domain(d)).collect::<Result<Vec<_>, _>>().map(Some).map_err(|_| ())
+    };
+    let allowed_domains = match listed("allowedDomains", &o.allowed_domains) {
+        Ok(None) if resolver => {
             return Err(Error::config(
                 code::MISSING_ALLOWED_DOMAINS,
                 "a \"domain\" function needs \"allowedDomains\": the tenant domains it may answer",
             ))
         }
-        Input::Absent => Vec::new(),
-        Input::Given(list) if !list.is_empty() => {
-            list.iter().map(|d| parse_domain(d)).collect::<Result<Vec<_>, _>>().map_err(|_| {
-                Error::config(
-                    code::INVALID_DOMAIN,
-                    "each of \"allowedDomains\" must be a domain as \"domain\" is",
-                )
-            })?
-        }
-        _ => {
+        Ok(list) => list.unwrap_or_default(),
+        Err(()) => {
             return Err(Error::config(
                 code::INVALID_DOMAIN,
-                "\"allowedDomains\" must be a non-empty array of tenant domains",
+                "\"allowedDomains\" must be a non-empty array of tenant domains, each as \"domain\" is",
             ))
         }
     };
     // SPEC §10.3: origins as `domain` is written (`https://app.example.com`, or a host name).
-    let allowed_redirect_origins = match &raw.allowed_redirect_origins {
-        Input::Absent => Vec::new(),
-        Input::Given(list) if !list.is_empty() => list
-            .iter()
-            .map(|o| parse_domain(o))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|_| invalid_option("each of \"allowedRedirectOrigins\" must be an https origin"))?,
-        _ => {
-            return Err(invalid_option(
-                "\"allowedRedirectOrigins\" must be a non-empty array of https origins",
-            ))
-        }
-    };
-    let client_id = match &raw.client_id {
-        Input::Given(id) if !is_blank(id) => id.clone(),
-        _ => {
-            return Err(Error::config(
-                code::MISSING_CLIENT_ID,
-                "\"clientId\" is required and must be a non-blank string",
-            ))
-        }
-    };
-    let secrets =
-        match &raw.secret {
-            Input::Given(list)
-                if !list.is_empty() && list.iter().all(|s| char_count(s.expose()) >= MIN_SECRET_CHARS) =>
-            {
-                list.clone()
-            }
-            _ => return Err(Error::config(
-                code::INVALID_SECRET,
-                "\"secret\" is required: a string of at least 32 characters, or a non-empty array of them",
-            )),
-        };
-    let state_identifier = match &raw.state_identifier {
-        Input::Absent => DEFAULT_STATE_IDENTIFIER.to_owned(),
-        Input::Given(s) if !is_blank(s) && s.len() <= 256 => s.clone(),
-        _ => {
-            return Err(invalid_option("\"stateIdentifier\" must be a non-blank string of at most 256 bytes"))
-        }
-    };
-    let session_duration = positive_int(
-        &raw.session_duration,
-        1e10,
-        DEFAULT_SESSION_DURATION as f64,
-        "\"sessionDuration\" must be a positive whole number of seconds",
-    )? as u64;
-    let timeout_ms = positive_int(
-        &raw.timeout_ms,
-        2_147_483_647.0,
-        f64::from(DEFAULT_TIMEOUT_MS),
-        "\"timeoutMs\" must be a positive whole number of milliseconds",
-    )? as u32;
-    let telemetry = match raw.telemetry {
-        Input::Absent => true,
-        Input::Given(b) => b,
-        Input::WrongType | Input::TooLong => return Err(invalid_option("\"telemetry\" must be a boolean")),
-    };
-    if raw.fetch == Input::WrongType {
+    let allowed_redirect_origins = listed("allowedRedirectOrigins", &o.allowed_redirect_origins)
+        .map_err(|_| invalid_option("\"allowedRedirectOrigins\" must be a non-empty array of https origins"))?
+        .unwrap_or_default();
+    if faults.has("clientId") || is_blank(&o.client_id) {
+        return Err(Error::config(
+            code::MISSING_CLIENT_ID,
+            "\"clientId\" is required and must be a non-blank string",
+        ));
+    }
+    if faults.has("secret")
+        || o.secret.is_empty()
+        || o.secret.iter().any(|s| char_count(s.expose()) < MIN_SECRET_CHARS)
+    {
+        return Err(Error::config(
+            code::INVALID_SECRET,
+            "\"secret\" is required: a string of at least 32 characters, or a non-empty array of them",
+        ));
+    }
+    let state_identifier = match &o.state_identifier {
+        _ if faults.has("stateIdentifier") => None,
+        None => Some(DEFAULT_STATE_IDENTIFIER),
+        Some(s) if !is_blank(s) && s.len() <= 256 => Some(s.as_str()),
+        Some(_) => None,
+    }
+    .ok_or_else(|| invalid_option("\"stateIdentifier\" must be a non-blank string of at most 256 bytes"))?;
+    let message = "\"sessionDuration\" must be a positive whole number of seconds";
+    let duration = o.session_duration.map(|n| n as f64);
+    let session_duration =
+        positive_int(faults, "sessionDuration", duration, 1e10, DEFAULT_SESSION_DURATION as f64, message)?;
+    let message = "\"timeoutMs\" must be a positive whole number of milliseconds";
+    let timeout_ms =
+        positive_int(faults, "timeoutMs", o.timeout_ms, 2_147_483_647.0, DEFAULT_TIMEOUT_MS, message)?;
+    if faults.has("telemetry") {
+        return Err(invalid_option("\"telemetry\" must be a boolean"));
+    }
+    if faults.has("fetch") {
         return Err(invalid_option("\"fetch\" must be a function"));
     }
-    if raw.state_store == Input::WrongType {
+    if faults.has("stateStore") {
         return Err(invalid_option("\"stateStore\" must be an object with get, set and delete methods"));
     }
-    let signing_alg = match &raw.client_assertion_signing_alg {
-        Input::Absent => SigningAlg::RS256,
-        Input::Given(s) => SigningAlg::parse(s)
-            .ok_or_else(|| invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"))?,
-        Input::WrongType | Input::TooLong => {
-            return Err(invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"))
-        }
-    };
-    if raw.client_assertion_signing_key == Input::WrongType {
+    if faults.has("clientAssertionSigningAlg") {
+        return Err(invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"));
+    }
+    if faults.has("clientAssertionSigningKey") {
         return Err(invalid_option(
             "\"clientAssertionSigningKey\" must be a CryptoKey or a PKCS#8 PEM string",
         ));
     }
-    let client_secret = match &raw.client_secret {
-        Input::Absent => None,
-        Input::Given(s) if s.expose().is_empty() => None,
-        Input::Given(s) => Some(s.clone()),
-        Input::WrongType | Input::TooLong => return Err(invalid_option("\"clientSecret\" must be a string")),
-    };
-    let has_key = raw.client_assertion_signing_key == Input::Given(());
-    let auth_method = match &raw.client_auth_method {
-        Input::Absent if client_secret.is_some() => ClientAuthMethod::ClientSecretBasic,
-        Input::Absent if has_key => ClientAuthMethod::PrivateKeyJwt,
-        Input::Absent => {
+    if faults.has("clientSecret") {
+        return Err(invalid_option("\"clientSecret\" must be a string"));
+    }
+    let client_secret = o.client_secret.clone().filter(|s| !s.expose().is_empty());
+    let has_key = o.client_assertion_signing_key.is_some();
+    if faults.has("clientAuthMethod") {
+        return Err(invalid_option(
+            "\"clientAuthMethod\" must be client_secret_basic, client_secret_post or private_key_jwt",
+        ));
+    }
+    let auth_method = match o.client_auth_method {
+        Some(m) => m,
+        None if client_secret.is_some() => ClientAuthMethod::ClientSecretBasic,
+        None if has_key => ClientAuthMethod::PrivateKeyJwt,
+        None => {
             return Err(Error::config(
                 code::MISSING_CLIENT_CREDENTIALS,
                 "a \"clientSecret\" or a \"clientAssertionSigningKey\" is required",
-            ))
-        }
-        Input::Given(m) => ClientAuthMethod::parse(m).ok_or_else(|| {
-            invalid_option(
-                "\"clientAuthMethod\" must be client_secret_basic, client_secret_post or private_key_jwt",
-            )
-        })?,
-        Input::WrongType | Input::TooLong => {
-            return Err(invalid_option(
-                "\"clientAuthMethod\" must be client_secret_basic, client_secret_post or private_key_jwt",
             ))
         }
     };
@@ -349,25 +327,33 @@ pub fn validate_client_options(raw: &RawClientOptions) -> Result<ClientConfig, E
         }
         _ => {}
     }
+    if let Some(SigningKey::Pem(pem)) = &o.client_assertion_signing_key {
+        if pem_pkcs8_der(pem.expose()).is_none() {
+            return Err(invalid_option(
+                "\"clientAssertionSigningKey\" must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) or a CryptoKey",
+            ));
+        }
+    }
     Ok(ClientConfig {
         domain,
         allowed_domains,
         allowed_redirect_origins,
-        client_id,
+        client_id: o.client_id.clone(),
         client_secret,
         auth_method,
-        signing_alg,
-        secrets,
-        state_identifier,
-        session_duration,
+        signing_alg: o.client_assertion_signing_alg.unwrap_or(SigningAlg::RS256),
+        secrets: o.secret.clone(),
+        state_identifier: state_identifier.to_owned(),
+        session_duration: session_duration as u64,
         timeout_ms,
-        telemetry,
+        telemetry: o.telemetry.unwrap_or(true),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::test_support::client;
+    use super::super::Fault;
     use super::*;
 
     #[test]
@@ -420,80 +406,96 @@ mod tests {
 
     #[test]
     fn client_options() {
-        let c = validate_client_options(&client("t.auth0.com")).unwrap();
+        let c = validate_client_options(&client("t.auth0.com"), &Faults::NONE).unwrap();
         assert_eq!(c.auth_method, ClientAuthMethod::ClientSecretBasic);
         assert_eq!(c.state_identifier, "_a0_session");
         assert_eq!(c.session_duration, 259_200);
         assert_eq!(c.timeout_ms, 5_000);
         assert!(c.telemetry);
 
-        type Case = (Box<dyn Fn(&mut RawClientOptions)>, &'static str);
+        let wrong = |key: &'static str| {
+            Box::new(move |_: &mut ClientOptions, f: &mut Faults| f.note(key, Fault::WrongType))
+        };
+        type Case = (Box<dyn Fn(&mut ClientOptions, &mut Faults)>, &'static str);
         let cases: Vec<Case> = vec![
-            (Box::new(|r| r.is_object = false), "invalid_option"),
-            (Box::new(|r| r.domain = Input::Absent), "invalid_domain"),
-            (Box::new(|r| r.domain = Input::WrongType), "invalid_domain"),
-            (Box::new(|r| r.client_id = Input::Given(" ".into())), "missing_client_id"),
-            (Box::new(|r| r.client_id = Input::WrongType), "missing_client_id"),
-            (Box::new(|r| r.secret = Input::Absent), "invalid_secret"),
-            (Box::new(|r| r.secret = Input::Given(vec![Secret::new("x".repeat(31))])), "invalid_secret"),
-            (Box::new(|r| r.secret = Input::Given(vec![])), "invalid_secret"),
+            (Box::new(|_, f| *f = Faults::not_object()), "invalid_option"),
+            (Box::new(|r, _| r.domain = String::new()), "invalid_domain"),
+            (wrong("domain"), "invalid_domain"),
+            (Box::new(|r, _| r.client_id = " ".into()), "missing_client_id"),
+            (wrong("clientId"), "missing_client_id"),
+            (Box::new(|r, _| r.secret = vec![]), "invalid_secret"),
+            (Box::new(|r, _| r.secret = vec![Secret::new("x".repeat(31))]), "invalid_secret"),
+            (wrong("secret"), "invalid_secret"),
             (
-                Box::new(|r| {
-                    r.secret = Input::Given(vec![Secret::new("x".repeat(32)), Secret::new("short")])
-                }),
+                Box::new(|r, _| r.secret = vec![Secret::new("x".repeat(32)), Secret::new("short")]),
                 "invalid_secret",
             ),
-            (Box::new(|r| r.client_secret = Input::Absent), "missing_client_credentials"),
-            (Box::new(|r| r.client_secret = Input::Given("".into())), "missing_client_credentials"),
-            (Box::new(|r| r.client_secret = Input::WrongType), "invalid_option"),
-            (Box::new(|r| r.client_auth_method = Input::Given("none".into())), "invalid_option"),
+            (Box::new(|r, _| r.client_secret = None), "missing_client_credentials"),
+            (Box::new(|r, _| r.client_secret = Some("".into())), "missing_client_credentials"),
+            (wrong("clientSecret"), "invalid_option"),
+            (wrong("clientAuthMethod"), "invalid_option"),
             (
-                Box::new(|r| r.client_auth_method = Input::Given("private_key_jwt".into())),
+                Box::new(|r, _| r.client_auth_method = Some(ClientAuthMethod::PrivateKeyJwt)),
                 "missing_client_credentials",
             ),
-            (Box::new(|r| r.timeout_ms = Input::Given(0.0)), "invalid_option"),
-            (Box::new(|r| r.timeout_ms = Input::Given(1.5)), "invalid_option"),
-            (Box::new(|r| r.timeout_ms = Input::Given(f64::NAN)), "invalid_option"),
-            (Box::new(|r| r.session_duration = Input::WrongType), "invalid_option"),
-            (Box::new(|r| r.state_identifier = Input::Given("".into())), "invalid_option"),
-            (Box::new(|r| r.telemetry = Input::WrongType), "invalid_option"),
-            (Box::new(|r| r.fetch = Input::WrongType), "invalid_option"),
-            (Box::new(|r| r.state_store = Input::WrongType), "invalid_option"),
-            (Box::new(|r| r.client_assertion_signing_alg = Input::Given("HS256".into())), "invalid_option"),
+            (Box::new(|r, _| r.timeout_ms = Some(0)), "invalid_option"),
+            (Box::new(|r, _| r.timeout_ms = Some(1 << 31)), "invalid_option"),
+            (wrong("timeoutMs"), "invalid_option"),
+            (wrong("sessionDuration"), "invalid_option"),
+            (Box::new(|r, _| r.session_duration = Some(10_000_000_001)), "invalid_option"),
+            (Box::new(|r, _| r.state_identifier = Some("".into())), "invalid_option"),
+            (wrong("telemetry"), "invalid_option"),
+            (wrong("fetch"), "invalid_option"),
+            (wrong("stateStore"), "invalid_option"),
+            (wrong("clientAssertionSigningAlg"), "invalid_option"),
+            (wrong("allowedRedirectOrigins"), "invalid_option"),
+            (Box::new(|r, _| r.allowed_redirect_origins = vec!["ftp://x".into()]), "invalid_option"),
         ];
         for (i, (mutate, expected)) in cases.iter().enumerate() {
-            let mut r = client("t.auth0.com");
-            mutate(&mut r);
-            let err = validate_client_options(&r).unwrap_err();
+            let (mut r, mut f) = (client("t.auth0.com"), Faults::NONE);
+            mutate(&mut r, &mut f);
+            let err = validate_client_options(&r, &f).unwrap_err();
             assert_eq!(err.code(), *expected, "case {i}");
             assert_eq!(err.kind(), crate::error::ErrorKind::Configuration);
+            // Every fault fails some rule, with the same error: what the binding relies on.
+            let rejected = f.reject(|f| validate_client_options(&r, f)).map_err(|e| e.code().to_owned());
+            assert_eq!(rejected, if f.is_empty() { Ok(()) } else { Err((*expected).to_owned()) }, "case {i}");
         }
         // 32 characters, not bytes: 32 multi-byte characters pass.
         let mut r = client("t.auth0.com");
-        r.secret = Input::Given(vec![Secret::new("é".repeat(32))]);
-        assert!(validate_client_options(&r).is_ok());
+        r.secret = vec![Secret::new("é".repeat(32))];
+        assert!(validate_client_options(&r, &Faults::NONE).is_ok());
         // private_key_jwt is inferred from a key without a secret.
         let mut r = client("t.auth0.com");
-        r.client_secret = Input::Absent;
-        r.client_assertion_signing_key = Input::Given(());
-        assert_eq!(validate_client_options(&r).unwrap().auth_method, ClientAuthMethod::PrivateKeyJwt);
+        r.client_secret = None;
+        r.client_assertion_signing_key = Some(SigningKey::CryptoKey(JsValue::UNDEFINED));
+        let c = validate_client_options(&r, &Faults::NONE).unwrap();
+        assert_eq!(c.auth_method, ClientAuthMethod::PrivateKeyJwt);
+        // A PEM that is not PKCS#8 is refused when the client is built.
+        r.client_assertion_signing_key =
+            Some(SigningKey::Pem(Secret::new("-----BEGIN RSA PRIVATE KEY-----")));
+        assert_eq!(validate_client_options(&r, &Faults::NONE).unwrap_err().code(), "invalid_option");
     }
 
     #[test]
     fn a_resolver_needs_allowed_domains_each_a_domain() {
+        use wasm_bindgen::JsCast;
         let mut r = client("t.auth0.com");
-        r.domain = Input::Absent;
-        r.domain_resolver = true;
-        let code = |r: &RawClientOptions| validate_client_options(r).unwrap_err().code().to_owned();
-        assert_eq!(code(&r), "missing_allowed_domains");
-        for bad in [vec![], vec!["http://evil.example".to_owned()], vec!["a.example".into(), "x/y".into()]] {
-            r.allowed_domains = Input::Given(bad);
-            assert_eq!(code(&r), "invalid_domain");
+        r.domain = String::new();
+        r.domain_resolver = Some(JsValue::UNDEFINED.unchecked_into());
+        let code =
+            |r: &ClientOptions, f: &Faults| validate_client_options(r, f).unwrap_err().code().to_owned();
+        assert_eq!(code(&r, &Faults::NONE), "missing_allowed_domains");
+        for bad in [vec!["http://evil.example".to_owned()], vec!["a.example".into(), "x/y".into()]] {
+            r.allowed_domains = bad;
+            assert_eq!(code(&r, &Faults::NONE), "invalid_domain");
         }
-        r.allowed_domains = Input::WrongType;
-        assert_eq!(code(&r), "invalid_domain");
-        r.allowed_domains = Input::Given(vec!["Login.Example.com".into(), "https://t.auth0.com:443/".into()]);
-        let c = validate_client_options(&r).unwrap();
+        // What JavaScript passes as `[]`, or not as an array, is a fault.
+        let mut f = Faults::NONE;
+        f.note("allowedDomains", Fault::WrongType);
+        assert_eq!(code(&r, &f), "invalid_domain");
+        r.allowed_domains = vec!["Login.Example.com".into(), "https://t.auth0.com:443/".into()];
+        let c = validate_client_options(&r, &Faults::NONE).unwrap();
         let listed = |d: &str| c.allowed_domains.iter().any(|a| a.same_tenant(&parse_domain(d).unwrap()));
         for ok in
             ["login.example.com", "https://LOGIN.example.com/", "t.auth0.com", "https://t.auth0.com:443"]
@@ -506,6 +508,7 @@ mod tests {
             assert!(!listed(no), "{no}");
         }
         // A static domain needs no list.
-        assert!(validate_client_options(&client("t.auth0.com")).unwrap().allowed_domains.is_empty());
+        let c = validate_client_options(&client("t.auth0.com"), &Faults::NONE).unwrap();
+        assert!(c.allowed_domains.is_empty());
     }
 }

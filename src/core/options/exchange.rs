@@ -1,7 +1,7 @@
 //! `customTokenExchange` options (SPEC §2.1, §2.3, §8.2, §9.3): the rules in order, the
 //! `authorizationParams` extras and the size limits.
 
-use super::{is_blank, Input};
+use super::{is_blank, Fault, Faults};
 use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -9,18 +9,10 @@ use crate::prelude::*;
 /// One `authorizationParams` value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamValue {
-    /// A string, or a number/boolean already turned into its JavaScript string form.
+    /// A string (JavaScript numbers and booleans arrive in their string form).
     Str(String),
-    /// An array of strings: sent as repeated keys.
+    /// Several values: sent as repeated keys, at most [`MAX_PARAM_VALUES`].
     List(Vec<String>),
-    /// `null`/`undefined`: omitted.
-    Absent,
-    /// An object, a function, an array with a non-string member: `invalid_parameter`.
-    Invalid,
-    /// Longer than [`MAX_OPTION_BYTES`], found before it was copied into wasm memory.
-    TooLong,
-    /// An array of more than [`MAX_PARAM_VALUES`] values, found before it was copied.
-    TooMany,
 }
 
 /// Most values one `authorizationParams` array may carry.
@@ -32,46 +24,47 @@ pub const MAX_OPTION_BYTES: usize = 8 * 1024;
 /// Most UTF-8 bytes of `authorizationParams` altogether, keys and values.
 pub const MAX_PARAMS_BYTES: usize = 64 * 1024;
 
-/// `customTokenExchange` options as given.
-#[derive(Clone, Debug)]
-pub struct RawExchangeOptions {
-    /// False when the options argument itself is not an object (SPEC §2.1 rule 1).
-    pub is_object: bool,
-    /// `subjectToken`: the token to exchange.
-    pub subject_token: Input<Secret>,
-    /// `subjectTokenType`: the type of `subjectToken`.
-    pub subject_token_type: Input,
-    /// `audience`.
-    pub audience: Input,
-    /// `scope`.
-    pub scope: Input,
-    /// `actorToken`: the token of the party acting for the subject.
-    pub actor_token: Input<Secret>,
-    /// `actorTokenType`: the type of `actorToken`.
-    pub actor_token_type: Input,
-    /// `organization`.
-    pub organization: Input,
-    /// `requestedTokenType` (SPEC §8.2).
-    pub requested_token_type: Input,
-    /// `authorizationParams`: absent, an object's own entries in order, or not an object.
-    pub authorization_params: Input<Vec<(String, ParamValue)>>,
+/// Options of [`ServerClient::custom_token_exchange`](crate::ServerClient::custom_token_exchange)
+/// and of the login (SPEC §2).
+#[derive(Clone, Debug, Default)]
+pub struct CustomTokenExchangeOptions {
+    /// The token to exchange, exactly as issued (no `Bearer ` prefix), at most 64 KiB.
+    pub subject_token: Secret,
+    /// A URN naming the subject token's type, e.g. `urn:acme:legacy-token`.
+    pub subject_token_type: String,
+    /// The API the access token is for.
+    pub audience: Option<String>,
+    /// Space-separated scopes (a login adds `openid` when missing).
+    pub scope: Option<String>,
+    /// For delegation: the acting party's token. Requires `actor_token_type`.
+    pub actor_token: Option<Secret>,
+    /// The actor token's type URN. Requires `actor_token`.
+    pub actor_token_type: Option<String>,
+    /// An Auth0 organization id or name.
+    pub organization: Option<String>,
+    /// The token type asked for (`requested_token_type`, RFC 8693 §2.1), e.g.
+    /// `urn:ietf:params:oauth:token-type:jwt`.
+    pub requested_token_type: Option<String>,
+    /// Extra form parameters, in order.
+    pub authorization_params: Vec<(String, ParamValue)>,
 }
 
-impl Default for RawExchangeOptions {
-    fn default() -> Self {
-        RawExchangeOptions {
-            is_object: true,
-            subject_token: Input::Absent,
-            subject_token_type: Input::Absent,
-            audience: Input::Absent,
-            scope: Input::Absent,
-            actor_token: Input::Absent,
-            actor_token_type: Input::Absent,
-            organization: Input::Absent,
-            requested_token_type: Input::Absent,
-            authorization_params: Input::Absent,
-        }
-    }
+/// Options of [`ServerClient::request_session_transfer_token`](crate::ServerClient::request_session_transfer_token)
+/// (SPEC §8.3).
+#[derive(Clone, Debug, Default)]
+pub struct SessionTransferOptions {
+    /// The token to exchange, exactly as issued.
+    pub subject_token: Secret,
+    /// A URN naming the subject token's type.
+    pub subject_token_type: String,
+    /// Default: the current session's ID token (as `urn:ietf:params:oauth:token-type:id_token`).
+    pub actor_token: Option<Secret>,
+    /// Required with `actor_token`.
+    pub actor_token_type: Option<String>,
+    /// Space-separated scopes.
+    pub scope: Option<String>,
+    /// An Auth0 organization id or name; not blank.
+    pub organization: Option<String>,
 }
 
 /// Validated exchange input: what goes into the form, and nothing else.
@@ -128,32 +121,38 @@ fn token_error(message: &'static str) -> Error {
     Error::exchange(code::INVALID_TOKEN_FORMAT, message)
 }
 
-/// An optional string option: `""` counts as absent; a wrong type is `invalid_parameter`.
-fn optional(v: &Input, name: &'static str) -> Result<Option<String>, Error> {
+/// An optional string option: `""` counts as absent; a fault is `invalid_parameter`.
+fn optional(
+    v: &Option<String>,
+    faults: &Faults,
+    key: &str,
+    message: &'static str,
+) -> Result<Option<String>, Error> {
     match v {
-        Input::Absent => Ok(None),
-        Input::Given(s) if s.is_empty() => Ok(None),
-        Input::Given(s) => Ok(Some(s.clone())),
-        Input::WrongType | Input::TooLong => Err(Error::exchange(code::INVALID_PARAMETER, name)),
+        _ if faults.has(key) => Err(Error::exchange(code::INVALID_PARAMETER, message)),
+        Some(s) if !s.is_empty() => Ok(Some(s.clone())),
+        _ => Ok(None),
     }
 }
 
 /// The token type of an ID token acting for a session transfer (RFC 8693 §3).
 pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 
-/// A session transfer's exchange (SPEC §8.3): `subjectToken`, `subjectTokenType`, the actor pair,
-/// `scope` and `organization` validated as §2.1 (rules 1 to 7) with a blank `organization`
-/// refused. Other keys of `raw` are ignored; the audience is set once the tenant is known
+/// A session transfer's exchange (SPEC §8.3): its options validated as §2.1 (rules 1 to 7),
+/// with a blank `organization` refused. The audience is set once the tenant is known
 /// ([`session_transfer_audience`]).
-pub fn session_transfer_input(raw: &RawExchangeOptions) -> Result<ExchangeInput, Error> {
-    let raw = RawExchangeOptions {
-        audience: Input::Absent,
-        requested_token_type: Input::Absent,
-        authorization_params: Input::Absent,
-        ..raw.clone()
+pub fn session_transfer_input(o: &SessionTransferOptions, faults: &Faults) -> Result<ExchangeInput, Error> {
+    let exchange = CustomTokenExchangeOptions {
+        subject_token: o.subject_token.clone(),
+        subject_token_type: o.subject_token_type.clone(),
+        scope: o.scope.clone(),
+        actor_token: o.actor_token.clone(),
+        actor_token_type: o.actor_token_type.clone(),
+        organization: o.organization.clone(),
+        ..Default::default()
     };
-    let input = validate_exchange_options(&raw)?;
-    if matches!(&raw.organization, Input::Given(o) if is_blank(o)) {
+    let input = validate_exchange_options(&exchange, faults)?;
+    if o.organization.as_deref().is_some_and(is_blank) {
         return Err(Error::exchange(code::INVALID_PARAMETER, "\"organization\" must not be blank"));
     }
     Ok(input)
@@ -181,66 +180,67 @@ pub fn with_openid(scope: &mut Vec<String>) {
     }
 }
 
+fn invalid_value() -> Error {
+    Error::exchange(
+        code::INVALID_PARAMETER,
+        "\"authorizationParams\" values must be strings, numbers, booleans or arrays of strings",
+    )
+}
+
 fn too_many() -> Error {
     Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" array may hold at most 20 values")
 }
 
-/// Whether a string option is over `limit` UTF-8 bytes (or was found so before being copied).
-fn too_long<T>(v: &Input<T>, len: impl Fn(&T) -> usize, limit: usize) -> bool {
-    match v {
-        Input::TooLong => true,
-        Input::Given(s) => len(s) > limit,
-        _ => false,
-    }
-}
-
-/// SPEC §9.3: the size limits, checked before every other rule.
-fn check_sizes(raw: &RawExchangeOptions) -> Result<(), Error> {
-    if too_long(&raw.subject_token, |t| t.expose().len(), MAX_TOKEN_BYTES) {
+/// SPEC §9.3: the size limits, checked before every other rule: what the reader found too long
+/// to copy, and what a Rust caller's strings measure.
+fn check_sizes(o: &CustomTokenExchangeOptions, faults: &Faults) -> Result<(), Error> {
+    let long = |key: &str, len: Option<usize>, limit: usize| {
+        faults.of(key) == Some(Fault::TooLong) || len.is_some_and(|n| n > limit)
+    };
+    if long("subjectToken", Some(o.subject_token.expose().len()), MAX_TOKEN_BYTES) {
         return Err(token_error("\"subjectToken\" is longer than 64 KiB"));
     }
-    if too_long(&raw.actor_token, |t| t.expose().len(), MAX_TOKEN_BYTES) {
+    if long("actorToken", o.actor_token.as_ref().map(|t| t.expose().len()), MAX_TOKEN_BYTES) {
         return Err(token_error("\"actorToken\" is longer than 64 KiB"));
     }
-    let options: [(&Input, &'static str); 6] = [
-        (&raw.subject_token_type, "\"subjectTokenType\" is longer than 8 KiB"),
-        (&raw.audience, "\"audience\" is longer than 8 KiB"),
-        (&raw.scope, "\"scope\" is longer than 8 KiB"),
-        (&raw.actor_token_type, "\"actorTokenType\" is longer than 8 KiB"),
-        (&raw.organization, "\"organization\" is longer than 8 KiB"),
-        (&raw.requested_token_type, "\"requestedTokenType\" is longer than 8 KiB"),
+    let options: [(&str, Option<&String>, &'static str); 6] = [
+        ("subjectTokenType", Some(&o.subject_token_type), "\"subjectTokenType\" is longer than 8 KiB"),
+        ("audience", o.audience.as_ref(), "\"audience\" is longer than 8 KiB"),
+        ("scope", o.scope.as_ref(), "\"scope\" is longer than 8 KiB"),
+        ("actorTokenType", o.actor_token_type.as_ref(), "\"actorTokenType\" is longer than 8 KiB"),
+        ("organization", o.organization.as_ref(), "\"organization\" is longer than 8 KiB"),
+        (
+            "requestedTokenType",
+            o.requested_token_type.as_ref(),
+            "\"requestedTokenType\" is longer than 8 KiB",
+        ),
     ];
-    for (v, message) in options {
-        if too_long(v, String::len, MAX_OPTION_BYTES) {
+    for (key, v, message) in options {
+        if long(key, v.map(String::len), MAX_OPTION_BYTES) {
             return Err(Error::exchange(code::INVALID_PARAMETER, message));
         }
     }
     let all =
         || Error::exchange(code::INVALID_PARAMETER, "\"authorizationParams\" is larger than 64 KiB in all");
-    let params = match &raw.authorization_params {
-        Input::TooLong => return Err(all()),
-        Input::Given(p) => p,
-        _ => return Ok(()),
-    };
+    let long_value =
+        || Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" value is longer than 8 KiB");
+    match faults.of("authorizationParams") {
+        Some(Fault::TooLong) => return Err(all()),
+        Some(Fault::ValueTooLong) => return Err(long_value()),
+        _ => {}
+    }
     let mut total = 0usize;
-    for (key, value) in params {
-        let long = || {
-            Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" value is longer than 8 KiB")
-        };
+    for (key, value) in &o.authorization_params {
         total += key.len();
-        match value {
-            ParamValue::TooLong => return Err(long()),
-            ParamValue::Str(s) if s.len() > MAX_OPTION_BYTES => return Err(long()),
-            ParamValue::Str(s) => total += s.len(),
-            ParamValue::List(list) => {
-                for s in list {
-                    if s.len() > MAX_OPTION_BYTES {
-                        return Err(long());
-                    }
-                    total += s.len();
-                }
+        let values = match value {
+            ParamValue::Str(s) => core::slice::from_ref(s),
+            ParamValue::List(list) => list.as_slice(),
+        };
+        for s in values {
+            if s.len() > MAX_OPTION_BYTES {
+                return Err(long_value());
             }
-            ParamValue::Absent | ParamValue::Invalid | ParamValue::TooMany => {}
+            total += s.len();
         }
     }
     if total > MAX_PARAMS_BYTES {
@@ -249,21 +249,22 @@ fn check_sizes(raw: &RawExchangeOptions) -> Result<(), Error> {
     Ok(())
 }
 
-/// SPEC §2.1: the rules in order, then the `authorizationParams` rules of §2.3.
-pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInput, Error> {
-    if raw.is_object {
-        check_sizes(raw)?;
+/// SPEC §2.1: the rules in order, then the `authorizationParams` rules of §2.3. `faults` are
+/// what a JavaScript reader found (none for a Rust caller), each refused where its rule stands.
+pub fn validate_exchange_options(
+    o: &CustomTokenExchangeOptions,
+    faults: &Faults,
+) -> Result<ExchangeInput, Error> {
+    if faults.is_object() {
+        check_sizes(o, faults)?;
     }
     // Rule 1
-    let (subject_token, subject_token_type) =
-        match (&raw.is_object, &raw.subject_token, &raw.subject_token_type) {
-            (true, Input::Given(t), Input::Given(tt)) => (t, tt),
-            _ => {
-                return Err(token_error(
-                    "\"subjectToken\" and \"subjectTokenType\" are required and must be strings",
-                ))
-            }
-        };
+    if !faults.is_object() || faults.has("subjectToken") || faults.has("subjectTokenType") {
+        return Err(token_error(
+            "\"subjectToken\" and \"subjectTokenType\" are required and must be strings",
+        ));
+    }
+    let (subject_token, subject_token_type) = (&o.subject_token, &o.subject_token_type);
     // Rules 2, 3, 4
     if is_blank(subject_token.expose()) {
         return Err(token_error("\"subjectToken\" must not be blank"));
@@ -275,18 +276,16 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         return Err(token_error("\"subjectToken\" must not carry a \"Bearer\" prefix: pass the raw token"));
     }
     // Rule 5
-    let actor_token = match &raw.actor_token {
-        Input::Absent => None,
-        Input::WrongType | Input::TooLong => return Err(token_error("\"actorToken\" must be a string")),
-        Input::Given(t) if is_blank(t.expose()) => {
-            return Err(token_error("\"actorToken\" must not be blank"))
-        }
-        Input::Given(t) if has_bearer_prefix(t.expose()) => {
+    let actor_token = match &o.actor_token {
+        _ if faults.has("actorToken") => return Err(token_error("\"actorToken\" must be a string")),
+        None => None,
+        Some(t) if is_blank(t.expose()) => return Err(token_error("\"actorToken\" must not be blank")),
+        Some(t) if has_bearer_prefix(t.expose()) => {
             return Err(token_error("\"actorToken\" must not carry a \"Bearer\" prefix: pass the raw token"))
         }
-        Input::Given(t) => Some(t),
+        Some(t) => Some(t),
     };
-    let actor_type = raw.actor_token_type.given().filter(|t| !is_blank(t));
+    let actor_type = o.actor_token_type.as_ref().filter(|t| !is_blank(t));
     // Rules 6, 7
     let actor = match (actor_token, actor_type) {
         (Some(_), None) => {
@@ -305,15 +304,16 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         (None, None) => None,
     };
     // Rule 8
-    if raw.actor_token_type == Input::WrongType {
+    if faults.has("actorTokenType") {
         return Err(Error::exchange(code::INVALID_PARAMETER, "\"actorTokenType\" must be a string"));
     }
-    let audience = optional(&raw.audience, "\"audience\" must be a string")?;
-    let scope = optional(&raw.scope, "\"scope\" must be a string")?;
-    let organization = optional(&raw.organization, "\"organization\" must be a string")?;
-    let requested_token_type = match &raw.requested_token_type {
-        Input::Absent => None,
-        Input::Given(t) if !is_blank(t) => Some(t.clone()),
+    let audience = optional(&o.audience, faults, "audience", "\"audience\" must be a string")?;
+    let scope = optional(&o.scope, faults, "scope", "\"scope\" must be a string")?;
+    let organization =
+        optional(&o.organization, faults, "organization", "\"organization\" must be a string")?;
+    let requested_token_type = match &o.requested_token_type {
+        Some(t) if !faults.has("requestedTokenType") && !is_blank(t) => Some(t.clone()),
+        None if !faults.has("requestedTokenType") => None,
         _ => {
             return Err(Error::exchange(
                 code::INVALID_PARAMETER,
@@ -321,13 +321,14 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
             ))
         }
     };
-    let params: &[(String, ParamValue)] = match &raw.authorization_params {
-        Input::Absent => &[],
-        Input::Given(p) => p,
-        Input::WrongType | Input::TooLong => {
+    match faults.of("authorizationParams") {
+        Some(Fault::WrongType) => {
             return Err(Error::exchange(code::INVALID_PARAMETER, "\"authorizationParams\" must be an object"))
         }
-    };
+        Some(Fault::TooManyValues) => return Err(too_many()),
+        Some(_) => return Err(invalid_value()),
+        None => {}
+    }
     let mut input = ExchangeInput {
         subject_token: subject_token.clone(),
         subject_token_type: subject_token_type.clone(),
@@ -340,19 +341,12 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
         typed_audience: audience,
         typed_scope: scope,
     };
-    for (key, value) in params {
-        let values: Vec<String> =
-            match value {
-                ParamValue::Absent => continue,
-                ParamValue::Invalid | ParamValue::TooLong => return Err(Error::exchange(
-                    code::INVALID_PARAMETER,
-                    "\"authorizationParams\" values must be strings, numbers, booleans or arrays of strings",
-                )),
-                ParamValue::TooMany => return Err(too_many()),
-                ParamValue::List(list) if list.len() > MAX_PARAM_VALUES => return Err(too_many()),
-                ParamValue::List(list) => list.clone(),
-                ParamValue::Str(s) => vec![s.clone()],
-            };
+    for (key, value) in &o.authorization_params {
+        let values: Vec<String> = match value {
+            ParamValue::List(list) if list.len() > MAX_PARAM_VALUES => return Err(too_many()),
+            ParamValue::List(list) => list.clone(),
+            ParamValue::Str(s) => vec![s.clone()],
+        };
         if RESERVED_PARAMS.contains(&key.as_str()) {
             continue;
         }
@@ -378,20 +372,15 @@ pub fn validate_exchange_options(raw: &RawExchangeOptions) -> Result<ExchangeInp
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{code_of, raw};
+    use super::super::test_support::{code_of, code_with, raw, wrong};
     use super::*;
 
     #[test]
     fn rule1_shape() {
-        let mut r = raw("t", "urn:x");
-        r.is_object = false;
-        assert_eq!(code_of(&r), "invalid_token_format");
-        let mut r = raw("t", "urn:x");
-        r.subject_token = Input::WrongType;
-        assert_eq!(code_of(&r), "invalid_token_format");
-        let mut r = raw("t", "urn:x");
-        r.subject_token_type = Input::Absent;
-        assert_eq!(code_of(&r), "invalid_token_format");
+        let r = raw("t", "urn:x");
+        assert_eq!(code_with(&r, &Faults::not_object()), "invalid_token_format");
+        assert_eq!(code_with(&r, &wrong("subjectToken")), "invalid_token_format");
+        assert_eq!(code_with(&r, &wrong("subjectTokenType")), "invalid_token_format");
     }
 
     #[test]
@@ -401,41 +390,40 @@ mod tests {
             assert_eq!(code_of(&raw(bad, "urn:x")), "invalid_token_format", "{bad:?}");
         }
         assert_eq!(code_of(&raw("t", " \u{2003}")), "invalid_token_format");
-        // Not a prefix: kept and sent as given, untrimmed.
         // SPEC §8.9: the word alone, trimmed, is a prefix without a token.
         for bad in ["Bearer", "Bearer ", " bEARER\t", "bearer\u{3000}"] {
             assert_eq!(code_of(&raw(bad, "urn:x")), "invalid_token_format", "{bad:?}");
         }
+        // Not a prefix: kept and sent as given, untrimmed.
         for ok in ["bearerabc", "Bearer1", " tok ", "my Bearer x"] {
-            let v = validate_exchange_options(&raw(ok, "urn:x")).unwrap();
+            let v = validate_exchange_options(&raw(ok, "urn:x"), &Faults::NONE).unwrap();
             assert_eq!(v.subject_token.expose(), ok);
         }
     }
 
     #[test]
     fn session_transfer_options() {
-        let mut r = raw("t", "urn:x");
-        r.audience = Input::Given("https://not-this".into());
-        r.authorization_params = Input::Given(vec![("audience".into(), ParamValue::Str("no".into()))]);
-        let v = session_transfer_input(&r).unwrap();
-        assert!(
-            v.audience.is_empty() && v.extras.is_empty() && v.actor.is_none(),
-            "no audience of the caller's"
-        );
+        let transfer = |subject: &str| SessionTransferOptions {
+            subject_token: Secret::new(subject),
+            subject_token_type: "urn:x".into(),
+            ..Default::default()
+        };
+        let v = session_transfer_input(&transfer("t"), &Faults::NONE).unwrap();
+        assert!(v.audience.is_empty() && v.extras.is_empty() && v.actor.is_none(), "no audience yet");
         assert_eq!(
             session_transfer_audience("tenant.auth0.com:8443"),
             "urn:tenant.auth0.com:8443:session_transfer"
         );
-        let mut r = raw("t", "urn:x");
-        r.organization = Input::Given("  ".into());
-        assert_eq!(session_transfer_input(&r).unwrap_err().code(), "invalid_parameter");
-        let mut r = raw("t", "urn:x");
-        r.actor_token_type = Input::Given(ID_TOKEN_TYPE.into());
-        assert_eq!(session_transfer_input(&r).unwrap_err().code(), "missing_actor_token");
-        assert_eq!(
-            session_transfer_input(&raw("Bearer x", "urn:x")).unwrap_err().code(),
-            "invalid_token_format"
-        );
+        for blank in ["  ", ""] {
+            let o = SessionTransferOptions { organization: Some(blank.into()), ..transfer("t") };
+            assert_eq!(session_transfer_input(&o, &Faults::NONE).unwrap_err().code(), "invalid_parameter");
+        }
+        let o = SessionTransferOptions { actor_token_type: Some(ID_TOKEN_TYPE.into()), ..transfer("t") };
+        assert_eq!(session_transfer_input(&o, &Faults::NONE).unwrap_err().code(), "missing_actor_token");
+        let e = session_transfer_input(&transfer("Bearer x"), &Faults::NONE).unwrap_err();
+        assert_eq!(e.code(), "invalid_token_format");
+        let e = session_transfer_input(&transfer("t"), &wrong("organization")).unwrap_err();
+        assert_eq!(e.code(), "invalid_parameter");
     }
 
     #[test]
@@ -457,140 +445,146 @@ mod tests {
     #[test]
     fn requested_token_type_is_typed_sent_after_organization_and_reserved() {
         let mut r = raw("t", "urn:x");
-        r.requested_token_type = Input::Given("urn:ietf:params:oauth:token-type:jwt".into());
-        r.authorization_params =
-            Input::Given(vec![("requested_token_type".into(), ParamValue::Str("urn:evil".into()))]);
-        let v = validate_exchange_options(&r).unwrap();
+        r.requested_token_type = Some("urn:ietf:params:oauth:token-type:jwt".into());
+        r.authorization_params = vec![("requested_token_type".into(), ParamValue::Str("urn:evil".into()))];
+        let v = validate_exchange_options(&r, &Faults::NONE).unwrap();
         assert_eq!(v.requested_token_type.as_deref(), Some("urn:ietf:params:oauth:token-type:jwt"));
         assert!(v.extras.is_empty(), "authorizationParams can never set it");
-        for bad in [Input::Given("  ".into()), Input::Given(String::new()), Input::WrongType] {
+        for bad in ["  ", ""] {
             let mut r = raw("t", "urn:x");
-            r.requested_token_type = bad;
+            r.requested_token_type = Some(bad.into());
             assert_eq!(code_of(&r), "invalid_parameter");
         }
+        assert_eq!(code_with(&raw("t", "urn:x"), &wrong("requestedTokenType")), "invalid_parameter");
     }
 
     #[test]
     fn size_limits_come_first() {
         let at = |n: usize| "a".repeat(n);
+        let long = |key: &'static str| {
+            let mut f = Faults::NONE;
+            f.note(key, Fault::TooLong);
+            f
+        };
         // Tokens: 64 KiB of UTF-8 (a 3-byte character counts 3).
-        assert!(validate_exchange_options(&raw(&at(MAX_TOKEN_BYTES), "urn:x")).is_ok());
+        assert!(validate_exchange_options(&raw(&at(MAX_TOKEN_BYTES), "urn:x"), &Faults::NONE).is_ok());
         assert_eq!(code_of(&raw(&at(MAX_TOKEN_BYTES + 1), "urn:x")), "invalid_token_format");
         let wide = "\u{20ac}".repeat(MAX_TOKEN_BYTES / 3 + 1);
         assert_eq!(code_of(&raw(&wide, "urn:x")), "invalid_token_format");
+        // Found too long by the reader: first, even before a wrong type of rule 1.
+        let mut f = long("subjectToken");
+        f.note("subjectTokenType", Fault::WrongType);
+        assert_eq!(code_with(&raw("", "urn:x"), &f), "invalid_token_format");
+        let e = validate_exchange_options(&raw("", "urn:x"), &f).unwrap_err();
+        assert!(e.message().contains("64 KiB"));
         let mut r = raw("t", "urn:x");
-        r.subject_token = Input::TooLong;
-        assert_eq!(code_of(&r), "invalid_token_format");
-        let mut r = raw("t", "urn:x");
-        r.actor_token = Input::Given(Secret::new(at(MAX_TOKEN_BYTES + 1)));
-        r.actor_token_type = Input::Given("urn:y".into());
+        r.actor_token = Some(Secret::new(at(MAX_TOKEN_BYTES + 1)));
+        r.actor_token_type = Some("urn:y".into());
         assert_eq!(code_of(&r), "invalid_token_format");
         // Other options: 8 KiB; before rule 2 (a blank subject token).
         let mut r = raw("", "urn:x");
-        r.scope = Input::Given(at(MAX_OPTION_BYTES + 1));
+        r.scope = Some(at(MAX_OPTION_BYTES + 1));
         assert_eq!(code_of(&r), "invalid_parameter");
         let mut r = raw("t", "urn:x");
-        r.audience = Input::Given(at(MAX_OPTION_BYTES));
-        assert!(validate_exchange_options(&r).is_ok());
-        r.organization = Input::TooLong;
-        assert_eq!(code_of(&r), "invalid_parameter");
+        r.audience = Some(at(MAX_OPTION_BYTES));
+        assert!(validate_exchange_options(&r, &Faults::NONE).is_ok());
+        assert_eq!(code_with(&r, &long("organization")), "invalid_parameter");
         // authorizationParams: 8 KiB a value (also in a list), 64 KiB in all.
         let params = |p: Vec<(&str, ParamValue)>| {
             let mut r = raw("t", "urn:x");
-            r.authorization_params = Input::Given(p.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
+            r.authorization_params = p.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
             r
         };
-        assert!(
-            validate_exchange_options(&params(vec![("x", ParamValue::Str(at(MAX_OPTION_BYTES)))])).is_ok()
-        );
+        let ok = params(vec![("x", ParamValue::Str(at(MAX_OPTION_BYTES)))]);
+        assert!(validate_exchange_options(&ok, &Faults::NONE).is_ok());
         for bad in [
             params(vec![("x", ParamValue::Str(at(MAX_OPTION_BYTES + 1)))]),
             params(vec![("x", ParamValue::List(vec!["a".into(), at(MAX_OPTION_BYTES + 1)]))]),
-            params(vec![("x", ParamValue::TooLong)]),
             params((0..9).map(|_| ("k", ParamValue::Str(at(MAX_OPTION_BYTES)))).collect()),
         ] {
             assert_eq!(code_of(&bad), "invalid_parameter");
         }
-        let mut r = raw("t", "urn:x");
-        r.authorization_params = Input::TooLong;
-        assert_eq!(code_of(&r), "invalid_parameter");
+        for fault in [Fault::TooLong, Fault::ValueTooLong] {
+            let mut f = Faults::NONE;
+            f.note("authorizationParams", fault);
+            // Before rule 2.
+            assert_eq!(code_with(&raw("", "urn:x"), &f), "invalid_parameter");
+        }
     }
 
     #[test]
     fn rule_order_is_kept() {
         // Rule 2 before rule 8.
-        let mut r = raw("", "urn:x");
-        r.audience = Input::WrongType;
-        assert_eq!(code_of(&r), "invalid_token_format");
+        assert_eq!(code_with(&raw("", "urn:x"), &wrong("audience")), "invalid_token_format");
+        // Rule 4 before rule 8: a wrong-typed audience loses to a Bearer subject token.
+        assert_eq!(code_with(&raw("Bearer x", "urn:x"), &wrong("audience")), "invalid_token_format");
         // Rule 3 before rule 4.
         assert_eq!(code_of(&raw("Bearer x", "")), "invalid_token_format");
         // Rule 5 before rule 6.
         let mut r = raw("t", "urn:x");
-        r.actor_token = Input::Given("Bearer a".into());
+        r.actor_token = Some("Bearer a".into());
         assert_eq!(code_of(&r), "invalid_token_format");
         // Rule 6 before rule 8.
         let mut r = raw("t", "urn:x");
-        r.actor_token = Input::Given("a".into());
-        r.scope = Input::WrongType;
-        assert_eq!(code_of(&r), "missing_actor_token_type");
+        r.actor_token = Some("a".into());
+        assert_eq!(code_with(&r, &wrong("scope")), "missing_actor_token_type");
+        // A wrong-typed actor token type is absent for rules 6 and 7, then refused by rule 8.
+        assert_eq!(code_with(&r, &wrong("actorTokenType")), "missing_actor_token_type");
+        assert_eq!(code_with(&raw("t", "urn:x"), &wrong("actorTokenType")), "invalid_parameter");
     }
 
     #[test]
     fn rules_5_to_7_actor() {
         let mut r = raw("t", "urn:x");
-        r.actor_token = Input::Given("".into());
-        r.actor_token_type = Input::Given("urn:y".into());
+        r.actor_token = Some("".into());
+        r.actor_token_type = Some("urn:y".into());
         assert_eq!(code_of(&r), "invalid_token_format");
-        r.actor_token = Input::WrongType;
-        assert_eq!(code_of(&r), "invalid_token_format");
-        r.actor_token = Input::Given("a".into());
-        r.actor_token_type = Input::Given("  ".into());
+        r.actor_token = None;
+        assert_eq!(code_with(&r, &wrong("actorToken")), "invalid_token_format");
+        r.actor_token = Some("a".into());
+        r.actor_token_type = Some("  ".into());
         assert_eq!(code_of(&r), "missing_actor_token_type");
-        r.actor_token_type = Input::Absent;
+        r.actor_token_type = None;
         assert_eq!(code_of(&r), "missing_actor_token_type");
         let mut r = raw("t", "urn:x");
-        r.actor_token_type = Input::Given("urn:y".into());
+        r.actor_token_type = Some("urn:y".into());
         assert_eq!(code_of(&r), "missing_actor_token");
         // A blank actor type without an actor token is simply absent.
-        r.actor_token_type = Input::Given(" ".into());
-        assert_eq!(validate_exchange_options(&r).unwrap().actor, None);
+        r.actor_token_type = Some(" ".into());
+        assert_eq!(validate_exchange_options(&r, &Faults::NONE).unwrap().actor, None);
         // Both given.
-        r.actor_token = Input::Given("a".into());
-        r.actor_token_type = Input::Given("urn:y".into());
-        let v = validate_exchange_options(&r).unwrap();
+        r.actor_token = Some("a".into());
+        r.actor_token_type = Some("urn:y".into());
+        let v = validate_exchange_options(&r, &Faults::NONE).unwrap();
         assert_eq!(v.actor, Some((Secret::new("a"), "urn:y".into())));
     }
 
     #[test]
     fn rule8_wrong_types() {
-        for field in 0..5 {
-            let mut r = raw("t", "urn:x");
-            match field {
-                0 => r.audience = Input::WrongType,
-                1 => r.scope = Input::WrongType,
-                2 => r.organization = Input::WrongType,
-                3 => r.authorization_params = Input::WrongType,
-                _ => r.authorization_params = Input::Given(vec![("x".into(), ParamValue::Invalid)]),
-            }
-            assert_eq!(code_of(&r), "invalid_parameter", "field {field}");
+        for key in ["audience", "scope", "organization", "authorizationParams"] {
+            assert_eq!(code_with(&raw("t", "urn:x"), &wrong(key)), "invalid_parameter", "{key}");
+        }
+        for fault in [Fault::ValueInvalid, Fault::TooManyValues] {
+            let mut f = Faults::NONE;
+            f.note("authorizationParams", fault);
+            assert_eq!(code_with(&raw("t", "urn:x"), &f), "invalid_parameter");
         }
         let mut r = raw("t", "urn:x");
-        r.authorization_params = Input::Given(vec![("x".into(), ParamValue::List(vec!["v".into(); 21]))]);
+        r.authorization_params = vec![("x".into(), ParamValue::List(vec!["v".into(); 21]))];
         assert_eq!(code_of(&r), "invalid_parameter");
-        r.authorization_params = Input::Given(vec![("x".into(), ParamValue::List(vec!["v".into(); 20]))]);
-        assert_eq!(validate_exchange_options(&r).unwrap().extras.len(), 20);
-        // Even a reserved key with an invalid value is an error (values are checked first).
-        r.authorization_params = Input::Given(vec![("grant_type".into(), ParamValue::Invalid)]);
+        r.authorization_params = vec![("x".into(), ParamValue::List(vec!["v".into(); 20]))];
+        assert_eq!(validate_exchange_options(&r, &Faults::NONE).unwrap().extras.len(), 20);
+        // Even a reserved key with too many values is an error (values are checked first).
+        r.authorization_params = vec![("grant_type".into(), ParamValue::List(vec!["v".into(); 21]))];
         assert_eq!(code_of(&r), "invalid_parameter");
     }
 
     #[test]
     fn empty_optional_counts_as_absent() {
         let mut r = raw("t", "urn:x");
-        r.audience = Input::Given("".into());
-        r.authorization_params =
-            Input::Given(vec![("audience".into(), ParamValue::Str("https://api".into()))]);
-        let v = validate_exchange_options(&r).unwrap();
+        r.audience = Some("".into());
+        r.authorization_params = vec![("audience".into(), ParamValue::Str("https://api".into()))];
+        let v = validate_exchange_options(&r, &Faults::NONE).unwrap();
         assert_eq!(v.audience, vec!["https://api".to_string()]);
         assert_eq!(v.typed_audience, None);
     }
@@ -598,8 +592,8 @@ mod tests {
     #[test]
     fn authorization_params_rules() {
         let mut r = raw("t", "urn:x");
-        r.scope = Input::Given("openid".into());
-        r.authorization_params = Input::Given(vec![
+        r.scope = Some("openid".into());
+        r.authorization_params = vec![
             ("grant_type".into(), ParamValue::Str("password".into())),
             ("client_secret".into(), ParamValue::Str("x".into())),
             ("actor_token".into(), ParamValue::Str("sneaky".into())),
@@ -610,10 +604,9 @@ mod tests {
             ("organization".into(), ParamValue::List(vec!["org_1".into()])),
             ("resource".into(), ParamValue::List(vec!["a".into(), "b".into()])),
             ("n".into(), ParamValue::Str("42".into())),
-            ("gone".into(), ParamValue::Absent),
             ("empty".into(), ParamValue::Str("".into())),
-        ]);
-        let v = validate_exchange_options(&r).unwrap();
+        ];
+        let v = validate_exchange_options(&r, &Faults::NONE).unwrap();
         assert_eq!(v.scope, vec!["openid".to_string()]);
         assert_eq!(v.organization, vec!["org_1".to_string()]);
         assert_eq!(v.actor, None);
