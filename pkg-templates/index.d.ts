@@ -119,6 +119,7 @@ export type ConfigurationErrorCode =
   | "invalid_option"
   | "configuration_error"
   | "missing_state_store"
+  | "invalid_store_options"
   | "invalid_parameter";
 
 export type IdTokenErrorCode =
@@ -256,6 +257,8 @@ export declare class CookieStore implements StateStore {
   get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
   set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
   delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+  /** Throws a TypeError naming what is missing: the request, and to write a response or headers. */
+  checkOptions(storeOptions: unknown, forWrite: boolean): void;
 }
 
 /**
@@ -267,6 +270,8 @@ export declare class KvStore implements StateStore {
   get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
   set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
   delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+  /** Throws a TypeError naming what is missing: the request, and to write a response or headers. */
+  checkOptions(storeOptions: unknown, forWrite: boolean): void;
 }
 
 /**
@@ -278,4 +283,6 @@ export declare class DenoKvStore implements StateStore {
   get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
   set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
   delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+  /** Throws a TypeError naming what is missing: the request, and to write a response or headers. */
+  checkOptions(storeOptions: unknown, forWrite: boolean): void;
 }

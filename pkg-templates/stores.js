@@ -332,6 +332,15 @@ export class CookieStore {
   }
 
   /**
+   * Throws a TypeError naming what storeOptions lack for a read (the request) or, with forWrite, a
+   * write (also a response or headers). The client calls it before any request.
+   * @param {unknown} storeOptions @param {boolean} forWrite @returns {void}
+   */
+  checkOptions(storeOptions, forWrite) {
+    httpContext(storeOptions, "CookieStore", forWrite === true);
+  }
+
+  /**
    * Reassembles the chunks; undefined when there are none or one is missing or malformed.
    * @param {string} identifier
    * @param {StoreRequestOptions} storeOptions
@@ -463,6 +472,15 @@ class SessionIdStore {
   static #sessionId(cookies, name) {
     const id = cookies.get(name);
     return id !== undefined && SESSION_ID.test(id) ? id : undefined;
+  }
+
+  /**
+   * Throws a TypeError naming what storeOptions lack for a read (the request) or, with forWrite, a
+   * write (also a response or headers). The client calls it before any request.
+   * @param {unknown} storeOptions @param {boolean} forWrite @returns {void}
+   */
+  checkOptions(storeOptions, forWrite) {
+    httpContext(storeOptions, this.#who, forWrite === true);
   }
 
   /** @param {string} identifier @param {unknown} storeOptions @returns {Promise<string | undefined>} */

@@ -20,7 +20,7 @@ done_step
 bash scripts/build.sh
 
 step "Rust API docs: cargo doc --no-deps, warnings as errors (the examples compile in cargo test)"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --quiet
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features worker --quiet
 echo "    target/wasm32-unknown-unknown/doc/auth0_edge/index.html"
 done_step
 

@@ -93,6 +93,9 @@ pub mod code {
     /// A session method called on a client built without `stateStore` (SPEC §9.1). Carried by
     /// `ConfigurationError`.
     pub const MISSING_STATE_STORE: &str = "missing_state_store";
+    /// The state store refused the store options (its `checkOptions` threw): e.g. a `CookieStore`
+    /// given no `{ request, response }`. Found before any request. Carried by `ConfigurationError`.
+    pub const INVALID_STORE_OPTIONS: &str = "invalid_store_options";
     // IdTokenError (SPEC §3)
     /// The ID token's signature does not verify with the JWKS key (SPEC §3.2). Carried by
     /// `IdTokenError`.
@@ -206,8 +209,15 @@ impl Error {
         &self.code
     }
 
-    /// The message: it names the option, field or rule that failed.
-    pub fn message(&self) -> &str {
+    /// The message: it names the option, field or rule that failed, options spelled as a Rust
+    /// caller writes them (`"subject_token"`).
+    pub fn message(&self) -> Cow<'_, str> {
+        rust_spelling(&self.message)
+    }
+
+    /// The message as JavaScript callers read it, options spelled as they write them
+    /// (`"subjectToken"`).
+    pub fn js_message(&self) -> &str {
         &self.message
     }
 
@@ -220,6 +230,25 @@ impl Error {
     pub fn source_cause(&self) -> Option<&Cause> {
         self.cause.as_ref()
     }
+
+    /// The status an HTTP endpoint answers this error with, separating the caller's mistakes
+    /// from outages: 400 for exchange input refused before sending (and a session transfer's bad
+    /// redirect target), the tenant's own 4xx, 502 when the tenant was unreachable or answered
+    /// garbage, 401 for an ID token that failed or no usable access token, 503 when the store
+    /// failed, 500 for the deployment's or the code's mistakes (every other configuration error).
+    pub fn response_status(&self) -> u16 {
+        match self.kind {
+            ErrorKind::CustomTokenExchange => match self.status {
+                Some(s @ 400..=499) => s,
+                _ if matches!(&*self.code, code::TOKEN_EXCHANGE_FAILED | code::INVALID_RESPONSE) => 502,
+                _ => 400,
+            },
+            ErrorKind::IdToken | ErrorKind::AccessToken => 401,
+            ErrorKind::Store => 503,
+            ErrorKind::Configuration if self.code == code::INVALID_PARAMETER => 400,
+            ErrorKind::Configuration => 500,
+        }
+    }
 }
 
 impl core::fmt::Debug for Error {
@@ -227,7 +256,7 @@ impl core::fmt::Debug for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct(self.kind.class_name())
             .field("code", &self.code)
-            .field("message", &self.message)
+            .field("message", &self.message())
             .field("status", &self.status)
             .field("has_cause", &self.cause.is_some())
             .finish()
@@ -236,8 +265,43 @@ impl core::fmt::Debug for Error {
 
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message())
     }
+}
+
+/// The options whose JavaScript and Rust names differ, quoted as messages quote them.
+const SPELLINGS: [(&str, &str); 20] = [
+    ("\"subjectToken\"", "\"subject_token\""),
+    ("\"subjectTokenType\"", "\"subject_token_type\""),
+    ("\"actorToken\"", "\"actor_token\""),
+    ("\"actorTokenType\"", "\"actor_token_type\""),
+    ("\"requestedTokenType\"", "\"requested_token_type\""),
+    ("\"authorizationParams\"", "\"authorization_params\""),
+    ("\"allowedDomains\"", "\"allowed_domains\""),
+    ("\"allowedRedirectOrigins\"", "\"allowed_redirect_origins\""),
+    ("\"clientId\"", "\"client_id\""),
+    ("\"clientSecret\"", "\"client_secret\""),
+    ("\"clientAuthMethod\"", "\"client_auth_method\""),
+    ("\"clientAssertionSigningKey\"", "\"client_assertion_signing_key\""),
+    ("\"clientAssertionSigningAlg\"", "\"client_assertion_signing_alg\""),
+    ("\"stateIdentifier\"", "\"state_identifier\""),
+    ("\"sessionDuration\"", "\"session_duration\""),
+    ("\"timeoutMs\"", "\"timeout_ms\""),
+    ("\"stateStore\"", "\"state_store\""),
+    ("\"targetLoginUrl\"", "\"target_login_url\""),
+    ("\"returnTo\"", "\"return_to\""),
+    ("\"domain\" function", "\"domain_resolver\""),
+];
+
+/// `message` with each option named as Rust spells it.
+fn rust_spelling(message: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(message);
+    for (js, rust) in SPELLINGS {
+        if out.contains(js) {
+            out = Cow::Owned(out.replace(js, rust));
+        }
+    }
+    out
 }
 
 impl core::error::Error for Error {}
@@ -314,6 +378,52 @@ mod tests {
         let d = format!("{e:?}");
         assert!(d.contains("CustomTokenExchangeError") && d.contains("500"));
         assert!(!d.contains("abc"));
+    }
+
+    #[test]
+    fn response_statuses_separate_mistakes_from_outages() {
+        let cases = [
+            (Error::exchange(code::INVALID_TOKEN_FORMAT, ""), 400),
+            (Error::with_code(ErrorKind::CustomTokenExchange, "invalid_grant".into(), "").status(403), 403),
+            (Error::exchange(code::TOKEN_EXCHANGE_FAILED, "").status(503), 502),
+            (Error::exchange(code::TOKEN_EXCHANGE_FAILED, ""), 502),
+            (Error::exchange(code::INVALID_RESPONSE, "").status(200), 502),
+            (Error::id_token(code::INVALID_SIGNATURE, ""), 401),
+            (Error::new(ErrorKind::AccessToken, code::MISSING_SESSION, ""), 401),
+            (Error::new(ErrorKind::Store, code::STORE_ERROR, ""), 503),
+            (Error::config(code::INVALID_STORE_OPTIONS, ""), 500),
+            (Error::config(code::DOMAIN_NOT_ALLOWED, ""), 500),
+            (Error::config(code::INVALID_PARAMETER, ""), 400),
+        ];
+        for (e, status) in cases {
+            assert_eq!(e.response_status(), status, "{}", e.code());
+        }
+    }
+
+    #[test]
+    fn rust_callers_read_options_as_they_spell_them() {
+        let e = Error::exchange(
+            code::INVALID_TOKEN_FORMAT,
+            "\"subjectToken\" and \"subjectTokenType\" are required and must be strings",
+        );
+        assert_eq!(
+            e.message(),
+            "\"subject_token\" and \"subject_token_type\" are required and must be strings"
+        );
+        assert_eq!(e.to_string(), e.message());
+        assert_eq!(
+            e.js_message(),
+            "\"subjectToken\" and \"subjectTokenType\" are required and must be strings"
+        );
+        let e =
+            Error::config(code::INVALID_DOMAIN, "the \"domain\" function did not answer a tenant's domain");
+        assert_eq!(e.message(), "the \"domain_resolver\" did not answer a tenant's domain");
+        // Unquoted words and other quoted text are left alone.
+        let e = Error::exchange(
+            code::INVALID_TOKEN_FORMAT,
+            "\"subjectToken\" must not carry a \"Bearer\" prefix",
+        );
+        assert_eq!(e.message(), "\"subject_token\" must not carry a \"Bearer\" prefix");
     }
 
     #[test]

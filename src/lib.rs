@@ -10,6 +10,8 @@
 //!   into JavaScript. A Rust program leaves it off.
 //! - [`stores`]: the package's built-in stores (Workers KV, Deno KV, cookies, memory), built from
 //!   Rust with typed options.
+//! - `workers` (feature `worker`): the bridge to workers-rs: `?` on errors in a `worker`
+//!   handler, error responses, stores from the Worker's bindings, store options from a request.
 
 #![warn(missing_docs)]
 extern crate alloc;
@@ -33,6 +35,8 @@ pub mod core;
 pub mod error;
 mod prelude;
 pub mod stores;
+#[cfg(feature = "worker")]
+pub mod workers;
 
 pub use client::{ServerClient, TokenExchangeResponse};
 pub use core::options::{

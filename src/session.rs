@@ -162,6 +162,14 @@ impl ServerClient {
         })
     }
 
+    /// The state store, once it has accepted `store_options` for an operation that reads, or
+    /// also writes (`for_write`): checked before any request (see [`Store::check`]).
+    async fn checked_store(&self, store_options: &JsValue, for_write: bool) -> Result<&Store, Error> {
+        let store = self.store()?;
+        store.check(store_options, for_write, self.config().timeout_ms).await?;
+        Ok(store)
+    }
+
     /// Exchanges tokens and opens a session (SPEC §3). The ID token, when one comes back, is
     /// verified strictly: a failure is an `IdToken` error and no session is written.
     ///
@@ -191,6 +199,7 @@ impl ServerClient {
         let store = self.store()?;
         let mut input = validate_exchange_options(options, &Faults::NONE)?;
         let config = self.config();
+        store.check(store_options, true, config.timeout_ms).await?;
         let tenant = self.tenant(store_options).await?;
         with_openid(&mut input.scope);
         let (discovery, tokens) = self.exchange_tokens(&input, &tenant).await?;
@@ -231,7 +240,7 @@ impl ServerClient {
     /// # Ok(()) }
     /// ```
     pub async fn get_session(&self, store_options: &JsValue) -> Result<Option<Session>, Error> {
-        self.store()?;
+        self.checked_store(store_options, false).await?;
         let tenant = self.tenant(store_options).await?;
         self.read_session(&tenant, store_options).await
     }
@@ -297,7 +306,8 @@ impl ServerClient {
         let audience = options.audience.as_deref().filter(|a| !a.is_empty());
         let scope = options.scope.as_deref().filter(|s| !s.is_empty());
         let config = self.config();
-        self.store()?;
+        // A refresh writes: a store that cannot write would lose a rotated refresh token.
+        self.checked_store(store_options, true).await?;
         let tenant = self.tenant(store_options).await?;
         let mut state = self.read_session(&tenant, store_options).await?.ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
@@ -387,7 +397,7 @@ impl ServerClient {
     ) -> Result<SessionTransfer, Error> {
         let mut input = session_transfer_input(options, &Faults::NONE)?;
         if input.actor.is_none() {
-            self.store()?;
+            self.checked_store(store_options, false).await?;
         }
         let tenant = self.tenant(store_options).await?;
         input.audience = vec![session_transfer_audience(&tenant.host)];
@@ -452,7 +462,8 @@ impl ServerClient {
     /// ```
     pub async fn logout(&self, options: &LogoutOptions, store_options: &JsValue) -> Result<String, Error> {
         let config = self.config();
-        self.store()?.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
+        let store = self.checked_store(store_options, true).await?;
+        store.delete(&config.state_identifier, store_options, config.timeout_ms).await?;
         let tenant = self.tenant(store_options).await?;
         let discovery = self.discovery(&tenant).await.ok();
         let end_session = discovery.as_ref().and_then(|d| d.end_session_endpoint.as_deref());

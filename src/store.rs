@@ -17,11 +17,25 @@ pub(crate) fn store_error(message: &'static str) -> Error {
     Error::new(ErrorKind::Store, code::STORE_ERROR, message)
 }
 
-fn store_failure(message: &'static str, f: HttpFailure, timeout_ms: u32) -> Error {
-    store_error(message).cause(Cause::Js(match f {
+/// `{what}: {reason}{then}`, the reason the store's error message (or the deadline), its error
+/// the cause: the headline says why, not only that.
+fn with_reason(what: &str, then: &str, f: HttpFailure, timeout_ms: u32) -> (String, Cause) {
+    let cause = match f {
         HttpFailure::Network(cause) => cause,
         HttpFailure::Timeout => host::timeout_cause(timeout_ms),
-    }))
+    };
+    let mut message = String::from(what);
+    message.push_str(": ");
+    message.push_str(
+        host::value::error_message(&cause).as_deref().unwrap_or("it threw a value that is not an Error"),
+    );
+    message.push_str(then);
+    (message, Cause::Js(cause))
+}
+
+fn store_failure(what: &str, then: &str, f: HttpFailure, timeout_ms: u32) -> Error {
+    let (message, cause) = with_reason(what, then, f, timeout_ms);
+    Error::new(ErrorKind::Store, code::STORE_ERROR, message).cause(cause)
 }
 
 /// Calls `store[method](...args)` and awaits its result within the client's timeout: a missing
@@ -46,6 +60,23 @@ fn too_large(cause: &JsValue) -> bool {
 pub const MAX_SEALED_CHARS: usize = 1024 * 1024;
 
 impl Store {
+    /// Asks the store whether `so` serves it, before anything else happens: its optional
+    /// `checkOptions(storeOptions, forWrite)` (the built-in stores need the request, and a
+    /// response or headers to write cookies). A throw or a rejection is the caller's mistake, a
+    /// `ConfigurationError` `invalid_store_options` whose message carries the store's reason.
+    pub(crate) async fn check(&self, so: &JsValue, for_write: bool, timeout_ms: u32) -> Result<(), Error> {
+        if !host::value::get(&self.0, "checkOptions").is_some_and(|f| f.is_function()) {
+            return Ok(());
+        }
+        call_store(&self.0, "checkOptions", &[so.clone(), for_write.into()], timeout_ms)
+            .await
+            .map(|_| ())
+            .map_err(|f| {
+                let (message, cause) = with_reason("the state store refused storeOptions", "", f, timeout_ms);
+                Error::config(code::INVALID_STORE_OPTIONS, message).cause(cause)
+            })
+    }
+
     pub(crate) async fn get(
         &self,
         id: &str,
@@ -54,7 +85,7 @@ impl Store {
     ) -> Result<Option<String>, Error> {
         let v = call_store(&self.0, "get", &[id.into(), store_options.clone()], timeout_ms)
             .await
-            .map_err(|f| store_failure("the state store's get failed", f, timeout_ms))?;
+            .map_err(|f| store_failure("the state store's get failed", "", f, timeout_ms))?;
         // Anything but a string of at most 1 MiB (null, undefined, garbage) is "no session".
         Ok(host::value::short_string(&v, MAX_SEALED_CHARS))
     }
@@ -77,7 +108,7 @@ impl Store {
                  written; keep large sessions in a server-side store (Workers KV, Deno KV, Durable Objects)",
             )
             .cause(Cause::Js(cause)),
-            f => store_failure("the state store's set failed: no session was written", f, timeout_ms),
+            f => store_failure("the state store's set failed", "; no session was written", f, timeout_ms),
         })
     }
 
@@ -85,6 +116,6 @@ impl Store {
         call_store(&self.0, "delete", &[id.into(), so.clone()], timeout_ms)
             .await
             .map(|_| ())
-            .map_err(|f| store_failure("the state store's delete failed", f, timeout_ms))
+            .map_err(|f| store_failure("the state store's delete failed", "", f, timeout_ms))
     }
 }

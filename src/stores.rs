@@ -7,7 +7,8 @@
 //! ```no_run
 //! # fn run(env: wasm_bindgen::JsValue, request: web_sys::Request) -> Result<(), auth0_edge::Error> {
 //! use auth0_edge::stores::{self, StoreOptions};
-//! // A Worker's KV namespace binding (workers-rs: the `Env` as a `JsValue`).
+//! // A Worker's KV namespace binding, here the `Env` object as a `JsValue` (on workers-rs, the
+//! // `worker` feature's `workers::kv_store(&env, "SESSIONS", ..)` takes the binding by name).
 //! let namespace = js_sys::Reflect::get(&env, &"SESSIONS".into()).unwrap_or_default();
 //! let store = stores::kv_store(&namespace, &StoreOptions::default())?;
 //! // Per request: the store reads the cookie from `request`, appends Set-Cookie to `headers`.
@@ -104,7 +105,8 @@ pub fn cookie_store(options: &StoreOptions) -> Result<JsValue, Error> {
 
 /// `new KvStore(namespace, options)`: sessions in Cloudflare Workers KV, a random session id in a
 /// cookie. `namespace` is the KV binding itself (in workers-rs,
-/// `js_sys::Reflect::get(&env, &"SESSIONS".into())`); store options from [`http_options`].
+/// `workers::kv_store(&env, "SESSIONS", ..)` with the `worker` feature); store options from
+/// [`http_options`].
 /// Something that is not a KV binding, or a bad option, is a configuration error
 /// `invalid_option`.
 pub fn kv_store(namespace: &JsValue, options: &StoreOptions) -> Result<JsValue, Error> {

@@ -34,7 +34,7 @@ pub fn to_js(e: &Error) -> JsValue {
         Some(Cause::Js(v)) => v.clone(),
         Some(Cause::Error(inner)) => to_js(inner),
     };
-    make_error(e.kind().class_name(), e.code(), e.message(), e.http_status(), &cause)
+    make_error(e.kind().class_name(), e.code(), e.js_message(), e.http_status(), &cause)
 }
 
 type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, Error>>>>;

@@ -6,6 +6,12 @@ export interface StateStore<TStoreOptions = unknown> {
   set(identifier: string, value: string, removeIfExists: boolean, storeOptions: TStoreOptions): Promise<void>;
   /** Deletes the session under `identifier`. */
   delete(identifier: string, storeOptions: TStoreOptions): Promise<void>;
+  /**
+   * Optional: throws (or rejects) when `storeOptions` cannot serve a read, or with `forWrite` a
+   * write. Called before any request of a session method, so that a forgotten option is a
+   * ConfigurationError "invalid_store_options" before any token is minted.
+   */
+  checkOptions?(storeOptions: TStoreOptions, forWrite: boolean): void | Promise<void>;
 }
 
 export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";

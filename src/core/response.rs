@@ -502,12 +502,12 @@ mod tests {
             Some("Application/JSON"),
             br#"{"error":"invalid_grant","error_description":"bad subject"}"#,
         );
-        assert_eq!((e.code(), e.message(), e.http_status()), ("invalid_grant", "bad subject", Some(400)));
+        assert_eq!((e.code(), e.js_message(), e.http_status()), ("invalid_grant", "bad subject", Some(400)));
         assert!(body_is_cause);
 
         let (e, _) = failed(403, JSON, br#"{"error":7}"#);
         assert_eq!(
-            (e.code(), e.message(), e.http_status()),
+            (e.code(), e.js_message(), e.http_status()),
             ("token_exchange_failed", "Token exchange failed: HTTP 403", Some(403))
         );
 

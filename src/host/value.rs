@@ -50,6 +50,11 @@ pub fn get(o: &JsValue, key: &str) -> Option<JsValue> {
     sys::get(o, key).ok()
 }
 
+/// A thrown value's `message`, when it is a string of at most 512 units (caught reads).
+pub fn error_message(error: &JsValue) -> Option<String> {
+    get(error, "message").and_then(|m| short_string(&m, 512))
+}
+
 /// Calls `o[name](...args)` with `this` = `o`: `Err` when there is no such method or it threw.
 pub fn call_method(o: &JsValue, name: &str, args: &Array) -> Result<JsValue, JsValue> {
     let f = get(o, name)

@@ -983,6 +983,40 @@ export function suite(pkg, env) {
     const c = client("basic", { stateStore: { get: async () => undefined, set: async () => { throw boom; }, delete: async () => {} } });
     const e = await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), StoreError, "store_error", "set rejects");
     eq(e.cause === boom, true, "cause is the store's error");
+    eq(e.message, "the state store's set failed: disk full; no session was written", "the headline carries the store's reason");
+  });
+
+  test("store options are checked before any request: a built-in store without them is ConfigurationError invalid_store_options, saying what is missing", async () => {
+    const seen = [];
+    const request = new Request("http://localhost/", { headers: { cookie: "other=1" } });
+    for (const stateStore of [new pkg.CookieStore(), new pkg.KvStore({ get: async () => null, put: async () => {}, delete: async () => {} })]) {
+      const c = client("basic", { fetch: recordingFetch(seen), stateStore });
+      const name = stateStore.constructor.name;
+      const e = await rejects(c.loginWithCustomTokenExchange(legacy("alice")), ConfigurationError, "invalid_store_options", `${name}: a login without storeOptions`);
+      eq(e.message, `the state store refused storeOptions: ${name}: storeOptions is required: { request, response } or { request, headers }`, "the headline says what to pass");
+      ok(e.cause instanceof TypeError, "the store's TypeError is the cause");
+      const toWrite = `the state store refused storeOptions: ${name}: storeOptions.response (a Response) or storeOptions.headers (a Headers) is required to write cookies`;
+      for (const [what, call] of [
+        ["login", () => c.loginWithCustomTokenExchange(legacy("alice"), { request })],
+        ["getAccessToken", () => c.getAccessToken({}, { request })],
+        ["logout", () => c.logout({}, { request })],
+      ]) {
+        const e = await rejects(call(), ConfigurationError, "invalid_store_options", `${name}: ${what} with a request and nothing to write to`);
+        eq(e.message, toWrite, `${name}: ${what}`);
+      }
+      await rejects(c.getSession(), ConfigurationError, "invalid_store_options", `${name}: getSession without a request`);
+      await rejects(c.requestSessionTransferToken(legacy("alice")), ConfigurationError, "invalid_store_options", `${name}: a transfer reading the session`);
+      // A read needs only the request.
+      eq(await c.getSession({ request }), undefined, `${name}: getSession({ request })`);
+    }
+    eq(seen.length, 0, "no request reached the tenant");
+    // A custom store may check too, synchronously or not; a store without checkOptions is not asked.
+    const refusing = { get: async () => undefined, set: async () => {}, delete: async () => {}, checkOptions: async (so, forWrite) => { if (forWrite) throw new Error("needs a tenant id"); } };
+    const c = client("basic", { fetch: recordingFetch(seen), stateStore: refusing });
+    const e = await rejects(c.loginWithCustomTokenExchange(legacy("alice")), ConfigurationError, "invalid_store_options", "a custom store's rejection");
+    eq(e.message, "the state store refused storeOptions: needs a tenant id", "its reason in the headline");
+    eq(await c.getSession(), undefined, "a read it accepts");
+    eq(seen.length, 0, "still no request");
   });
 
   test("session: a store returning garbage is no session, never an exception", async () => {

@@ -173,7 +173,7 @@ mod tests {
         f.note("someNewOption", Fault::WrongType);
         let o = raw("t", "urn:x");
         let e = f.reject(|f| validate_exchange_options(&o, f)).unwrap_err();
-        assert_eq!((e.code(), e.message()), ("invalid_option", "\"someNewOption\" is not of its type"));
+        assert_eq!((e.code(), e.js_message()), ("invalid_option", "\"someNewOption\" is not of its type"));
     }
 
     #[test]

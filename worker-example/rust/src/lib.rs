@@ -15,9 +15,9 @@
 #[allow(dead_code)] // not routed: the README's example, kept compiling
 mod readme;
 
-use auth0_edge::stores::{self, StoreOptions};
+use auth0_edge::stores::StoreOptions;
 use auth0_edge::{
-    ClientOptions, CustomTokenExchangeOptions, Error as Auth0Error, ErrorKind, GetAccessTokenOptions,
+    workers, ClientOptions, CustomTokenExchangeOptions, Error as Auth0Error, GetAccessTokenOptions,
     LogoutOptions, Secret, ServerClient, TokenExchangeResponse,
 };
 use serde::{Deserialize, Serialize};
@@ -33,39 +33,23 @@ static ROUTES: [(&str, Method); 5] = [
     ("/logout", Method::Post),
 ];
 
-/// Why a request failed: the status and the JSON body the caller gets.
-struct Failure {
-    status: u16,
-    body: Value,
-    allow: Option<&'static str>,
+/// Why a request failed.
+enum Failure {
+    /// The package's error, answered by `workers::error_response` with the status it calls for.
+    Auth0(Auth0Error),
+    /// The Worker's own: a status, an error code and its description (and `Allow` for a 405).
+    Http { status: u16, error: &'static str, description: Option<&'static str>, allow: Option<&'static str> },
 }
 
 impl Failure {
-    fn new(status: u16, error: &str) -> Self {
-        Failure { status, body: json!({ "error": error }), allow: None }
+    fn new(status: u16, error: &'static str) -> Self {
+        Failure::Http { status, error, description: None, allow: None }
     }
 }
 
-/// The package's errors by kind and code, as the JavaScript example maps its error classes.
 impl From<Auth0Error> for Failure {
     fn from(e: Auth0Error) -> Self {
-        let status = match e.kind() {
-            ErrorKind::CustomTokenExchange => {
-                let status = match e.http_status() {
-                    Some(s @ 400..=499) => s,
-                    _ if matches!(e.code(), "token_exchange_failed" | "invalid_response") => 502,
-                    _ => 400,
-                };
-                // The package's messages never hold a token or a secret; a server's
-                // error_description is meant for the caller.
-                let body = json!({ "error": e.code(), "error_description": e.message() });
-                return Failure { status, body, allow: None };
-            }
-            ErrorKind::IdToken | ErrorKind::AccessToken => 401,
-            ErrorKind::Store => 503,
-            _ => 500,
-        };
-        Failure::new(status, e.code())
+        Failure::Auth0(e)
     }
 }
 
@@ -154,9 +138,10 @@ async fn read_body<T: Default + for<'de> Deserialize<'de>>(
     if optional && text.trim().is_empty() {
         return Ok(T::default());
     }
-    let invalid = || Failure {
+    let invalid = || Failure::Http {
         status: 400,
-        body: json!({ "error": "invalid_request", "error_description": "The body must be a JSON object of the route's fields." }),
+        error: "invalid_request",
+        description: Some("The body must be a JSON object of the route's fields."),
         allow: None,
     };
     match serde_json::from_str::<Value>(&text) {
@@ -191,9 +176,12 @@ fn secret(env: &Env, name: &str) -> Secret {
 /// The client of one request: cheap to build; discovery and JWKS are cached per isolate.
 fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
     let state_store = if with_sessions {
-        let namespace = js_sys::Reflect::get(env.as_ref(), &"SESSIONS".into()).unwrap_or_default();
         let secure = setting(env, "COOKIE_SECURE") != "false";
-        Some(stores::kv_store(&namespace, &StoreOptions { secure: Some(secure), ..Default::default() })?)
+        Some(workers::kv_store(
+            env,
+            "SESSIONS",
+            &StoreOptions { secure: Some(secure), ..Default::default() },
+        )?)
     } else {
         None
     };
@@ -217,13 +205,14 @@ async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, V
         return Err(Failure::new(404, "not_found"));
     };
     if req.method() != *method {
-        return Err(Failure { allow: Some(method.as_ref()), ..Failure::new(405, "method_not_allowed") });
+        let allow = Some(method.as_ref());
+        return Err(Failure::Http { status: 405, error: "method_not_allowed", description: None, allow });
     }
 
     let audience = Some(setting(env, "AUTH0_AUDIENCE")).filter(|a| !a.is_empty());
     let auth0 = client(env, path != "/exchange")?;
     // The store reads the session cookie from the request and appends Set-Cookie to `headers`.
-    let store_options = stores::http_options(req.inner(), &headers.0);
+    let store_options = workers::store_options(&req, headers);
     match path.as_str() {
         "/exchange" => {
             let body = read_body(&mut req, false).await?;
@@ -266,11 +255,16 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let headers = Headers::new();
     let (status, body) = match route(req, &env, &headers).await {
         Ok(answer) => answer,
-        Err(failure) => {
-            if let Some(allow) = failure.allow {
+        Err(Failure::Auth0(e)) => return workers::error_response(&e, headers),
+        Err(Failure::Http { status, error, description, allow }) => {
+            if let Some(allow) = allow {
                 headers.set("allow", allow)?;
             }
-            (failure.status, failure.body)
+            let mut body = json!({ "error": error });
+            if let Some(description) = description {
+                body["error_description"] = description.into();
+            }
+            (status, body)
         }
     };
     // Bodies carry tokens and user data: no cache keeps them.

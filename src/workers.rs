@@ -1,0 +1,78 @@
+//! The workers-rs bridge (cargo feature `worker`): what a Rust Worker on the `worker` crate needs
+//! around [`ServerClient`](crate::ServerClient): `?` on this crate's errors in a handler, an error
+//! response with the status each error calls for, the built-in stores from the Worker's
+//! bindings, and store options from the request.
+//!
+//! In a handler: `workers::kv_store(&env, "SESSIONS", &Default::default())?` as the client's
+//! `state_store`, `workers::store_options(&req, &headers)` as each call's store options (the
+//! store appends `Set-Cookie` to `headers`), and on failure `workers::error_response(&e, headers)`.
+
+use crate::error::{code, Error, ErrorKind};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use crate::stores::{self, StoreOptions};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// `?` on this crate's errors in a handler returning `worker::Result`: a `RustError` of the
+/// error's code and message (a message never holds a token or a secret).
+impl From<Error> for worker::Error {
+    fn from(e: Error) -> Self {
+        let mut message = String::from(e.code());
+        message.push_str(": ");
+        message.push_str(&e.message());
+        worker::Error::RustError(message)
+    }
+}
+
+/// A workers-rs failure (a body that cannot be read, a header that cannot be set) as this
+/// crate's error, for handlers that return `Result<_, auth0_edge::Error>`: a `ConfigurationError`
+/// `configuration_error` whose message names the kind of failure, not its text.
+pub fn internal(e: worker::Error) -> Error {
+    let what = match e {
+        worker::Error::JsError(_) | worker::Error::Internal(_) => {
+            "a JavaScript call of the worker crate failed"
+        }
+        worker::Error::BindingError(_) => "a binding of the Worker is missing",
+        _ => "the worker crate failed",
+    };
+    Error::config(code::CONFIGURATION_ERROR, what)
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_description: Option<&'a str>,
+}
+
+/// The JSON response for `e`, with `headers` (those the store options wrote `Set-Cookie` to):
+/// status [`Error::response_status`] (400 for refused input, the tenant's 4xx, 502 for an
+/// unreachable tenant, 401, 503 for a failed store, 500 for the deployment's mistakes), body
+/// `{"error": code}` (and `error_description` for an exchange error: the rule that refused it,
+/// or the tenant's description), `Cache-Control: no-store`.
+pub fn error_response(e: &Error, headers: worker::Headers) -> worker::Result<worker::Response> {
+    let message = e.message();
+    let body = ErrorBody {
+        error: e.code(),
+        error_description: (e.kind() == ErrorKind::CustomTokenExchange).then_some(&*message),
+    };
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(worker::Response::from_json(&body)?.with_status(e.response_status()).with_headers(headers))
+}
+
+/// `new KvStore(env[binding], options)`: sessions in the Workers KV namespace bound as `binding`
+/// (the name `env.kv(binding)` takes; the `worker::kv::KvStore` it returns does not expose the
+/// binding object the store needs). A missing binding or a bad option is a `ConfigurationError`
+/// `invalid_option`.
+pub fn kv_store(env: &worker::Env, binding: &str, options: &StoreOptions) -> Result<JsValue, Error> {
+    let namespace = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)).unwrap_or_default();
+    stores::kv_store(&namespace, options)
+}
+
+/// The store options of one request for the cookie-carrying stores: the session cookie is read
+/// from `request`, `Set-Cookie` lines are appended to `headers` (put them on the response).
+pub fn store_options(request: &worker::Request, headers: &worker::Headers) -> JsValue {
+    stores::http_options(request.inner(), &headers.0)
+}
