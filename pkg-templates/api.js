@@ -14,7 +14,20 @@ export {
   StoreError,
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
-export { MemoryStore, CookieStore, KvStore, DenoKvStore } from "./stores.js";
+import * as stores from "./stores.js";
+
+/** A store class that says so when called without `new` (a minified bundle would otherwise name
+ *  a mangled class: "Class constructor P cannot be invoked without 'new'"). */
+const classOnly = (C) =>
+  new Proxy(C, {
+    apply() {
+      throw new TypeError(`${C.name} is a class: create it with new ${C.name}(...)`);
+    },
+  });
+export const MemoryStore = classOnly(stores.MemoryStore);
+export const CookieStore = classOnly(stores.CookieStore);
+export const KvStore = classOnly(stores.KvStore);
+export const DenoKvStore = classOnly(stores.DenoKvStore);
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({

@@ -34,7 +34,7 @@ run_logged stores-node node --test --test-reporter=spec tests/js/stores.test.mjs
 (cd tests/js && NO_COLOR=1 run_logged stores-deno node_modules/.bin/deno test --no-check --unstable-kv stores.deno.test.mjs)
 done_step
 
-step "Worker example in workerd, Deno and browser examples, types, the demo"
+step "Worker example in workerd, Deno and browser examples, types, README code blocks, the demo"
 npm_ci "$ROOT/worker-example"
 npm_ci "$ROOT/examples"
 ensure_chromium
@@ -45,6 +45,9 @@ run_logged worker with_provider node --test --test-reporter=spec worker-example/
 run_logged worker-readme with_provider node --test --test-reporter=spec worker-example/test/readme.test.mjs
 run_logged types worker-example/node_modules/.bin/tsc --noEmit --strict -p worker-example/tsconfig.json
 echo "    tsc --noEmit --strict: the Worker example and worker-example/test/package-types.ts compile"
+# Every code block of README.md and pkg-templates/README.md, checked against pkg/ (scripts/check-snippets.mjs).
+run_logged snippets node scripts/check-snippets.mjs "$ROOT/worker-example/node_modules/.bin/tsc" "$ROOT/tests/js/node_modules/.bin/deno"
+sed -n 's/^    \(.*\): \([0-9]*\)$/    README blocks, \1: \2/p' target/test-logs/snippets.log
 run_logged examples with_provider node --test --test-reporter=spec examples/test/deno.test.mjs examples/test/browser.test.mjs
 NO_COLOR=1 run_logged demo with_provider node scripts/demo.mjs
 grep -q '^Done: every route answered as expected' target/test-logs/demo.log || die "the demo did not finish its walk"

@@ -74,6 +74,19 @@ describe("MemoryStore", () => {
   });
 });
 
+describe("the store classes", () => {
+  test("called without new, each says so by name; with new, instanceof and subclassing hold", () => {
+    for (const [name, C] of Object.entries({ MemoryStore, CookieStore, KvStore })) {
+      assert.throws(() => C(), { name: "TypeError", message: `${name} is a class: create it with new ${name}(...)` });
+    }
+    const store = new CookieStore();
+    assert.ok(store instanceof CookieStore);
+    assert.equal(store.constructor.name, "CookieStore");
+    class Mine extends MemoryStore {}
+    assert.ok(new Mine() instanceof MemoryStore);
+  });
+});
+
 describe("CookieStore", () => {
   test("round trip of a small value, with the default attributes", async () => {
     const store = new CookieStore();
