@@ -1,8 +1,7 @@
 /// <reference lib="esnext.disposable" />
 // Types of the auth0-edge package. ServerClient and the shapes of its options and results come
-// from wasm-bindgen's build of the Rust client (auth0_edge.d.ts: src/bindings.rs, its
-// typescript_custom_section and the methods' types); the JavaScript parts (error classes, stores,
-// token types) are declared here.
+// from wasm-bindgen's build of the Rust client (auth0_edge.d.ts); the JavaScript parts (error
+// classes, stores, token types) are declared here.
 import type {
   StateStore,
   ServerClientOptions,

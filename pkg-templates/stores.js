@@ -1,4 +1,4 @@
-// The built-in session stores (SPEC §5): plain JavaScript without dependencies, so the same file
+// The built-in session stores (BEHAVIOUR.md §5): plain JavaScript without dependencies, so the same file
 // runs in workerd, Deno, Node and browsers. The wasm core calls them through the StateStore
 // interface and only ever hands them the sealed session, an opaque ASCII string (a JWE).
 //
@@ -15,7 +15,7 @@
 const CHUNK_SIZE = 3072;
 /** Most chunks a CookieStore writes: about 12 KB of cookies, within what browsers and servers keep. */
 const MAX_CHUNKS = 4;
-/** Cookie Max-Age and store TTL by default: 3 days, the default sessionDuration (SPEC §1). */
+/** Cookie Max-Age and store TTL by default: 3 days, the default sessionDuration (BEHAVIOUR.md §1). */
 const DEFAULT_LIFETIME = 259200;
 /** Workers KV rejects an expirationTtl below 60 seconds. */
 const MIN_KV_TTL = 60;

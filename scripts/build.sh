@@ -37,10 +37,12 @@ grep -q 'from "./errors.js"' "$stage/auth0_edge.js" || { echo "the glue does not
   --external:./errors.js --minify --keep-names --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"
 cp pkg-templates/errors.js "$out.tmp/errors.js"
-# The map's sources named by where they come from: this repository, or wasm-bindgen's glue.
+# The map's sources named by where they come from (this repository, or wasm-bindgen's glue)
+# under a scheme of their own: they are embedded, not files beside the package, and a stack trace
+# must not name a path that does not exist (Deno resolves plain names against the package).
 node -e 'const fs = require("fs"); const f = process.argv[1]; const m = JSON.parse(fs.readFileSync(f, "utf8"));
-  m.sources = m.sources.map((s) => s.includes("/snippets/") ? s.slice(s.indexOf("pkg-templates/"))
-    : s.endsWith("/auth0_edge.js") ? "wasm-bindgen/auth0_edge.js" : `pkg-templates/${s.split("/").pop()}`);
+  m.sources = m.sources.map((s) => "auth0-edge:///" + (s.includes("/snippets/") ? s.slice(s.indexOf("pkg-templates/"))
+    : s.endsWith("/auth0_edge.js") ? "wasm-bindgen/auth0_edge.js" : `pkg-templates/${s.split("/").pop()}`));
   fs.writeFileSync(f, JSON.stringify(m));' "$out.tmp/index.js.map"
 for f in node.js workerd.js deno.js browser.js; do
   "$ROOT/node_modules/.bin/esbuild" "pkg-templates/$f" --minify --format=esm --log-level=warning --outfile="$out.tmp/$f"

@@ -3,7 +3,7 @@
 //!
 //! Concurrent first calls share one request: the first caller spawns the fetch as a promise and
 //! parks it in the cache; later callers await the same promise. A value already in hand is kept
-//! while a new one is fetched and when that fetch fails (SPEC §9.6); a failure is remembered for
+//! while a new one is fetched and when that fetch fails (BEHAVIOUR.md §9.6); a failure is remembered for
 //! [`Policy::retry_ms`] (zero: the next call tries again).
 
 use crate::error::Error;

@@ -25,15 +25,15 @@ use core::cell::{OnceCell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-/// Discovery and JWKS are reused for 10 minutes (SPEC §2.2, §2.5).
+/// Discovery and JWKS are reused for 10 minutes (BEHAVIOUR.md §2.2, §2.5).
 const CACHE_TTL_MS: f64 = 600_000.0;
-/// Longest answer of a `domain` resolver read (SPEC §11.4; a host name is at most 253).
+/// Longest answer of a `domain` resolver read (BEHAVIOUR.md §11.4; a host name is at most 253).
 const MAX_RESOLVED_DOMAIN_CHARS: usize = 253;
 /// An unknown `kid` refetches the JWKS at most this often.
 const JWKS_REFETCH_MS: f64 = 30_000.0;
 /// Discovery: a failure is not remembered (the next call tries again).
 const DISCOVERY_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 0.0 };
-/// JWKS: a failed fetch is not retried for 30 s (SPEC §9.6).
+/// JWKS: a failed fetch is not retried for 30 s (BEHAVIOUR.md §9.6).
 const JWKS_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 30_000.0 };
 
 crate::local::local! {
@@ -52,13 +52,13 @@ impl Default for Secret {
 /// What a verified token is checked as.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verify {
-    /// `aud` must name this client (SPEC §2.5).
+    /// `aud` must name this client (BEHAVIOUR.md §2.5).
     IdToken,
-    /// `aud` is an API's, not checked (SPEC §8.7).
+    /// `aud` is an API's, not checked (BEHAVIOUR.md §8.7).
     AccessToken,
 }
 
-/// The result of a token exchange (SPEC §2.4).
+/// The result of a token exchange (BEHAVIOUR.md §2.4).
 pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
 pub(crate) struct Inner {
@@ -120,7 +120,7 @@ impl core::fmt::Debug for ServerClient {
     }
 }
 
-/// `{what} failed ({url}): {reason}` (SPEC §8.8), the URL without its query, the reason "timed
+/// `{what} failed ({url}): {reason}` (BEHAVIOUR.md §8.8), the URL without its query, the reason "timed
 /// out after N ms" or "network error: ..." from the runtime's error, which is the cause.
 fn failure_message(what: &str, url: &str, failure: &HttpFailure, timeout_ms: u32) -> String {
     let mut message = String::from(what);
@@ -154,7 +154,7 @@ fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32, h
 }
 
 impl ServerClient {
-    /// Validates `options` (SPEC §1): a [`ErrorKind::Configuration`](crate::ErrorKind) error
+    /// Validates `options` (BEHAVIOUR.md §1): a [`ErrorKind::Configuration`](crate::ErrorKind) error
     /// names the first wrong one. Makes no network call.
     ///
     /// # Example
@@ -191,7 +191,7 @@ impl ServerClient {
         })
     }
 
-    /// The tenant for this operation (SPEC §8.4): the static `domain`, or the resolver's answer
+    /// The tenant for this operation (BEHAVIOUR.md §8.4): the static `domain`, or the resolver's answer
     /// for these store options (awaited within the timeout), validated as a static one.
     pub(crate) async fn tenant(&self, store_options: &JsValue) -> Result<DomainUrl, Error> {
         if let Some(d) = &self.inner.config.domain {
@@ -209,7 +209,7 @@ impl ServerClient {
         let answer = answer.map_err(|f| bad().cause(failure_cause(f, timeout)))?;
         let domain = host::value::short_string(&answer, MAX_RESOLVED_DOMAIN_CHARS).ok_or_else(bad)?;
         let tenant = parse_domain(&domain)?;
-        // SPEC §10.1: only a listed tenant receives the client's credentials.
+        // BEHAVIOUR.md §10.1: only a listed tenant receives the client's credentials.
         if !self.inner.config.allowed_domains.iter().any(|a| a.same_tenant(&tenant)) {
             let mut message = String::from("the \"domain\" function answered ");
             message.push_str(&tenant.host);
@@ -237,7 +237,7 @@ impl ServerClient {
         &self.inner
     }
 
-    /// Exchanges a subject token (and optionally an actor token) for Auth0 tokens (SPEC §2).
+    /// Exchanges a subject token (and optionally an actor token) for Auth0 tokens (BEHAVIOUR.md §2).
     /// `store_options` go to a `domain` resolver, if the client has one.
     ///
     /// # Example
@@ -269,7 +269,7 @@ impl ServerClient {
         let tenant = self.tenant(store_options).await?;
         let (discovery, tokens) = self.exchange_tokens(&input, &tenant).await?;
         // `act` only from a verified token: the ID token, else a JWT access token signed by a
-        // key of the tenant's JWKS (SPEC §2.5, §8.7). Any failure leaves it undefined.
+        // key of the tenant's JWKS (BEHAVIOUR.md §2.5, §8.7). Any failure leaves it undefined.
         let verified = match (&input.actor, &tokens.id_token) {
             (Some(_), Some(id_token)) => self.verify_id_token(&discovery, id_token.expose()).await.ok(),
             (Some(_), None) => {
@@ -309,7 +309,7 @@ impl ServerClient {
                 .map_err(|f| failure_error("OIDC discovery", &url, f, timeout, hint.as_deref()))?;
             let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
             parse_discovery(&domain_url, r.status, body).map_err(|e| {
-                // SPEC §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.
+                // BEHAVIOUR.md §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.
                 if e.code() != code::TOKEN_EXCHANGE_FAILED {
                     return e;
                 }
@@ -408,7 +408,7 @@ impl ServerClient {
     }
 
     /// The tenant's JWKS: cached, refetched when `force` (an unknown `kid`), and while a fetch
-    /// fails the keys already in hand are kept (SPEC §9.6).
+    /// fails the keys already in hand are kept (BEHAVIOUR.md §9.6).
     async fn jwks(&self, uri: &str, force: bool) -> Result<Rc<Jwks>, Error> {
         let fetch = self.inner.fetch.clone();
         let timeout = self.inner.config.timeout_ms;
@@ -445,7 +445,7 @@ impl ServerClient {
     }
 
     /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
-    /// (SPEC §2.5, §3.2). Returns the claims.
+    /// (BEHAVIOUR.md §2.5, §3.2). Returns the claims.
     pub(crate) async fn verify_id_token(
         &self,
         discovery: &Discovery,

@@ -1,5 +1,5 @@
 //! The one error type of the crate. JavaScript sees it as one of five `Error` subclasses with a
-//! stable `code` (converted in exactly one place, `src/bindings.rs`); Rust callers match on
+//! stable `code` (converted in exactly one place, the package's binding); Rust callers match on
 //! [`Error::kind`] and [`Error::code`].
 //!
 //! Messages name the option, field or rule that failed, never a value: no token or secret ever
@@ -15,15 +15,15 @@ use alloc::borrow::Cow;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// `CustomTokenExchangeError`: bad exchange input, or the exchange itself failed (SPEC §2).
+    /// `CustomTokenExchangeError`: bad exchange input, or the exchange itself failed (BEHAVIOUR.md §2).
     CustomTokenExchange,
-    /// `ConfigurationError`: bad client options, or a tenant misconfiguration (SPEC §1, §2.2).
+    /// `ConfigurationError`: bad client options, or a tenant misconfiguration (BEHAVIOUR.md §1, §2.2).
     Configuration,
-    /// `IdTokenError`: the ID token failed verification during a login (SPEC §3).
+    /// `IdTokenError`: the ID token failed verification during a login (BEHAVIOUR.md §3).
     IdToken,
-    /// `AccessTokenError`: no usable access token in the session (SPEC §4).
+    /// `AccessTokenError`: no usable access token in the session (BEHAVIOUR.md §4).
     AccessToken,
-    /// `StoreError`: the injected state store failed (SPEC §5).
+    /// `StoreError`: the injected state store failed (BEHAVIOUR.md §5).
     Store,
 }
 
@@ -42,95 +42,95 @@ impl ErrorKind {
 
 /// Stable error codes (the `code` property in JavaScript).
 pub mod code {
-    // CustomTokenExchangeError (SPEC §2.1, §2.4); server codes such as `invalid_grant` pass through.
+    // CustomTokenExchangeError (BEHAVIOUR.md §2.1, §2.4); server codes such as `invalid_grant` pass through.
     /// The options are not an object; `subjectToken` or `actorToken` is not a string, blank, too long
-    /// or has a `Bearer` prefix; or `subjectTokenType` is not a string or blank (SPEC §2.1 rules 1
+    /// or has a `Bearer` prefix; or `subjectTokenType` is not a string or blank (BEHAVIOUR.md §2.1 rules 1
     /// to 5, §8.9, §9.3). Carried by `CustomTokenExchangeError`.
     pub const INVALID_TOKEN_FORMAT: &str = "invalid_token_format";
-    /// `actorToken` given without a non-blank `actorTokenType` (SPEC §2.1 rule 6).
+    /// `actorToken` given without a non-blank `actorTokenType` (BEHAVIOUR.md §2.1 rule 6).
     /// Carried by `CustomTokenExchangeError`.
     pub const MISSING_ACTOR_TOKEN_TYPE: &str = "missing_actor_token_type";
-    /// `actorTokenType` given without `actorToken` (SPEC §2.1 rule 7), or a session transfer with
-    /// neither an actor token nor a session ID token to act for (SPEC §8.3). Carried by
+    /// `actorTokenType` given without `actorToken` (BEHAVIOUR.md §2.1 rule 7), or a session transfer with
+    /// neither an actor token nor a session ID token to act for (BEHAVIOUR.md §8.3). Carried by
     /// `CustomTokenExchangeError`.
     pub const MISSING_ACTOR_TOKEN: &str = "missing_actor_token";
     /// The exchange failed: a network error or timeout, a failed OIDC discovery, or a status other
-    /// than 200 without a JSON `error` (SPEC §2.2, §2.4). Carried by `CustomTokenExchangeError`.
+    /// than 200 without a JSON `error` (BEHAVIOUR.md §2.2, §2.4). Carried by `CustomTokenExchangeError`.
     pub const TOKEN_EXCHANGE_FAILED: &str = "token_exchange_failed";
     /// A 200 from the token endpoint that is not a JSON object, is larger than 1 MiB, or lacks a
-    /// non-empty `access_token` or a well-formed `expires_in` (SPEC §2.4). Carried by
+    /// non-empty `access_token` or a well-formed `expires_in` (BEHAVIOUR.md §2.4). Carried by
     /// `CustomTokenExchangeError`.
     pub const INVALID_RESPONSE: &str = "invalid_response";
     /// An optional exchange option or `authorizationParams` value of the wrong type, blank where it
-    /// must not be, or too long (SPEC §2.1 rule 8, §8.2, §8.3, §9.3): a `CustomTokenExchangeError`;
-    /// also a `ConfigurationError` for a bad argument of `buildSessionTransferRedirect` (SPEC §8.3).
+    /// must not be, or too long (BEHAVIOUR.md §2.1 rule 8, §8.2, §8.3, §9.3): a `CustomTokenExchangeError`;
+    /// also a `ConfigurationError` for a bad argument of `buildSessionTransferRedirect` (BEHAVIOUR.md §8.3).
     pub const INVALID_PARAMETER: &str = "invalid_parameter";
-    // ConfigurationError (SPEC §1)
+    // ConfigurationError (BEHAVIOUR.md §1)
     /// `domain` missing or not a tenant's host name or https URL (http only for loopback hosts), or a
-    /// `domain` function that did not answer one (SPEC §1, §8.4). Carried by `ConfigurationError`.
+    /// `domain` function that did not answer one (BEHAVIOUR.md §1, §8.4). Carried by `ConfigurationError`.
     pub const INVALID_DOMAIN: &str = "invalid_domain";
-    /// A `domain` function without `allowedDomains` (SPEC §10.1), at construction. Carried by
+    /// A `domain` function without `allowedDomains` (BEHAVIOUR.md §10.1), at construction. Carried by
     /// `ConfigurationError`.
     pub const MISSING_ALLOWED_DOMAINS: &str = "missing_allowed_domains";
-    /// A `domain` function answered a domain that is not in `allowedDomains` (SPEC §10.1), before
+    /// A `domain` function answered a domain that is not in `allowedDomains` (BEHAVIOUR.md §10.1), before
     /// any request. Carried by `ConfigurationError`.
     pub const DOMAIN_NOT_ALLOWED: &str = "domain_not_allowed";
-    /// `clientId` missing, not a string, or blank (SPEC §1). Carried by `ConfigurationError`.
+    /// `clientId` missing, not a string, or blank (BEHAVIOUR.md §1). Carried by `ConfigurationError`.
     pub const MISSING_CLIENT_ID: &str = "missing_client_id";
     /// Neither `clientSecret` nor `clientAssertionSigningKey` given, or not the one `clientAuthMethod`
-    /// needs (SPEC §1). Carried by `ConfigurationError`.
+    /// needs (BEHAVIOUR.md §1). Carried by `ConfigurationError`.
     pub const MISSING_CLIENT_CREDENTIALS: &str = "missing_client_credentials";
-    /// `secret` missing, or a secret shorter than 32 characters (SPEC §1). Carried by
+    /// `secret` missing, or a secret shorter than 32 characters (BEHAVIOUR.md §1). Carried by
     /// `ConfigurationError`.
     pub const INVALID_SECRET: &str = "invalid_secret";
-    /// Any other option of the wrong type or form: a client option (SPEC §1), a store's options, or
+    /// Any other option of the wrong type or form: a client option (BEHAVIOUR.md §1), a store's options, or
     /// the logout options. Carried by `ConfigurationError`.
     pub const INVALID_OPTION: &str = "invalid_option";
     /// A tenant misconfiguration found at run time: a discovered `issuer` other than the domain, no
-    /// usable `token_endpoint` (SPEC §2.2), or a `clientAssertionSigningKey` WebCrypto cannot sign
+    /// usable `token_endpoint` (BEHAVIOUR.md §2.2), or a `clientAssertionSigningKey` WebCrypto cannot sign
     /// with. Carried by `ConfigurationError`.
     pub const CONFIGURATION_ERROR: &str = "configuration_error";
-    /// A session method called on a client built without `stateStore` (SPEC §9.1). Carried by
+    /// A session method called on a client built without `stateStore` (BEHAVIOUR.md §9.1). Carried by
     /// `ConfigurationError`.
     pub const MISSING_STATE_STORE: &str = "missing_state_store";
     /// The state store refused the store options (its `checkOptions` threw): e.g. a `CookieStore`
     /// given no `{ request, response }`. Found before any request. Carried by `ConfigurationError`.
     pub const INVALID_STORE_OPTIONS: &str = "invalid_store_options";
-    // IdTokenError (SPEC §3)
-    /// The ID token's signature does not verify with the JWKS key (SPEC §3.2). Carried by
+    // IdTokenError (BEHAVIOUR.md §3)
+    /// The ID token's signature does not verify with the JWKS key (BEHAVIOUR.md §3.2). Carried by
     /// `IdTokenError`.
     pub const INVALID_SIGNATURE: &str = "invalid_signature";
-    /// The ID token's `iss` is not the discovered issuer (SPEC §2.5, §3.2). Carried by `IdTokenError`.
+    /// The ID token's `iss` is not the discovered issuer (BEHAVIOUR.md §2.5, §3.2). Carried by `IdTokenError`.
     pub const INVALID_ISSUER: &str = "invalid_issuer";
     /// The ID token's `aud` does not contain the client id, or its `azp` names another client
-    /// (SPEC §2.5, §3.2). Carried by `IdTokenError`.
+    /// (BEHAVIOUR.md §2.5, §3.2). Carried by `IdTokenError`.
     pub const INVALID_AUDIENCE: &str = "invalid_audience";
-    /// The ID token's `exp` has passed, leeway included (SPEC §2.5, §3.2). Carried by `IdTokenError`.
+    /// The ID token's `exp` has passed, leeway included (BEHAVIOUR.md §2.5, §3.2). Carried by `IdTokenError`.
     pub const TOKEN_EXPIRED: &str = "token_expired";
     /// A malformed ID token, an `alg` not allowed, a missing or non-numeric `exp` or `iat`, an `iat` or
-    /// `nbf` in the future, or several audiences without `azp` (SPEC §3.2, §9.5). Carried by
+    /// `nbf` in the future, or several audiences without `azp` (BEHAVIOUR.md §3.2, §9.5). Carried by
     /// `IdTokenError`.
     pub const INVALID_TOKEN: &str = "invalid_token";
-    /// No key of the tenant's JWKS fits the ID token's `kid` and `alg` (SPEC §3.2). Carried by
+    /// No key of the tenant's JWKS fits the ID token's `kid` and `alg` (BEHAVIOUR.md §3.2). Carried by
     /// `IdTokenError`.
     pub const JWKS_KEY_NOT_FOUND: &str = "jwks_key_not_found";
     /// The JWKS could not be fetched or read, discovery names no `jwks_uri`, or a recent fetch failed
-    /// (SPEC §3.2, §9.6). Carried by `IdTokenError`.
+    /// (BEHAVIOUR.md §3.2, §9.6). Carried by `IdTokenError`.
     pub const JWKS_FETCH_ERROR: &str = "jwks_fetch_error";
-    // AccessTokenError (SPEC §4)
-    /// `getAccessToken` found no session (SPEC §4). Carried by `AccessTokenError`.
+    // AccessTokenError (BEHAVIOUR.md §4)
+    /// `getAccessToken` found no session (BEHAVIOUR.md §4). Carried by `AccessTokenError`.
     pub const MISSING_SESSION: &str = "missing_session";
-    /// No usable access token in the session and no refresh token to get one (SPEC §4). Carried by
+    /// No usable access token in the session and no refresh token to get one (BEHAVIOUR.md §4). Carried by
     /// `AccessTokenError`.
     pub const MISSING_REFRESH_TOKEN: &str = "missing_refresh_token";
     /// The refresh failed: its discovery, the refresh-token grant, or the verification of the ID token
-    /// it returned; that failure is the cause (SPEC §4, §9.5). Carried by `AccessTokenError`.
+    /// it returned; that failure is the cause (BEHAVIOUR.md §4, §9.5). Carried by `AccessTokenError`.
     pub const REFRESH_TOKEN_ERROR: &str = "refresh_token_error";
-    // StoreError (SPEC §5)
-    /// The state store failed; what it threw is the cause (SPEC §3.6, §5). Carried by `StoreError`.
+    // StoreError (BEHAVIOUR.md §5)
+    /// The state store failed; what it threw is the cause (BEHAVIOUR.md §3.6, §5). Carried by `StoreError`.
     pub const STORE_ERROR: &str = "store_error";
     /// A session too large for the store: `CookieStore` writes at most 4 cookies of 3072
-    /// characters (SPEC §10.7); nothing was written. Carried by `StoreError`.
+    /// characters (BEHAVIOUR.md §10.7); nothing was written. Carried by `StoreError`.
     pub const SESSION_TOO_LARGE: &str = "session_too_large";
 }
 

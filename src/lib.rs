@@ -1,5 +1,8 @@
 //! auth0-edge: Auth0 Custom Token Exchange (RFC 8693) for edge runtimes.
 //!
+//! Section numbers in these docs ("BEHAVIOUR.md §2.1") cite the repository's behaviour rules,
+//! `docs/BEHAVIOUR.md`: what each operation checks, in which order, and with which error.
+//!
 //! - [`core`]: pure Rust (validation, request building, response parsing, JWT checks, JWE framing,
 //!   the state model), tested natively and fuzzed.
 //! - `host`: thin bindings to the host's `fetch` (requests built with gloo-net), WebCrypto

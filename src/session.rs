@@ -1,4 +1,4 @@
-//! Sessions (SPEC §3, §4, §5): `login_with_custom_token_exchange`, `get_session`, `get_user`,
+//! Sessions (BEHAVIOUR.md §3, §4, §5): `login_with_custom_token_exchange`, `get_session`, `get_user`,
 //! `get_access_token`, `logout`: sealing with WebCrypto, reading and writing through the store
 //! (`crate::store`).
 
@@ -59,7 +59,7 @@ fn remembered(config: &ClientConfig, sealed: &str) -> Option<Rc<[u8]>> {
     })
 }
 
-/// The sealing keys for `secret` under `identifier` (HKDF-SHA-256, SPEC §3.5), cached.
+/// The sealing keys for `secret` under `identifier` (HKDF-SHA-256, BEHAVIOUR.md §3.5), cached.
 async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, JsValue> {
     let cached = SEAL_KEYS.with(|c| {
         c.borrow().iter().find(|(s, i, _)| s == secret && i == identifier).map(|(_, _, k)| k.clone())
@@ -121,7 +121,7 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
     None
 }
 
-/// A session transfer token (SPEC §8.3): hand it to the web application's login
+/// A session transfer token (BEHAVIOUR.md §8.3): hand it to the web application's login
 /// ([`ServerClient::build_session_transfer_redirect`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SessionTransfer {
@@ -137,7 +137,7 @@ pub struct SessionTransfer {
     pub scope: Option<String>,
 }
 
-/// Options of [`ServerClient::get_access_token`] (SPEC §8.5).
+/// Options of [`ServerClient::get_access_token`] (BEHAVIOUR.md §8.5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GetAccessTokenOptions {
     /// The API (default `"default"`: the token set of a login without an audience).
@@ -151,7 +151,7 @@ fn access_error(code: &'static str, message: &'static str) -> Error {
 }
 
 impl ServerClient {
-    /// The state store; without one every session method is a configuration error (SPEC §9.1),
+    /// The state store; without one every session method is a configuration error (BEHAVIOUR.md §9.1),
     /// raised before any network call.
     pub(crate) fn store(&self) -> Result<&Store, Error> {
         self.inner().store.as_ref().ok_or_else(|| {
@@ -170,7 +170,7 @@ impl ServerClient {
         Ok(store)
     }
 
-    /// Exchanges tokens and opens a session (SPEC §3). The ID token, when one comes back, is
+    /// Exchanges tokens and opens a session (BEHAVIOUR.md §3). The ID token, when one comes back, is
     /// verified strictly: a failure is an `IdToken` error and no session is written.
     ///
     /// # Example
@@ -222,7 +222,7 @@ impl ServerClient {
         let expires_at = token_expires_at(&tokens, now, session_end, &host::from_json_text);
         let state = login_state(&tokens, user, sid, &input, &tenant.host, (now, expires_at), &random);
         let sealed = seal(config, &state).await?;
-        // removeIfExists: replace any session, letting the store rotate its key (SPEC §3.6).
+        // removeIfExists: replace any session, letting the store rotate its key (BEHAVIOUR.md §3.6).
         store.set(&config.state_identifier, sealed, true, store_options, config.timeout_ms).await?;
         Ok(state)
     }
@@ -286,7 +286,7 @@ impl ServerClient {
 
     /// The token set for `options.audience` (default `"default"`) with at least
     /// `options.scope`, from the session while its access token has more than 30 s left, else
-    /// refreshed through the provider and stored (SPEC §4, §8.5).
+    /// refreshed through the provider and stored (BEHAVIOUR.md §4, §8.5).
     ///
     /// # Example
     /// ```no_run
@@ -342,8 +342,8 @@ impl ServerClient {
             form.push(("scope".into(), s.into()));
         }
         let tokens = self.token_call(&discovery, form).await.map_err(refresh_failed)?;
-        // A new ID token replaces the stored one only once verified (SPEC §9.5), and only when it
-        // is the same user's: the same `iss` and `sub` as the session's (SPEC §10.5, OIDC Core
+        // A new ID token replaces the stored one only once verified (BEHAVIOUR.md §9.5), and only when it
+        // is the same user's: the same `iss` and `sub` as the session's (BEHAVIOUR.md §10.5, OIDC Core
         // §12.2; the verification checked that its `aud` has this client).
         if let Some(id_token) = &tokens.id_token {
             let (claims, _) =
@@ -368,7 +368,7 @@ impl ServerClient {
         Ok(state.token_sets.swap_remove(index))
     }
 
-    /// A session transfer token for the user (Auth0's native-to-web SSO, SPEC §8.3): a token
+    /// A session transfer token for the user (Auth0's native-to-web SSO, BEHAVIOUR.md §8.3): a token
     /// exchange whose audience is `urn:{host}:session_transfer`, the actor defaulting to the
     /// current session's ID token. Reads the session only for that default; writes none.
     ///
@@ -422,7 +422,7 @@ impl ServerClient {
     }
 
     /// `target_login_url` with `session_transfer_token` (and `organization`) added to its query,
-    /// the parameters it has kept (SPEC §8.3). It must be an absolute `https:` URL (`http:` only
+    /// the parameters it has kept (BEHAVIOUR.md §8.3). It must be an absolute `https:` URL (`http:` only
     /// for loopback hosts), else `ConfigurationError` `invalid_parameter`.
     ///
     /// # Example
@@ -447,7 +447,7 @@ impl ServerClient {
         )
     }
 
-    /// Deletes the session and returns the tenant's logout URL (SPEC §8.5): discovery's
+    /// Deletes the session and returns the tenant's logout URL (BEHAVIOUR.md §8.5): discovery's
     /// `end_session_endpoint` when the tenant advertises one, else `/v2/logout` (also when
     /// discovery cannot be read: the session is gone either way).
     ///
@@ -472,7 +472,7 @@ impl ServerClient {
 }
 
 /// [`ServerClient::build_session_transfer_redirect`] for a token already in hand (the JavaScript
-/// binding's path, which has the result object, not a [`SessionTransfer`]): SPEC §8.3, §10.3.
+/// binding's path, which has the result object, not a [`SessionTransfer`]): BEHAVIOUR.md §8.3, §10.3.
 pub(crate) fn session_transfer_redirect(
     target_login_url: &str,
     token: &str,

@@ -1,4 +1,4 @@
-//! Where sessions live (SPEC §5, §9.1): the injected state store, a JavaScript object with `get`,
+//! Where sessions live (BEHAVIOUR.md §5, §9.1): the injected state store, a JavaScript object with `get`,
 //! `set` and `delete`, each call awaited within the client's timeout. There is no default: a
 //! session method of a client without a store is a `missing_state_store` configuration error.
 
@@ -9,7 +9,7 @@ use crate::prelude::*;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-/// The state store: an object with `get`, `set` and `delete` methods (SPEC §5).
+/// The state store: an object with `get`, `set` and `delete` methods (BEHAVIOUR.md §5).
 #[derive(Clone, Debug)]
 pub struct Store(pub JsValue);
 
@@ -56,7 +56,7 @@ fn too_large(cause: &JsValue) -> bool {
     host::value::get(cause, "code").is_some_and(|c| c == JsValue::from_str(code::SESSION_TOO_LARGE))
 }
 
-/// Longest sealed session a store may answer (SPEC §11.4): a longer one reads as none, uncopied.
+/// Longest sealed session a store may answer (BEHAVIOUR.md §11.4): a longer one reads as none, uncopied.
 pub const MAX_SEALED_CHARS: usize = 1024 * 1024;
 
 impl Store {
@@ -100,7 +100,7 @@ impl Store {
     ) -> Result<(), Error> {
         let args = [id.into(), value.into(), remove_if_exists.into(), so.clone()];
         call_store(&self.0, "set", &args, timeout_ms).await.map(|_| ()).map_err(|f| match f {
-            // A store that says the session is too large for it (CookieStore, SPEC §10.7).
+            // A store that says the session is too large for it (CookieStore, BEHAVIOUR.md §10.7).
             HttpFailure::Network(cause) if too_large(&cause) => Error::new(
                 ErrorKind::Store,
                 code::SESSION_TOO_LARGE,

@@ -1,4 +1,4 @@
-//! The package's built-in stores (pkg-templates/stores.js), for Rust callers: each constructor
+//! The package's built-in stores (its JavaScript classes), for Rust callers: each constructor
 //! returns the store object to hand over as [`crate::ClientOptions::state_store`]. One
 //! implementation, in JavaScript behind the injected store interface; wasm-bindgen bundles the
 //! module with the Rust program that uses it, cookie parsing and writing included.

@@ -718,11 +718,11 @@ async fn cookie_store_round_trip() {
     assert_eq!(cleared, JsValue::TRUE, "logout expires every session cookie");
 }
 
-// Hostile values (SPEC §11) from JavaScript, where a Rust caller takes them from: the store
+// Hostile values (BEHAVIOUR.md §11) from JavaScript, where a Rust caller takes them from: the store
 // object, what a store, a custom fetch or a domain resolver answers, and the store options.
 #[wasm_bindgen(module = "/tests/js/hostile-values.js")]
 extern "C" {
-    /// `[[label, value], ...]`, the values of SPEC §11.1.
+    /// `[[label, value], ...]`, the values of BEHAVIOUR.md §11.1.
     #[wasm_bindgen(js_name = hostileValues)]
     fn hostile_values() -> js_sys::Array;
     /// A function that returns, throws, rejects with or resolves to `v`.
@@ -809,7 +809,7 @@ async fn hostile_values_from_javascript_settle_as_typed_errors() {
     assert!(grown <= 1048576.0, "wasm memory grew by {grown} bytes over {calls} hostile calls");
 }
 
-// The second hardening round (SPEC §10), as a Rust caller meets it.
+// The second hardening round (BEHAVIOUR.md §10), as a Rust caller meets it.
 
 #[wasm_bindgen(module = "/tests/js/seal.js")]
 extern "C" {

@@ -1,4 +1,4 @@
-//! Options in (SPEC §11): each option is an own property of the caller's object, read once, typed,
+//! Options in (BEHAVIOUR.md §11): each option is an own property of the caller's object, read once, typed,
 //! and measured before it is copied into wasm memory, straight into the Rust API's structs. What
 //! a struct cannot hold (a wrong type, a read that threw, a string too long to copy) is noted in
 //! [`Faults`], for the core to refuse in rule order. No caller value reaches serde-wasm-bindgen
@@ -120,8 +120,8 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// `authorizationParams` (SPEC §2.3): an object's own entries in order, `null` values left
-    /// out; its bytes counted (SPEC §9.3) before anything is copied.
+    /// `authorizationParams` (BEHAVIOUR.md §2.3): an object's own entries in order, `null` values left
+    /// out; its bytes counted (BEHAVIOUR.md §9.3) before anything is copied.
     fn params(&mut self) -> Vec<(String, ParamValue)> {
         let key = "authorizationParams";
         let Some(p) = self.raw(key) else { return Vec::new() };
@@ -175,13 +175,13 @@ fn string_list(v: &JsValue, max: usize) -> Result<Option<Vec<String>>, Bad> {
         .map(Some)
 }
 
-/// The client options (SPEC §1).
+/// The client options (BEHAVIOUR.md §1).
 pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
     if !is_plain_object(options) {
         return (ClientOptions::default(), Faults::not_object());
     }
     let mut r = Reader::new(options);
-    // `domain`: a string, or a function of the store options (SPEC §8.4).
+    // `domain`: a string, or a function of the store options (BEHAVIOUR.md §8.4).
     let domain = r.raw("domain");
     let domain_resolver = domain.as_ref().and_then(|d| d.dyn_ref::<Function>().cloned());
     let domain = match (&domain_resolver, domain) {
@@ -229,7 +229,7 @@ pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
     (o, r.faults)
 }
 
-/// An `authorizationParams` value (SPEC §2.3): numbers and booleans as JavaScript writes them,
+/// An `authorizationParams` value (BEHAVIOUR.md §2.3): numbers and booleans as JavaScript writes them,
 /// arrays of strings as lists, `null` as nothing; `total` counts its bytes, measured before any
 /// copy.
 fn param(v: &JsValue, total: &mut usize) -> Result<Option<ParamValue>, Fault> {

@@ -1,4 +1,4 @@
-//! Results out: the JavaScript shapes of what the client answers (SPEC §2.4, §3.7, §4, §8.3),
+//! Results out: the JavaScript shapes of what the client answers (BEHAVIOUR.md §2.4, §3.7, §4, §8.3),
 //! written with serde-wasm-bindgen from values the client made (never a caller's).
 
 use crate::client::TokenExchangeResponse;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_wasm_bindgen::preserve;
 use wasm_bindgen::JsValue;
 
-/// `TokenExchangeResponse` (SPEC §2.4): absent fields are `undefined`, never `null`.
+/// `TokenExchangeResponse` (BEHAVIOUR.md §2.4): absent fields are `undefined`, never `null`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct TokenExchangeResult {
@@ -46,7 +46,7 @@ impl From<TokenExchangeResponse> for TokenExchangeResult {
     }
 }
 
-/// The session as JavaScript sees it (SPEC §3.7, §4): camelCase, claim names inside `user` as
+/// The session as JavaScript sees it (BEHAVIOUR.md §3.7, §4): camelCase, claim names inside `user` as
 /// issued, `internal` only for the login's result.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -104,7 +104,7 @@ pub fn state(s: &Session, with_internal: bool) -> Result<JsValue, Error> {
     view.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true)).map_err(internal)
 }
 
-/// `requestSessionTransferToken`'s result (SPEC §8.3).
+/// `requestSessionTransferToken`'s result (BEHAVIOUR.md §8.3).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionTransferResult<'a> {

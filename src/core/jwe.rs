@@ -1,4 +1,4 @@
-//! The framing of sealed sessions (SPEC §3.5): JWE compact serialization (RFC 7516) with
+//! The framing of sealed sessions (BEHAVIOUR.md §3.5): JWE compact serialization (RFC 7516) with
 //! `alg: dir` and `enc: A256CBC-HS512` (RFC 7518 §5.2), byte-compatible with auth0-server-python's
 //! `encryption.encrypt`. The cryptographic primitives (HKDF, AES-CBC, HMAC-SHA-512) run in the
 //! host's WebCrypto; this module builds and checks everything around them.

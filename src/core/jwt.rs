@@ -1,4 +1,4 @@
-//! JWT (RFC 7519) parsing and ID token claim checks (SPEC §2.5, §3.2). Signatures are verified by
+//! JWT (RFC 7519) parsing and ID token claim checks (BEHAVIOUR.md §2.5, §3.2). Signatures are verified by
 //! the host's WebCrypto; this module picks the key and checks everything else.
 
 use super::encoding::{base64url_decode, split_byte};
@@ -100,7 +100,7 @@ pub struct ExpClaim {
 pub type ParseExp<'a> = &'a dyn Fn(&[u8]) -> Option<ExpClaim>;
 
 /// The `exp` of a token that is a compact JWS with a numeric `exp`, read without verification:
-/// only to know when a stored access token is due (SPEC §8.6), never to trust what it says.
+/// only to know when a stored access token is due (BEHAVIOUR.md §8.6), never to trust what it says.
 pub fn unverified_exp(token: &str, parse: ParseExp<'_>) -> Option<i64> {
     let (_, payload, _) = segments(token).ok()?;
     seconds(&parse(&base64url_decode(payload)?)?.exp)
@@ -186,9 +186,9 @@ pub struct Claims {
     pub exp: Member,
     /// `iat`, seconds since the epoch: must not be in the future, with [`LEEWAY`].
     pub iat: Member,
-    /// Optional; checked like `iat` when present (SPEC §9.5).
+    /// Optional; checked like `iat` when present (BEHAVIOUR.md §9.5).
     pub nbf: Member,
-    /// `sid`: the tenant's session id, kept as the session's `sid` (SPEC §3.4).
+    /// `sid`: the tenant's session id, kept as the session's `sid` (BEHAVIOUR.md §3.4).
     pub sid: Member,
 }
 
@@ -343,7 +343,7 @@ pub fn public_jwk(key: &Jwk) -> PublicJwk {
     }
 }
 
-/// Checks the claims of a signature-verified ID token (SPEC §2.5): `iss` equals the discovered
+/// Checks the claims of a signature-verified ID token (BEHAVIOUR.md §2.5): `iss` equals the discovered
 /// issuer, `aud` contains `client_id` (with several, `azp` must be `client_id`), `exp` in the
 /// future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`]. `now` in
 /// seconds.
@@ -370,7 +370,7 @@ pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now
     check_times(claims, now)
 }
 
-/// Checks the claims of a signature-verified access token whose `act` is to be read (SPEC §8.7):
+/// Checks the claims of a signature-verified access token whose `act` is to be read (BEHAVIOUR.md §8.7):
 /// as an ID token's, but for `aud` (an access token is for an API, not for this client).
 pub fn check_access_token_claims(claims: &Claims, issuer: &str, now: i64) -> Result<(), Error> {
     check_issuer(claims, issuer)?;

@@ -1,4 +1,4 @@
-//! Building HTTP requests as plain values (SPEC §2.3). The host layer sends them.
+//! Building HTTP requests as plain values (BEHAVIOUR.md §2.3). The host layer sends them.
 
 use super::encoding::{base64, base64url, form_body, form_urlencode};
 use super::options::{ExchangeInput, SigningAlg};
@@ -56,7 +56,7 @@ impl core::fmt::Debug for ClientAuth<'_> {
     }
 }
 
-/// The form of a token exchange for `input`, in SPEC §2.3's order; [`token_request`] adds the
+/// The form of a token exchange for `input`, in BEHAVIOUR.md §2.3's order; [`token_request`] adds the
 /// client authentication.
 pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, String)> {
     let mut form: Vec<(String, String)> = vec![
@@ -87,7 +87,7 @@ pub fn exchange_form(client_id: &str, input: &ExchangeInput) -> Vec<(String, Str
     form
 }
 
-/// The form of a `refresh_token` grant (SPEC §4).
+/// The form of a `refresh_token` grant (BEHAVIOUR.md §4).
 pub fn refresh_form(client_id: &str, refresh_token: &Secret) -> Vec<(String, String)> {
     vec![
         ("grant_type".into(), "refresh_token".into()),
@@ -182,7 +182,7 @@ pub struct AssertionClaims<'a> {
     pub jti: &'a str,
 }
 
-/// The header and claims of a `private_key_jwt` assertion (SPEC §2.3), signed with `alg`, for
+/// The header and claims of a `private_key_jwt` assertion (BEHAVIOUR.md §2.3), signed with `alg`, for
 /// `audience` (the issuer), issued at `now` (seconds), with the random id `jti`.
 pub fn client_assertion<'a>(
     alg: SigningAlg,

@@ -1,4 +1,4 @@
-//! Reading responses (SPEC §2.2, §2.4): pure functions of the status, the content type and the
+//! Reading responses (BEHAVIOUR.md §2.2, §2.4): pure functions of the status, the content type and the
 //! body as the host parsed it (`JSON.parse`) into the serde types below. Natively, tests read the
 //! same types from JSON text with serde_json.
 
@@ -9,7 +9,7 @@ use crate::prelude::*;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-/// Largest body read from the authorization server (SPEC §2.4).
+/// Largest body read from the authorization server (BEHAVIOUR.md §2.4).
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// What the host made of a response body.
@@ -117,7 +117,7 @@ pub struct TokenBody {
     pub access_token: Member,
     /// `token_type`: `Bearer` when absent.
     pub token_type: Member,
-    /// `expires_in`: optional; a non-negative integer or a numeric string (SPEC §2.4, §8.6).
+    /// `expires_in`: optional; a non-negative integer or a numeric string (BEHAVIOUR.md §2.4, §8.6).
     pub expires_in: Member,
     /// `scope`: the scopes granted.
     pub scope: Member,
@@ -153,7 +153,7 @@ pub struct DiscoveryBody {
     pub end_session_endpoint: Member,
 }
 
-/// A successful token endpoint response (SPEC §2.4): the result of a token exchange. `A` is what
+/// A successful token endpoint response (BEHAVIOUR.md §2.4): the result of a token exchange. `A` is what
 /// holds the `act` claim (a JavaScript object in the client).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TokenResponse<A = ()> {
@@ -161,7 +161,7 @@ pub struct TokenResponse<A = ()> {
     pub access_token: Secret,
     /// `token_type`, `Bearer` when the server sent none.
     pub token_type: String,
-    /// RECOMMENDED, not required (RFC 8693 §2.2.1, SPEC §8.6).
+    /// RECOMMENDED, not required (RFC 8693 §2.2.1, BEHAVIOUR.md §8.6).
     pub expires_in: Option<u64>,
     /// The scopes granted, when the server said.
     pub scope: Option<String>,
@@ -171,19 +171,19 @@ pub struct TokenResponse<A = ()> {
     pub refresh_token: Option<Secret>,
     /// `issued_token_type` as the server sent it (RFC 8693 §2.2.1).
     pub issued_token_type: Option<String>,
-    /// The `act` claim of the verified ID token, when an actor token was sent (SPEC §2.5).
+    /// The `act` claim of the verified ID token, when an actor token was sent (BEHAVIOUR.md §2.5).
     /// Never read from the response itself: the client fills it after verification.
     pub act: Option<A>,
 }
 
-/// A URL as error messages name it: origin and path, without query or fragment (SPEC §8.8).
+/// A URL as error messages name it: origin and path, without query or fragment (BEHAVIOUR.md §8.8).
 pub fn url_for_message(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
 /// Why a request failed, from the runtime's error: its `code` (Node: the `cause`'s, e.g.
 /// `ECONNREFUSED`) or else its message (Deno and workerd say it in words); a message that says
-/// none of these is given as it is (its first line, at most 120 characters). SPEC §8.8.
+/// none of these is given as it is (its first line, at most 120 characters). BEHAVIOUR.md §8.8.
 pub fn network_reason(code: Option<&str>, message: Option<&str>) -> String {
     let code = code.unwrap_or("");
     let text = message.unwrap_or("").to_ascii_lowercase();
@@ -248,7 +248,7 @@ fn whole_number(s: &str) -> Option<i64> {
     s.parse::<u64>().ok().filter(|n| *n <= 1 << 53).map(|n| n as i64)
 }
 
-/// A failed token request (status other than 200), SPEC §2.4: the error body's `error` and
+/// A failed token request (status other than 200), BEHAVIOUR.md §2.4: the error body's `error` and
 /// `error_description` when it is labelled JSON and parsed; `body_is_cause` says so (the client
 /// then attaches the body, as the host parsed it, as the error's cause).
 pub fn token_error(status: u16, content_type: Option<&str>, body: &Body<ErrorBody>) -> (Error, bool) {
@@ -268,7 +268,7 @@ pub fn token_error(status: u16, content_type: Option<&str>, body: &Body<ErrorBod
     }
 }
 
-/// A 200 from the token endpoint, SPEC §2.4's table.
+/// A 200 from the token endpoint, BEHAVIOUR.md §2.4's table.
 pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error> {
     let b = match body {
         Body::Json(b) => b,
@@ -304,7 +304,7 @@ pub fn token_success<A>(body: Body<TokenBody>) -> Result<TokenResponse<A>, Error
     })
 }
 
-/// What OIDC discovery told us (SPEC §2.2).
+/// What OIDC discovery told us (BEHAVIOUR.md §2.2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Discovery {
     /// The discovered `issuer`, as sent: the domain URL, possibly with a trailing slash.
@@ -339,7 +339,7 @@ fn origin_of(url: &str) -> Option<DomainUrl> {
     parse_domain(url.get(..scheme_len + end)?).ok()
 }
 
-/// SPEC §10.2: a discovered endpoint is an absolute https URL (http only for a loopback domain)
+/// BEHAVIOUR.md §10.2: a discovered endpoint is an absolute https URL (http only for a loopback domain)
 /// on the tenant's own origin, else the discovery is refused naming the field.
 fn endpoint_at(field: &'static str, url: &str, domain_url: &str) -> Result<String, Error> {
     let tenant = parse_domain(domain_url).ok();
@@ -429,7 +429,7 @@ mod tests {
             (r.expires_in, r.token_type.as_str(), r.scope, r.id_token),
             (Some(3600), "Bearer", None, None)
         );
-        // RFC 8693 §2.2.1: RECOMMENDED, not required (SPEC §8.6).
+        // RFC 8693 §2.2.1: RECOMMENDED, not required (BEHAVIOUR.md §8.6).
         assert_eq!(ok(r#"{"access_token":"at"}"#).unwrap().expires_in, None);
         // The content type of a 200 is not checked; the body is.
         assert!(token_success::<()>(body(br#"{"access_token":"a","expires_in":0}"#)).is_ok());
@@ -545,7 +545,7 @@ mod tests {
             parse_discovery("https://t.auth0.com", 200, body(no_te)).unwrap_err().code(),
             "configuration_error"
         );
-        // SPEC §10.2: every endpoint https on the tenant's origin, else invalid_response naming it.
+        // BEHAVIOUR.md §10.2: every endpoint https on the tenant's origin, else invalid_response naming it.
         let doc = |field: &str, url: &str| {
             let mut d = String::from(
                 r#"{"issuer":"https://t.auth0.com/","token_endpoint":"https://t.auth0.com/oauth/token","#,

@@ -1,4 +1,4 @@
-//! The session state (SPEC §3.4, §4): built at login, stored sealed as snake_case JSON with the
+//! The session state (BEHAVIOUR.md §3.4, §4): built at login, stored sealed as snake_case JSON with the
 //! shape of auth0-server-python's `StateData` (a serde model: the host writes and reads its JSON),
 //! and updated by refreshes. Pure: time and randomness are arguments. `U` is what holds a JSON
 //! object the core does not look into (the user's claims): a JavaScript object in the client,
@@ -12,7 +12,7 @@ use crate::error::Secret;
 use crate::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Claims left out of `user` (SPEC §3.3): protocol claims that only bloat the session.
+/// Claims left out of `user` (BEHAVIOUR.md §3.3): protocol claims that only bloat the session.
 pub const PROTOCOL_CLAIMS: [&str; 10] =
     ["aud", "exp", "iat", "nbf", "nonce", "azp", "at_hash", "c_hash", "s_hash", "jti"];
 
@@ -63,7 +63,7 @@ fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(d: 
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
 
-/// An access token of the session, with what it is for and when it is due (SPEC §3.4).
+/// An access token of the session, with what it is for and when it is due (BEHAVIOUR.md §3.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TokenSet {
     /// The API it is for, or [`DEFAULT_AUDIENCE`].
@@ -78,7 +78,7 @@ pub struct TokenSet {
     pub expires_at: i64,
 }
 
-/// The session's bookkeeping: the `internal` member of the state (SPEC §3.4).
+/// The session's bookkeeping: the `internal` member of the state (BEHAVIOUR.md §3.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Internal {
     /// The ID token's `sid`, else a random id ([`random_sid`]).
@@ -144,7 +144,7 @@ pub fn random_sid(random: &[u8]) -> String {
     sid
 }
 
-/// When a token set made from `tokens` is due (SPEC §8.6): `expires_in` seconds from `now`; without
+/// When a token set made from `tokens` is due (BEHAVIOUR.md §8.6): `expires_in` seconds from `now`; without
 /// `expires_in`, the access token's own `exp` when it is a JWT that has one, else `session_end`
 /// (the session's absolute expiry).
 pub fn token_expires_at<A>(
@@ -159,7 +159,7 @@ pub fn token_expires_at<A>(
     }
 }
 
-/// What a login knows (SPEC §3.4).
+/// What a login knows (BEHAVIOUR.md §3.4).
 pub struct Login<'a, U, A> {
     /// The token-exchange response.
     pub tokens: &'a TokenResponse<A>,
@@ -208,7 +208,7 @@ pub fn login_state<U, A>(
 }
 
 /// The state of a new session from what a login knows: one token set, the ID and refresh tokens,
-/// the user and the session id (SPEC §3.4).
+/// the user and the session id (BEHAVIOUR.md §3.4).
 pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
     let sid = l.sid.filter(|s| !s.is_empty()).map(str::to_owned).unwrap_or(l.random_sid);
     State {
@@ -228,7 +228,7 @@ pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
 }
 
 impl<U> State<U> {
-    /// Whether the session was issued by the tenant at `host` (`host[:port]`, SPEC §9.2, §10.4):
+    /// Whether the session was issued by the tenant at `host` (`host[:port]`, BEHAVIOUR.md §9.2, §10.4):
     /// its `domain` is that host, or it has none (sealed by an SDK that did not record it) and
     /// the client's domain is static: under a domain resolver a session without one is foreign.
     pub fn belongs_to(&self, host: &str, static_domain: bool) -> bool {
@@ -247,7 +247,7 @@ impl<U> State<U> {
     }
 
     /// The token set for `audience` whose scopes include every requested one: an exact match
-    /// first, else the smallest superset (SPEC §4).
+    /// first, else the smallest superset (BEHAVIOUR.md §4).
     pub fn find_token_set(&self, audience: &str, scope: Option<&str>) -> Option<usize> {
         let wanted = scope.unwrap_or("");
         let wanted_count = wanted.split_whitespace().count();
@@ -269,7 +269,7 @@ impl<U> State<U> {
         best.map(|(i, _)| i)
     }
 
-    /// Merges a refresh-token grant's response (SPEC §4): the token set is replaced (or appended),
+    /// Merges a refresh-token grant's response (BEHAVIOUR.md §4): the token set is replaced (or appended),
     /// the ID and refresh tokens replaced when returned, `user` kept as it is. Returns the token
     /// set's index.
     pub fn merge_refresh<A>(
@@ -308,7 +308,7 @@ impl<U> State<U> {
     }
 }
 
-/// What a logout URL carries (SPEC §8.5).
+/// What a logout URL carries (BEHAVIOUR.md §8.5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogoutOptions {
     /// Where the tenant sends the browser afterwards.
@@ -317,7 +317,7 @@ pub struct LogoutOptions {
     pub federated: bool,
 }
 
-/// The tenant's logout URL (SPEC §8.5): discovery's `end_session_endpoint` with `client_id` and
+/// The tenant's logout URL (BEHAVIOUR.md §8.5): discovery's `end_session_endpoint` with `client_id` and
 /// `post_logout_redirect_uri` when the tenant advertises one, else
 /// `{domain_url}/v2/logout?client_id=...[&returnTo=...][&federated]`.
 pub fn logout_url(
@@ -329,7 +329,7 @@ pub fn logout_url(
     use super::encoding::form_urlencode_into;
     let (mut url, return_key) = match end_session {
         Some(endpoint) => {
-            // SPEC §10.2: the endpoint's own query kept, but the parameters set here replace any
+            // BEHAVIOUR.md §10.2: the endpoint's own query kept, but the parameters set here replace any
             // of the same name in it (never a second one), and its fragment dropped.
             let endpoint = endpoint.split('#').next().unwrap_or(endpoint);
             let (base, query) = endpoint.split_once('?').unwrap_or((endpoint, ""));

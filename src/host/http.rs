@@ -188,7 +188,7 @@ pub async fn send(
     };
     let content_type = header("content-type");
     // Content-Length counts the bytes on the wire: it bounds the body only when nothing was
-    // decompressed (SPEC §9.4). Every body is counted as it is read either way.
+    // decompressed (BEHAVIOUR.md §9.4). Every body is counted as it is read either way.
     let encoded = header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
     let declared =
         (!encoded).then(|| header("content-length").and_then(|l| l.trim().parse::<u64>().ok())).flatten();

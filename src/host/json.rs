@@ -44,7 +44,7 @@ impl JsObject {
     }
 
     /// A shallow copy without `keys`: every other own property copied as an own data property
-    /// (SPEC §10.6: a claim named `__proto__` stays a claim, never the copy's prototype).
+    /// (BEHAVIOUR.md §10.6: a claim named `__proto__` stays a claim, never the copy's prototype).
     pub fn without(&self, keys: &[&str]) -> JsObject {
         let copy = sys::object_entries(&self.0)
             .and_then(|entries| sys::object_from_entries(&entries))

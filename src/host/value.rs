@@ -1,4 +1,4 @@
-//! Reading values that come from a caller (SPEC §11): options, store results, a resolver's answer,
+//! Reading values that come from a caller (BEHAVIOUR.md §11): options, store results, a resolver's answer,
 //! a custom `fetch`'s Response. Each read is a caught `Reflect` call or a `typeof` test, so a
 //! getter, a Proxy trap or a thenable that throws becomes an `Err` here instead of an exception
 //! unwinding through wasm frames; a string is measured before it is copied into wasm memory; and

@@ -1,6 +1,6 @@
 // Hardening scenarios (issue 7), shared by Node (node.test.mjs) and workerd (worker.mjs): every
 // fault of the authorization server (tests/faults/server.mjs), every store fault and every
-// tampered session must end in the typed error SPEC gives (or `undefined` for a session), write
+// tampered session must end in the typed error docs/BEHAVIOUR.md gives (or `undefined` for a session), write
 // no session, and leave the client working: the next call on the same client succeeds (a Rust
 // panic would have trapped the wasm instance and failed every later call). The last case checks
 // that no error, stack or console line carried a secret or a token.
@@ -154,21 +154,21 @@ function valueStore() {
   return store;
 }
 
-// Sealing in plain WebCrypto (SPEC §3.5) is tests/js/seal.js's.
+// Sealing in plain WebCrypto (BEHAVIOUR.md §3.5) is tests/js/seal.js's.
 const enc = new TextEncoder();
 
 // -----------------------------------------------------------------------------------------------
-// Expected outcomes, from SPEC §2.2, §2.4, §2.5, §3.2
+// Expected outcomes, from BEHAVIOUR.md §2.2, §2.4, §2.5, §3.2
 
 const CTE = "CustomTokenExchangeError";
 /**
  * Faults of discovery and of the token endpoint, run through customTokenExchange (lane
  * "exchange") and loginWithCustomTokenExchange (lane "login").
  * [scenario, {cls, code, status?, message?, cause?, hang?, notFollowed?, memory?} | {ok: true}]
- * `memory`: the instance's memory is measured around the failing call (SPEC §9.4).
+ * `memory`: the instance's memory is measured around the failing call (BEHAVIOUR.md §9.4).
  */
 export const REQUEST_FAULTS = [
-  // SPEC §2.4's first row: network error *or timeout* → "network error" / "timed out after N ms", `cause` set.
+  // BEHAVIOUR.md §2.4's first row: network error *or timeout* → "network error" / "timed out after N ms", `cause` set.
   ["token-hang", { cls: CTE, code: "token_exchange_failed", message: /timed out after 300 ms/, hang: true, cause: true }],
   ["token-hang-mid-body", { cls: CTE, code: "token_exchange_failed", message: /timed out after 300 ms/, hang: true, cause: true }],
   ["token-hang-mid-body-chunked", { cls: CTE, code: "token_exchange_failed", message: /timed out after 300 ms/, hang: true, cause: true }],
@@ -205,16 +205,16 @@ export const REQUEST_FAULTS = [
   ["discovery-302-redirect", { cls: CTE, code: "token_exchange_failed", status: 302, cause: true, notFollowed: true }],
   ["discovery-foreign-issuer", { cls: "ConfigurationError", code: "configuration_error" }],
   ["discovery-no-token-endpoint", { cls: "ConfigurationError", code: "configuration_error" }],
-  // SPEC §10.2: a present endpoint that is not https on the tenant's origin.
+  // BEHAVIOUR.md §10.2: a present endpoint that is not https on the tenant's origin.
   ["discovery-token-endpoint-not-http", { cls: CTE, code: "invalid_response" }],
 ];
 
 /**
- * Faults that only ID token verification sees: login → IdTokenError with SPEC §3.2's code, no
+ * Faults that only ID token verification sees: login → IdTokenError with BEHAVIOUR.md §3.2's code, no
  * session; customTokenExchange with an actor token → succeeds, tokens intact, `act` undefined
- * (SPEC §2.5). `sticky`: the bad document is legitimately cached, or a failed JWKS fetch is not
- * retried for 30 s (SPEC §9.6), so the immediate retry fails the same way, without a new request,
- * and the next call succeeds once `sticky` seconds have passed (SPEC §2.2, §2.5).
+ * (BEHAVIOUR.md §2.5). `sticky`: the bad document is legitimately cached, or a failed JWKS fetch is not
+ * retried for 30 s (BEHAVIOUR.md §9.6), so the immediate retry fails the same way, without a new request,
+ * and the next call succeeds once `sticky` seconds have passed (BEHAVIOUR.md §2.2, §2.5).
  */
 export const VERIFY_FAULTS = [
   ["jwks-500", { code: "jwks_fetch_error", sticky: 31 }],
@@ -316,7 +316,7 @@ export function faultSuite(pkg, env) {
 
   // --- discovery and token endpoint faults -------------------------------------------------
   for (const [scenario, want] of REQUEST_FAULTS) {
-    const outcome = want.ok ? "succeeds (SPEC §2.4)" : `${want.cls} ${want.code}, no session`;
+    const outcome = want.ok ? "succeeds (BEHAVIOUR.md §2.4)" : `${want.cls} ${want.code}, no session`;
     test(`fault ${scenario}: ${outcome}; the next call on the same client succeeds`, async () => {
       const timeoutMs = want.hang ? HANG_TIMEOUT_MS : 5000;
       // Status, message and cause are checked softly: a mismatch is reported at the end, after
@@ -395,7 +395,7 @@ export function faultSuite(pkg, env) {
       eq(r.act, undefined, `${scenario}: act undefined when the ID token does not verify`);
       const hasAct = (t) => t.act && typeof t.act.sub === "string" && t.act.sub.startsWith("service|");
       if (want.sticky) {
-        // The bad document is cached (SPEC §2.2/§2.5): the retry still has no act, and once the
+        // The bad document is cached (BEHAVIOUR.md §2.2/§2.5): the retry still has no act, and once the
         // cache may be refreshed the next call verifies again.
         const again = await ex.customTokenExchange(withActor());
         checkTokens(again, `${scenario}: immediate retry`);
@@ -427,7 +427,7 @@ export function faultSuite(pkg, env) {
     });
   }
 
-  // --- bounded inputs (SPEC §9.3) ----------------------------------------------------------------
+  // --- bounded inputs (BEHAVIOUR.md §9.3) ----------------------------------------------------------------
   test("bounded inputs: 32 MiB tokens, options and authorizationParams are refused before the wasm memory grows", async () => {
     const c = client("healthy", "exchange", { stateStore: recordingStore() });
     const big = "a".repeat(32 * MiB);
@@ -476,7 +476,7 @@ export function faultSuite(pkg, env) {
     }
     eq(store.sets, 0, "no session written");
     eq((await stats("jwks-500-concurrent", "login")).hits.jwks, 1, "one shared JWKS request");
-    // A failed JWKS fetch is not retried for 30 s (SPEC §9.6): the next login fails at once.
+    // A failed JWKS fetch is not retried for 30 s (BEHAVIOUR.md §9.6): the next login fails at once.
     await rejects(c.loginWithCustomTokenExchange(subject()), IdTokenError, "jwks_fetch_error", "within 30 s");
     eq((await stats("jwks-500-concurrent", "login")).hits.jwks, 1, "no JWKS request within 30 s");
     await later(31, () => c.loginWithCustomTokenExchange(subject()));
@@ -655,7 +655,7 @@ export function faultSuite(pkg, env) {
     ok(await c.getUser(so), "and reads it back");
   });
 
-  // --- faults in the refresh path (SPEC §4): a typed error, the session kept --------------------------
+  // --- faults in the refresh path (BEHAVIOUR.md §4): a typed error, the session kept --------------------------
   test("refresh: token endpoint faults during getAccessToken → AccessTokenError refresh_token_error, session kept, next refresh works", async () => {
     const store = recordingStore();
     const c = client("spare", "login", { stateStore: store, timeoutMs: HANG_TIMEOUT_MS });
@@ -749,7 +749,7 @@ export function faultSuite(pkg, env) {
     return `${flipped.length * 4} tampered values of a ${sealed.length}-character session rejected in ${ms} ms`;
   });
 
-  test("a session sealed without domain (SPEC §10.4): the static domain's client reads it; under a domain resolver it is foreign, left in place, its refresh token never sent", async () => {
+  test("a session sealed without domain (BEHAVIOUR.md §10.4): the static domain's client reads it; under a domain resolver it is foreign, left in place, its refresh token never sent", async () => {
     const { sealed, sub } = await sealedLogin("alice", {}, subject("alice", { scope: "openid profile offline_access" }));
     const state = JSON.parse(new TextDecoder().decode(await open(sealed, SESSION_SECRET, ID)));
     ok(typeof state.refresh_token === "string" && typeof state.domain === "string", "the login recorded its domain and a refresh token");
@@ -869,7 +869,7 @@ export function faultSuite(pkg, env) {
   });
 
   // --- after everything else: a failure here can leave the wasm instance unusable -------------------
-  // Options whose reading throws in JavaScript (a throwing getter, a Proxy trap). SPEC §2.1 makes a
+  // Options whose reading throws in JavaScript (a throwing getter, a Proxy trap). BEHAVIOUR.md §2.1 makes a
   // value of the wrong type `invalid_parameter` (a rejection, like every other validation error),
   // and a bad `secret` is `invalid_secret`; whatever the input, thousands of such calls must leave
   // the instance working (an exception unwinding through wasm frames skips their epilogues).

@@ -175,7 +175,7 @@ export const FAULTS = {
   },
   "token-200-wrong-content-type": {
     target: "token",
-    about: "200 with a valid token response labelled text/html (SPEC §2.4: a 200's type is not checked)",
+    about: "200 with a valid token response labelled text/html (BEHAVIOUR.md §2.4: a 200's type is not checked)",
     handle: (ctx) => ctx.send(200, "text/html", JSON.stringify(ctx.tokenResponse())),
   },
   "token-200-600kb-access-token": {

@@ -1,4 +1,4 @@
-// The hostile values of SPEC §11.1, shared by the package's suite (hostile.mjs) and the Rust API's
+// The hostile values of BEHAVIOUR.md §11.1, shared by the package's suite (hostile.mjs) and the Rust API's
 // wasm-bindgen-test suite (tests/wasm_api.rs), which imports this module (hence `.js`).
 
 const TRAPS = ["get", "set", "has", "deleteProperty", "ownKeys", "getOwnPropertyDescriptor", "defineProperty",

@@ -1,4 +1,4 @@
-// Hostile values (SPEC §11), for every runtime of the shared suite: every option of every method,
+// Hostile values (BEHAVIOUR.md §11), for every runtime of the shared suite: every option of every method,
 // and every value a caller's code hands back (a custom fetch's answer, a store's results, a domain
 // resolver's answer), given each value below. Each call must settle within the client's timeout,
 // as its result or a typed error whose message never holds the value; no exception or rejection
@@ -157,7 +157,7 @@ export function hostileSuite(pkg, env) {
           const what = `${method}(${key}: ${label})`;
           const { error } = await settles(pkg, what, () => client[method](options, {}));
           // Refused before any request: a token of the wrong type or size is invalid_token_format,
-          // any other option over 8 KiB invalid_parameter (SPEC §9.3).
+          // any other option over 8 KiB invalid_parameter (BEHAVIOUR.md §9.3).
           const expected = key === "subjectTokenType" && v === BIG ? "invalid_parameter" : "invalid_token_format";
           if (key === "subjectToken" || key === "subjectTokenType" || key === "the options")
             ok(error?.code === expected, `${what}: ${error?.code}`);

@@ -96,11 +96,12 @@ test("package files exist; index.js has a source map with the sources", async ()
   ok(js.trimEnd().endsWith("//# sourceMappingURL=index.js.map"), "index.js names its map");
   const map = JSON.parse(readFileSync(path.join(dir, "index.js.map"), "utf8"));
   eq(map.sources.length, map.sourcesContent.length, "every source is embedded");
-  eq([...map.sources].sort(), ["pkg-templates/api.js", "pkg-templates/stores.js", "wasm-bindgen/auth0_edge.js"].sort(), "sources");
+  // Named under a scheme of their own: embedded sources, not files beside the package.
+  eq([...map.sources].sort(), ["auth0-edge:///pkg-templates/api.js", "auth0-edge:///pkg-templates/stores.js", "auth0-edge:///wasm-bindgen/auth0_edge.js"].sort(), "sources");
   // The error classes are a module of their own, as written, imported by the bundle.
   ok(/from\s*"\.\/errors\.js"/.test(js), "index.js imports ./errors.js");
   eq(readFileSync(path.join(dir, "errors.js"), "utf8"), readFileSync(new URL("../../pkg-templates/errors.js", import.meta.url), "utf8"), "errors.js as written");
-  const glue = map.sources.indexOf("wasm-bindgen/auth0_edge.js");
+  const glue = map.sources.indexOf("auth0-edge:///wasm-bindgen/auth0_edge.js");
   ok(map.sourcesContent[glue].includes("export class ServerClient"), "ServerClient is wasm-bindgen's class");
 });
 
@@ -126,7 +127,7 @@ test("the .wasm is wasm-bindgen's build of the Rust client: it calls fetch itsel
   eq(new pkg.ServerClient({ domain: "t.example.com", clientId: "c", clientSecret: "s", secret: "a-session-secret-of-at-least-32-characters!" }).constructor, pkg.ServerClient, "a client");
 });
 
-// An uncaught error prints a readable first line and stack (SPEC §8.8): the error classes are a
+// An uncaught error prints a readable first line and stack (BEHAVIOUR.md §8.8): the error classes are a
 // module of their own, not a line of the minified bundle.
 import { spawnSync } from "node:child_process";
 test("an uncaught package error prints a readable source line, the message with URL and reason, and a stack", () => {

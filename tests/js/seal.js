@@ -1,4 +1,4 @@
-// Sealing sessions in plain WebCrypto (SPEC §3.5), independently of the package: to re-encrypt a
+// Sealing sessions in plain WebCrypto (BEHAVIOUR.md §3.5), independently of the package: to re-encrypt a
 // session under other keys or with a changed state. Shared by the fault suite, the shared suite
 // and the Rust API's wasm-bindgen tests (which import this module, hence `.js`).
 
@@ -40,7 +40,7 @@ export async function open(sealed, secret, identifier) {
   if (ek !== "") throw new Error("dir: the encrypted key must be empty");
   const keys = await sealKeys(secret, identifier);
   const expected = await tagOf(keys, enc.encode(h), unb64u(iv), unb64u(ct));
-  if (b64u(expected) !== tag) throw new Error("our own HKDF/HMAC must open the package's seal (SPEC §3.5)");
+  if (b64u(expected) !== tag) throw new Error("our own HKDF/HMAC must open the package's seal (BEHAVIOUR.md §3.5)");
   return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv: unb64u(iv) }, keys.aes, unb64u(ct)));
 }
 

@@ -117,7 +117,7 @@ describe("CookieStore", () => {
     assert.equal(await store.get(ID, browser.next()), value);
   });
 
-  test("a session over 4 chunks (12 KB) is refused with code session_too_large, nothing written, the cookies held untouched (SPEC §10.7)", async () => {
+  test("a session over 4 chunks (12 KB) is refused with code session_too_large, nothing written, the cookies held untouched (BEHAVIOUR.md §10.7)", async () => {
     const store = new CookieStore();
     const browser = new Browser();
     const first = browser.next();

@@ -417,7 +417,7 @@ export function suite(pkg, env) {
     });
     // With actor tokens the client verifies each ID token: it fetches the alias JWKS URL (a cold
     // cache entry) and checks the signature, then the issuer check fails (the provider signs
-    // with its real issuer), which per SPEC §2.5 only leaves `act` undefined.
+    // with its real issuer), which per BEHAVIOUR.md §2.5 only leaves `act` undefined.
     const bob = await client().customTokenExchange(legacy("bob", { audience: AUDIENCE }));
     const users = ["alice", "carol"];
     const n = 1000;
@@ -444,7 +444,7 @@ export function suite(pkg, env) {
   });
 
   // ---------------------------------------------------------------------------------------
-  // Sessions (SPEC §3, §4), once per store the runtime offers (env.storeKinds).
+  // Sessions (BEHAVIOUR.md §3, §4), once per store the runtime offers (env.storeKinds).
   const { IdTokenError, AccessTokenError, StoreError } = pkg;
   const login = (c, jar, user, extra = {}) =>
     jar.call((so) => c.loginWithCustomTokenExchange(legacy(user, { audience: AUDIENCE, scope: "openid profile offline_access read:data", ...extra }), so));
@@ -706,7 +706,7 @@ export function suite(pkg, env) {
     eq(store.sealed, before, "the session is as it was");
   });
 
-  test("session: one that records no domain (sealed by an older SDK) is the static domain's, but none under a domain function, left in place, its refresh token never sent (SPEC §10.4)", async () => {
+  test("session: one that records no domain (sealed by an older SDK) is the static domain's, but none under a domain function, left in place, its refresh token never sent (BEHAVIOUR.md §10.4)", async () => {
     const store = sealedStore();
     await client("basic", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access" }));
     store.sealed = await withoutDomain(store.sealed, SECRET, "_a0_session");
@@ -720,7 +720,7 @@ export function suite(pkg, env) {
     eq(seen.length, 0, "no request: its refresh token was never sent");
   });
 
-  test("session: a refreshed ID token must be the session user's (SPEC §10.5): another user's, though valid, fails the refresh and leaves the session byte-identical", async () => {
+  test("session: a refreshed ID token must be the session user's (BEHAVIOUR.md §10.5): another user's, though valid, fails the refresh and leaves the session byte-identical", async () => {
     const bobs = (await client("basic").customTokenExchange(legacy("bob", { scope: "openid" }))).idToken;
     ok(typeof bobs === "string", "a valid ID token of bob's, from the same tenant and client");
     const store = sealedStore();
@@ -821,7 +821,7 @@ export function suite(pkg, env) {
     ok(t.cause === thrown, "its error as the cause");
   });
 
-  test("allowed domains (SPEC §10.1): a domain function needs allowedDomains; an answer outside it is domain_not_allowed before any request, naming the host, never a secret", async () => {
+  test("allowed domains (BEHAVIOUR.md §10.1): a domain function needs allowedDomains; an answer outside it is domain_not_allowed before any request, naming the host, never a secret", async () => {
     await rejects(() => client("basic", { domain: () => env.issuer }), ConfigurationError, "missing_allowed_domains", "a resolver without allowedDomains");
     for (const bad of [[], "tenant.example.com", ["http://example.com"], [42]]) {
       await rejects(() => client("basic", { domain: () => env.issuer, allowedDomains: bad }), ConfigurationError, "invalid_domain", `allowedDomains ${JSON.stringify(bad)}`);
@@ -844,7 +844,7 @@ export function suite(pkg, env) {
     eq(typeof (await client("basic").customTokenExchange(legacy("alice"))).accessToken, "string", "a static domain");
   });
 
-  test("claims are data (SPEC §10.6): __proto__, constructor and prototype claims are own properties of user, never its prototype", async () => {
+  test("claims are data (BEHAVIOUR.md §10.6): __proto__, constructor and prototype claims are own properties of user, never its prototype", async () => {
     const domain = "https://claims.fake.example";
     const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
     tenant.state.claims = JSON.parse('{"__proto__": {"isAdmin": true}, "constructor": {"prototype": {"isAdmin": true}}, "prototype": 1, "role": "user"}');
@@ -860,7 +860,7 @@ export function suite(pkg, env) {
     }
   });
 
-  test("CookieStore size limit (SPEC §10.7): a login whose session needs more than 4 cookies is StoreError session_too_large; nothing written, the session held stays", async () => {
+  test("CookieStore size limit (BEHAVIOUR.md §10.7): a login whose session needs more than 4 cookies is StoreError session_too_large; nothing written, the session held stays", async () => {
     const domain = "https://big.fake.example";
     const tenant = await fakeTenant(domain, CLIENTS.basic.clientId);
     const c = client("basic", { domain, fetch: tenant.fetch, stateStore: new pkg.CookieStore() });
@@ -876,7 +876,7 @@ export function suite(pkg, env) {
     eq((await jar.call((so) => c.getUser(so))).sub, "auth0|fake", "the earlier session still reads");
   });
 
-  test("discovered endpoints stay at the tenant (SPEC §10.2): a token_endpoint, jwks_uri or end_session_endpoint elsewhere, or not https, is invalid_response naming it; nothing is sent there", async () => {
+  test("discovered endpoints stay at the tenant (BEHAVIOUR.md §10.2): a token_endpoint, jwks_uri or end_session_endpoint elsewhere, or not https, is invalid_response naming it; nothing is sent there", async () => {
     const domain = "https://endpoints.fake.example";
     for (const field of ["token_endpoint", "jwks_uri", "end_session_endpoint"]) {
       for (const url of ["https://evil.example/x", `http://endpoints.fake.example/x`, "https://endpoints.fake.example@evil.example/x", "https://endpoints.fake.example.evil.example/x"]) {
@@ -892,7 +892,7 @@ export function suite(pkg, env) {
     }
   });
 
-  test("session-transfer redirects (SPEC §10.3): no user info, https only, allowedRedirectOrigins when set; the token and organization replace planted ones; the fragment dropped", async () => {
+  test("session-transfer redirects (BEHAVIOUR.md §10.3): no user info, https only, allowedRedirectOrigins when set; the token and organization replace planted ones; the fragment dropped", async () => {
     const t = { sessionTransferToken: "stt_ours", issuedTokenType: "urn:auth0:params:oauth:token-type:session_transfer_token" };
     const c = client("basic");
     for (const bad of ["https://a@evil.example/login", "https://user:pw@web.example/login", "http://web.example/login", "javascript:alert(1)", "data:text/html,x"]) {

@@ -1,4 +1,4 @@
-//! Client options (SPEC §1): the auth method, the signing algorithm, and the rules of the
+//! Client options (BEHAVIOUR.md §1): the auth method, the signing algorithm, and the rules of the
 //! `ServerClient` constructor, in order.
 
 use super::{char_count, is_blank, parse_domain, DomainUrl, Faults};
@@ -9,7 +9,7 @@ use crate::prelude::*;
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-/// How the client authenticates at the token endpoint (SPEC §1 `clientAuthMethod`, §2.3).
+/// How the client authenticates at the token endpoint (BEHAVIOUR.md §1 `clientAuthMethod`, §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientAuthMethod {
     /// `client_secret_basic`: the id and secret in an HTTP Basic `Authorization` header
@@ -43,7 +43,7 @@ impl ClientAuthMethod {
 }
 
 /// A JWS algorithm: how client assertions are signed, and which ID token signatures are accepted
-/// (SPEC §1, §2.5).
+/// (BEHAVIOUR.md §1, §2.5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SigningAlg {
     /// RSASSA-PKCS1-v1_5 with SHA-256.
@@ -90,20 +90,20 @@ impl core::fmt::Debug for SigningKey {
     }
 }
 
-/// Options of [`ServerClient::new`](crate::ServerClient::new) (SPEC §1). `Default` leaves
+/// Options of [`ServerClient::new`](crate::ServerClient::new) (BEHAVIOUR.md §1). `Default` leaves
 /// everything unset.
 #[derive(Clone, Debug, Default)]
 pub struct ClientOptions {
     /// `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for loopback).
     pub domain: String,
     /// Instead of `domain`: a JavaScript function of the store options answering the domain (or
-    /// a Promise of it), called once per operation that needs the tenant (SPEC §8.4: several
+    /// a Promise of it), called once per operation that needs the tenant (BEHAVIOUR.md §8.4: several
     /// custom domains of one tenant, one client). Needs `allowed_domains`.
     pub domain_resolver: Option<Function>,
     /// With `domain_resolver`, required: the tenant domains it may answer (each as `domain` is
     /// written; compared without case, trailing slash or default port). An answer outside the
     /// list is a `Configuration` error `domain_not_allowed` before any request, so a resolver fed
-    /// a request's `Host` cannot send the client secret to a host the attacker chose (SPEC §10.1).
+    /// a request's `Host` cannot send the client secret to a host the attacker chose (BEHAVIOUR.md §10.1).
     pub allowed_domains: Vec<String>,
     /// Where [`ServerClient::build_session_transfer_redirect`](crate::ServerClient::build_session_transfer_redirect)
     /// may send the browser: origins (`https://web.example.com`). Empty: any https origin (http
@@ -131,19 +131,19 @@ pub struct ClientOptions {
     pub telemetry: Option<bool>,
     /// A `fetch` to use instead of `globalThis.fetch`.
     pub fetch: Option<Function>,
-    /// A JavaScript object with `get`, `set` and `delete` (SPEC §5), e.g. from
+    /// A JavaScript object with `get`, `set` and `delete` (BEHAVIOUR.md §5), e.g. from
     /// [`crate::stores`]. Required by the session methods (without one they fail with
     /// `missing_state_store`); `custom_token_exchange` needs none.
     pub state_store: Option<JsValue>,
 }
 
-/// The default `stateIdentifier` (SPEC §1).
+/// The default `stateIdentifier` (BEHAVIOUR.md §1).
 pub const DEFAULT_STATE_IDENTIFIER: &str = "_a0_session";
-/// The default `sessionDuration`, in seconds (SPEC §1).
+/// The default `sessionDuration`, in seconds (BEHAVIOUR.md §1).
 pub const DEFAULT_SESSION_DURATION: u64 = 259_200;
-/// The default `timeoutMs`, per HTTP request (SPEC §1).
+/// The default `timeoutMs`, per HTTP request (BEHAVIOUR.md §1).
 pub const DEFAULT_TIMEOUT_MS: u32 = 5_000;
-/// Fewest characters (Unicode scalar values) a session secret may have (SPEC §1).
+/// Fewest characters (Unicode scalar values) a session secret may have (BEHAVIOUR.md §1).
 pub const MIN_SECRET_CHARS: usize = 32;
 
 /// Validated client configuration.
@@ -151,9 +151,9 @@ pub const MIN_SECRET_CHARS: usize = 32;
 pub struct ClientConfig {
     /// The tenant, or `None` when it is resolved per operation from the store options.
     pub domain: Option<DomainUrl>,
-    /// The domains a resolved one must be (SPEC §10.1); empty for a static `domain`.
+    /// The domains a resolved one must be (BEHAVIOUR.md §10.1); empty for a static `domain`.
     pub allowed_domains: Vec<DomainUrl>,
-    /// The origins a session-transfer redirect may go to (SPEC §10.3); empty: any https origin.
+    /// The origins a session-transfer redirect may go to (BEHAVIOUR.md §10.3); empty: any https origin.
     pub allowed_redirect_origins: Vec<DomainUrl>,
     /// The client id, not blank.
     pub client_id: String,
@@ -165,13 +165,13 @@ pub struct ClientConfig {
     pub signing_alg: SigningAlg,
     /// The first seals, each opens.
     pub secrets: Vec<Secret>,
-    /// The session's key in the store, and the salt of its encryption key (SPEC §3.5).
+    /// The session's key in the store, and the salt of its encryption key (BEHAVIOUR.md §3.5).
     pub state_identifier: String,
     /// The absolute session lifetime, in seconds.
     pub session_duration: u64,
     /// The deadline of each HTTP request, in milliseconds.
     pub timeout_ms: u32,
-    /// Whether requests carry the `Auth0-Client` header (SPEC §2.3).
+    /// Whether requests carry the `Auth0-Client` header (BEHAVIOUR.md §2.3).
     pub telemetry: bool,
 }
 
@@ -196,7 +196,7 @@ fn positive_int<T: Copy + Into<f64>>(
     }
 }
 
-/// SPEC §1, checked in this order: the options object, `domain`, `clientId`, `secret`, the
+/// BEHAVIOUR.md §1, checked in this order: the options object, `domain`, `clientId`, `secret`, the
 /// optional options' types, then the client credentials. `faults` are what a JavaScript
 /// reader found (none for a Rust caller), each refused where its option's rule stands.
 pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<ClientConfig, Error> {
@@ -214,7 +214,7 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
         }
         _ => Some(parse_domain(&o.domain)?),
     };
-    // SPEC §10.1: a resolver answers only domains of this list; an empty list is no list.
+    // BEHAVIOUR.md §10.1: a resolver answers only domains of this list; an empty list is no list.
     let listed = |key: &'static str, list: &[String]| -> Result<Option<Vec<DomainUrl>>, ()> {
         if faults.has(key) {
             return Err(());
@@ -239,7 +239,7 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
             ))
         }
     };
-    // SPEC §10.3: origins as `domain` is written (`https://app.example.com`, or a host name).
+    // BEHAVIOUR.md §10.3: origins as `domain` is written (`https://app.example.com`, or a host name).
     let allowed_redirect_origins = listed("allowedRedirectOrigins", &o.allowed_redirect_origins)
         .map_err(|_| invalid_option("\"allowedRedirectOrigins\" must be a non-empty array of https origins"))?
         .unwrap_or_default();

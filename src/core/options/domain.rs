@@ -1,4 +1,4 @@
-//! The tenant's domain (SPEC §1 `domain`): a host name, or an https URL of one (http only for a
+//! The tenant's domain (BEHAVIOUR.md §1 `domain`): a host name, or an https URL of one (http only for a
 //! loopback host), normalised to the base URL requests are built on.
 
 use super::super::encoding::{all_bytes, find_byte, split_byte, split_once_byte};
@@ -6,7 +6,7 @@ use crate::error::{code, Error};
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// The tenant's base URL, checked (SPEC §1 `domain`).
+/// The tenant's base URL, checked (BEHAVIOUR.md §1 `domain`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DomainUrl {
     /// `https://host[:port]` (or `http://` for loopback), no trailing slash.
@@ -33,7 +33,7 @@ impl DomainUrl {
         })
     }
 
-    /// The same tenant as `other` (SPEC §10.1): the same URL once a default port (`:443` for
+    /// The same tenant as `other` (BEHAVIOUR.md §10.1): the same URL once a default port (`:443` for
     /// https, `:80` for http) is dropped; both are already lower case without a trailing slash.
     pub fn same_tenant(&self, other: &DomainUrl) -> bool {
         fn key(d: &DomainUrl) -> &str {

@@ -1,4 +1,4 @@
-//! `customTokenExchange` options (SPEC §2.1, §2.3, §8.2, §9.3): the rules in order, the
+//! `customTokenExchange` options (BEHAVIOUR.md §2.1, §2.3, §8.2, §9.3): the rules in order, the
 //! `authorizationParams` extras and the size limits.
 
 use super::{is_blank, Fault, Faults};
@@ -17,7 +17,7 @@ pub enum ParamValue {
 
 /// Most values one `authorizationParams` array may carry.
 pub const MAX_PARAM_VALUES: usize = 20;
-/// Longest `subjectToken` and `actorToken`, in UTF-8 bytes (SPEC §9.3).
+/// Longest `subjectToken` and `actorToken`, in UTF-8 bytes (BEHAVIOUR.md §9.3).
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
 /// Longest other string option, and longest `authorizationParams` value, in UTF-8 bytes.
 pub const MAX_OPTION_BYTES: usize = 8 * 1024;
@@ -25,7 +25,7 @@ pub const MAX_OPTION_BYTES: usize = 8 * 1024;
 pub const MAX_PARAMS_BYTES: usize = 64 * 1024;
 
 /// Options of [`ServerClient::custom_token_exchange`](crate::ServerClient::custom_token_exchange)
-/// and of the login (SPEC §2).
+/// and of the login (BEHAVIOUR.md §2).
 #[derive(Clone, Debug, Default)]
 pub struct CustomTokenExchangeOptions {
     /// The token to exchange, exactly as issued (no `Bearer ` prefix), at most 64 KiB.
@@ -50,7 +50,7 @@ pub struct CustomTokenExchangeOptions {
 }
 
 /// Options of [`ServerClient::request_session_transfer_token`](crate::ServerClient::request_session_transfer_token)
-/// (SPEC §8.3).
+/// (BEHAVIOUR.md §8.3).
 #[derive(Clone, Debug, Default)]
 pub struct SessionTransferOptions {
     /// The token to exchange, exactly as issued.
@@ -82,7 +82,7 @@ pub struct ExchangeInput {
     pub actor: Option<(Secret, String)>,
     /// The typed option, or else `authorizationParams.organization` (possibly repeated).
     pub organization: Vec<String>,
-    /// `requested_token_type`, sent after `organization` (SPEC §8.2).
+    /// `requested_token_type`, sent after `organization` (BEHAVIOUR.md §8.2).
     pub requested_token_type: Option<String>,
     /// Remaining extras in order, reserved keys removed.
     pub extras: Vec<(String, String)>,
@@ -92,7 +92,7 @@ pub struct ExchangeInput {
     pub typed_scope: Option<String>,
 }
 
-/// Keys `authorizationParams` can never set (SPEC §2.3, §8.2).
+/// Keys `authorizationParams` can never set (BEHAVIOUR.md §2.3, §8.2).
 pub const RESERVED_PARAMS: [&str; 10] = [
     "grant_type",
     "client_id",
@@ -109,7 +109,7 @@ pub const RESERVED_PARAMS: [&str; 10] = [
 /// Keys `authorizationParams` may set only when the typed option is absent.
 const TYPED_PARAMS: [&str; 3] = ["audience", "scope", "organization"];
 
-/// Trimmed value starts with `bearer` + whitespace, or is `bearer` alone, any case (SPEC §2.1
+/// Trimmed value starts with `bearer` + whitespace, or is `bearer` alone, any case (BEHAVIOUR.md §2.1
 /// rule 4, §8.9): `bearer` after any leading whitespace, then whitespace or nothing.
 fn has_bearer_prefix(token: &str) -> bool {
     let mut chars = token.chars().skip_while(|c| c.is_whitespace());
@@ -138,7 +138,7 @@ fn optional(
 /// The token type of an ID token acting for a session transfer (RFC 8693 §3).
 pub const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 
-/// A session transfer's exchange (SPEC §8.3): its options validated as §2.1 (rules 1 to 7),
+/// A session transfer's exchange (BEHAVIOUR.md §8.3): its options validated as §2.1 (rules 1 to 7),
 /// with a blank `organization` refused. The audience is set once the tenant is known
 /// ([`session_transfer_audience`]).
 pub fn session_transfer_input(o: &SessionTransferOptions, faults: &Faults) -> Result<ExchangeInput, Error> {
@@ -158,7 +158,7 @@ pub fn session_transfer_input(o: &SessionTransferOptions, faults: &Faults) -> Re
     Ok(input)
 }
 
-/// `urn:{domain_host}:session_transfer`, the audience of a session transfer (SPEC §8.3).
+/// `urn:{domain_host}:session_transfer`, the audience of a session transfer (BEHAVIOUR.md §8.3).
 pub fn session_transfer_audience(domain_host: &str) -> String {
     let mut audience = String::from("urn:");
     audience.push_str(domain_host);
@@ -166,7 +166,7 @@ pub fn session_transfer_audience(domain_host: &str) -> String {
     audience
 }
 
-/// A login's scope always asks for `openid`, so that a session always has a user (SPEC §8.1):
+/// A login's scope always asks for `openid`, so that a session always has a user (BEHAVIOUR.md §8.1):
 /// put in front of the first value when no value has it (`"a b"` becomes `"openid a b"`, none
 /// becomes `"openid"`), never twice.
 pub fn with_openid(scope: &mut Vec<String>) {
@@ -191,7 +191,7 @@ fn too_many() -> Error {
     Error::exchange(code::INVALID_PARAMETER, "an \"authorizationParams\" array may hold at most 20 values")
 }
 
-/// SPEC §9.3: the size limits, checked before every other rule: what the reader found too long
+/// BEHAVIOUR.md §9.3: the size limits, checked before every other rule: what the reader found too long
 /// to copy, and what a Rust caller's strings measure.
 fn check_sizes(o: &CustomTokenExchangeOptions, faults: &Faults) -> Result<(), Error> {
     let long = |key: &str, len: Option<usize>, limit: usize| {
@@ -249,7 +249,7 @@ fn check_sizes(o: &CustomTokenExchangeOptions, faults: &Faults) -> Result<(), Er
     Ok(())
 }
 
-/// SPEC §2.1: the rules in order, then the `authorizationParams` rules of §2.3. `faults` are
+/// BEHAVIOUR.md §2.1: the rules in order, then the `authorizationParams` rules of §2.3. `faults` are
 /// what a JavaScript reader found (none for a Rust caller), each refused where its rule stands.
 pub fn validate_exchange_options(
     o: &CustomTokenExchangeOptions,
@@ -390,7 +390,7 @@ mod tests {
             assert_eq!(code_of(&raw(bad, "urn:x")), "invalid_token_format", "{bad:?}");
         }
         assert_eq!(code_of(&raw("t", " \u{2003}")), "invalid_token_format");
-        // SPEC §8.9: the word alone, trimmed, is a prefix without a token.
+        // BEHAVIOUR.md §8.9: the word alone, trimmed, is a prefix without a token.
         for bad in ["Bearer", "Bearer ", " bEARER\t", "bearer\u{3000}"] {
             assert_eq!(code_of(&raw(bad, "urn:x")), "invalid_token_format", "{bad:?}");
         }

@@ -1,5 +1,5 @@
 //! The options of the Rust API, the one model of them, and their validation: client options
-//! (SPEC §1) and `customTokenExchange` options (SPEC §2.1). The JavaScript binding reads into the
+//! (BEHAVIOUR.md §1) and `customTokenExchange` options (BEHAVIOUR.md §2.1). The JavaScript binding reads into the
 //! same structs and adds [`Faults`] (what a struct cannot hold: a wrong type, a string too long to
 //! copy), so every rule is decided here, in order, natively testable.
 //!
@@ -21,7 +21,7 @@ pub use exchange::*;
 
 /// What a reader of JavaScript values found that a typed options struct cannot hold: the options
 /// argument not an object, or an option of the wrong type (or whose read threw), or a string too
-/// long to copy (SPEC §9.3). Empty for Rust callers, whose types say it all. Validation consults
+/// long to copy (BEHAVIOUR.md §9.3). Empty for Rust callers, whose types say it all. Validation consults
 /// it where each rule stands, so both kinds of caller meet the rules in one order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Faults {
