@@ -19,6 +19,15 @@ done_step
 
 bash scripts/build.sh
 
+step "The packed package: npm pack of pkg/, publint --strict, @arethetypeswrong/cli --profile esm-only"
+npm_ci "$ROOT" # publint and attw are the repository's dev tools
+mkdir -p target/pack && rm -f target/pack/*.tgz
+tarball="$ROOT/target/pack/$(cd target/pack && npm pack "$ROOT/pkg" --silent)"
+run_logged publint node_modules/.bin/publint run "$tarball" --strict
+run_logged attw node_modules/.bin/attw "$tarball" --profile esm-only --no-color
+echo "    ${tarball#$ROOT/}: publint --strict and attw --profile esm-only pass"
+done_step
+
 step "Rust API docs: cargo doc --no-deps, warnings as errors (the examples compile in cargo test)"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features worker --quiet
 echo "    target/wasm32-unknown-unknown/doc/auth0_edge/index.html"
