@@ -13,6 +13,7 @@ bash scripts/build.sh
 step "Demo dependencies (the local provider, the Worker example's wrangler and Miniflare)"
 npm_ci "$ROOT/tests/provider"
 npm_ci "$ROOT/worker-example"
+install_packed "$ROOT/worker-example" "$(pack_package)" # the package as npm would publish it
 done_step
 
 if [ -n "${AUTH0_DOMAIN:-}" ]; then

@@ -63,6 +63,19 @@ npm_ci() {
   fi
 }
 
+# pack_package: packs pkg/ into target/pack/ (npm pack, as npm would publish it); prints the path.
+pack_package() {
+  mkdir -p "$ROOT/target/pack" && rm -f "$ROOT/target/pack/"*.tgz
+  echo "$ROOT/target/pack/$(cd "$ROOT/target/pack" && npm pack "$ROOT/pkg" --silent)"
+}
+
+# install_packed DIR TARBALL: replaces DIR's auth0-edge (linked to pkg/ by its lock file) with
+# the packed tarball, so DIR's tests run what npm would publish: the "files" list, not pkg/.
+install_packed() {
+  (cd "$1" && npm install --no-save --no-audit --no-fund --loglevel=error "$2")
+  [ ! -L "$1/node_modules/auth0-edge" ] || die "${1#$ROOT/}: auth0-edge is still the pkg/ link"
+}
+
 # run_logged NAME CMD...: runs CMD with its output in target/test-logs/NAME.log; prints the last
 # summary lines on success and the whole log on failure (then fails).
 run_logged() {

@@ -21,8 +21,7 @@ bash scripts/build.sh
 
 step "The packed package: npm pack of pkg/, publint --strict, @arethetypeswrong/cli --profile esm-only"
 npm_ci "$ROOT" # publint and attw are the repository's dev tools
-mkdir -p target/pack && rm -f target/pack/*.tgz
-tarball="$ROOT/target/pack/$(cd target/pack && npm pack "$ROOT/pkg" --silent)"
+tarball=$(pack_package)
 run_logged publint node_modules/.bin/publint run "$tarball" --strict
 run_logged attw node_modules/.bin/attw "$tarball" --profile esm-only --no-color
 echo "    ${tarball#$ROOT/}: publint --strict and attw --profile esm-only pass"
@@ -46,6 +45,10 @@ done_step
 step "Worker example in workerd, Deno and browser examples, types, README code blocks, the demo"
 npm_ci "$ROOT/worker-example"
 npm_ci "$ROOT/examples"
+# The Worker example and the examples install the packed tarball, as a user would.
+install_packed "$ROOT/worker-example" "$tarball"
+install_packed "$ROOT/examples" "$tarball"
+echo "    worker-example/ and examples/ run ${tarball#$ROOT/}"
 ensure_chromium
 export WRANGLER_SEND_METRICS=false
 run_logged worker-bundle node --test --test-reporter=spec worker-example/test/bundle.test.mjs
