@@ -28,6 +28,9 @@ export const MemoryStore = classOnly(stores.MemoryStore);
 export const CookieStore = classOnly(stores.CookieStore);
 export const KvStore = classOnly(stores.KvStore);
 export const DenoKvStore = classOnly(stores.DenoKvStore);
+export const DurableObjectStore = classOnly(stores.DurableObjectStore);
+// Instantiated by workerd from the Worker's exports: the class itself.
+export const SessionDurableObject = stores.SessionDurableObject;
 
 /** The IETF token type URNs (RFC 8693 §3). */
 export const TokenType = Object.freeze({

@@ -218,6 +218,8 @@ export interface KvStoreOptions extends CookieAttributeOptions {
 }
 
 export type DenoKvStoreOptions = KvStoreOptions;
+/** Options of DurableObjectStore: as KvStore's (`ttlSeconds` at least 1). */
+export type DurableObjectStoreOptions = KvStoreOptions;
 
 /** What KvStore uses of a Cloudflare Workers KV namespace binding (`KVNamespace`). */
 export interface KvNamespaceLike {
@@ -284,4 +286,35 @@ export declare class DenoKvStore implements StateStore {
   delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
   /** Throws a TypeError naming what is missing: the request, and to write a response or headers. */
   checkOptions(storeOptions: unknown, forWrite: boolean): void;
+}
+
+/** What DurableObjectStore uses of a Durable Object namespace binding (of SessionDurableObject). */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string, init?: RequestInit): Promise<Response> };
+}
+
+/**
+ * Sessions in Durable Objects: a random session id in an HttpOnly cookie, the sealed session in the
+ * SessionDurableObject named `<identifier>:<id>`, deleted after `ttlSeconds`. Strongly consistent
+ * across locations (Workers KV may take a minute). A set with removeIfExists issues a new id.
+ */
+export declare class DurableObjectStore implements StateStore {
+  constructor(namespace: DurableObjectNamespaceLike, options?: DurableObjectStoreOptions);
+  get(identifier: string, storeOptions: StoreRequestOptions | { request: Request }): Promise<string | undefined>;
+  set(identifier: string, value: string, removeIfExists: boolean, storeOptions: StoreRequestOptions): Promise<void>;
+  delete(identifier: string, storeOptions: StoreRequestOptions): Promise<void>;
+  /** Throws a TypeError naming what is missing: the request, and to write a response or headers. */
+  checkOptions(storeOptions: unknown, forWrite: boolean): void;
+}
+
+/**
+ * The Durable Object class DurableObjectStore keeps sessions in: re-export it from the Worker's
+ * main module (`export { SessionDurableObject } from "auth0-edge"`) and bind it in wrangler.jsonc
+ * (`durable_objects.bindings` and a migration with `new_sqlite_classes`).
+ */
+export declare class SessionDurableObject {
+  constructor(state: unknown, env: unknown);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
 }

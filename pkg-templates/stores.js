@@ -587,3 +587,98 @@ export class DenoKvStore extends SessionIdStore {
     );
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sessions in Durable Objects: DurableObjectStore over SessionDurableObject
+
+/** The one URL a session object is asked at (its host is never resolved: the stub routes). */
+const OBJECT_URL = "https://session.object/";
+
+/**
+ * The Durable Object class behind DurableObjectStore: one object per session id, holding the
+ * sealed session until its lifetime ends (an alarm deletes it). Export it from the Worker's main
+ * module and bind it (`durable_objects` in wrangler.jsonc, with a migration declaring it).
+ * Speaks plain HTTP to its stub, so it needs nothing from `cloudflare:workers`.
+ */
+export class SessionDurableObject {
+  static name = "SessionDurableObject";
+  /** @type {any} */ #storage;
+
+  /** @param {any} state the object's DurableObjectState @param {unknown} env */
+  constructor(state, env) {
+    this.#storage = state.storage;
+  }
+
+  /** GET: the sealed session (404 when none or expired); PUT ?ttl=seconds: store it; DELETE. @param {Request} request */
+  async fetch(request) {
+    const storage = this.#storage;
+    switch (request.method) {
+      case "GET": {
+        const { value, until } = Object.fromEntries(await storage.get(["value", "until"]));
+        return typeof value === "string" && until > Date.now() ? new Response(value) : new Response(null, { status: 404 });
+      }
+      case "PUT": {
+        const ttl = Number(new URL(request.url).searchParams.get("ttl"));
+        if (!Number.isSafeInteger(ttl) || ttl < 1) return new Response(null, { status: 400 });
+        const until = Date.now() + ttl * 1000;
+        await storage.put({ value: await request.text(), until });
+        await storage.setAlarm(until);
+        return new Response(null, { status: 204 });
+      }
+      case "DELETE":
+        await storage.deleteAll();
+        await storage.deleteAlarm();
+        return new Response(null, { status: 204 });
+      default:
+        return new Response(null, { status: 405, headers: { allow: "GET, PUT, DELETE" } });
+    }
+  }
+
+  /** The session's lifetime is over: nothing is kept. */
+  async alarm() {
+    await this.#storage.deleteAll();
+  }
+}
+
+/**
+ * Sessions in Durable Objects: a random 256-bit session id in an HttpOnly cookie, the sealed
+ * session in the SessionDurableObject named `<identifier>:<id>`, deleted when `ttlSeconds` are
+ * over. Strongly consistent: a session written in one location is read in every other at once
+ * (Workers KV may take a minute). Logging in issues a new id and deletes the old object's session.
+ *
+ * storeOptions: `{ request, response }` or `{ request, headers }`, as for CookieStore.
+ * @implements {StateStore}
+ */
+export class DurableObjectStore extends SessionIdStore {
+  static name = "DurableObjectStore";
+  /**
+   * @param {import("./index.d.ts").DurableObjectNamespaceLike} namespace the binding of SessionDurableObject (`env.SESSION_OBJECTS`)
+   * @param {KvStoreOptions} [options]
+   */
+  constructor(namespace, options = {}) {
+    if (namespace == null || ["idFromName", "get"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
+      throw new TypeError("DurableObjectStore: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
+    }
+    /** @param {string} identifier @param {string} id @param {RequestInit} init @param {string} [query] */
+    const call = async (identifier, id, init, query = "") => {
+      const stub = namespace.get(namespace.idFromName(`${identifier}:${id}`));
+      const r = await stub.fetch(`${OBJECT_URL}${query}`, init);
+      if (r.status === 404) return undefined;
+      if (!r.ok) {
+        await r.body?.cancel();
+        throw new Error(`DurableObjectStore: the session object answered HTTP ${r.status}`);
+      }
+      return r.text();
+    };
+    super(
+      "DurableObjectStore",
+      {
+        get: (identifier, id) => call(identifier, id, { method: "GET" }),
+        put: (identifier, id, value, ttl) => call(identifier, id, { method: "PUT", body: value }, `?ttl=${ttl}`),
+        delete: (identifier, id) => call(identifier, id, { method: "DELETE" }),
+      },
+      options,
+      1,
+    );
+  }
+}

@@ -146,6 +146,59 @@ pub struct GetAccessTokenOptions {
     pub scope: Option<String>,
 }
 
+/// A refresh under way: the promise its waiters await and, once it settles, its result.
+struct Flight {
+    done: js_sys::Promise,
+    resolve: Option<js_sys::Function>,
+    result: RefCell<Option<Result<TokenSet, Error>>>,
+}
+
+impl Flight {
+    /// The leader's result, once it has settled.
+    async fn wait(&self) -> Result<TokenSet, Error> {
+        let _ = wasm_bindgen_futures::JsFuture::from(self.done.clone()).await;
+        self.result.borrow().clone().unwrap_or_else(|| {
+            Err(access_error(code::REFRESH_TOKEN_ERROR, "the refresh this call waited for was abandoned"))
+        })
+    }
+}
+
+crate::local::local! {
+    /// Refreshes under way in this isolate, by refresh token. An entry leaves when its refresh
+    /// settles (or is dropped).
+    static REFRESHING: RefCell<Vec<(Secret, Rc<Flight>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn in_flight(refresh_token: &Secret) -> Option<Rc<Flight>> {
+    REFRESHING.with(|r| r.borrow().iter().find(|(t, _)| t == refresh_token).map(|(_, f)| f.clone()))
+}
+
+/// The caller that performs a refresh; its waiters are released when it settles or is dropped.
+struct Leading(Rc<Flight>);
+
+impl Leading {
+    fn start(refresh_token: Secret) -> Leading {
+        let mut resolve = None;
+        let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+        let flight = Rc::new(Flight { done, resolve, result: RefCell::new(None) });
+        REFRESHING.with(|r| r.borrow_mut().push((refresh_token, flight.clone())));
+        Leading(flight)
+    }
+
+    fn settle(&self, result: &Result<TokenSet, Error>) {
+        *self.0.result.borrow_mut() = Some(result.clone());
+    }
+}
+
+impl Drop for Leading {
+    fn drop(&mut self) {
+        REFRESHING.with(|r| r.borrow_mut().retain(|(_, f)| !Rc::ptr_eq(f, &self.0)));
+        if let Some(resolve) = &self.0.resolve {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
 fn access_error(code: &'static str, message: &'static str) -> Error {
     Error::new(ErrorKind::AccessToken, code, message)
 }
@@ -305,11 +358,10 @@ impl ServerClient {
     ) -> Result<TokenSet, Error> {
         let audience = options.audience.as_deref().filter(|a| !a.is_empty());
         let scope = options.scope.as_deref().filter(|s| !s.is_empty());
-        let config = self.config();
         // A refresh writes: a store that cannot write would lose a rotated refresh token.
         self.checked_store(store_options, true).await?;
         let tenant = self.tenant(store_options).await?;
-        let mut state = self.read_session(&tenant, store_options).await?.ok_or_else(|| {
+        let state = self.read_session(&tenant, store_options).await?.ok_or_else(|| {
             access_error(code::MISSING_SESSION, "there is no session: the user needs to log in")
         })?;
         let audience = audience.unwrap_or(DEFAULT_AUDIENCE);
@@ -326,6 +378,31 @@ impl ServerClient {
                 "the access token has expired (or is missing) and the session has no refresh token",
             )
         })?;
+        // One refresh per refresh token in this isolate: a refresh already under way for it is
+        // awaited, not repeated (a rotated refresh token presented twice revokes the grant).
+        if let Some(flight) = in_flight(&refresh_token) {
+            return flight.wait().await;
+        }
+        let flight = Leading::start(refresh_token.clone());
+        let result = self.refresh(state, audience, scope, found, refresh_token, &tenant, store_options).await;
+        flight.settle(&result);
+        result
+    }
+
+    /// The refresh of `get_access_token`: the grant, the new ID token's checks, the merge into
+    /// the session and its write; the token set for `audience`.
+    #[allow(clippy::too_many_arguments)]
+    async fn refresh(
+        &self,
+        mut state: Session,
+        audience: &str,
+        scope: Option<&str>,
+        found: Option<usize>,
+        refresh_token: Secret,
+        tenant: &DomainUrl,
+        store_options: &JsValue,
+    ) -> Result<TokenSet, Error> {
+        let config = self.config();
         let refresh_failed = |e: Error| {
             let status = e.http_status();
             let mut err = access_error(code::REFRESH_TOKEN_ERROR, "the access token could not be refreshed")
@@ -336,7 +413,7 @@ impl ServerClient {
             err
         };
         // The session belongs to this tenant (read_session checked), so the refresh goes there.
-        let discovery = self.discovery(&tenant).await.map_err(refresh_failed)?;
+        let discovery = self.discovery(tenant).await.map_err(refresh_failed)?;
         let mut form = refresh_form(&config.client_id, &refresh_token);
         if let Some(s) = scope {
             form.push(("scope".into(), s.into()));

@@ -39,6 +39,11 @@ extern "C" {
     #[wasm_bindgen(constructor, catch)]
     fn new_kv(namespace: &JsValue, options: &JsValue) -> Result<KvStoreJs, JsValue>;
 
+    #[wasm_bindgen(js_name = DurableObjectStore)]
+    type DurableObjectStoreJs;
+    #[wasm_bindgen(constructor, catch)]
+    fn new_durable_object(namespace: &JsValue, options: &JsValue) -> Result<DurableObjectStoreJs, JsValue>;
+
     #[wasm_bindgen(js_name = DenoKvStore)]
     type DenoKvStoreJs;
     #[wasm_bindgen(constructor, catch)]
@@ -116,4 +121,16 @@ pub fn kv_store(namespace: &JsValue, options: &StoreOptions) -> Result<JsValue, 
 /// `new DenoKvStore(kv, options)`: the same on a `Deno.Kv`.
 pub fn deno_kv_store(kv: &JsValue, options: &StoreOptions) -> Result<JsValue, Error> {
     DenoKvStoreJs::new_deno_kv(kv, &options.to_js()).map(Into::into).map_err(invalid_store_option)
+}
+
+/// `new DurableObjectStore(namespace, options)`: sessions in Durable Objects (the package's
+/// `SessionDurableObject` class, which the Worker exports and binds), a random session id in a
+/// cookie; strongly consistent across locations. `namespace` is the binding itself (with the
+/// `worker` feature, `workers::durable_object_store(&env, "SESSION_OBJECTS", ..)` takes it by
+/// name); store options from [`http_options`]. Something that is not such a binding, or a bad
+/// option, is a configuration error `invalid_option`.
+pub fn durable_object_store(namespace: &JsValue, options: &StoreOptions) -> Result<JsValue, Error> {
+    DurableObjectStoreJs::new_durable_object(namespace, &options.to_js())
+        .map(Into::into)
+        .map_err(invalid_store_option)
 }

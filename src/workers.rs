@@ -71,6 +71,19 @@ pub fn kv_store(env: &worker::Env, binding: &str, options: &StoreOptions) -> Res
     stores::kv_store(&namespace, options)
 }
 
+/// `new DurableObjectStore(env[binding], options)`: sessions in Durable Objects of the package's
+/// `SessionDurableObject` class, bound as `binding`; strongly consistent across locations. The
+/// class must be exported by a Worker: bind its namespace here (`script_name` names another
+/// Worker that exports it). A missing binding or a bad option is `invalid_option`.
+pub fn durable_object_store(
+    env: &worker::Env,
+    binding: &str,
+    options: &StoreOptions,
+) -> Result<JsValue, Error> {
+    let namespace = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)).unwrap_or_default();
+    stores::durable_object_store(&namespace, options)
+}
+
 /// The store options of one request for the cookie-carrying stores: the session cookie is read
 /// from `request`, `Set-Cookie` lines are appended to `headers` (put them on the response).
 pub fn store_options(request: &worker::Request, headers: &worker::Headers) -> JsValue {

@@ -87,7 +87,8 @@ export function suite(pkg, env) {
 
   test("the package exports its public API and nothing else (no loader internals)", async () => {
     const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
-      "CustomTokenExchangeErrorCode", "DenoKvStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient", "StoreError", "TokenType"];
+      "CustomTokenExchangeErrorCode", "DenoKvStore", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
+      "SessionDurableObject", "StoreError", "TokenType"];
     eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
     // The shipped JavaScript is minified: classes keep their public names all the same.
     for (const k of API) if (typeof pkg[k] === "function") eq(pkg[k].name, k, `${k}.name`);
@@ -976,6 +977,55 @@ export function suite(pkg, env) {
     });
     await rejects(c.loginWithCustomTokenExchange(legacy("alice", { scope: "openid" })), IdTokenError, "invalid_signature", "tampered signature");
     eq(writes, 0, "no session written");
+  });
+
+  /** A refresh grant of the rotating client, sent directly to the provider. */
+  const rotatingRefresh = async (refreshToken) => {
+    const enc = (v) => new URLSearchParams({ v }).toString().slice(2); // RFC 6749 §2.3.1
+    const auth = `Basic ${btoa(`${enc(CLIENTS.rotating.clientId)}:${enc(CLIENTS.rotating.clientSecret)}`)}`;
+    const discovery = await (await fetch(new URL("/.well-known/openid-configuration", env.issuer))).json();
+    const body = new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken });
+    return fetch(discovery.token_endpoint, { method: "POST", headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" }, body });
+  };
+
+  test("refresh: 100 concurrent getAccessToken calls that need a refresh send one grant; all get the same token set; rotation keeps the grant alive", async () => {
+    const seen = [];
+    let writes = 0;
+    const memory = new pkg.MemoryStore();
+    const stateStore = { get: (...a) => memory.get(...a), set: (...a) => (writes++, memory.set(...a)), delete: (...a) => memory.delete(...a) };
+    const c = client("rotating", { fetch: recordingFetch(seen), stateStore });
+    const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+    const refreshes = async () => {
+      let n = 0;
+      for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
+      return n;
+    };
+    writes = 0;
+    const audiences = [AUDIENCE, undefined];
+    const sets = await later(3590, () => Promise.all(Array.from({ length: 100 }, (_, i) => c.getAccessToken({ audience: audiences[i % 2] }))));
+    eq(await refreshes(), 1, "one refresh grant for 100 callers");
+    eq(writes, 1, "the session written once");
+    eq(new Set(sets.map((s) => s.accessToken)).size, 1, "every caller got the same token set");
+    ok(sets[0].accessToken !== stateData.tokenSets[0].accessToken, "a new access token");
+    const session = await c.getSession();
+    ok(session.refreshToken !== stateData.refreshToken, "the rotated refresh token was stored");
+    // The grant was not revoked by a reused refresh token: the stored one still refreshes.
+    const r = await rotatingRefresh(session.refreshToken);
+    eq(r.status, 200, "the grant is alive");
+    ok(typeof (await r.json()).refresh_token === "string", "and rotates on");
+  });
+
+  test("refresh: concurrent callers share a failure as the same typed error", async () => {
+    const c = client("rotating", { stateStore: new pkg.MemoryStore() });
+    await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+    // The grant revoked behind the client's back: the refresh is invalid_grant.
+    const session = await c.getSession();
+    for (let i = 0; i < 2; i++) await (await rotatingRefresh(session.refreshToken)).text(); // the second use revokes the grant
+    const results = await later(3590, () => Promise.allSettled(Array.from({ length: 10 }, () => c.getAccessToken({ audience: AUDIENCE }))));
+    for (const r of results) {
+      ok(r.status === "rejected" && r.reason instanceof AccessTokenError && r.reason.code === "refresh_token_error", `each caller: ${r.reason?.code}`);
+    }
+    eq([...new Set(results.map((r) => r.reason.cause?.code))], ["invalid_grant"], "one cause, the tenant's invalid_grant");
   });
 
   test("session: a store whose set rejects is a StoreError with the cause", async () => {

@@ -5,11 +5,15 @@ import * as pkg from "auth0-edge";
 import { suite } from "./suite.mjs";
 import { hostileSuite } from "./hostile.mjs";
 
+// workerd instantiates the sessions' Durable Object class from the Worker's exports.
+export { SessionDurableObject } from "auth0-edge";
+
 export default {
   async fetch(request, env) {
     const storeKinds = [
       { label: "KvStore", create: () => new pkg.KvStore(env.SESSIONS), count: async () => (await env.SESSIONS.list()).keys.length },
       { label: "CookieStore", create: () => new pkg.CookieStore() },
+      { label: "DurableObjectStore", create: () => new pkg.DurableObjectStore(env.SESSION_OBJECTS) },
     ];
     const cases = [
       ...suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds }),

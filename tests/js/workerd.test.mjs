@@ -12,6 +12,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const env = providerEnv((k) => process.env[k]);
 const { mf, inputs } = await startWorker(path.join(here, "worker.mjs"), path.join(here, ".build", "workerd"), {
   kvNamespaces: ["SESSIONS"],
+  durableObjects: { SESSION_OBJECTS: "SessionDurableObject" },
   bindings: { ISSUER: env.issuer, PKJWT_KEY: env.pkjwtKey, EXTERNAL_JWT: env.externalJwt },
 });
 // Every test is registered before the first one runs, and the instance disposed after the last.

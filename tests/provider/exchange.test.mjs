@@ -9,7 +9,7 @@ import {
 } from './fixtures.mjs';
 import { startProvider } from './harness.mjs';
 import {
-  decodeHeader, decodeJwt, exchange, verifyProviderJwt,
+  decodeHeader, decodeJwt, exchange, tokenRequest, verifyProviderJwt,
 } from './helpers.mjs';
 
 const legacy = (token = 'legacy-alice') => ({ subject_token: token, subject_token_type: TOKEN_TYPES.LEGACY });
@@ -293,6 +293,21 @@ describe('token exchange', () => {
     test('no offline_access → no refresh_token', async () => {
       const body = assertOk(await exchange(provider, { ...legacy(), audience: AUDIENCE, scope: 'openid read:data' }));
       assert.equal(body.refresh_token, undefined);
+    });
+
+    test('cte-rotating: a refresh rotates; the consumed token presented again is invalid_grant and revokes the grant', async () => {
+      const scope = 'openid offline_access';
+      const first = assertOk(await exchange(provider, { ...legacy(), audience: AUDIENCE, scope }, { client: 'rotating' }));
+      const refresh = (token, client = 'rotating') => tokenRequest(provider, { grant_type: 'refresh_token', refresh_token: token }, { client });
+      const second = assertOk(await refresh(first.refresh_token));
+      assert.equal(typeof second.refresh_token, 'string');
+      assert.notEqual(second.refresh_token, first.refresh_token, 'rotated');
+      assertError(await refresh(first.refresh_token), 400, 'invalid_grant');
+      assertError(await refresh(second.refresh_token), 400, 'invalid_grant'); // the grant is revoked
+      // The other clients keep their refresh token.
+      const kept = assertOk(await exchange(provider, { ...legacy(), audience: AUDIENCE, scope }));
+      assert.equal(assertOk(await refresh(kept.refresh_token, 'basic')).refresh_token, kept.refresh_token, 'not rotated');
+      assert.equal(assertOk(await refresh(kept.refresh_token, 'basic')).refresh_token, kept.refresh_token, 'still valid');
     });
   });
 });

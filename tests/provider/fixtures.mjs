@@ -26,6 +26,14 @@ export const CLIENTS = Object.freeze({
     clientId: 'cte-pkjwt',
     authMethod: 'private_key_jwt',
   }),
+  // Refresh token rotation with reuse detection, as Auth0 recommends: each refresh answers a new
+  // refresh token and consumes the one presented; presenting a consumed one again is
+  // `invalid_grant` and revokes the whole grant (every refresh token of that login).
+  rotating: Object.freeze({
+    clientId: 'cte-rotating',
+    clientSecret: 'rotating+Secret/with:colon%25 0123456789abcdef',
+    authMethod: 'client_secret_basic',
+  }),
   // Has no token-exchange grant: any exchange attempt is `unauthorized_client`.
   notAllowed: Object.freeze({
     clientId: 'cte-no-exchange',

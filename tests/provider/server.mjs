@@ -246,6 +246,14 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
         redirect_uris: [],
       },
       {
+        client_id: CLIENTS.rotating.clientId,
+        client_secret: CLIENTS.rotating.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [GRANT_TYPE_TOKEN_EXCHANGE, 'refresh_token'],
+        response_types: [],
+        redirect_uris: [],
+      },
+      {
         client_id: CLIENTS.notAllowed.clientId,
         client_secret: CLIENTS.notAllowed.clientSecret,
         token_endpoint_auth_method: 'client_secret_basic',
@@ -312,7 +320,9 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     },
     issueRefreshToken: (ctx, client, source) => client.grantTypeAllowed('refresh_token')
       && source.scopes.has('offline_access'),
-    rotateRefreshToken: false,
+    // Only the rotating client rotates (oidc-provider then revokes the grant when a consumed
+    // refresh token comes back); every other client keeps its refresh token, as before.
+    rotateRefreshToken: (ctx) => ctx.oidc.client?.clientId === CLIENTS.rotating.clientId,
     expiresWithSession: () => false,
     ttl: {
       AccessToken: ACCESS_TOKEN_TTL,
