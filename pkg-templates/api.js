@@ -2,9 +2,7 @@
 // builds it, the error classes it throws, the built-in stores and the token type URNs. Each
 // runtime's entry loads the .wasm through the loader (a property of ServerClient under a
 // registered symbol, not an export, so the package exports only its API), then `export *` from here.
-import { ServerClient, initSync } from "./auth0_edge.js";
-
-export { ServerClient };
+import { ServerClient as Client, initSync } from "./auth0_edge.js";
 export {
   Auth0EdgeError,
   CustomTokenExchangeError,
@@ -16,7 +14,7 @@ export {
 } from "./errors.js";
 import * as stores from "./stores.js";
 
-/** A store class that says so when called without `new` (a minified bundle would otherwise name
+/** A class that says so when called without `new` (a minified bundle would otherwise name
  *  a mangled class: "Class constructor P cannot be invoked without 'new'"). */
 const classOnly = (C) =>
   new Proxy(C, {
@@ -24,6 +22,7 @@ const classOnly = (C) =>
       throw new TypeError(`${C.name} is a class: create it with new ${C.name}(...)`);
     },
   });
+export const ServerClient = classOnly(Client);
 export const MemoryStore = classOnly(stores.MemoryStore);
 export const CookieStore = classOnly(stores.CookieStore);
 export const KvStore = classOnly(stores.KvStore);

@@ -53,13 +53,19 @@ struct ErrorBody<'a> {
 /// or the tenant's description), `Cache-Control: no-store`.
 pub fn error_response(e: &Error, headers: worker::Headers) -> worker::Result<worker::Response> {
     let message = e.message();
+    let status = e.response_status();
+    if status >= 500 {
+        // The deployment's mistake or an outage: the body says only the code, the log says what
+        // went wrong (messages never hold a token or a secret).
+        worker::console_error!("auth0-edge {} ({}): {}", e.code(), e.kind().class_name(), message);
+    }
     let body = ErrorBody {
         error: e.code(),
         error_description: (e.kind() == ErrorKind::CustomTokenExchange).then_some(&*message),
     };
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
-    Ok(worker::Response::from_json(&body)?.with_status(e.response_status()).with_headers(headers))
+    Ok(worker::Response::from_json(&body)?.with_status(status).with_headers(headers))
 }
 
 /// `new KvStore(env[binding], options)`: sessions in the Workers KV namespace bound as `binding`
@@ -67,8 +73,22 @@ pub fn error_response(e: &Error, headers: worker::Headers) -> worker::Result<wor
 /// binding object the store needs). A missing binding or a bad option is a `ConfigurationError`
 /// `invalid_option`.
 pub fn kv_store(env: &worker::Env, binding: &str, options: &StoreOptions) -> Result<JsValue, Error> {
-    let namespace = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)).unwrap_or_default();
-    stores::kv_store(&namespace, options)
+    stores::kv_store(&binding_of(env, binding, "kv_namespaces")?, options)
+}
+
+/// `env[binding]`; absent, a `ConfigurationError` `invalid_option` naming it and where it is
+/// declared.
+fn binding_of(env: &worker::Env, binding: &str, declared_in: &str) -> Result<JsValue, Error> {
+    let value = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)).unwrap_or_default();
+    if !value.is_undefined() {
+        return Ok(value);
+    }
+    let mut message = String::from("the Worker has no binding \"");
+    message.push_str(binding);
+    message.push_str("\": declare it in wrangler's \"");
+    message.push_str(declared_in);
+    message.push_str("\" (and in the Worker's environment when testing)");
+    Err(Error::config(code::INVALID_OPTION, message))
 }
 
 /// `new DurableObjectStore(env[binding], options)`: sessions in Durable Objects of the package's

@@ -4,7 +4,7 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
-import { MemoryStore, CookieStore, KvStore } from "auth0-edge";
+import { MemoryStore, CookieStore, KvStore, ServerClient } from "auth0-edge";
 
 const ID = "_a0_session";
 /** The cookie name with the default attributes (Secure, Path=/): the identifier with `__Host-`. */
@@ -74,9 +74,9 @@ describe("MemoryStore", () => {
   });
 });
 
-describe("the store classes", () => {
+describe("the package's classes", () => {
   test("called without new, each says so by name; with new, instanceof and subclassing hold", () => {
-    for (const [name, C] of Object.entries({ MemoryStore, CookieStore, KvStore })) {
+    for (const [name, C] of Object.entries({ MemoryStore, CookieStore, KvStore, ServerClient })) {
       assert.throws(() => C(), { name: "TypeError", message: `${name} is a class: create it with new ${name}(...)` });
     }
     const store = new CookieStore();

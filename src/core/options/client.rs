@@ -255,7 +255,7 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
     {
         return Err(Error::config(
             code::INVALID_SECRET,
-            "\"secret\" is required: a string of at least 32 characters, or a non-empty array of them",
+            "\"secret\" is required: at least one secret, each of at least 32 characters",
         ));
     }
     let state_identifier = match &o.state_identifier {
