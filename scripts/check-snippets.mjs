@@ -149,6 +149,15 @@ for (const [, target] of packaged.matchAll(/\]\(([^)\s]+)\)/g)) {
   }
 }
 
+// The package's own documents (README, types, JavaScript) cite nothing the package lacks.
+for (const f of ["README.md", "index.d.ts", "auth0_edge.d.ts"]) {
+  const text = readFileSync(path.join(root, "pkg", f), "utf8");
+  count("package documents free of references to the repository's files");
+  for (const ref of ["BEHAVIOUR.md", "pkg-templates/", "src/", "tests/"]) {
+    if (text.includes(ref)) failures.push(`pkg/${f} mentions ${ref}, which is not in the package`);
+  }
+}
+
 const skipped = all.filter((b) => !["js", "ts", "rust", "html"].includes(b.lang)).length;
 for (const [kind, n] of Object.entries(counts)) console.log(`    ${kind}: ${n}`);
 console.log(`    shell and text blocks (commands, not code): ${skipped}`);

@@ -61,7 +61,7 @@ impl JsServerClient {
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 
-/// An Auth0 client for Custom Token Exchange and sessions (BEHAVIOUR.md §1).
+/// An Auth0 client for Custom Token Exchange and sessions.
 #[wasm_bindgen(js_name = ServerClient)]
 pub struct JsServerClient {
     client: ServerClient,

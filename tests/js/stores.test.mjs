@@ -1,10 +1,11 @@
 // The built-in session stores in Node, imported by name from the built package: MemoryStore,
 // CookieStore against real Request/Response/Headers, KvStore against a real Workers KV namespace
-// served by Miniflare (workerd). Run from the repo root: node --test tests/js/stores.test.mjs
+// and DurableObjectStore against real Durable Objects, both served by Miniflare (workerd). Run from the repo root: node --test tests/js/stores.test.mjs
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
-import { MemoryStore, CookieStore, KvStore, ServerClient } from "auth0-edge";
+import { readFileSync } from "node:fs";
+import { MemoryStore, CookieStore, KvStore, DurableObjectStore, ServerClient } from "auth0-edge";
 
 const ID = "_a0_session";
 /** The cookie name with the default attributes (Secure, Path=/): the identifier with `__Host-`. */
@@ -395,6 +396,117 @@ describe("KvStore on a Workers KV namespace (Miniflare)", () => {
     assert.throws(() => new KvStore(ns, { ttlSeconds: 59 }), RangeError);
     assert.throws(() => new KvStore(ns, { ttlSeconds: "60" }), TypeError);
     const store = new KvStore(ns);
+    await assert.rejects(store.get(ID, undefined), TypeError);
+    await assert.rejects(store.set(ID, "v", true, { request: new Request(URL_) }), TypeError);
+  });
+});
+
+describe("DurableObjectStore on a Durable Object namespace (Miniflare)", () => {
+  let mf;
+  /** The namespace of SessionDurableObject, recording the names of the objects asked. */
+  let ns;
+  let names;
+  /** What the object named `name` holds (GET through its stub): the value, or undefined. */
+  const held = async (name) => {
+    const r = await (await mf.getDurableObjectNamespace("SESSION_OBJECTS")).get(ns.idFromName(name)).fetch("https://session.object/");
+    return r.status === 200 ? r.text() : (await r.arrayBuffer(), undefined);
+  };
+
+  before(async () => {
+    // The package's own SessionDurableObject, from the source the package bundles.
+    const stores = readFileSync(new URL("../../pkg-templates/stores.js", import.meta.url), "utf8");
+    mf = new Miniflare({
+      modules: [
+        { type: "ESModule", path: `${process.cwd()}/do-main.mjs`, contents: 'export { SessionDurableObject } from "./do-stores.js"; export default { fetch() { return new Response("") } };' },
+        { type: "ESModule", path: `${process.cwd()}/do-stores.js`, contents: stores },
+      ],
+      durableObjects: { SESSION_OBJECTS: "SessionDurableObject" },
+      compatibilityDate: "2025-09-01",
+    });
+    const real = await mf.getDurableObjectNamespace("SESSION_OBJECTS");
+    names = [];
+    ns = {
+      idFromName: (name) => (names.push(name), real.idFromName(name)),
+      get: (id) => real.get(id),
+    };
+  });
+  after(async () => {
+    await mf?.dispose();
+  });
+
+  test("set, get and delete; the session lives in the object named <identifier>:<id>", async () => {
+    const store = new DurableObjectStore(ns);
+    const value = sealed(5000);
+    const browser = new Browser();
+    const login = browser.next();
+    names.length = 0;
+    await store.set(ID, value, true, login);
+    const [cookie] = setCookies(login.response);
+    assert.equal(cookie.name, NAME);
+    assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
+    assert.deepEqual(cookie.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
+    assert.deepEqual(names, [`${ID}:${cookie.value}`]);
+    assert.equal(await held(`${ID}:${cookie.value}`), value);
+
+    browser.apply(login.response);
+    assert.equal(await store.get(ID, browser.next()), value);
+
+    const logout = browser.next();
+    await store.delete(ID, logout);
+    const [expired] = setCookies(logout.response);
+    assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [NAME, "", "0"]);
+    assert.equal(await held(`${ID}:${cookie.value}`), undefined);
+    browser.apply(logout.response);
+    assert.equal(await store.get(ID, browser.next()), undefined);
+  });
+
+  test("removeIfExists rotates the id and empties the old object; false keeps the id", async () => {
+    const store = new DurableObjectStore(ns, { ttlSeconds: 120, cookieName: "sid" });
+    const browser = new Browser();
+    const first = browser.next();
+    await store.set(ID, "one", true, first);
+    browser.apply(first.response);
+    const id1 = browser.jar.get("sid");
+    const refresh = browser.next();
+    await store.set(ID, "one-refreshed", false, refresh);
+    browser.apply(refresh.response);
+    assert.equal(browser.jar.get("sid"), id1);
+    assert.equal(await held(`${ID}:${id1}`), "one-refreshed");
+    const second = browser.next();
+    await store.set(ID, "two", true, second);
+    browser.apply(second.response);
+    const id2 = browser.jar.get("sid");
+    assert.notEqual(id2, id1);
+    assert.equal(await held(`${ID}:${id1}`), undefined);
+    assert.equal(await held(`${ID}:${id2}`), "two");
+    assert.equal(setCookies(second.response)[0].attributes["max-age"], "120");
+    assert.equal(await store.get(ID, browser.next()), "two");
+  });
+
+  test("a session is gone when its ttlSeconds are over", async () => {
+    const store = new DurableObjectStore(ns, { ttlSeconds: 1 });
+    const o = { request: new Request(URL_), headers: new Headers() };
+    await store.set(ID, "short-lived", true, o);
+    assert.equal(await store.get(ID, o), "short-lived");
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(await store.get(ID, o), undefined);
+  });
+
+  test("a forged cookie id is never used as an object name", async () => {
+    const store = new DurableObjectStore(ns);
+    for (const forged of ["../x", "x".repeat(2048), "a:b", "A".repeat(42), `${"A".repeat(42)}+`, ""]) {
+      names.length = 0;
+      assert.equal(await store.get(ID, withCookie(`${NAME}=${forged}`)), undefined, forged);
+      assert.deepEqual(names, []);
+    }
+  });
+
+  test("invalid namespace, options and storeOptions throw", async () => {
+    assert.throws(() => new DurableObjectStore(undefined), TypeError);
+    assert.throws(() => new DurableObjectStore({ get() {} }), TypeError);
+    assert.throws(() => new DurableObjectStore(ns, { ttlSeconds: 0 }), RangeError);
+    assert.throws(() => DurableObjectStore(ns), { message: "DurableObjectStore is a class: create it with new DurableObjectStore(...)" });
+    const store = new DurableObjectStore(ns);
     await assert.rejects(store.get(ID, undefined), TypeError);
     await assert.rejects(store.set(ID, "v", true, { request: new Request(URL_) }), TypeError);
   });
