@@ -28,6 +28,7 @@ export const CookieStore = classOnly(stores.CookieStore);
 export const KvStore = classOnly(stores.KvStore);
 export const DenoKvStore = classOnly(stores.DenoKvStore);
 export const DurableObjectStore = classOnly(stores.DurableObjectStore);
+export const DurableObjectRefreshCoordinator = classOnly(stores.DurableObjectRefreshCoordinator);
 // Instantiated by workerd from the Worker's exports: the class itself.
 export const SessionDurableObject = stores.SessionDurableObject;
 

@@ -318,3 +318,14 @@ export declare class SessionDurableObject {
   fetch(request: Request): Promise<Response>;
   alarm(): Promise<void>;
 }
+
+/**
+ * A refresh coordinator on SessionDurableObject (the `refreshCoordinator` client option): each
+ * refresh runs once per refresh token across isolates and locations, and every caller presenting
+ * the same refresh token within 60 s gets its result instead of calling Auth0 (whose refresh
+ * token rotation revokes the grant when a refresh token is used twice).
+ */
+export declare class DurableObjectRefreshCoordinator {
+  constructor(namespace: DurableObjectNamespaceLike);
+  run(key: string, refresh: () => Promise<string>): Promise<string>;
+}

@@ -609,9 +609,18 @@ export class SessionDurableObject {
     this.#storage = state.storage;
   }
 
-  /** GET: the sealed session (404 when none or expired); PUT ?ttl=seconds: store it; DELETE. @param {Request} request */
+  /** Refresh coordination (DurableObjectRefreshCoordinator) waiting for this object's leader. @type {Array<(outcome: object) => void>} */
+  #waiting = [];
+
+  /**
+   * GET: the sealed session (404 when none or expired); PUT ?ttl=seconds: store it; DELETE.
+   * POST /refresh/claim, /refresh/done, /refresh/failed: the refresh coordination of one key.
+   * @param {Request} request
+   */
   async fetch(request) {
     const storage = this.#storage;
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith("/refresh/") && request.method === "POST") return this.#coordinate(pathname.slice(9), request);
     switch (request.method) {
       case "GET": {
         const { value, until } = Object.fromEntries(await storage.get(["value", "until"]));
@@ -634,9 +643,96 @@ export class SessionDurableObject {
     }
   }
 
-  /** The session's lifetime is over: nothing is kept. */
+  /** The session's lifetime, or a refresh's window, is over: nothing is kept. */
   async alarm() {
     await this.#storage.deleteAll();
+  }
+
+  /**
+   * One refresh per key: the first claim leads (it has LEAD_MS to answer done or failed), claims
+   * while it runs wait for its outcome, claims within WINDOW_MS of its success get its result
+   * (a token set sealed with the session secret: useless here).
+   * @param {string} step @param {Request} request
+   */
+  async #coordinate(step, request) {
+    const storage = this.#storage;
+    const now = Date.now();
+    const refresh = await storage.get("refresh");
+    const answer = (outcome) => Response.json(outcome);
+    if (step === "claim") {
+      if (refresh?.until > now && refresh.state === "done") return answer({ result: refresh.result });
+      if (refresh?.until > now && refresh.state === "running") return answer(await new Promise((resolve) => this.#waiting.push(resolve)));
+      await storage.put("refresh", { state: "running", until: now + LEAD_MS });
+      return answer({ lead: true });
+    }
+    /** @type {object} */
+    let outcome;
+    if (step === "done") {
+      const result = await request.text();
+      await storage.put("refresh", { state: "done", result, until: now + WINDOW_MS });
+      await storage.setAlarm(now + WINDOW_MS);
+      outcome = { result };
+    } else if (step === "failed") {
+      await storage.delete("refresh");
+      outcome = { failed: true };
+    } else {
+      return new Response(null, { status: 404 });
+    }
+    for (const resolve of this.#waiting.splice(0)) resolve(outcome);
+    return answer({ ok: true });
+  }
+}
+
+/** How long a refresh's leader may take before another caller may lead. */
+const LEAD_MS = 30_000;
+/** How long a refresh's result answers callers presenting the same refresh token. */
+const WINDOW_MS = 60_000;
+
+/**
+ * A refresh coordinator on SessionDurableObject: one object per refresh-token key runs each refresh
+ * once, across isolates and locations; every caller presenting the same refresh token within 60 s
+ * gets that refresh's result (sealed with the session secret) instead of calling Auth0, whose
+ * refresh token rotation would revoke the grant on a second use.
+ */
+export class DurableObjectRefreshCoordinator {
+  static name = "DurableObjectRefreshCoordinator";
+  /** @type {any} */ #namespace;
+
+  /** @param {import("./index.d.ts").DurableObjectNamespaceLike} namespace the binding of SessionDurableObject */
+  constructor(namespace) {
+    if (namespace == null || ["idFromName", "get"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
+      throw new TypeError("DurableObjectRefreshCoordinator: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
+    }
+    this.#namespace = namespace;
+  }
+
+  /**
+   * `refresh()` once per `key` and window; its sealed result for every caller with `key`.
+   * @param {string} key @param {() => Promise<string>} refresh @returns {Promise<string>}
+   */
+  async run(key, refresh) {
+    const stub = this.#namespace.get(this.#namespace.idFromName(`refresh:${key}`));
+    /** @param {string} step @param {string} [body] */
+    const post = async (step, body) => {
+      const r = await stub.fetch(`${OBJECT_URL}refresh/${step}`, { method: "POST", body });
+      if (!r.ok) {
+        await r.body?.cancel();
+        throw new Error(`DurableObjectRefreshCoordinator: the object answered HTTP ${r.status} to ${step}`);
+      }
+      return r.json();
+    };
+    const claim = await post("claim");
+    if (typeof claim.result === "string") return claim.result;
+    if (claim.lead !== true) throw new Error("DurableObjectRefreshCoordinator: the refresh this call waited for failed");
+    let sealed;
+    try {
+      sealed = await refresh();
+    } catch (e) {
+      await post("failed").catch(() => {});
+      throw e;
+    }
+    await post("done", sealed);
+    return sealed;
   }
 }
 

@@ -63,6 +63,8 @@ pub type TokenExchangeResponse = TokenResponse<JsObject>;
 
 pub(crate) struct Inner {
     config: ClientConfig,
+    /// Makes a refresh idempotent per refresh token across isolates (`ClientOptions::refresh_coordinator`).
+    pub(crate) refresh_coordinator: Option<JsValue>,
     domain_resolver: Option<Function>,
     pub(crate) store: Option<Store>,
     fetch: Option<Function>,
@@ -176,12 +178,14 @@ impl ServerClient {
             client_assertion_signing_key: signing_key,
             domain_resolver,
             state_store,
+            refresh_coordinator,
             ..
         } = options;
         let store = state_store.map(Store);
         Ok(ServerClient {
             inner: Rc::new(Inner {
                 config,
+                refresh_coordinator,
                 store,
                 fetch,
                 signing_key,

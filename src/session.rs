@@ -86,18 +86,39 @@ async fn seal_keys(secret: &Secret, identifier: &str) -> Result<Rc<SealKeys>, Js
 async fn seal(config: &ClientConfig, state: &Session) -> Result<String, Error> {
     let fail = |e: JsValue| store_error("the session could not be sealed").cause(Cause::Js(e));
     let plaintext: Rc<[u8]> = host::json_text(state).map_err(fail)?.into_bytes().into();
+    let sealed = seal_bytes(config, &plaintext).await?;
+    remember(&sealed, &config.secrets[0], &config.state_identifier, &plaintext);
+    Ok(sealed)
+}
+
+/// Seals bytes with the first secret, as a session is sealed.
+async fn seal_bytes(config: &ClientConfig, plaintext: &[u8]) -> Result<String, Error> {
+    let fail = |e: JsValue| store_error("the session could not be sealed").cause(Cause::Js(e));
     let keys = seal_keys(&config.secrets[0], &config.state_identifier).await.map_err(fail)?;
     let iv = host::random_bytes(jwe::IV_LEN).map_err(fail)?;
     let aad = jwe::protected_b64();
-    let ciphertext = keys.encrypt(&iv, &plaintext).await.map_err(fail)?;
+    let ciphertext = keys.encrypt(&iv, plaintext).await.map_err(fail)?;
     let mac = keys.hmac(&jwe::mac_input(aad.as_bytes(), &iv, &ciphertext)).await.map_err(fail)?;
     let sealed = jwe::compact(&aad, &iv, &ciphertext, jwe::tag_of(&mac));
     // What could not be opened again must not be written: a session is never written and lost.
     if sealed.len() > jwe::MAX_SEALED_LEN {
         return Err(store_error("the session would be larger than 1 MiB sealed: nothing was written"));
     }
-    remember(&sealed, &config.secrets[0], &config.state_identifier, &plaintext);
     Ok(sealed)
+}
+
+/// Opens what [`seal_bytes`] sealed, with each secret in turn.
+async fn open_bytes(config: &ClientConfig, sealed: &str) -> Option<(Vec<u8>, Secret)> {
+    let parts = jwe::parse_compact(sealed, &host::from_json_text)?;
+    let mac_input = jwe::mac_input(parts.aad.as_bytes(), &parts.iv, &parts.ciphertext);
+    for secret in &config.secrets {
+        let Ok(keys) = seal_keys(secret, &config.state_identifier).await else { continue };
+        let Ok(mac) = keys.hmac(&mac_input).await else { continue };
+        if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
+            return Some((keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?, secret.clone()));
+        }
+    }
+    None
 }
 
 /// Opens a sealed state with each secret in turn; anything that does not open and parse is `None`.
@@ -105,20 +126,11 @@ async fn open(config: &ClientConfig, sealed: &str) -> Option<Session> {
     if let Some(plaintext) = remembered(config, sealed) {
         return host::from_json_text(&plaintext);
     }
-    let parts = jwe::parse_compact(sealed, &host::from_json_text)?;
-    let mac_input = jwe::mac_input(parts.aad.as_bytes(), &parts.iv, &parts.ciphertext);
-    for secret in &config.secrets {
-        let Ok(keys) = seal_keys(secret, &config.state_identifier).await else { continue };
-        let Ok(mac) = keys.hmac(&mac_input).await else { continue };
-        if jwe::tags_equal(jwe::tag_of(&mac), &parts.tag) {
-            let plaintext = keys.decrypt(&parts.iv, &parts.ciphertext).await.ok()?;
-            let plaintext: Rc<[u8]> = plaintext.into();
-            let state = host::from_json_text(&plaintext)?;
-            remember(sealed, secret, &config.state_identifier, &plaintext);
-            return Some(state);
-        }
-    }
-    None
+    let (plaintext, secret) = open_bytes(config, sealed).await?;
+    let plaintext: Rc<[u8]> = plaintext.into();
+    let state = host::from_json_text(&plaintext)?;
+    remember(sealed, &secret, &config.state_identifier, &plaintext);
+    Some(state)
 }
 
 /// A session transfer token (BEHAVIOUR.md §8.3): hand it to the web application's login
@@ -144,6 +156,15 @@ pub struct GetAccessTokenOptions {
     pub audience: Option<String>,
     /// Scopes the token must carry (space-separated).
     pub scope: Option<String>,
+}
+
+/// What a refresh needs of `get_access_token`'s call.
+struct Refresh<'a> {
+    state: Session,
+    audience: &'a str,
+    scope: Option<&'a str>,
+    found: Option<usize>,
+    refresh_token: Secret,
 }
 
 /// A refresh under way: the promise its waiters await and, once it settles, its result.
@@ -384,9 +405,94 @@ impl ServerClient {
             return flight.wait().await;
         }
         let flight = Leading::start(refresh_token.clone());
-        let result = self.refresh(state, audience, scope, found, refresh_token, &tenant, store_options).await;
+        let result = match self.inner().refresh_coordinator.clone() {
+            None => self.refresh(state, audience, scope, found, refresh_token, &tenant, store_options).await,
+            Some(coordinator) => {
+                let refresh = Refresh { state, audience, scope, found, refresh_token };
+                self.coordinated(&coordinator, refresh, &tenant, store_options).await
+            }
+        };
         flight.settle(&result);
         result
+    }
+
+    /// A refresh through the `refresh_coordinator`: `run(key, refresh)` with a key derived from
+    /// the refresh token under the session secret (the token itself never leaves), and a function
+    /// that performs the refresh and answers its token set sealed with the session secret. A
+    /// coordinator answers one sealed result to every caller with the key within its window.
+    async fn coordinated(
+        &self,
+        coordinator: &JsValue,
+        refresh: Refresh<'_>,
+        tenant: &DomainUrl,
+        store_options: &JsValue,
+    ) -> Result<TokenSet, Error> {
+        let config = self.config();
+        let failed = |why: &'static str, cause: Option<JsValue>| {
+            let e = access_error(code::REFRESH_TOKEN_ERROR, why);
+            match cause {
+                Some(c) => e.cause(Cause::Js(c)),
+                None => e,
+            }
+        };
+        let keys = seal_keys(&config.secrets[0], &config.state_identifier)
+            .await
+            .map_err(|e| failed("no key for the refresh coordinator", Some(e)))?;
+        let mut input = b"auth0-edge refresh token ".to_vec();
+        input.extend_from_slice(refresh.refresh_token.expose().as_bytes());
+        let mac =
+            keys.hmac(&input).await.map_err(|e| failed("no key for the refresh coordinator", Some(e)))?;
+        let key = crate::core::encoding::base64url(&mac[..32]);
+        // The leader's own error, for its caller (the coordinator sees only that it failed).
+        let leader_error: Rc<RefCell<Option<Error>>> = Rc::new(RefCell::new(None));
+        let run = {
+            let (client, tenant, so, slot) =
+                (self.clone(), tenant.clone(), store_options.clone(), leader_error.clone());
+            let Refresh { state, audience, scope, found, refresh_token } = refresh;
+            let (audience, scope) = (audience.to_owned(), scope.map(str::to_owned));
+            wasm_bindgen::closure::Closure::once_into_js(move || -> js_sys::Promise {
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let sealed = match client
+                        .refresh(state, &audience, scope.as_deref(), found, refresh_token, &tenant, &so)
+                        .await
+                    {
+                        Ok(set) => match host::json_text(&set) {
+                            Ok(json) => seal_bytes(client.config(), json.as_bytes()).await,
+                            Err(e) => Err(failed("the refreshed token set could not be sealed", Some(e))),
+                        },
+                        Err(e) => Err(e),
+                    };
+                    sealed.map(|s| JsValue::from_str(&s)).map_err(|e| {
+                        *slot.borrow_mut() = Some(e);
+                        js_sys::Error::new("the refresh failed").into()
+                    })
+                })
+            })
+        };
+        let args = js_sys::Array::of2(&JsValue::from_str(&key), &run);
+        let answer = match host::value::call_method(coordinator, "run", &args) {
+            Ok(p) => host::settle(&p, config.timeout_ms.saturating_mul(4)).await,
+            Err(e) => Err(host::HttpFailure::Network(e)),
+        };
+        if let Some(e) = leader_error.borrow_mut().take() {
+            return Err(e);
+        }
+        let sealed = match answer {
+            Ok(v) => host::value::short_string(&v, crate::store::MAX_SEALED_CHARS),
+            Err(host::HttpFailure::Timeout) => {
+                return Err(failed("the refresh coordinator did not answer in time", None))
+            }
+            Err(host::HttpFailure::Network(e)) => {
+                return Err(failed("the refresh coordinator failed", Some(e)))
+            }
+        };
+        let opened = match sealed {
+            Some(s) => open_bytes(config, &s).await,
+            None => None,
+        };
+        opened.and_then(|(plaintext, _)| host::from_json_text::<TokenSet>(&plaintext)).ok_or_else(|| {
+            failed("the refresh coordinator answered something that is not a sealed token set", None)
+        })
     }
 
     /// The refresh of `get_access_token`: the grant, the new ID token's checks, the merge into

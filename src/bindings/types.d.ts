@@ -14,6 +14,15 @@ export interface StateStore<TStoreOptions = unknown> {
   checkOptions?(storeOptions: TStoreOptions, forWrite: boolean): void | Promise<void>;
 }
 
+/**
+ * Runs a refresh at most once per key within a window: the first caller's `refresh()` performs
+ * it, and every caller with the key in the window gets its result (a token set sealed with the
+ * session secret; the key is derived from the refresh token under that secret).
+ */
+export interface RefreshCoordinator {
+  run(key: string, refresh: () => Promise<string>): Promise<string>;
+}
+
 export type ClientAuthMethod = "client_secret_basic" | "client_secret_post" | "private_key_jwt";
 export type ClientAssertionSigningAlg = "RS256" | "PS256" | "ES256";
 
@@ -58,6 +67,12 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * otherwise reject with ConfigurationError "missing_state_store"; customTokenExchange needs none.
    */
   stateStore?: StateStore<TStoreOptions>;
+  /**
+   * Makes a refresh idempotent per refresh token across isolates and locations (with Auth0's
+   * refresh token rotation, a refresh token sent twice revokes the user's grant): e.g.
+   * `new DurableObjectRefreshCoordinator(env.SESSION_OBJECTS)`. Default: within this isolate.
+   */
+  refreshCoordinator?: RefreshCoordinator;
   /** Default "_a0_session". */
   stateIdentifier?: string;
   /** Absolute session lifetime in seconds. Default 259200 (3 days). */

@@ -87,7 +87,7 @@ export function suite(pkg, env) {
 
   test("the package exports its public API and nothing else (no loader internals)", async () => {
     const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
-      "CustomTokenExchangeErrorCode", "DenoKvStore", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
+      "CustomTokenExchangeErrorCode", "DenoKvStore", "DurableObjectRefreshCoordinator", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
       "SessionDurableObject", "StoreError", "TokenType"];
     eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
     // The shipped JavaScript is minified: classes keep their public names all the same.
@@ -1013,6 +1013,51 @@ export function suite(pkg, env) {
     const r = await rotatingRefresh(session.refreshToken);
     eq(r.status, 200, "the grant is alive");
     ok(typeof (await r.json()).refresh_token === "string", "and rotates on");
+  });
+
+  if (env.refreshCoordinator) {
+    test("refresh coordinator: a caller presenting a refresh token already refreshed (another isolate's stale read) gets that refresh's token set, no second grant; without the coordinator the grant is revoked", async () => {
+      const seen = [];
+      /** A store over a Map: one per simulated isolate, holding its own copy of the session. */
+      const mapStore = (map = new Map()) => ({ get: async (k) => map.get(k), set: async (k, v) => void map.set(k, v), delete: async (k) => void map.delete(k), map });
+      const first = mapStore();
+      const coordinator = env.refreshCoordinator();
+      const a = client("rotating", { fetch: recordingFetch(seen), stateStore: first, refreshCoordinator: coordinator });
+      await a.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+      // Two more copies of the session as it is now, with the refresh token about to be rotated.
+      const stale = () => mapStore(new Map(first.map));
+      const [secondStore, thirdStore] = [stale(), stale()];
+      const refreshes = async () => {
+        let n = 0;
+        for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
+        return n;
+      };
+      const setA = await later(3590, () => a.getAccessToken({ audience: AUDIENCE }));
+      eq(await refreshes(), 1, "A refreshed");
+      const b = client("rotating", { fetch: recordingFetch(seen), stateStore: secondStore, refreshCoordinator: coordinator });
+      const setB = await later(3590, () => b.getAccessToken({ audience: AUDIENCE }));
+      eq(await refreshes(), 1, "B sent no grant: the coordinator answered A's result");
+      eq(setB.accessToken, setA.accessToken, "B got A's token set");
+      // The same stale read without a coordinator presents the consumed refresh token: Auth0's
+      // reuse detection revokes the grant, and the refresh fails.
+      const c = client("rotating", { stateStore: thirdStore });
+      await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "without a coordinator"));
+    });
+  }
+
+  test("refresh coordinator: one that never answers, throws or answers garbage is refresh_token_error, within four times timeoutMs", async () => {
+    for (const [label, run] of [
+      ["never answers", () => new Promise(() => {})],
+      ["throws", () => { throw new Error("coordinator down"); }],
+      ["answers garbage", async () => "not-a-sealed-token-set"],
+    ]) {
+      const c = client("rotating", { stateStore: new pkg.MemoryStore(), timeoutMs: 1000, refreshCoordinator: { run } });
+      await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+      const started = Date.now();
+      await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", label));
+      ok(Date.now() - started < 6000, `${label}: settled within the deadline`);
+    }
+    await rejects(async () => client("rotating", { refreshCoordinator: { run: 42 } }), ConfigurationError, "invalid_option", "a coordinator without run()");
   });
 
   test("refresh: concurrent callers share a failure as the same typed error", async () => {

@@ -16,7 +16,10 @@ export default {
       { label: "DurableObjectStore", create: () => new pkg.DurableObjectStore(env.SESSION_OBJECTS) },
     ];
     const cases = [
-      ...suite(pkg, { issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds }),
+      ...suite(pkg, {
+        issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds,
+        refreshCoordinator: () => new pkg.DurableObjectRefreshCoordinator(env.SESSION_OBJECTS),
+      }),
       ...hostileSuite(pkg, { issuer: env.ISSUER }),
     ];
     const url = new URL(request.url);

@@ -135,6 +135,10 @@ pub struct ClientOptions {
     /// [`crate::stores`]. Required by the session methods (without one they fail with
     /// `missing_state_store`); `custom_token_exchange` needs none.
     pub state_store: Option<JsValue>,
+    /// Makes a refresh idempotent per refresh token across isolates and locations: a JavaScript
+    /// object with `run(key, refresh)`, e.g. the package's `DurableObjectRefreshCoordinator`.
+    /// Default: within this isolate only (concurrent calls share one refresh).
+    pub refresh_coordinator: Option<JsValue>,
 }
 
 /// The default `stateIdentifier` (BEHAVIOUR.md §1).
@@ -280,6 +284,11 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
     }
     if faults.has("stateStore") {
         return Err(invalid_option("\"stateStore\" must be an object with get, set and delete methods"));
+    }
+    if faults.has("refreshCoordinator") {
+        return Err(invalid_option(
+            "\"refreshCoordinator\" must be an object with a run(key, refresh) method",
+        ));
     }
     if faults.has("clientAssertionSigningAlg") {
         return Err(invalid_option("\"clientAssertionSigningAlg\" must be RS256, PS256 or ES256"));
