@@ -54,6 +54,8 @@ export WRANGLER_SEND_METRICS=false
 run_logged worker-bundle node --test --test-reporter=spec worker-example/test/bundle.test.mjs
 sed -n 's/^ℹ bundle /    bundle: /p' target/test-logs/worker-bundle.log
 run_logged worker with_provider node --test --test-reporter=spec worker-example/test/worker.test.mjs
+# The refresh race: three isolates, 60 concurrent refreshes, with and without the coordinator.
+run_logged worker-race with_provider node --test --test-reporter=spec worker-example/test/race.test.mjs
 run_logged worker-readme with_provider node --test --test-reporter=spec worker-example/test/readme.test.mjs
 run_logged types worker-example/node_modules/.bin/tsc --noEmit --strict -p worker-example/tsconfig.json
 echo "    tsc --noEmit --strict: the Worker example and worker-example/test/package-types.ts compile"

@@ -302,6 +302,8 @@ describe('token exchange', () => {
       const second = assertOk(await refresh(first.refresh_token));
       assert.equal(typeof second.refresh_token, 'string');
       assert.notEqual(second.refresh_token, first.refresh_token, 'rotated');
+      assert.equal(first.expires_in, 35, 'its access tokens are due for refresh 5 s after issue');
+      assert.equal(second.expires_in, 35, 'refreshed ones too');
       assertError(await refresh(first.refresh_token), 400, 'invalid_grant');
       assertError(await refresh(second.refresh_token), 400, 'invalid_grant'); // the grant is revoked
       // The other clients keep their refresh token.

@@ -137,6 +137,8 @@ export const EXTERNAL_ISSUER = 'https://external-idp.example/';
 
 /** Lifetimes (seconds). */
 export const ACCESS_TOKEN_TTL = 3600;
+/** Access token lifetime of the rotating client (cte-rotating), in seconds. */
+export const ROTATING_ACCESS_TOKEN_TTL = 35;
 export const ID_TOKEN_TTL = 3600;
 export const REFRESH_TOKEN_TTL = 14 * 24 * 3600;
 

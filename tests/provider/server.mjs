@@ -23,6 +23,7 @@ import * as jose from 'jose';
 import {
   APIS,
   ACCESS_TOKEN_TTL,
+  ROTATING_ACCESS_TOKEN_TTL,
   CLIENTS,
   EXTERNAL_ISSUER,
   GRANT_TYPE_TOKEN_EXCHANGE,
@@ -125,13 +126,13 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
   // grantId -> { orgId }: what a refresh must carry over (never `act`).
   const grantMeta = new Map();
 
-  function resourceServerInfo(audience) {
+  function resourceServerInfo(audience, clientId) {
     const api = APIS[audience];
     if (!api) return undefined;
     return {
       audience: api.identifier,
       scope: api.scopes.join(' '),
-      accessTokenTTL: ACCESS_TOKEN_TTL,
+      accessTokenTTL: clientId === CLIENTS.rotating.clientId ? ROTATING_ACCESS_TOKEN_TTL : ACCESS_TOKEN_TTL,
       accessTokenFormat: 'jwt',
       jwt: { sign: { alg: 'RS256', kid: primaryKey.kid } },
     };
@@ -289,8 +290,8 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
         defaultResource: () => undefined,
         // a refresh keeps the API the tokens were issued for (Auth0 `audience`)
         useGrantedResource: () => true,
-        getResourceServerInfo(ctx, resource) {
-          const info = resourceServerInfo(resource);
+        getResourceServerInfo(ctx, resource, client) {
+          const info = resourceServerInfo(resource, client?.clientId);
           if (!info) throw new InvalidTarget(`Service not found: ${resource}`);
           return info;
         },
@@ -325,7 +326,9 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     rotateRefreshToken: (ctx) => ctx.oidc.client?.clientId === CLIENTS.rotating.clientId,
     expiresWithSession: () => false,
     ttl: {
-      AccessToken: ACCESS_TOKEN_TTL,
+      // The rotating client's access tokens are due for refresh 5 s after they are issued (the
+      // client refreshes 30 s before expiry): a race test needs no clock of its own.
+      AccessToken: (ctx, token, client) => (client?.clientId === CLIENTS.rotating.clientId ? ROTATING_ACCESS_TOKEN_TTL : ACCESS_TOKEN_TTL),
       ClientCredentials: ACCESS_TOKEN_TTL,
       IdToken: ID_TOKEN_TTL,
       RefreshToken: REFRESH_TOKEN_TTL,
@@ -395,7 +398,7 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     const audience = params.audience || params.resource || undefined;
     // Auth0's session transfer (native to web SSO): audience urn:{host}:session_transfer.
     const sessionTransfer = audience === `urn:${new URL(issuer).host}:session_transfer`;
-    const rsInfo = audience && !sessionTransfer ? resourceServerInfo(audience) : undefined;
+    const rsInfo = audience && !sessionTransfer ? resourceServerInfo(audience, client.clientId) : undefined;
     if (audience && !rsInfo && !sessionTransfer) {
       const err = new AccessDenied(`Service not found: ${audience}`);
       err.status = 403;

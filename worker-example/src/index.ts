@@ -22,6 +22,8 @@ import {
   ConfigurationError,
   CookieStore,
   CustomTokenExchangeError,
+  DurableObjectRefreshCoordinator,
+  DurableObjectStore,
   IdTokenError,
   KvStore,
   ServerClient,
@@ -31,6 +33,9 @@ import {
   type StoreRequestOptions,
   type TokenExchangeResponse,
 } from "auth0-edge";
+
+// workerd instantiates the sessions' Durable Object class from the Worker's exports.
+export { SessionDurableObject } from "auth0-edge";
 
 export interface Env {
   /** The tenant, e.g. "your-tenant.eu.auth0.com" (a var). */
@@ -60,12 +65,19 @@ export interface Env {
   AUTH0_SECRET: string;
   /** Audience used when a request names none; empty for none. */
   AUTH0_AUDIENCE?: string;
-  /** "cookie" (default) or "kv". */
+  /** "cookie" (default), "kv" or "durable-object". */
   SESSION_STORE?: string;
+  /**
+   * "durable-object": each refresh runs once per refresh token across isolates and locations
+   * (SESSION_OBJECTS); unset: within each isolate only.
+   */
+  REFRESH_COORDINATOR?: string;
   /** "false" leaves out the cookies' Secure attribute, for plain-http development only. */
   COOKIE_SECURE?: string;
   /** The KV namespace of SESSION_STORE "kv". */
   SESSIONS?: KVNamespace;
+  /** The SessionDurableObject namespace of SESSION_STORE and REFRESH_COORDINATOR "durable-object". */
+  SESSION_OBJECTS?: DurableObjectNamespace;
 }
 
 /** A JSON response that no cache keeps: bodies here carry tokens and user data. */
@@ -96,6 +108,9 @@ function sessionStore(env: Env): StateStore {
     case "kv":
       if (!env.SESSIONS) throw new HttpError(500, "configuration_error");
       return new KvStore(env.SESSIONS, { secure });
+    case "durable-object":
+      if (!env.SESSION_OBJECTS) throw new HttpError(500, "configuration_error");
+      return new DurableObjectStore(env.SESSION_OBJECTS, { secure });
     default:
       throw new HttpError(500, "configuration_error");
   }
@@ -208,6 +223,9 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
     clientSecret: env.AUTH0_CLIENT_SECRET,
     secret: env.AUTH0_SECRET,
     stateStore: url.pathname === "/exchange" ? undefined : sessionStore(env),
+    ...(env.REFRESH_COORDINATOR === "durable-object" && env.SESSION_OBJECTS
+      ? { refreshCoordinator: new DurableObjectRefreshCoordinator(env.SESSION_OBJECTS) }
+      : {}),
   });
   // The stores read the session cookie from `request` and append Set-Cookie to `headers`.
   const storeOptions: StoreRequestOptions = { request, headers };
