@@ -29,6 +29,7 @@ export const KvStore = classOnly(stores.KvStore);
 export const DenoKvStore = classOnly(stores.DenoKvStore);
 export const DurableObjectStore = classOnly(stores.DurableObjectStore);
 export const DurableObjectRefreshCoordinator = classOnly(stores.DurableObjectRefreshCoordinator);
+export const DenoKvRefreshCoordinator = classOnly(stores.DenoKvRefreshCoordinator);
 // Instantiated by workerd from the Worker's exports: the class itself.
 export const SessionDurableObject = stores.SessionDurableObject;
 

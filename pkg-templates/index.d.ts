@@ -329,3 +329,23 @@ export declare class DurableObjectRefreshCoordinator {
   constructor(namespace: DurableObjectNamespaceLike);
   run(key: string, refresh: () => Promise<string>): Promise<string>;
 }
+
+/** What DenoKvRefreshCoordinator uses of a `Deno.Kv`. */
+export interface DenoKvCoordinatorLike {
+  get(key: readonly unknown[]): Promise<{ value: unknown; versionstamp: string | null }>;
+  set(key: readonly unknown[], value: unknown, options?: { expireIn?: number }): Promise<unknown>;
+  delete(key: readonly unknown[]): Promise<unknown>;
+  atomic(): {
+    check(...checks: { key: readonly unknown[]; versionstamp: string | null }[]): any;
+  };
+}
+
+/**
+ * A refresh coordinator on Deno KV (the `refreshCoordinator` client option): each refresh runs once
+ * per refresh token across every process sharing the database (an atomic claim); callers
+ * presenting the same refresh token within 60 s get its result instead of calling Auth0.
+ */
+export declare class DenoKvRefreshCoordinator {
+  constructor(kv: DenoKvCoordinatorLike);
+  run(key: string, refresh: () => Promise<string>): Promise<string>;
+}

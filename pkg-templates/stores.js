@@ -778,3 +778,53 @@ export class DurableObjectStore extends SessionIdStore {
     );
   }
 }
+
+/**
+ * A refresh coordinator on Deno KV (the `refreshCoordinator` client option): the first caller
+ * with a refresh token claims it with an atomic check-and-set and performs the refresh; callers
+ * presenting the same refresh token while it runs wait for its result, and for 60 s after it
+ * succeeded get that result (sealed with the session secret) instead of calling Auth0. Every
+ * process sharing the Deno KV database (Deno Deploy's, or one file) is coordinated.
+ */
+export class DenoKvRefreshCoordinator {
+  static name = "DenoKvRefreshCoordinator";
+  /** @type {any} */ #kv;
+
+  /** @param {import("./index.d.ts").DenoKvCoordinatorLike} kv a `Deno.Kv` (`await Deno.openKv()`) */
+  constructor(kv) {
+    if (kv == null || ["get", "set", "delete", "atomic"].some((m) => typeof (/** @type {any} */ (kv))[m] !== "function")) {
+      throw new TypeError("DenoKvRefreshCoordinator: kv must be a Deno.Kv (get, set, delete, atomic)");
+    }
+    this.#kv = kv;
+  }
+
+  /**
+   * `refresh()` once per `key` and window; its sealed result for every caller with `key`.
+   * @param {string} key @param {() => Promise<string>} refresh @returns {Promise<string>}
+   */
+  async run(key, refresh) {
+    const kv = this.#kv;
+    const entry = ["auth0-edge-refresh", key];
+    for (;;) {
+      const seen = await kv.get(entry);
+      const value = /** @type {any} */ (seen.value);
+      if (value?.state === "done") return value.result;
+      if (value?.state === "failed") throw new Error("DenoKvRefreshCoordinator: the refresh this call waited for failed");
+      if (value == null) {
+        const claimed = await kv.atomic().check(seen).set(entry, { state: "running" }, { expireIn: LEAD_MS }).commit();
+        if (claimed.ok) break;
+        continue; // another caller claimed it first
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25)); // running elsewhere: wait for it
+    }
+    let sealed;
+    try {
+      sealed = await refresh();
+    } catch (e) {
+      await kv.set(entry, { state: "failed" }, { expireIn: 2_000 }).catch(() => {});
+      throw e;
+    }
+    await kv.set(entry, { state: "done", result: sealed }, { expireIn: WINDOW_MS });
+    return sealed;
+  }
+}

@@ -38,6 +38,8 @@ with_provider() { node "$ROOT/tests/provider/harness.mjs" -- "$@"; }
 run_logged js-node with_provider node --test --test-reporter=spec tests/js/node.test.mjs
 run_logged js-workerd with_provider node --test --test-reporter=spec tests/js/workerd.test.mjs
 (cd tests/js && NO_COLOR=1 run_logged js-deno with_provider node_modules/.bin/deno test --no-check --unstable-kv --allow-env --allow-net deno.test.mjs)
+# The refresh race across two Deno processes sharing one Deno KV file, with and without the coordinator.
+(cd tests/js && NO_COLOR=1 run_logged js-deno-race with_provider node_modules/.bin/deno test --no-check --unstable-kv --allow-env --allow-net --allow-read --allow-write --allow-run deno-race.test.mjs)
 run_logged stores-node node --test --test-reporter=spec tests/js/stores.test.mjs
 (cd tests/js && NO_COLOR=1 run_logged stores-deno node_modules/.bin/deno test --no-check --unstable-kv stores.deno.test.mjs)
 done_step
