@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { Miniflare } from "miniflare";
 import { AUDIENCE, CLIENTS, ROTATING_ACCESS_TOKEN_TTL, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
-import { bundle, exampleDir, CookieJar } from "./workerd.mjs";
+import { bundle, bundledWorker, exampleDir, CookieJar } from "./workerd.mjs";
 
 const ISSUER = process.env.AUTH0_EDGE_TEST_ISSUER;
 if (!ISSUER) throw new Error("run this through node tests/provider/harness.mjs -- <command>");
@@ -32,12 +32,7 @@ async function start(coordinator) {
   };
   const mf = new Miniflare({
     workers: ISOLATES.map((name) => ({
-      name,
-      modules: true,
-      scriptPath: path.join(outdir, "index.js"),
-      modulesRoot: outdir,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate: "2026-04-01",
+      ...bundledWorker(outdir, name),
       routes: [`${name}.localhost/*`],
       durableObjects: { SESSION_OBJECTS: name === "a" ? "SessionDurableObject" : { className: "SessionDurableObject", scriptName: "a" } },
       bindings: vars,

@@ -29,20 +29,28 @@ export async function bundle(outdir, projectDir = exampleDir) {
   return Object.fromEntries(files.map((f) => [f, path.join(outdir, f)]));
 }
 
+/** Miniflare's options for a Worker `name` running the bundle in `outdir`. */
+export function bundledWorker(outdir, name) {
+  return {
+    name,
+    modules: true,
+    scriptPath: path.join(outdir, "index.js"),
+    modulesRoot: outdir,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-04-01",
+  };
+}
+
 /**
  * Starts workerd with one Worker per entry of `workers` (name → vars and secrets), each running
  * the bundle in `outdir` with its own in-memory KV namespace SESSIONS.
  * Resolves to { fetch(name, path, init), kv(name), dispose() }.
  */
+
 export async function start(outdir, workers) {
   const mf = new Miniflare({
     workers: Object.entries(workers).map(([name, bindings]) => ({
-      name,
-      modules: true,
-      scriptPath: path.join(outdir, "index.js"),
-      modulesRoot: outdir,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate: "2026-04-01",
+      ...bundledWorker(outdir, name),
       kvNamespaces: { SESSIONS: `sessions-${name}` },
       // Requests reach each Worker through Miniflare's router (dispatchFetch), not through the
       // getWorker() proxy: every property read on that proxy is a synchronous call across a
