@@ -65,6 +65,8 @@ pub(crate) struct Inner {
     config: ClientConfig,
     /// Makes a refresh idempotent per refresh token across isolates (`ClientOptions::refresh_coordinator`).
     pub(crate) refresh_coordinator: Option<JsValue>,
+    /// `ClientOptions::refresh_coordinator_fallback`.
+    pub(crate) refresh_coordinator_fallback: bool,
     domain_resolver: Option<Function>,
     pub(crate) store: Option<Store>,
     fetch: Option<Function>,
@@ -179,6 +181,7 @@ impl ServerClient {
             domain_resolver,
             state_store,
             refresh_coordinator,
+            refresh_coordinator_fallback,
             ..
         } = options;
         let store = state_store.map(Store);
@@ -186,6 +189,7 @@ impl ServerClient {
             inner: Rc::new(Inner {
                 config,
                 refresh_coordinator,
+                refresh_coordinator_fallback: refresh_coordinator_fallback.unwrap_or(false),
                 store,
                 fetch,
                 signing_key,

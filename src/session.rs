@@ -445,12 +445,21 @@ impl ServerClient {
         let key = crate::core::encoding::base64url(&mac[..32]);
         // The leader's own error, for its caller (the coordinator sees only that it failed).
         let leader_error: Rc<RefCell<Option<Error>>> = Rc::new(RefCell::new(None));
+        // Whether the coordinator started this caller's refresh (then no fallback may repeat it).
+        let started = Rc::new(core::cell::Cell::new(false));
+        let fallback = self
+            .inner()
+            .refresh_coordinator_fallback
+            .then(|| (refresh.state.clone(), refresh.refresh_token.clone()));
+        let (audience_in, scope_in, found_in) = (refresh.audience, refresh.scope, refresh.found);
         let run = {
             let (client, tenant, so, slot) =
                 (self.clone(), tenant.clone(), store_options.clone(), leader_error.clone());
+            let started = started.clone();
             let Refresh { state, audience, scope, found, refresh_token } = refresh;
             let (audience, scope) = (audience.to_owned(), scope.map(str::to_owned));
             wasm_bindgen::closure::Closure::once_into_js(move || -> js_sys::Promise {
+                started.set(true);
                 wasm_bindgen_futures::future_to_promise(async move {
                     let sealed = match client
                         .refresh(state, &audience, scope.as_deref(), found, refresh_token, &tenant, &so)
@@ -476,6 +485,13 @@ impl ServerClient {
         };
         if let Some(e) = leader_error.borrow_mut().take() {
             return Err(e);
+        }
+        // The coordinator failed before this caller's refresh began: with the fallback, refresh
+        // within this isolate (availability over the cross-isolate guarantee).
+        if let (Err(_), false, Some((state, refresh_token))) = (&answer, started.get(), fallback) {
+            return self
+                .refresh(state, audience_in, scope_in, found_in, refresh_token, tenant, store_options)
+                .await;
         }
         let sealed = match answer {
             Ok(v) => host::value::short_string(&v, crate::store::MAX_SEALED_CHARS),

@@ -225,6 +225,7 @@ pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
                 && methods.iter().all(|m| value::get(&s, m).is_some_and(|f| f.is_function())))
             .then_some(s)
         }),
+        refresh_coordinator_fallback: r.bool("refreshCoordinatorFallback"),
         refresh_coordinator: r.object("refreshCoordinator", |c| {
             (is_plain_object(&c) && value::get(&c, "run").is_some_and(|f| f.is_function())).then_some(c)
         }),

@@ -73,6 +73,12 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * `new DurableObjectRefreshCoordinator(env.SESSION_OBJECTS)`. Default: within this isolate.
    */
   refreshCoordinator?: RefreshCoordinator;
+  /**
+   * When the coordinator fails before a refresh begins: true refreshes within this isolate
+   * instead of failing with AccessTokenError "refresh_token_error" (availability over the
+   * cross-isolate guarantee: two isolates may then present one refresh token). Default false.
+   */
+  refreshCoordinatorFallback?: boolean;
   /** Default "_a0_session". */
   stateIdentifier?: string;
   /** Absolute session lifetime in seconds. Default 259200 (3 days). */

@@ -1060,6 +1060,28 @@ export function suite(pkg, env) {
     await rejects(async () => client("rotating", { refreshCoordinator: { run: 42 } }), ConfigurationError, "invalid_option", "a coordinator without run()");
   });
 
+  test("refresh coordinator fallback: a coordinator that fails before the refresh begins is bypassed (one grant in this isolate); one that fails after it began is refresh_token_error (never a second grant)", async () => {
+    const loggedIn = async (run) => {
+      const seen = [];
+      const c = client("rotating", { fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore(), refreshCoordinator: { run }, refreshCoordinatorFallback: true });
+      await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+      const grants = async () => {
+        let n = 0;
+        for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
+        return n;
+      };
+      return { c, grants };
+    };
+    const down = await loggedIn(() => { throw new Error("coordinator down"); });
+    const set = await later(3590, () => down.c.getAccessToken({ audience: AUDIENCE }));
+    ok(typeof set.accessToken === "string", "refreshed in this isolate");
+    eq(await down.grants(), 1, "one grant");
+    const lost = await loggedIn(async (key, refresh) => { await refresh(); throw new Error("lost the result"); });
+    await later(3590, () => rejects(lost.c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "the refresh began: no fallback"));
+    eq(await lost.grants(), 1, "still one grant: the fallback never repeats a refresh that began");
+    await rejects(async () => client("rotating", { refreshCoordinatorFallback: "yes" }), ConfigurationError, "invalid_option", "a fallback that is not a boolean");
+  });
+
   test("refresh: concurrent callers share a failure as the same typed error", async () => {
     const c = client("rotating", { stateStore: new pkg.MemoryStore() });
     await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));

@@ -139,6 +139,11 @@ pub struct ClientOptions {
     /// object with `run(key, refresh)`, e.g. the package's `DurableObjectRefreshCoordinator`.
     /// Default: within this isolate only (concurrent calls share one refresh).
     pub refresh_coordinator: Option<JsValue>,
+    /// When the coordinator fails before a refresh begins (unreachable, erroring): `true`
+    /// refreshes within this isolate instead of failing with `refresh_token_error`, choosing
+    /// availability over the cross-isolate guarantee (two isolates may then present one refresh
+    /// token, and rotation revokes the grant). Default false.
+    pub refresh_coordinator_fallback: Option<bool>,
 }
 
 /// The default `stateIdentifier` (BEHAVIOUR.md §1).
@@ -284,6 +289,9 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
     }
     if faults.has("stateStore") {
         return Err(invalid_option("\"stateStore\" must be an object with get, set and delete methods"));
+    }
+    if faults.has("refreshCoordinatorFallback") {
+        return Err(invalid_option("\"refreshCoordinatorFallback\" must be a boolean"));
     }
     if faults.has("refreshCoordinator") {
         return Err(invalid_option(
