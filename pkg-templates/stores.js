@@ -439,6 +439,17 @@ function newSessionId() {
  */
 
 /**
+ * Throws a TypeError with `message` unless `value` has each of `methods` as a function: what the
+ * stores and coordinators check of the binding or database they are given.
+ * @param {unknown} value @param {string[]} methods @param {string} message
+ */
+function requireMethods(value, methods, message) {
+  if (value == null || methods.some((m) => typeof (/** @type {any} */ (value))[m] !== "function")) {
+    throw new TypeError(message);
+  }
+}
+
+/**
  * The logic KvStore and DenoKvStore share; `backend` maps (identifier, id) to a storage key.
  */
 class SessionIdStore {
@@ -541,9 +552,7 @@ export class KvStore extends SessionIdStore {
    * @param {KvStoreOptions} [options]
    */
   constructor(namespace, options = {}) {
-    if (namespace == null || ["get", "put", "delete"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
-      throw new TypeError("KvStore: namespace must be a Workers KV namespace binding (get, put, delete)");
-    }
+    requireMethods(namespace, ["get", "put", "delete"], "KvStore: namespace must be a Workers KV namespace binding (get, put, delete)");
     super(
       "KvStore",
       {
@@ -572,9 +581,7 @@ export class DenoKvStore extends SessionIdStore {
    * @param {KvStoreOptions} [options]
    */
   constructor(kv, options = {}) {
-    if (kv == null || ["get", "set", "delete"].some((m) => typeof (/** @type {any} */ (kv))[m] !== "function")) {
-      throw new TypeError("DenoKvStore: kv must be a Deno.Kv (get, set, delete)");
-    }
+    requireMethods(kv, ["get", "set", "delete"], "DenoKvStore: kv must be a Deno.Kv (get, set, delete)");
     super(
       "DenoKvStore",
       {
@@ -700,9 +707,7 @@ export class DurableObjectRefreshCoordinator {
 
   /** @param {import("./index.d.ts").DurableObjectNamespaceLike} namespace the binding of SessionDurableObject */
   constructor(namespace) {
-    if (namespace == null || ["idFromName", "get"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
-      throw new TypeError("DurableObjectRefreshCoordinator: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
-    }
+    requireMethods(namespace, ["idFromName", "get"], "DurableObjectRefreshCoordinator: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
     this.#namespace = namespace;
   }
 
@@ -752,9 +757,7 @@ export class DurableObjectStore extends SessionIdStore {
    * @param {KvStoreOptions} [options]
    */
   constructor(namespace, options = {}) {
-    if (namespace == null || ["idFromName", "get"].some((m) => typeof (/** @type {any} */ (namespace))[m] !== "function")) {
-      throw new TypeError("DurableObjectStore: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
-    }
+    requireMethods(namespace, ["idFromName", "get"], "DurableObjectStore: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
     /** @param {string} identifier @param {string} id @param {RequestInit} init @param {string} [query] */
     const call = async (identifier, id, init, query = "") => {
       const stub = namespace.get(namespace.idFromName(`${identifier}:${id}`));
@@ -792,9 +795,7 @@ export class DenoKvRefreshCoordinator {
 
   /** @param {import("./index.d.ts").DenoKvCoordinatorLike} kv a `Deno.Kv` (`await Deno.openKv()`) */
   constructor(kv) {
-    if (kv == null || ["get", "set", "delete", "atomic"].some((m) => typeof (/** @type {any} */ (kv))[m] !== "function")) {
-      throw new TypeError("DenoKvRefreshCoordinator: kv must be a Deno.Kv (get, set, delete, atomic)");
-    }
+    requireMethods(kv, ["get", "set", "delete", "atomic"], "DenoKvRefreshCoordinator: kv must be a Deno.Kv (get, set, delete, atomic)");
     this.#kv = kv;
   }
 

@@ -158,11 +158,14 @@ pub struct GetAccessTokenOptions {
     pub scope: Option<String>,
 }
 
-/// What a refresh needs of `get_access_token`'s call.
-struct Refresh<'a> {
+/// What a refresh needs of `get_access_token`'s call: owned, as a coordinator's callback outlives
+/// the call.
+#[derive(Clone)]
+struct Refresh {
     state: Session,
-    audience: &'a str,
-    scope: Option<&'a str>,
+    audience: String,
+    scope: Option<String>,
+    /// The index of the token set being refreshed, when the session has one for the audience.
     found: Option<usize>,
     refresh_token: Secret,
 }
@@ -405,12 +408,16 @@ impl ServerClient {
             return flight.wait().await;
         }
         let flight = Leading::start(refresh_token.clone());
+        let refresh = Refresh {
+            state,
+            audience: audience.to_owned(),
+            scope: scope.map(str::to_owned),
+            found,
+            refresh_token,
+        };
         let result = match self.inner().refresh_coordinator.clone() {
-            None => self.refresh(state, audience, scope, found, refresh_token, &tenant, store_options).await,
-            Some(coordinator) => {
-                let refresh = Refresh { state, audience, scope, found, refresh_token };
-                self.coordinated(&coordinator, refresh, &tenant, store_options).await
-            }
+            None => self.refresh(refresh, &tenant, store_options).await,
+            Some(coordinator) => self.coordinated(&coordinator, refresh, &tenant, store_options).await,
         };
         flight.settle(&result);
         result
@@ -423,7 +430,7 @@ impl ServerClient {
     async fn coordinated(
         &self,
         coordinator: &JsValue,
-        refresh: Refresh<'_>,
+        refresh: Refresh,
         tenant: &DomainUrl,
         store_options: &JsValue,
     ) -> Result<TokenSet, Error> {
@@ -447,24 +454,15 @@ impl ServerClient {
         let leader_error: Rc<RefCell<Option<Error>>> = Rc::new(RefCell::new(None));
         // Whether the coordinator started this caller's refresh (then no fallback may repeat it).
         let started = Rc::new(core::cell::Cell::new(false));
-        let fallback = self
-            .inner()
-            .refresh_coordinator_fallback
-            .then(|| (refresh.state.clone(), refresh.refresh_token.clone()));
-        let (audience_in, scope_in, found_in) = (refresh.audience, refresh.scope, refresh.found);
+        let fallback = self.inner().refresh_coordinator_fallback.then(|| refresh.clone());
         let run = {
             let (client, tenant, so, slot) =
                 (self.clone(), tenant.clone(), store_options.clone(), leader_error.clone());
             let started = started.clone();
-            let Refresh { state, audience, scope, found, refresh_token } = refresh;
-            let (audience, scope) = (audience.to_owned(), scope.map(str::to_owned));
             wasm_bindgen::closure::Closure::once_into_js(move || -> js_sys::Promise {
                 started.set(true);
                 wasm_bindgen_futures::future_to_promise(async move {
-                    let sealed = match client
-                        .refresh(state, &audience, scope.as_deref(), found, refresh_token, &tenant, &so)
-                        .await
-                    {
+                    let sealed = match client.refresh(refresh, &tenant, &so).await {
                         Ok(set) => match host::json_text(&set) {
                             Ok(json) => seal_bytes(client.config(), json.as_bytes()).await,
                             Err(e) => Err(failed("the refreshed token set could not be sealed", Some(e))),
@@ -488,10 +486,8 @@ impl ServerClient {
         }
         // The coordinator failed before this caller's refresh began: with the fallback, refresh
         // within this isolate (availability over the cross-isolate guarantee).
-        if let (Err(_), false, Some((state, refresh_token))) = (&answer, started.get(), fallback) {
-            return self
-                .refresh(state, audience_in, scope_in, found_in, refresh_token, tenant, store_options)
-                .await;
+        if let (Err(_), false, Some(refresh)) = (&answer, started.get(), fallback) {
+            return self.refresh(refresh, tenant, store_options).await;
         }
         let sealed = match answer {
             Ok(v) => host::value::short_string(&v, crate::store::MAX_SEALED_CHARS),
@@ -513,17 +509,14 @@ impl ServerClient {
 
     /// The refresh of `get_access_token`: the grant, the new ID token's checks, the merge into
     /// the session and its write; the token set for `audience`.
-    #[allow(clippy::too_many_arguments)]
     async fn refresh(
         &self,
-        mut state: Session,
-        audience: &str,
-        scope: Option<&str>,
-        found: Option<usize>,
-        refresh_token: Secret,
+        refresh: Refresh,
         tenant: &DomainUrl,
         store_options: &JsValue,
     ) -> Result<TokenSet, Error> {
+        let Refresh { mut state, audience, scope, found, refresh_token } = refresh;
+        let (audience, scope) = (audience.as_str(), scope.as_deref());
         let config = self.config();
         let refresh_failed = |e: Error| {
             let status = e.http_status();

@@ -29,8 +29,8 @@ pub fn failure_reason(error: &JsValue) -> String {
     // The innermost message says the most (Node's outer one is "fetch failed").
     let message = inner
         .as_ref()
-        .and_then(|c| text(c, "message"))
-        .or_else(|| error.is_object().then(|| text(error, "message")).flatten());
+        .and_then(value::error_message)
+        .or_else(|| error.is_object().then(|| value::error_message(error)).flatten());
     crate::core::response::network_reason(code.as_deref(), message.as_deref())
 }
 
