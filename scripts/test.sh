@@ -70,11 +70,12 @@ grep -q '^Done: every route answered as expected' target/test-logs/demo.log || d
 echo "    demo: every route answered as expected"
 done_step
 
-step "workers-rs Worker (worker-example/rust): worker-build, then every route in workerd"
+step "workers-rs Worker (worker-example/rust): worker-build, then every route and the refresh race in workerd"
 run_logged worker-rs-build build_rust_worker
 printf '    build/index_bg.wasm: %s bytes, %s gzipped\n' "$(wc -c <worker-example/rust/build/index_bg.wasm)" \
   "$(gzip -9c worker-example/rust/build/index_bg.wasm | wc -c)"
 run_logged worker-rs with_provider node --test --test-reporter=spec worker-example/rust/test/worker.test.mjs
+run_logged worker-rs-race with_provider node --test --test-reporter=spec worker-example/rust/test/race.test.mjs
 done_step
 
 step "Interop with auth0-server-python: sessions sealed by one open with the other"

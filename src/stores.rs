@@ -48,6 +48,18 @@ extern "C" {
     type DenoKvStoreJs;
     #[wasm_bindgen(constructor, catch)]
     fn new_deno_kv(kv: &JsValue, options: &JsValue) -> Result<DenoKvStoreJs, JsValue>;
+
+    #[wasm_bindgen(js_name = DurableObjectRefreshCoordinator)]
+    type DurableObjectRefreshCoordinatorJs;
+    #[wasm_bindgen(constructor, catch)]
+    fn new_durable_object_coordinator(
+        namespace: &JsValue,
+    ) -> Result<DurableObjectRefreshCoordinatorJs, JsValue>;
+
+    #[wasm_bindgen(js_name = DenoKvRefreshCoordinator)]
+    type DenoKvRefreshCoordinatorJs;
+    #[wasm_bindgen(constructor, catch)]
+    fn new_deno_kv_coordinator(kv: &JsValue) -> Result<DenoKvRefreshCoordinatorJs, JsValue>;
 }
 
 /// Options of the built-in stores; `Default` leaves each at the store's default. Unset fields are
@@ -133,4 +145,21 @@ pub fn durable_object_store(namespace: &JsValue, options: &StoreOptions) -> Resu
     DurableObjectStoreJs::new_durable_object(namespace, &options.to_js())
         .map(Into::into)
         .map_err(invalid_store_option)
+}
+
+/// `new DurableObjectRefreshCoordinator(namespace)`: one refresh per refresh token across isolates
+/// and locations, on the same `SessionDurableObject` binding as [`durable_object_store`]; hand it
+/// over as [`crate::ClientOptions::refresh_coordinator`]. Every caller presenting a refresh token
+/// within 60 s of its refresh gets that refresh's result (sealed with the session secret) instead
+/// of calling Auth0 again. Something that is not such a binding is `invalid_option`.
+pub fn durable_object_refresh_coordinator(namespace: &JsValue) -> Result<JsValue, Error> {
+    DurableObjectRefreshCoordinatorJs::new_durable_object_coordinator(namespace)
+        .map(Into::into)
+        .map_err(invalid_store_option)
+}
+
+/// `new DenoKvRefreshCoordinator(kv)`: the same on a `Deno.Kv` shared by the processes (an atomic
+/// claim per refresh token, the result kept 60 s).
+pub fn deno_kv_refresh_coordinator(kv: &JsValue) -> Result<JsValue, Error> {
+    DenoKvRefreshCoordinatorJs::new_deno_kv_coordinator(kv).map(Into::into).map_err(invalid_store_option)
 }

@@ -100,8 +100,70 @@ pub fn durable_object_store(
     binding: &str,
     options: &StoreOptions,
 ) -> Result<JsValue, Error> {
-    let namespace = js_sys::Reflect::get(env.as_ref(), &JsValue::from_str(binding)).unwrap_or_default();
-    stores::durable_object_store(&namespace, options)
+    stores::durable_object_store(&binding_of(env, binding, "durable_objects")?, options)
+}
+
+/// `new DurableObjectRefreshCoordinator(env[binding])`: one refresh per refresh token across
+/// isolates and locations (see [`stores::durable_object_refresh_coordinator`]), for
+/// [`crate::ClientOptions::refresh_coordinator`]; the binding may be the store's. A missing
+/// binding is `invalid_option`.
+pub fn durable_object_refresh_coordinator(env: &worker::Env, binding: &str) -> Result<JsValue, Error> {
+    stores::durable_object_refresh_coordinator(&binding_of(env, binding, "durable_objects")?)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/pkg-templates/stores.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = SessionDurableObject)]
+    type SessionDurableObjectJs;
+    #[wasm_bindgen(constructor)]
+    fn new(state: &JsValue, env: &JsValue) -> SessionDurableObjectJs;
+    #[wasm_bindgen(method, catch)]
+    async fn fetch(this: &SessionDurableObjectJs, request: &web_sys::Request) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    async fn alarm(this: &SessionDurableObjectJs) -> Result<JsValue, JsValue>;
+}
+
+/// The package's `SessionDurableObject` (the Durable Object behind
+/// [`durable_object_store`] and [`durable_object_refresh_coordinator`]) inside a workers-rs
+/// Durable Object: the Worker declares the class and forwards `fetch` and `alarm`.
+///
+/// ```ignore
+/// #[worker::durable_object]
+/// pub struct SessionDurableObject(auth0_edge::workers::SessionObject);
+///
+/// impl worker::DurableObject for SessionDurableObject {
+///     fn new(state: worker::State, env: worker::Env) -> Self {
+///         Self(auth0_edge::workers::SessionObject::new(&state, &env))
+///     }
+///     async fn fetch(&self, req: worker::Request) -> worker::Result<worker::Response> {
+///         self.0.fetch(req).await
+///     }
+///     async fn alarm(&self) -> worker::Result<worker::Response> {
+///         self.0.alarm().await
+///     }
+/// }
+/// ```
+/// Bind it in wrangler.toml (`[[durable_objects.bindings]]` with `class_name =
+/// "SessionDurableObject"`, and a migration with `new_sqlite_classes`).
+pub struct SessionObject(SessionDurableObjectJs);
+
+impl SessionObject {
+    /// The object of `state` (its storage holds the sessions and refresh results).
+    pub fn new(state: &worker::State, env: &worker::Env) -> Self {
+        SessionObject(SessionDurableObjectJs::new(state.as_raw(), env.as_ref()))
+    }
+
+    /// Answers the store's and the coordinator's requests.
+    pub async fn fetch(&self, request: worker::Request) -> worker::Result<worker::Response> {
+        let response = self.0.fetch(request.inner()).await.map_err(worker::Error::from)?;
+        Ok(worker::Response::from(web_sys::Response::from(response)))
+    }
+
+    /// Deletes what the object holds when its session's lifetime or a refresh's window is over.
+    pub async fn alarm(&self) -> worker::Result<worker::Response> {
+        self.0.alarm().await.map_err(worker::Error::from)?;
+        worker::Response::empty()
+    }
 }
 
 /// The store options of one request for the cookie-carrying stores: the session cookie is read

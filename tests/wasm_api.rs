@@ -384,6 +384,13 @@ async fn built_in_stores_from_rust() {
     let e = auth0_edge::stores::kv_store(&kv, &short).unwrap_err();
     assert!(e.message().contains("options.ttlSeconds must be at least 60"), "{}", e.message());
     assert!(auth0_edge::stores::deno_kv_store(&js("({})"), &StoreOptions::default()).is_err());
+    // The Durable Object store and the coordinators refuse what is not their binding by name.
+    let e = auth0_edge::stores::durable_object_store(&kv, &StoreOptions::default()).unwrap_err();
+    assert!(e.message().contains("Durable Object namespace binding"), "{}", e.message());
+    let e = auth0_edge::stores::durable_object_refresh_coordinator(&JsValue::NULL).unwrap_err();
+    assert_eq!((e.code(), e.message().contains("DurableObjectRefreshCoordinator")), ("invalid_option", true));
+    let e = auth0_edge::stores::deno_kv_refresh_coordinator(&kv).unwrap_err();
+    assert!(e.message().contains("kv must be a Deno.Kv"), "{}", e.message());
     // Typed options reach the JavaScript store: a named cookie, its attributes.
     let named = StoreOptions {
         cookie_name: Some("sid".into()),

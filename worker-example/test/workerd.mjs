@@ -43,7 +43,8 @@ export function bundledWorker(outdir, name) {
 
 /**
  * Starts workerd with one Worker per entry of `workers` (name → vars and secrets), each running
- * the bundle in `outdir` with its own in-memory KV namespace SESSIONS.
+ * the bundle in `outdir` with its own in-memory KV namespace SESSIONS and its own namespace of
+ * the SessionDurableObject it exports, SESSION_OBJECTS.
  * Resolves to { fetch(name, path, init), kv(name), dispose() }.
  */
 
@@ -52,6 +53,7 @@ export async function start(outdir, workers) {
     workers: Object.entries(workers).map(([name, bindings]) => ({
       ...bundledWorker(outdir, name),
       kvNamespaces: { SESSIONS: `sessions-${name}` },
+      durableObjects: { SESSION_OBJECTS: "SessionDurableObject" },
       // Requests reach each Worker through Miniflare's router (dispatchFetch), not through the
       // getWorker() proxy: every property read on that proxy is a synchronous call across a
       // worker thread, whose handshake can desynchronise under load (miniflare 4's

@@ -9,6 +9,10 @@
 //!   GET  /token     ?audience=&scope= → {access_token, expires_at}, refreshed when due
 //!   POST /logout    {return_to?} → {logout_url}; the session is deleted, its cookie cleared
 //!
+//! Sessions go to Workers KV (SESSION_STORE "kv", the default) or to the package's Durable Object
+//! (SESSION_STORE "durable-object"), which this Worker declares as `SessionDurableObject`; with
+//! REFRESH_COORDINATOR "durable-object" each refresh runs once per refresh token across isolates.
+//!
 //! Errors are JSON {error: code} (plus error_description for a failed exchange), never a token
 //! or a secret. Configuration comes from vars and secrets only (wrangler.toml, .dev.vars).
 
@@ -23,7 +27,26 @@ use auth0_edge::{
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
-use worker::{event, Context, Env, Headers, Method, Request, Response};
+use worker::{durable_object, event, Context, DurableObject, Env, Headers, Method, Request, Response, State};
+
+/// The package's Durable Object (sessions and refresh coordination), declared by this Worker and
+/// bound as SESSION_OBJECTS in wrangler.toml.
+#[durable_object]
+pub struct SessionDurableObject(workers::SessionObject);
+
+impl DurableObject for SessionDurableObject {
+    fn new(state: State, env: Env) -> Self {
+        Self(workers::SessionObject::new(&state, &env))
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        self.0.fetch(req).await
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.0.alarm().await
+    }
+}
 
 static ROUTES: [(&str, Method); 5] = [
     ("/exchange", Method::Post),
@@ -176,14 +199,20 @@ fn secret(env: &Env, name: &str) -> Secret {
 /// The client of one request: cheap to build; discovery and JWKS are cached per isolate.
 fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
     let state_store = if with_sessions {
-        let secure = setting(env, "COOKIE_SECURE") != "false";
-        Some(workers::kv_store(
-            env,
-            "SESSIONS",
-            &StoreOptions { secure: Some(secure), ..Default::default() },
-        )?)
+        let options =
+            StoreOptions { secure: Some(setting(env, "COOKIE_SECURE") != "false"), ..Default::default() };
+        Some(match setting(env, "SESSION_STORE").as_str() {
+            "" | "kv" => workers::kv_store(env, "SESSIONS", &options)?,
+            "durable-object" => workers::durable_object_store(env, "SESSION_OBJECTS", &options)?,
+            _ => return Err(Failure::new(500, "configuration_error")),
+        })
     } else {
         None
+    };
+    let refresh_coordinator = match setting(env, "REFRESH_COORDINATOR").as_str() {
+        "" => None,
+        "durable-object" => Some(workers::durable_object_refresh_coordinator(env, "SESSION_OBJECTS")?),
+        _ => return Err(Failure::new(500, "configuration_error")),
     };
     Ok(ServerClient::new(ClientOptions {
         domain: setting(env, "AUTH0_DOMAIN"),
@@ -191,6 +220,7 @@ fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
         client_secret: Some(secret(env, "AUTH0_CLIENT_SECRET")),
         secret: vec![secret(env, "AUTH0_SECRET")],
         state_store,
+        refresh_coordinator,
         ..Default::default()
     })?)
 }

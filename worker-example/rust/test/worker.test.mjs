@@ -27,6 +27,8 @@ before(async () => {
   assert.ok(statSync(wasm).size > 0, "the Worker's .wasm");
   w = await start(buildDir, {
     rs: config,
+    "rs-do": { ...config, SESSION_STORE: "durable-object", REFRESH_COORDINATOR: "durable-object" },
+    "rs-bad-store": { ...config, SESSION_STORE: "memory" },
     "rs-short-secret": { ...config, AUTH0_SECRET: "too-short" },
     "rs-wrong-client-secret": { ...config, AUTH0_CLIENT_SECRET: "not-the-secret-0123456789" },
     "rs-unreachable": { ...config, AUTH0_DOMAIN: "http://127.0.0.1:9/" },
@@ -141,6 +143,34 @@ test("login → me → token → logout → me, the session in KV", async () => 
   assert.deepEqual([bad.status, bad.body.error], [400, "invalid_request"]);
 });
 
+test("sessions in the Durable Object the Worker declares: login → me → token → logout, nothing in KV", async () => {
+  const jar = new CookieJar();
+  const kvBefore = (await (await w.kv("rs-do")).list()).keys.length;
+  const login = await call("rs-do", "POST", "/login", { jar, body: { ...alice, scope: "openid offline_access" } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  assert.deepEqual([jar.names, Object.values(jar.lengths())], [["_a0_session"], [43]], "only the session id in a cookie");
+  assert.equal((await (await w.kv("rs-do")).list()).keys.length, kvBefore, "not in KV");
+  assert.equal((await call("rs", "GET", "/me", { jar })).status, 401, "another Worker's objects do not hold it");
+  const me = await call("rs-do", "GET", "/me", { jar });
+  assert.deepEqual([me.status, me.body.user.sub], [200, "auth0|alice"]);
+  // The API's token is a refresh (the login had no audience), through the coordinator's object;
+  // the provider issues it opaque (the grant names no resource).
+  const token = await call("rs-do", "GET", `/token?audience=${encodeURIComponent(AUDIENCE)}`, { jar });
+  assert.equal(token.status, 200, JSON.stringify(token.body));
+  assert.match(token.body.access_token, /^[\w-]{20,}$/);
+  const again = await call("rs-do", "GET", `/token?audience=${encodeURIComponent(AUDIENCE)}`, { jar });
+  assert.equal(again.body.access_token, token.body.access_token, "stored in the session's object");
+  assert.equal((await call("rs-do", "POST", "/logout", { jar })).status, 200);
+  assert.equal((await call("rs-do", "GET", "/me", { jar: new CookieJar() })).status, 401);
+  jar.update(login);
+  assert.equal((await call("rs-do", "GET", "/me", { jar })).status, 401, "the logged-out session id no longer opens a session");
+});
+
+test("an unknown SESSION_STORE is a 500 configuration_error", async () => {
+  const r = await call("rs-bad-store", "GET", "/me");
+  assert.deepEqual([r.status, r.body], [500, { error: "configuration_error" }]);
+});
+
 test("a delegated login keeps act; without a refresh token another audience is 401", async () => {
   const jar = new CookieJar();
   const b = await call("rs", "POST", "/exchange", { body: { ...bob, audience: AUDIENCE } });
@@ -164,12 +194,15 @@ test("POST /login with a bad subject token: 400, no session, no cookie", async (
   assert.equal(await sessionKeys(), before);
 });
 
-test("the README's lines are src/readme.rs, which the Worker's build compiles", async () => {
+test("the README's lines are src/readme.rs and src/lib.rs, which the Worker's build compiles", async () => {
   const { readFile } = await import("node:fs/promises");
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const readme = await readFile(path.join(dir, "README.md"), "utf8");
   const block = readme.match(/```rust\n([\s\S]*?)```/)[1];
   const source = await readFile(path.join(dir, "src", "readme.rs"), "utf8");
   assert.equal(source.slice(source.indexOf("\n") + 1), block);
-  assert.match(await readFile(path.join(dir, "src", "lib.rs"), "utf8"), /^mod readme;$/m);
+  const lib = await readFile(path.join(dir, "src", "lib.rs"), "utf8");
+  assert.match(lib, /^mod readme;$/m);
+  const durableObject = [...readme.matchAll(/```rust\n([\s\S]*?)```/g)][1][1];
+  assert.ok(lib.includes(durableObject), "the Durable Object block is src/lib.rs's");
 });
