@@ -12,6 +12,7 @@
 //   BENCH_OPS=2000             operations per CPU measurement (after BENCH_WARMUP=500), BENCH_CPU_RUNS=3 runs each, median taken
 //   BENCH_MEMORY_OPS=100000    exchanges between the two memory readings (after BENCH_MEMORY_WARMUP=10000)
 //   BENCH_MEMORY_SDK=1         also run the memory loop with @auth0/auth0-server-js (0: skip it)
+//   BENCH_REFRESH_N=100        refreshes per round of the coordinator's cost in workerd, BENCH_REFRESH_ROUNDS=5 rounds
 //   BENCH_RESULTS=path         where to write the results (default bench/RESULTS.md)
 import { spawn, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { allSizes } from "./lib/size.mjs";
 import { startTokenServer } from "./lib/token-server-process.mjs";
 import { bundleWorkers, sample as workerdSample } from "./lib/workerd.mjs";
+import { COORDINATORS, refreshCost } from "./lib/refresh-workerd.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, "..");
@@ -42,6 +44,8 @@ const config = {
   memoryOps: int("BENCH_MEMORY_OPS", 100000),
   memoryWarmup: int("BENCH_MEMORY_WARMUP", 10000),
   memorySdk: process.env.BENCH_MEMORY_SDK !== "0",
+  refreshN: int("BENCH_REFRESH_N", 100),
+  refreshRounds: Math.max(1, int("BENCH_REFRESH_ROUNDS", 5)),
 };
 const resultsPath = path.resolve(process.env.BENCH_RESULTS || path.join(benchDir, "RESULTS.md"));
 
@@ -254,7 +258,11 @@ try {
     const m = memory[lib];
     progress(`    ${lib}: RSS ${mb(m.before.rss)} → ${mb(m.after.rss)}${m.before.wasm ? `, wasm memory ${mb(m.before.wasm)} → ${mb(m.after.wasm)}` : ""}  [${elapsed()}]`);
   }
-  results = { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests };
+
+  // 6. A coordinated refresh beside an uncoordinated one, in workerd
+  step(`Refresh in workerd: ${config.refreshRounds} rounds × ${config.refreshN} refreshes, coordinated and not, alternating`);
+  const refresh = await refreshCost(server, { n: config.refreshN, rounds: config.refreshRounds, progress });
+  results = { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh };
 } finally {
   await server.stop();
 }
@@ -262,7 +270,7 @@ try {
 await waitForPkg();
 const pkgAfter = pkgIdentity();
 const finished = Date.now();
-const { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests } = results;
+const { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh } = results;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -326,7 +334,22 @@ const table = [
   ...rows.map((r) => `| ${r.join(" | ")} |`),
 ].join("\n");
 
-process.stdout.write(`\n${table}\n\n`);
+// The refresh coordinator's cost (issue 30): printed, not gated; the anchor is the uncoordinated
+// refresh of the same run.
+const refreshRange = (xs) => `${ms(Math.min(...xs), 2)} … ${ms(Math.max(...xs), 2)}`;
+const refreshAlone = refresh.median.none;
+const signedMs = (x) => `${x >= 0 ? "+" : "−"}${ms(Math.abs(x), 2)}`;
+const refreshRow = (label, key) =>
+  `| ${label} | ${ms(refresh.median[key], 2)} (${refreshRange(refresh[key])}) | ${key === "none" ? "1.00×" : `${ratio(refresh.median[key], refreshAlone)} (${signedMs(refresh.median[key] - refreshAlone)})`} |`;
+const refreshTable = [
+  `| refresh in workerd (median of ${refresh.rounds} rounds × ${refresh.n}, range of rounds in brackets) | per refresh | ÷ uncoordinated |`,
+  "|---|---:|---:|",
+  refreshRow("uncoordinated: the in-isolate single flight only", "none"),
+  refreshRow("the client's share of coordination: a coordinator that only runs the refresh (key, seal, open)", "local"),
+  refreshRow("coordinated: `DurableObjectRefreshCoordinator` (claim and done at a new object, the result sealed)", "durable-object"),
+].join("\n");
+
+process.stdout.write(`\n${table}\n\n${refreshTable}\n\n`);
 
 // ---------------------------------------------------------------------------------------------
 // bench/RESULTS.md
@@ -350,6 +373,7 @@ const raw = {
   cpu: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v.map((r) => ({ ops: r.ops, cpuUsPerOp: +(r.cpuUs / r.ops).toFixed(1), userUsPerOp: +(r.userUs / r.ops).toFixed(1), systemUsPerOp: +(r.systemUs / r.ops).toFixed(1), wallUsPerOp: +((r.wallMs * 1000) / r.ops).toFixed(1) }))])),
   tokenServerRequests: requests,
   memory: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, { before: v.before, after: v.after, wallMs: Math.round(v.wallMs), samples: v.samples }])),
+  refreshMsPerRefresh: { n: refresh.n, ...Object.fromEntries(COORDINATORS.map((c) => [c, refresh[c].map((x) => +x.toFixed(3))])) },
 };
 const md = `# Benchmark results
 
@@ -365,6 +389,10 @@ figures of this run only.
 - **Counts**: cold start ${config.coldSamples} samples per figure; CPU ${config.cpuRuns} runs × ${config.ops} operations after ${config.warmup} warm-up; memory ${config.memoryOps} exchanges after ${config.memoryWarmup} warm-up
 
 ${table}
+
+### The refresh coordinator's cost (not a target)
+
+${refreshTable}
 
 ## Method
 
@@ -448,6 +476,21 @@ its runtime entries, \`ServerClient[Symbol.for("auth0-edge.loader")]\`, returns 
 \`initSync()\` (the script checks that it gets an existing instance with a \`memory\` export rather than creating one). Linear memory never shrinks, so its growth is the high-water mark of the
 Rust allocator. Growth = (after − before) / before, both read after collection; the RSS *peak* is the highest of ten
 readings taken during the loop without collecting (V8's young generation fills and empties between them).
+
+**Refresh in workerd.** [\`lib/refresh-workerd.mjs\`](lib/refresh-workerd.mjs) runs
+[\`workerd/refresh.mjs\`](workerd/refresh.mjs) in one Miniflare instance with \`SessionDurableObject\` bound. Each round
+is one request: the Worker logs ${refresh.n} sessions in (each with its own refresh token: the token server answers
+every grant with a new one, as rotation does), then calls \`getAccessToken\` once per session for an audience the session
+has no token for, so each call is one refresh grant, and times those ${refresh.n} calls by its own clock (workerd's clock
+advances across I/O, and the loop is nothing but awaited I/O). Sessions live in a \`Map\` of the isolate in both
+variants, so they differ only in the coordinator: *coordinated* derives the key (HMAC of the refresh token under the
+session secret), claims at a Durable Object new to that key, refreshes, seals the token set and posts it back;
+*uncoordinated* refreshes under the in-isolate single flight alone; the middle row gives the client a coordinator
+object that only calls \`refresh()\`, so it pays the key, the sealing and the opening but no Durable Object: the
+difference between it and the last row is the Durable Object's (a new object per refresh token, two requests, two
+storage writes and an alarm). The variants alternate after one unrecorded round of each; the token server counts ${2 * refresh.n} grants per round, or the round fails. A Durable Object here is local
+to workerd: in production its round trips cross to the object's location, so this is the coordinator's own work, not
+the network's.
 
 ## Raw figures
 

@@ -17,7 +17,8 @@
 // Each tenant serves:
 //   GET  /.well-known/openid-configuration   discovery
 //   GET  /.well-known/jwks.json              the public key (RS256, one kid)
-//   POST /oauth/token                        the token-exchange response (or a refresh_token grant's), the same bytes every time:
+//   POST /oauth/token                        the token-exchange response (or a refresh_token grant's), the same bytes every
+//                                            time but for a new refresh token of the same length (rotation, as Auth0's):
 //        access_token  an RS256 JWT (typ at+jwt: iss, sub, aud, azp, client_id, scope, jti, iat, exp)
 //        id_token      an RS256 JWT (iss, sub, aud, iat, exp, sid, name, nickname, email, email_verified, updated_at)
 //        refresh_token, scope, expires_in, token_type "Bearer", issued_token_type
@@ -56,15 +57,17 @@ function tenant(issuer) {
     iss: issuer, sub, aud: [AUDIENCE, `${issuer}userinfo`], azp: CLIENT_ID, client_id: CLIENT_ID,
     scope: SCOPE, jti: randomBytes(16).toString("hex"), iat: now, exp: now + 86400,
   });
-  const tokenBody = JSON.stringify({
+  const refreshToken = () => `v1.${randomBytes(48).toString("base64url")}`;
+  const [tokenHead, tokenTail] = JSON.stringify({
     access_token: accessToken,
     id_token: idToken,
-    refresh_token: `v1.${randomBytes(48).toString("base64url")}`,
+    refresh_token: "\u0000",
     scope: SCOPE,
     expires_in: 86400,
     token_type: "Bearer",
     issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
-  });
+  }).split("\\u0000");
+  const tokenBody = () => `${tokenHead}${refreshToken()}${tokenTail}`;
   const discoveryBody = JSON.stringify({
     issuer,
     authorization_endpoint: `${issuer}authorize`,
@@ -80,7 +83,7 @@ function tenant(issuer) {
     scopes_supported: ["openid", "profile", "email", "offline_access"],
   });
   const jwksBody = JSON.stringify({ keys: [jwk] });
-  return { issuer, tokenBody, discoveryBody, jwksBody, sizes: { accessToken: accessToken.length, idToken: idToken.length, tokenResponse: tokenBody.length } };
+  return { issuer, tokenBody, discoveryBody, jwksBody, sizes: { accessToken: accessToken.length, idToken: idToken.length, tokenResponse: tokenBody().length } };
 }
 
 function serve(getTenant) {
@@ -100,7 +103,7 @@ function serve(getTenant) {
         return json(200, body);
       }
       stats[`${req.method} ${path}`] = (stats[`${req.method} ${path}`] ?? 0) + 1;
-      if (req.method === "POST" && path === "/oauth/token") return json(200, t.tokenBody);
+      if (req.method === "POST" && path === "/oauth/token") return json(200, t.tokenBody());
       if (req.method === "GET" && path === "/.well-known/openid-configuration") return json(200, t.discoveryBody);
       if (req.method === "GET" && path === "/.well-known/jwks.json") return json(200, t.jwksBody);
       json(404, JSON.stringify({ error: "not_found" }));

@@ -24,30 +24,32 @@ export const VARIANTS = ["empty", "edge", "sdk"];
 /** Bundles the three Workers into <outRoot>/<variant>/; resolves to { variant: { dir, files } }. */
 export async function bundleWorkers(outRoot) {
   const out = {};
-  for (const variant of VARIANTS) {
-    const outdir = path.join(outRoot, variant);
-    await rm(outdir, { recursive: true, force: true });
-    const result = await build({
-      entryPoints: [path.join(benchDir, "workerd", `${variant}.mjs`)],
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      loader: { ".wasm": "copy" },
-      outdir,
-      metafile: true,
-      logLevel: "error",
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    // The package must load through its workerd condition.
-    if (variant === "edge" && !inputs.some((f) => /pkg\/workerd\.js$/.test(f))) {
-      throw new Error(`auth0-edge was not bundled through "workerd": ${inputs.join(", ")}`);
-    }
-    out[variant] = { dir: outdir, entry: `${variant}.js`, files: Object.keys(result.metafile.outputs).map((f) => path.basename(f)) };
-  }
+  for (const variant of VARIANTS) out[variant] = await bundleWorker(variant, path.join(outRoot, variant));
   return out;
+}
+
+/** Bundles bench/workerd/<variant>.mjs into `outdir`; resolves to { dir, entry, files }. */
+export async function bundleWorker(variant, outdir) {
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [path.join(benchDir, "workerd", `${variant}.mjs`)],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    loader: { ".wasm": "copy" },
+    outdir,
+    metafile: true,
+    logLevel: "error",
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  // The package must load through its workerd condition.
+  if (variant !== "empty" && variant !== "sdk" && !inputs.some((f) => /pkg\/workerd\.js$/.test(f))) {
+    throw new Error(`auth0-edge was not bundled through "workerd": ${inputs.join(", ")}`);
+  }
+  return { dir: outdir, entry: `${variant}.js`, files: Object.keys(result.metafile.outputs).map((f) => path.basename(f)) };
 }
 
 /**
@@ -56,7 +58,7 @@ export async function bundleWorkers(outRoot) {
  * from parsing each module with acorn in this process to find its imports, a cost that grows with
  * the JavaScript's size and is no part of workerd's start.
  */
-function modules({ dir, files, entry }) {
+export function modules({ dir, files, entry }) {
   const list = [{ type: "ESModule", path: path.join(dir, entry) }];
   for (const f of files) {
     if (f === entry) continue;
