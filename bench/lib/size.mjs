@@ -9,6 +9,7 @@ import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { WORKER_BUNDLE } from "./workerd.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, "..");
@@ -20,18 +21,11 @@ export async function bundleSize(name, contents, outRoot) {
   const outdir = path.join(outRoot, name);
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
+    ...WORKER_BUNDLE,
     stdin: { contents, resolveDir: path.join(benchDir, "workerd"), sourcefile: `${name}.mjs`, loader: "js" },
-    bundle: true,
     minify: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    loader: { ".wasm": "copy" },
     outdir,
     entryNames: "index",
-    metafile: true,
-    logLevel: "error",
   });
   const files = await readdir(outdir);
   const sizes = { js: { raw: 0, gz: 0 }, wasm: { raw: 0, gz: 0 } };

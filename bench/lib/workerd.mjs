@@ -21,6 +21,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const benchDir = path.resolve(here, "..");
 export const VARIANTS = ["empty", "edge", "sdk"];
 
+/** esbuild's options for a Worker as a deploy bundles it: the package's workerd condition, the .wasm beside the JS. */
+export const WORKER_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  loader: { ".wasm": "copy" },
+  metafile: true,
+  logLevel: "error",
+};
+
 /** Bundles the three Workers into <outRoot>/<variant>/; resolves to { variant: { dir, files } }. */
 export async function bundleWorkers(outRoot) {
   const out = {};
@@ -32,17 +44,10 @@ export async function bundleWorkers(outRoot) {
 export async function bundleWorker(variant, outdir) {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
+    ...WORKER_BUNDLE,
     entryPoints: [path.join(benchDir, "workerd", `${variant}.mjs`)],
-    bundle: true,
     splitting: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    loader: { ".wasm": "copy" },
     outdir,
-    metafile: true,
-    logLevel: "error",
   });
   const inputs = Object.keys(result.metafile.inputs);
   // The package must load through its workerd condition.
