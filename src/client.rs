@@ -2,6 +2,7 @@
 //! `crate::host`, and keeps discovery and JWKS in the module-level caches of `crate::cache`.
 
 use crate::cache::{self, Cache};
+use crate::core::dpop as rules_dpop;
 use crate::core::encoding;
 use crate::core::jwt::{self, Claims, Jwks};
 use crate::core::options::{
@@ -15,6 +16,7 @@ use crate::core::response::{http_status_text, url_for_message, Body};
 use crate::core::response::{
     parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse,
 };
+use crate::dpop::DpopKey;
 use crate::error::{code, push_u64, Cause, Error, Secret};
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
@@ -73,6 +75,8 @@ pub(crate) struct Inner {
     signing_key: Option<SigningKey>,
     /// The imported signing key, once imported.
     imported_key: RefCell<Option<JsValue>>,
+    /// `ClientOptions::dpop_key_pair`, checked.
+    pub(crate) dpop: Option<DpopKey>,
 }
 
 /// An Auth0 client for Custom Token Exchange and sessions, for programs built to
@@ -182,8 +186,10 @@ impl ServerClient {
             state_store,
             refresh_coordinator,
             refresh_coordinator_fallback,
+            dpop_key_pair,
             ..
         } = options;
+        let dpop = dpop_key_pair.map(|pair| DpopKey::new(pair, fetch.is_some())).transpose()?;
         let store = state_store.map(Store);
         Ok(ServerClient {
             inner: Rc::new(Inner {
@@ -195,6 +201,7 @@ impl ServerClient {
                 signing_key,
                 domain_resolver,
                 imported_key: RefCell::new(None),
+                dpop,
             }),
         })
     }
@@ -332,12 +339,52 @@ impl ServerClient {
         .await
     }
 
-    /// POSTs a form to the token endpoint with client authentication and reads the result.
+    /// POSTs a form to the token endpoint with client authentication and reads the result. With a
+    /// DPoP key each attempt carries a fresh proof, and a nonce challenge is met by one retry
+    /// with the server's nonce (BEHAVIOUR.md §12).
     pub(crate) async fn token_call(
         &self,
         discovery: &Discovery,
         form: Vec<(String, String)>,
     ) -> Result<TokenExchangeResponse, Error> {
+        let dpop = self.inner.dpop.as_ref();
+        let mut form = Some(form);
+        let mut retried = false;
+        loop {
+            // The form is kept for a retry only with a key (a retry needs it again).
+            let this_form = match (dpop, &form) {
+                (Some(_), Some(f)) => f.clone(),
+                _ => form.take().unwrap_or_default(),
+            };
+            let r = self.token_post(discovery, this_form).await?;
+            if let (Some(key), Some(nonce)) = (dpop, &r.dpop_nonce) {
+                key.remember_nonce(&discovery.token_endpoint, nonce);
+            }
+            if r.status != 200 {
+                let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
+                let challenge = dpop.is_some()
+                    && !retried
+                    && matches!(&body, Body::Json(b) if rules_dpop::is_nonce_challenge(r.status, b.error.as_str(), r.dpop_nonce.as_deref()));
+                if challenge {
+                    retried = true;
+                    continue;
+                }
+                let (e, body_is_cause) = token_error(r.status, r.content_type.as_deref(), &body);
+                return Err(if body_is_cause { e.cause(Cause::Js(parsed)) } else { e });
+            }
+            let tokens: TokenExchangeResponse = token_success(host::json_body(&r.body).0)?;
+            rules_dpop::check_token_type(dpop.is_some(), &tokens.token_type)?;
+            return Ok(tokens);
+        }
+    }
+
+    /// One POST of `form` to the token endpoint: client authentication, telemetry and, with a
+    /// DPoP key, a fresh proof.
+    async fn token_post(
+        &self,
+        discovery: &Discovery,
+        form: Vec<(String, String)>,
+    ) -> Result<host::HttpResponse, Error> {
         let c = &self.inner.config;
         let assertion;
         // Validation guarantees a secret for the secret methods; no panic path either way.
@@ -360,19 +407,19 @@ impl ServerClient {
             };
             token_request(&discovery.token_endpoint, &c.client_id, auth, form, header)
         });
+        let proof = match &self.inner.dpop {
+            Some(key) => Some(key.proof("POST", &req.url, None).await?),
+            None => None,
+        };
         let mut headers: Vec<(&str, &str)> =
             vec![("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")];
         headers.extend(req.headers.iter().map(|(k, v)| (*k, v.as_str())));
-        let r =
-            host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
-                .await
-                .map_err(|f| failure_error("Token exchange", &req.url, f, c.timeout_ms, None))?;
-        if r.status != 200 {
-            let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
-            let (e, body_is_cause) = token_error(r.status, r.content_type.as_deref(), &body);
-            return Err(if body_is_cause { e.cause(Cause::Js(parsed)) } else { e });
+        if let Some(p) = &proof {
+            headers.push(("DPoP", p));
         }
-        token_success(host::json_body(&r.body).0)
+        host::send(self.inner.fetch.as_ref(), "POST", &req.url, &headers, Some(&req.body), c.timeout_ms)
+            .await
+            .map_err(|f| failure_error("Token exchange", &req.url, f, c.timeout_ms, None))
     }
 
     /// A signed `private_key_jwt` assertion for `audience` (the issuer).

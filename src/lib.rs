@@ -35,6 +35,7 @@ mod session;
 mod store;
 
 pub mod core;
+pub mod dpop;
 pub mod error;
 mod prelude;
 pub mod stores;
@@ -43,8 +44,8 @@ pub mod workers;
 
 pub use client::{ServerClient, TokenExchangeResponse};
 pub use core::options::{
-    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, ParamValue, SessionTransferOptions,
-    SigningAlg, SigningKey,
+    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, ParamValue,
+    SessionTransferOptions, SigningAlg, SigningKey,
 };
 pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};

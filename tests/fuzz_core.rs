@@ -4,9 +4,12 @@
 //! `PROPTEST_CASES=1000000 cargo test --release --test fuzz_core`.
 #![cfg(not(target_arch = "wasm32"))]
 
+use auth0_edge::core::dpop;
 use auth0_edge::core::encoding::{base64url, base64url_decode, form_body, pem_pkcs8_der};
 use auth0_edge::core::jwe::parse_compact;
-use auth0_edge::core::jwt::{check_id_token_claims, decode, public_jwk, select_key, Claims, Header, Jwks};
+use auth0_edge::core::jwt::{
+    check_id_token_claims, decode, public_jwk, select_key, Claims, Header, Jwks, PublicJwk,
+};
 use auth0_edge::core::options::{
     parse_domain, validate_client_options, validate_exchange_options, Fault, Faults, ParamValue,
 };
@@ -206,6 +209,26 @@ proptest! {
         }
         let result = validate_client_options(&options, &faults);
         prop_assert!(faults.is_empty() || result.is_err());
+    }
+
+    #[test]
+    fn dpop_rules_never_panic(url in tricky(), header in tricky(), kty in tricky(), member in tricky(), status in any::<u16>()) {
+        // htu and origin are prefixes of the URL; htu has no query or fragment.
+        let htu = dpop::htu(&url);
+        prop_assert!(url.starts_with(htu) && !htu.contains(['?', '#']));
+        prop_assert!(url.starts_with(dpop::origin(&url)));
+        let _ = dpop::is_api_nonce_challenge(&header);
+        let _ = dpop::is_nonce_challenge(status, Some(&header), Some(&member));
+        // A nonce accepted is one a header can carry and a proof can quote without escaping.
+        if dpop::valid_nonce(&member) {
+            prop_assert!(member.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'));
+        }
+        let jwk = PublicJwk { kty, n: Some(member.clone()), e: Some(member.clone()), crv: Some(member.clone()), x: Some(member.clone()), y: Some(member) };
+        // A thumbprint input is JSON that needs no escaping.
+        if let Some(json) = dpop::thumbprint_input(&jwk) {
+            prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+        }
+        let _ = dpop::key_alg(&jwk, Some(&header));
     }
 }
 

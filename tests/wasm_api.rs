@@ -982,3 +982,61 @@ async fn claims_are_data_and_cookie_sessions_have_a_size_limit() {
         "no Set-Cookie"
     );
 }
+
+#[wasm_bindgen_test]
+async fn dpop_bound_tokens_from_rust() {
+    // DPoP (BEHAVIOUR.md §12) against the client whose token endpoint demands a nonce: the
+    // challenge is met by one retry, every token is bound to the key.
+    let clients: Value = serde_json::from_str(CLIENTS).unwrap();
+    let nonce_client = &clients["dpopNonce"];
+    let pair = auth0_edge::dpop::generate_key_pair().await.unwrap();
+    let jkt = auth0_edge::dpop::thumbprint(&pair.public_key).await.unwrap();
+    assert_eq!(jkt.len(), 43, "a base64url SHA-256");
+    let c = ServerClient::new(ClientOptions {
+        client_id: nonce_client["clientId"].as_str().unwrap().into(),
+        client_secret: Some(nonce_client["clientSecret"].as_str().unwrap().into()),
+        dpop_key_pair: Some(pair.clone()),
+        state_identifier: Some("rust_dpop".into()),
+        state_store: Some(auth0_edge::stores::memory_store()),
+        ..client_options()
+    })
+    .unwrap();
+    let so = JsValue::UNDEFINED;
+    let r = c
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") },
+            &so,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.token_type, "DPoP");
+    assert_eq!(claims(&r.access_token)["cnf"]["jkt"], jkt.as_str(), "bound to the key");
+    let state = c
+        .login_with_custom_token_exchange(
+            &CustomTokenExchangeOptions { scope: Some("openid offline_access".into()), ..legacy("alice") },
+            &so,
+        )
+        .await
+        .unwrap();
+    assert_eq!(state.token_sets[0].token_type.as_deref(), Some("DPoP"), "the session keeps the type");
+    let api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
+    let refreshed = c.get_access_token(&api, &so).await.unwrap();
+    assert_eq!(refreshed.token_type.as_deref(), Some("DPoP"), "a refresh with a proof is bound too");
+    // The same client without the key gets Bearer tokens, reported as they came.
+    let bearer = ServerClient::new(ClientOptions {
+        client_id: nonce_client["clientId"].as_str().unwrap().into(),
+        client_secret: Some(nonce_client["clientSecret"].as_str().unwrap().into()),
+        ..client_options()
+    })
+    .unwrap()
+    .custom_token_exchange(&legacy("alice"), &so)
+    .await
+    .unwrap();
+    assert_eq!(bearer.token_type, "Bearer");
+    // A key pair that cannot sign is refused when the client is built.
+    let swapped =
+        auth0_edge::DpopKeyPair { private_key: pair.public_key.clone(), public_key: pair.private_key };
+    let e =
+        ServerClient::new(ClientOptions { dpop_key_pair: Some(swapped), ..client_options() }).unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"));
+}

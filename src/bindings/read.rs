@@ -5,7 +5,7 @@
 //! or is formatted.
 
 use crate::core::options::{
-    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, Fault, Faults, ParamValue,
+    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Fault, Faults, ParamValue,
     SessionTransferOptions, SigningAlg, SigningKey, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES,
     MAX_TOKEN_BYTES,
 };
@@ -224,6 +224,10 @@ pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
             (is_plain_object(&s)
                 && methods.iter().all(|m| value::get(&s, m).is_some_and(|f| f.is_function())))
             .then_some(s)
+        }),
+        dpop_key_pair: r.object("dpopKeyPair", |p| {
+            let key = |name: &str| value::get(&p, name).and_then(|k| k.dyn_into::<web_sys::CryptoKey>().ok());
+            Some(DpopKeyPair { private_key: key("privateKey")?, public_key: key("publicKey")? })
         }),
         refresh_coordinator_fallback: r.bool("refreshCoordinatorFallback"),
         refresh_coordinator: r.object("refreshCoordinator", |c| {

@@ -79,6 +79,15 @@ export interface ServerClientOptions<TStoreOptions = unknown> {
    * cross-isolate guarantee: two isolates may then present one refresh token). Default false.
    */
   refreshCoordinatorFallback?: boolean;
+  /**
+   * A DPoP key pair (RFC 9449): ECDSA P-256 (ES256) or RSA (RS256, PS256) WebCrypto keys, the
+   * private key with usage "sign" (non-extractable is fine), e.g.
+   * `await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])`.
+   * Every token call (exchange, login, session transfer, refresh) then sends a DPoP proof and
+   * gets tokens bound to the key (`tokenType` "DPoP"); a server's nonce challenge is answered by
+   * one retry; a `Bearer` answer is `CustomTokenExchangeError` `invalid_response`.
+   */
+  dpopKeyPair?: CryptoKeyPair;
   /** Default "_a0_session". */
   stateIdentifier?: string;
   /** Absolute session lifetime in seconds. Default 259200 (3 days). */
@@ -169,6 +178,8 @@ export interface SessionTokenSet {
   scope: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** "DPoP" for a token bound to the client's `dpopKeyPair`, else "Bearer". */
+  tokenType: string;
 }
 
 export interface SessionData {
@@ -206,6 +217,8 @@ export interface TokenSet {
   scope: string;
   /** When it expires, in seconds since the epoch. */
   expiresAt: number;
+  /** "DPoP" for a token bound to the client's `dpopKeyPair` (send it with a proof), else "Bearer". */
+  tokenType: string;
 }
 
 export interface SessionTransferOptions {

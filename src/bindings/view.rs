@@ -70,6 +70,7 @@ struct TokenSetView<'a> {
     access_token: &'a str,
     scope: &'a str,
     expires_at: i64,
+    token_type: &'a str,
 }
 
 impl<'a> From<&'a TokenSet> for TokenSetView<'a> {
@@ -79,6 +80,7 @@ impl<'a> From<&'a TokenSet> for TokenSetView<'a> {
             access_token: t.access_token.expose(),
             scope: &t.scope,
             expires_at: t.expires_at,
+            token_type: t.token_type.as_deref().unwrap_or("Bearer"),
         }
     }
 }

@@ -76,6 +76,15 @@ pub struct TokenSet {
     /// Seconds since the epoch.
     #[serde(with = "seconds")]
     pub expires_at: i64,
+    /// The token's type when it is not `Bearer`: `DPoP` for a token bound to the client's DPoP
+    /// key (BEHAVIOUR.md §12). Absent for `Bearer`, as auth0-server-python writes (and ignores).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+}
+
+/// What [`TokenSet::token_type`] keeps of a token response's `token_type`.
+pub fn stored_token_type(token_type: &str) -> Option<String> {
+    (!token_type.eq_ignore_ascii_case("Bearer")).then(|| token_type.to_owned())
 }
 
 /// The session's bookkeeping: the `internal` member of the state (BEHAVIOUR.md §3.4).
@@ -220,6 +229,7 @@ pub fn new_state<U, A>(l: Login<'_, U, A>) -> State<U> {
             access_token: l.tokens.access_token.clone(),
             scope: l.tokens.scope.as_deref().or(l.scope).unwrap_or("").to_owned(),
             expires_at: l.expires_at,
+            token_type: stored_token_type(&l.tokens.token_type),
         }],
         connection_token_sets: Vec::new(),
         domain: Some(l.domain_host.to_owned()),
@@ -287,6 +297,7 @@ impl<U> State<U> {
             access_token: tokens.access_token.clone(),
             scope: tokens.scope.clone().or(scope.map(str::to_owned)).or(previous_scope).unwrap_or_default(),
             expires_at,
+            token_type: stored_token_type(&tokens.token_type),
         };
         let index = match (slot, replaced) {
             (Some(t), Some(i)) => {
@@ -529,6 +540,29 @@ mod tests {
     }
 
     #[test]
+    fn token_type_kept_only_when_not_bearer() {
+        assert_eq!(stored_token_type("Bearer"), None);
+        assert_eq!(stored_token_type("bearer"), None);
+        assert_eq!(stored_token_type("DPoP").as_deref(), Some("DPoP"));
+        let set = |token_type| TokenSet {
+            audience: "api".into(),
+            access_token: Secret::new("at"),
+            scope: "a".into(),
+            expires_at: 5,
+            token_type,
+        };
+        // As auth0-server-python writes a token set (no token_type), and read back as Bearer.
+        let bearer = serde_json::to_string(&set(None)).unwrap();
+        assert_eq!(bearer, r#"{"audience":"api","access_token":"at","scope":"a","expires_at":5}"#);
+        let dpop = serde_json::to_string(&set(Some("DPoP".into()))).unwrap();
+        assert!(dpop.ends_with(r#","token_type":"DPoP"}"#), "{dpop}");
+        let read: TokenSet = serde_json::from_str(&dpop).unwrap();
+        assert_eq!(read.token_type.as_deref(), Some("DPoP"));
+        let read: TokenSet = serde_json::from_str(&bearer).unwrap();
+        assert_eq!(read.token_type, None);
+    }
+
+    #[test]
     fn token_set_selection() {
         let mut s = login_state();
         let set = |aud: &str, scope: &str| TokenSet {
@@ -536,6 +570,7 @@ mod tests {
             access_token: Secret::new(scope),
             scope: scope.into(),
             expires_at: 0,
+            token_type: None,
         };
         s.token_sets = vec![set("api", "a b c"), set("api", "a b"), set("api", "a"), set("other", "a")];
         assert_eq!(s.find_token_set("api", Some("a")), Some(2)); // exact

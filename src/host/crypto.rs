@@ -192,3 +192,23 @@ impl SealKeys {
         ))
     }
 }
+
+/// SHA-256 of `data`.
+pub async fn sha256(data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    Ok(bytes_of(&await_promise(subtle()?.digest_with_str_and_u8_array("SHA-256", data)).await?))
+}
+
+/// A public key exported as a JWK (a plain object).
+pub async fn export_jwk(key: &CryptoKey) -> Result<JsValue, JsValue> {
+    await_promise(subtle()?.export_key("jwk", key)).await
+}
+
+/// A new ECDSA P-256 key pair (`privateKey`, `publicKey`), the private key non-extractable.
+pub async fn generate_es256() -> Result<(CryptoKey, CryptoKey), JsValue> {
+    let params = EcKeyImportParams::new("ECDSA");
+    params.set_named_curve("P-256");
+    let usages: JsValue = Array::of2(&"sign".into(), &"verify".into()).into();
+    let pair = await_promise(subtle()?.generate_key_with_object(&params, false, &usages)).await?;
+    let key = |name: &str| -> Result<CryptoKey, JsValue> { Reflect::get(&pair, &name.into())?.dyn_into() };
+    Ok((key("privateKey")?, key("publicKey")?))
+}

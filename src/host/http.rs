@@ -128,6 +128,8 @@ const MAX_HEADER_CHARS: usize = 1024;
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
+    /// The `DPoP-Nonce` header (RFC 9449 §8), when there is one.
+    pub dpop_nonce: Option<String>,
     /// `None`: over [`MAX_BODY_BYTES`] by `Content-Length` or by bytes read. Else the body as
     /// the host's `JSON.parse` read it, `undefined` when it is not JSON (or not UTF-8).
     pub body: Option<JsValue>,
@@ -187,6 +189,7 @@ pub async fn send(
         value::short_string(&v, MAX_HEADER_CHARS)
     };
     let content_type = header("content-type");
+    let dpop_nonce = header("dpop-nonce");
     // Content-Length counts the bytes on the wire: it bounds the body only when nothing was
     // decompressed (BEHAVIOUR.md §9.4). Every body is counted as it is read either way.
     let encoded = header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
@@ -194,14 +197,19 @@ pub async fn send(
         (!encoded).then(|| header("content-length").and_then(|l| l.trim().parse::<u64>().ok())).flatten();
     let stream = value::get(&response, "body").ok_or_else(|| not_a("the response body could not be read"))?;
     if value::is_nullish(&stream) {
-        return Ok(HttpResponse { status, content_type, body: Some(JsValue::UNDEFINED) });
+        return Ok(HttpResponse {
+            status,
+            content_type,
+            dpop_nonce: dpop_nonce.clone(),
+            body: Some(JsValue::UNDEFINED),
+        });
     }
     if !stream.is_instance_of::<web_sys::ReadableStream>() {
         return Err(not_a("the response body is not a ReadableStream"));
     }
     if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
         quietly(value::call_method(&stream, "cancel", &Array::new()));
-        return Ok(HttpResponse { status, content_type, body: None });
+        return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
     }
     if custom_fetch.is_none() && declared.is_some() {
         // The runtime's own Response, its length bounded by the HTTP framing: read in one go.
@@ -210,9 +218,14 @@ pub async fn send(
         let bytes = deadline.race(&bytes).await?;
         let bytes: Uint8Array = sys::ByteCopy::new(&bytes).map_err(HttpFailure::Network)?.unchecked_into();
         if bytes.length() as usize > MAX_BODY_BYTES {
-            return Ok(HttpResponse { status, content_type, body: None });
+            return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
         }
-        return Ok(HttpResponse { status, content_type, body: Some(parse_json(&bytes)) });
+        return Ok(HttpResponse {
+            status,
+            content_type,
+            dpop_nonce: dpop_nonce.clone(),
+            body: Some(parse_json(&bytes)),
+        });
     }
     // A locked or disturbed body throws here.
     let reader = value::call_method(&stream, "getReader", &Array::new()).map_err(HttpFailure::Network)?;
@@ -248,7 +261,7 @@ pub async fn send(
         total += chunk.length() as usize;
         if total > MAX_BODY_BYTES {
             cancel(&reader);
-            return Ok(HttpResponse { status, content_type, body: None });
+            return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
         }
         chunks.push(chunk);
     }
@@ -264,7 +277,7 @@ pub async fn send(
             all
         }
     };
-    Ok(HttpResponse { status, content_type, body: Some(parse_json(&bytes)) })
+    Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: Some(parse_json(&bytes)) })
 }
 
 thread_local! {

@@ -85,7 +85,8 @@ const LATE = Symbol("late");
 const memoryOf = (pkg) => pkg.ServerClient[Symbol.for("auth0-edge.loader")].initSync().memory;
 
 const CLIENT_KEYS = ["domain", "clientId", "clientSecret", "clientAuthMethod", "clientAssertionSigningKey",
-  "clientAssertionSigningAlg", "secret", "stateIdentifier", "sessionDuration", "timeoutMs", "telemetry", "fetch", "stateStore"];
+  "clientAssertionSigningAlg", "secret", "stateIdentifier", "sessionDuration", "timeoutMs", "telemetry", "fetch", "stateStore",
+  "refreshCoordinator", "refreshCoordinatorFallback", "dpopKeyPair"];
 const EXCHANGE_KEYS = ["subjectToken", "subjectTokenType", "audience", "scope", "actorToken", "actorTokenType",
   "organization", "requestedTokenType", "authorizationParams"];
 

@@ -70,6 +70,24 @@ for (const stateIdentifier of [undefined, "custom_session"]) {
     assert.notEqual(wrong.status, 0, "another salt fails in the peer too");
   });
 
+  test(`a DPoP session sealed here keeps token_type "DPoP", which auth0-server-python's StateData accepts (identifier ${salt})`, async () => {
+    const store = capturingStore();
+    const dpopKeyPair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    const c = new ServerClient({
+      domain: env.issuer,
+      clientId: CLIENTS.dpop.clientId,
+      clientSecret: CLIENTS.dpop.clientSecret,
+      secret: SECRET,
+      stateStore: store,
+      stateIdentifier,
+      dpopKeyPair,
+    });
+    await c.loginWithCustomTokenExchange({ subjectToken: "legacy-alice", subjectTokenType: "urn:acme:legacy-token", audience: AUDIENCE });
+    const state = peer({ op: "decrypt", token: store.value, secret: SECRET, salt });
+    assert.equal(state.token_sets[0].token_type, "DPoP");
+    assert.deepEqual(Object.keys(state.token_sets[0]), ["audience", "access_token", "scope", "expires_at", "token_type"]);
+  });
+
   test(`sealed by auth0-server-python, opened here (identifier ${salt})`, async () => {
     const now = Math.floor(Date.now() / 1000);
     const payload = {
@@ -87,7 +105,8 @@ for (const stateIdentifier of [undefined, "custom_session"]) {
     const session = await c.getSession();
     assert.deepEqual(session.user, payload.user);
     assert.equal(session.refreshToken, "py-refresh");
-    assert.deepEqual(session.tokenSets, [{ audience: "default", accessToken: "py-access-token", scope: "openid", expiresAt: now + 3600 }]);
+    // Python writes no token_type: a Bearer token set.
+    assert.deepEqual(session.tokenSets, [{ audience: "default", accessToken: "py-access-token", scope: "openid", expiresAt: now + 3600, tokenType: "Bearer" }]);
     assert.equal((await c.getAccessToken()).accessToken, "py-access-token");
     // Rotation: the Python-sealed state opens when its secret is second in the list.
     const rotated = client(store, { stateIdentifier, secret: ["a-newer-secret-that-is-at-least-32-chars", SECRET] });

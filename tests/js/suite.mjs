@@ -474,7 +474,7 @@ export function suite(pkg, env) {
       const stored = set.accessToken;
 
       const refreshedSet = await later(3590, () => jar.call((so) => c.getAccessToken({ audience: AUDIENCE }, so)));
-      eq(Object.keys(refreshedSet).sort(), ["accessToken", "audience", "expiresAt", "scope"], "a token set");
+      eq(Object.keys(refreshedSet).sort(), ["accessToken", "audience", "expiresAt", "scope", "tokenType"], "a token set");
       ok(refreshedSet.expiresAt > stateData.tokenSets[0].expiresAt, "a later expiry");
       const refreshed = refreshedSet.accessToken;
       ok(refreshed !== stored, "a token within 30 s of expiry is refreshed");
@@ -1044,6 +1044,127 @@ export function suite(pkg, env) {
       await later(3590, () => rejects(c.getAccessToken({ audience: AUDIENCE }), AccessTokenError, "refresh_token_error", "without a coordinator"));
     });
   }
+
+  // DPoP (BEHAVIOUR.md §12). The thumbprint is computed here, not by the package: RFC 7638's
+  // JSON of the exported public JWK, SHA-256, base64url.
+  const dpopKeyPair = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+  const thumbprint = async (publicKey) => {
+    const { crv, kty, x, y } = await crypto.subtle.exportKey("jwk", publicKey);
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify({ crv, kty, x, y }))));
+    return btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  };
+  /** The DPoP proofs of the recorded token requests, decoded (header and claims). */
+  const proofsOf = (seen) =>
+    seen.filter((r) => r.method === "POST").map((r) => {
+      const proof = r.headers.get("dpop");
+      if (!proof) return undefined;
+      const [h, p] = proof.split(".").slice(0, 2).map((part) => claims(`x.${part}.x`));
+      return { header: h, claims: p };
+    });
+
+  test("DPoP: an exchange, a login, a refresh and a session transfer with a key send a proof each (fresh jti, htu without query) and get tokens bound to the key (cnf.jkt); a session stores tokenType", async () => {
+    const keys = await dpopKeyPair();
+    const jkt = await thumbprint(keys.publicKey);
+    const seen = [];
+    const c = client("dpop", { dpopKeyPair: keys, fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore() });
+    const r = await c.customTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid read:data" }));
+    eq(r.tokenType, "DPoP", "exchange: token_type");
+    eq(claims(r.accessToken).cnf, { jkt }, "exchange: cnf.jkt is the key's thumbprint");
+    const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+    eq([stateData.tokenSets[0].tokenType, claims(stateData.tokenSets[0].accessToken).cnf], ["DPoP", { jkt }], "login: a bound token set, its type stored");
+    const refreshed = await later(3590, () => c.getAccessToken({ audience: AUDIENCE }));
+    ok(refreshed.accessToken !== stateData.tokenSets[0].accessToken, "refresh: a new token");
+    eq([refreshed.tokenType, claims(refreshed.accessToken).cnf], ["DPoP", { jkt }], "refresh: bound to the key");
+    const t = await c.requestSessionTransferToken(legacy("alice"));
+    ok(t.sessionTransferToken.startsWith("stt_"), "session transfer: a token (N_A: nothing to bind)");
+    const proofs = proofsOf(seen);
+    eq(proofs.length, 4, "four token requests");
+    ok(proofs.every((p) => p !== undefined), "each with a DPoP proof");
+    const { token_endpoint: tokenEndpoint } = await (await fetch(new URL("/.well-known/openid-configuration", env.issuer))).json();
+    for (const p of proofs) {
+      eq([p.header.typ, p.header.alg, p.header.jwk.kty, p.header.jwk.crv, "d" in p.header.jwk], ["dpop+jwt", "ES256", "EC", "P-256", false], "header: typ, alg, the public JWK only");
+      eq([p.claims.htm, p.claims.htu], ["POST", tokenEndpoint.split("?")[0]], "htm, htu");
+      ok(Math.abs(p.claims.iat - Date.now() / 1000) < 60 * 60, "iat");
+    }
+    eq(new Set(proofs.map((p) => p.claims.jti)).size, 4, "never the same jti twice");
+    const session = await c.getSession();
+    eq(session.tokenSets.map((s) => s.tokenType), ["DPoP"], "the session's token set keeps its type");
+  });
+
+  test("DPoP: a nonce challenge (400 use_dpop_nonce + DPoP-Nonce) is met by one retry; the nonce is kept for the next call; a second challenge is the error; without a key a DPoP-capable client gets Bearer", async () => {
+    const keys = await dpopKeyPair();
+    const seen = [];
+    // Passes requests on; while `stale` is set, a successful token answer carries a DPoP-Nonce the
+    // provider never issued, which the client keeps: its next proof meets the provider's challenge.
+    let stale = true;
+    const fetchWithStaleNonce = async (input, init) => {
+      const req = new Request(input, init);
+      seen.push(req.clone());
+      const res = await fetch(req);
+      if (!stale || req.method !== "POST" || res.status !== 200) return res;
+      const headers = new Headers(res.headers);
+      headers.set("dpop-nonce", "a-nonce-the-provider-never-issued");
+      return new Response(res.body, { status: res.status, headers });
+    };
+    const c = client("dpopNonce", { dpopKeyPair: keys, fetch: fetchWithStaleNonce });
+    await c.customTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    stale = false;
+    seen.length = 0;
+    const r = await c.customTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    eq([r.tokenType, claims(r.accessToken).cnf.jkt], ["DPoP", await thumbprint(keys.publicKey)], "bound, after the challenge");
+    let proofs = proofsOf(seen);
+    eq(proofs.length, 2, "one challenge, one retry");
+    eq(proofs[0].claims.nonce, "a-nonce-the-provider-never-issued", "the first proof carried the kept nonce");
+    ok(typeof proofs[1].claims.nonce === "string" && proofs[1].claims.nonce !== proofs[0].claims.nonce, "the retry carries the provider's");
+    ok(proofs[0].claims.jti !== proofs[1].claims.jti, "a fresh proof for the retry");
+    seen.length = 0;
+    await c.customTokenExchange(legacy("bob", { audience: AUDIENCE }));
+    proofs = proofsOf(seen);
+    eq([proofs.length, proofs[0].claims.nonce], [1, proofs[0].claims.nonce ?? "none"], "the kept nonce: no challenge the next time");
+    ok(typeof proofs[0].claims.nonce === "string", "the proof carries it");
+    // A server that challenges every proof: one retry, then its error as it wrote it.
+    let challenges = 0;
+    const alwaysChallenging = async () => {
+      challenges++;
+      return Response.json({ error: "use_dpop_nonce", error_description: "Authorization server requires nonce in DPoP proof" }, { status: 400, headers: { "dpop-nonce": `n${challenges}` } });
+    };
+    const discovery = await (await fetch(new URL("/.well-known/openid-configuration", env.issuer))).json();
+    const looping = client("dpop", { dpopKeyPair: keys, fetch: async (input, init) => (new Request(input, init).method === "POST" ? alwaysChallenging() : Response.json(discovery)) });
+    const e = await rejects(looping.customTokenExchange(legacy("alice")), CustomTokenExchangeError, "use_dpop_nonce", "a second challenge");
+    eq([challenges, e.status], [2, 400], "exactly one retry");
+    const bearer = await client("dpop").customTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    eq([bearer.tokenType, claims(bearer.accessToken).cnf], ["Bearer", undefined], "no key: Bearer, reported as is");
+  });
+
+  test("DPoP: no silent downgrade: with a key, a Bearer answer is invalid_response (a refresh's is refresh_token_error); a key pair that cannot sign is invalid_option", async () => {
+    const keys = await dpopKeyPair();
+    const asBearer = editTokenAnswers((body) => ({ ...body, token_type: "Bearer" }));
+    const c = client("dpop", { dpopKeyPair: keys, fetch: asBearer });
+    const e = await rejects(c.customTokenExchange(legacy("alice", { audience: AUDIENCE })), CustomTokenExchangeError, "invalid_response", "a Bearer answer");
+    ok(/token_type "Bearer"/.test(e.message), e.message);
+    await rejects(c.loginWithCustomTokenExchange(legacy("alice"), {}), ConfigurationError, "missing_state_store", "no store");
+    const store = new pkg.MemoryStore();
+    const good = client("dpop", { dpopKeyPair: keys, stateStore: store });
+    await good.loginWithCustomTokenExchange(legacy("alice", { scope: "openid offline_access" }));
+    const downgraded = client("dpop", { dpopKeyPair: keys, stateStore: store, fetch: asBearer });
+    await rejects(downgraded.getAccessToken({ audience: AUDIENCE }), pkg.AccessTokenError, "refresh_token_error", "a refresh answered Bearer");
+    const extractable = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["verify", "sign"]);
+    for (const [label, pair] of [
+      ["swapped", { privateKey: keys.publicKey, publicKey: keys.privateKey }],
+      ["not keys", { privateKey: "k", publicKey: "k" }],
+      ["a string", "key"],
+      ["P-384", await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, false, ["sign", "verify"])],
+      ["HMAC", { privateKey: await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, false, ["sign"]), publicKey: extractable.publicKey }],
+    ]) {
+      let error;
+      try {
+        client("dpop", { dpopKeyPair: pair });
+      } catch (err) {
+        error = err;
+      }
+      ok(error instanceof ConfigurationError && error.code === "invalid_option" && /dpopKeyPair/.test(error.message), `${label}: ${error && error.message}`);
+    }
+  });
 
   test("refresh coordinator: one that never answers, throws or answers garbage is refresh_token_error, within four times timeoutMs", async () => {
     for (const [label, run] of [

@@ -7,23 +7,13 @@ import {
 } from './fixtures.mjs';
 import { startProvider } from './harness.mjs';
 import {
-  decodeJwt, exchange, tokenRequest, verifyProviderJwt,
+  assertError, decodeJwt, exchange, ok, tokenRequest, verifyProviderJwt,
 } from './helpers.mjs';
 
 const legacy = (token) => ({ subject_token: token, subject_token_type: TOKEN_TYPES.LEGACY });
 const legacyActor = (token) => ({ actor_token: token, actor_token_type: TOKEN_TYPES.LEGACY });
 
-function ok(res) {
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-}
 
-function assertError(res, status, error) {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.match(res.headers.get('content-type'), /^application\/json/);
-  assert.equal(res.body.error, error);
-  assert.equal(typeof res.body.error_description, 'string');
-}
 
 let provider;
 before(async () => { provider = await startProvider(); });

@@ -40,7 +40,36 @@ export const CLIENTS = Object.freeze({
     clientSecret: 'no+Exchange/secret:%41 0123456789abcdef0123',
     authMethod: 'client_secret_basic',
   }),
+  // DPoP (RFC 9449): like `basic`; a request carrying a DPoP proof gets DPoP-bound tokens
+  // (`token_type: DPoP`, access token `cnf.jkt`), one without a proof gets Bearer tokens.
+  dpop: Object.freeze({
+    clientId: 'cte-dpop',
+    clientSecret: 'dpop+Secret/with:colon%25 and space=0123456789abcdef',
+    authMethod: 'client_secret_basic',
+  }),
+  // Like `dpop`, but the token endpoint requires a server nonce in its DPoP proofs: a proof
+  // without one is 400 `use_dpop_nonce` with a `DPoP-Nonce` response header (RFC 9449 §8).
+  dpopNonce: Object.freeze({
+    clientId: 'cte-dpop-nonce',
+    clientSecret: 'dpopNonce+Secret/with:colon%25 and space=0123456789abcdef',
+    authMethod: 'client_secret_basic',
+  }),
 });
+
+/**
+ * DPoP proof `alg`s the token endpoint (discovery `dpop_signing_alg_values_supported`) and the
+ * test API (DPOP_API_PATHS) accept.
+ */
+export const DPOP_SIGNING_ALGS = Object.freeze(['ES256', 'Ed25519', 'EdDSA', 'RS256', 'PS256']);
+
+/**
+ * The DPoP-protected test API served by server.mjs, relative to the issuer
+ * (`new URL(DPOP_API_PATHS.plain, issuer)`). `nonce` also demands an API nonce in the proof.
+ */
+export const DPOP_API_PATHS = Object.freeze({ plain: '/api/dpop', nonce: '/api/dpop-nonce' });
+
+/** How far (seconds) a DPoP proof's `iat` may be from the test API's clock. */
+export const DPOP_IAT_WINDOW = 60;
 
 /** `subject_token_type` / `actor_token_type` values, one Custom Token Exchange profile each. */
 export const TOKEN_TYPES = Object.freeze({

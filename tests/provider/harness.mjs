@@ -15,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 
 import * as jose from 'jose';
 
-import { CLIENTS, EXTERNAL_ISSUER, KEYS_ENV, USERS } from './fixtures.mjs';
+import {
+  CLIENTS, DPOP_API_PATHS, EXTERNAL_ISSUER, KEYS_ENV, USERS,
+} from './fixtures.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
@@ -52,7 +54,7 @@ async function generateRsaKeyPair() {
  * @param {{ verbose?: boolean }} [options] verbose: let the server log to stderr.
  * @returns {Promise<{
  *   issuer: string, port: number, domain: string, tokenEndpoint: string,
- *   discoveryUrl: string, jwksUri: string,
+ *   discoveryUrl: string, jwksUri: string, dpopApiUrl: string, dpopNonceApiUrl: string,
  *   clientPrivateKeyPem: string, clientPrivateJwk: object, clientPublicJwk: object,
  *   externalPrivateJwk: object, externalPublicJwk: object,
  *   mintExternalJwt: (claims?: object, opts?: { expiresIn?: number, issuer?: string|null, key?: any, kid?: string }) => Promise<string>,
@@ -150,6 +152,8 @@ export async function startProvider({ verbose = false } = {}) {
     tokenEndpoint: new URL('oauth/token', issuer).href,
     discoveryUrl: new URL('.well-known/openid-configuration', issuer).href,
     jwksUri: new URL('.well-known/jwks.json', issuer).href,
+    dpopApiUrl: new URL(DPOP_API_PATHS.plain, issuer).href, // the DPoP-protected test API
+    dpopNonceApiUrl: new URL(DPOP_API_PATHS.nonce, issuer).href, // the same, nonce required
     clientPrivateKeyPem: client.privateKeyPem,
     clientPrivateJwk: client.privateJwk,
     clientPublicJwk: client.publicJwk,

@@ -1,4 +1,5 @@
 // Small HTTP helpers shared by the *.test.mjs files (plain fetch, no OAuth library).
+import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 
 import * as jose from 'jose';
@@ -78,3 +79,17 @@ export async function verifyProviderJwt(provider, jwt, options = {}) {
 
 export const decodeJwt = (jwt) => jose.decodeJwt(jwt);
 export const decodeHeader = (jwt) => jose.decodeProtectedHeader(jwt);
+
+/** A 200 answer's body (the status asserted). */
+export function ok(res) {
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+/** An OAuth error answer: `status`, a JSON body with `error` and a string `error_description`. */
+export function assertError(res, status, error) {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.match(res.headers.get('content-type'), /^application\/json/);
+  assert.equal(res.body.error, error, JSON.stringify(res.body));
+  assert.equal(typeof res.body.error_description, 'string');
+}

@@ -24,7 +24,9 @@ import {
   APIS,
   ACCESS_TOKEN_TTL,
   ROTATING_ACCESS_TOKEN_TTL,
+  AUDIENCE,
   CLIENTS,
+  DPOP_SIGNING_ALGS,
   EXTERNAL_ISSUER,
   GRANT_TYPE_TOKEN_EXCHANGE,
   ID_TOKEN_TTL,
@@ -38,6 +40,7 @@ import {
   TOKEN_TYPES,
   USERS,
 } from './fixtures.mjs';
+import { dpopApi } from './dpop-api.mjs';
 
 const HOST = '127.0.0.1';
 
@@ -102,13 +105,21 @@ function loadPublicKeys(envValue) {
 let oidcProviderModule;
 // oidc-provider is imported lazily (after the console is quietened), once.
 const importOidcProvider = () => { oidcProviderModule ??= import('oidc-provider'); return oidcProviderModule; };
+// The helpers oidc-provider's own grants use (DPoP proof validation, replay check, refresh
+// token binding). Not a documented entry point, but the package has no `exports` map and a
+// registered grant has no other way to reach them; each takes the provider as first argument.
+let grantHelpersModule;
+const importGrantHelpers = () => {
+  grantHelpersModule ??= import('oidc-provider/lib/helpers/grants.js');
+  return grantHelpersModule;
+};
 
 /**
  * Builds the oidc-provider instance for `issuer`.
  * @returns {Promise<import('oidc-provider').Provider>}
  */
 export async function createProvider(issuer, { clientJwk, externalJwk, signingKeys }) {
-  const { default: Provider, errors } = await importOidcProvider();
+  const [{ default: Provider, errors }, grantHelpers] = await Promise.all([importOidcProvider(), importGrantHelpers()]);
   const {
     AccessDenied, InvalidGrant, InvalidRequest, InvalidTarget,
   } = errors;
@@ -116,6 +127,13 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
   // oidc-provider's InvalidGrant keeps its generic description and hides the detail;
   // Auth0 says what was wrong, so set the description explicitly.
   const invalidGrant = (description) => Object.assign(new InvalidGrant(), { error_description: description });
+  // the same, as a class (for oidc-provider helpers that take an error class)
+  class DescribedInvalidGrant extends InvalidGrant {
+    constructor(description) {
+      super(description);
+      this.error_description = description;
+    }
+  }
 
   const [primaryKey] = signingKeys;
   const ownKeys = jose.createLocalJWKSet({ keys: signingKeys.map(publicPart) });
@@ -262,7 +280,18 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
         response_types: [],
         redirect_uris: [],
       },
+      // DPoP clients: any client may send a DPoP proof; these two exist for DPoP tests, and
+      // the token endpoint demands a nonce in cte-dpop-nonce's proofs (features.dPoP below).
+      ...[CLIENTS.dpop, CLIENTS.dpopNonce].map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [GRANT_TYPE_TOKEN_EXCHANGE, 'refresh_token'],
+        response_types: [],
+        redirect_uris: [],
+      })),
     ],
+    enabledJWA: { dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS] },
     jwks: { keys: signingKeys },
     routes: {
       authorization: '/authorize',
@@ -285,6 +314,12 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: true }, // advertises end_session_endpoint, as Auth0 tenants do
       userinfo: { enabled: true },
+      // RFC 9449. A request without a `DPoP` header is unaffected (Bearer tokens, as before).
+      dPoP: {
+        enabled: true,
+        nonceSecret: crypto.randomBytes(32),
+        requireNonce: (ctx) => ctx.oidc?.client?.clientId === CLIENTS.dpopNonce.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined,
@@ -370,6 +405,11 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
   // -- the Custom Token Exchange grant (RFC 8693), Auth0 flavour.
   async function tokenExchange(ctx) {
     const { params, client } = ctx.oidc;
+    // RFC 9449: validated exactly as oidc-provider's own grants do (signature with the
+    // embedded jwk, typ, alg, htm, htu, iat or nonce). Undefined without a DPoP header.
+    // invalid_dpop_proof / use_dpop_nonce (with a DPoP-Nonce header) are thrown from here.
+    const dPoP = await grantHelpers.validateDpop(provider, ctx);
+    grantHelpers.checkDpopRequired(provider, ctx, dPoP);
     const {
       subject_token: subjectToken,
       subject_token_type: subjectTokenType,
@@ -442,6 +482,9 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     const act = actor ? { sub: actor.sub, ...(actor.act ? { act: actor.act } : undefined) } : undefined;
     const sid = crypto.randomUUID();
 
+    // a proof's jti is good for one token request (invalid_grant when replayed)
+    await grantHelpers.checkDpopReplay(provider, ctx, dPoP, client.clientId, DescribedInvalidGrant);
+
     const grant = new provider.Grant({ accountId: subject.sub, clientId: client.clientId });
     if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
     if (audience) grant.addResourceScope(audience, apiScopes.join(' '));
@@ -462,6 +505,7 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       extra: act ? { act } : undefined,
     });
     if (rsInfo) at.resourceServer = new provider.ResourceServer(audience, rsInfo);
+    if (dPoP) at.setThumbprint('jkt', dPoP.thumbprint); // cnf.jkt, token_type DPoP
     ctx.oidc.entity('AccessToken', at);
     const accessToken = await at.save();
 
@@ -478,6 +522,8 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
         scope,
         sid,
       });
+      // as oidc-provider does: bound to the DPoP key for public clients only (none here)
+      await grantHelpers.applyRefreshTokenBindings(provider, ctx, at, rt);
       ctx.oidc.entity('RefreshToken', rt);
       refreshToken = await rt.save();
     }
@@ -501,10 +547,15 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       ...(refreshToken ? { refresh_token: refreshToken } : undefined),
       scope,
       expires_in: at.expiration,
-      token_type: 'Bearer',
+      token_type: at.tokenType, // DPoP when bound, else Bearer
       issued_token_type: ISSUED_TOKEN_TYPE,
     };
   }
+
+  // -- the DPoP-protected test API (dpop-api.mjs), ahead of oidc-provider's router.
+  provider.use(dpopApi({
+    issuer, keys: ownKeys, audience: AUDIENCE, algorithms: DPOP_SIGNING_ALGS,
+  }));
 
   provider.registerGrantType(GRANT_TYPE_TOKEN_EXCHANGE, tokenExchange, [
     'audience',

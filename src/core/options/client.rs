@@ -144,6 +144,22 @@ pub struct ClientOptions {
     /// availability over the cross-isolate guarantee (two isolates may then present one refresh
     /// token, and rotation revokes the grant). Default false.
     pub refresh_coordinator_fallback: Option<bool>,
+    /// A DPoP key pair (RFC 9449): every token call (exchange, login, session transfer, refresh)
+    /// then carries a proof signed with it and gets DPoP-bound tokens; a `Bearer` answer is
+    /// `invalid_response` (BEHAVIOUR.md §12).
+    pub dpop_key_pair: Option<DpopKeyPair>,
+}
+
+/// A DPoP key pair: WebCrypto keys of ECDSA P-256 (ES256) or RSA (RS256, PS256), the private one
+/// with usage `sign` (it may be non-extractable), the public one as WebCrypto generates it
+/// (always exportable). With JavaScript, `await crypto.subtle.generateKey({ name: "ECDSA",
+/// namedCurve: "P-256" }, false, ["sign", "verify"])`; with Rust, [`crate::dpop::generate_key_pair`].
+#[derive(Clone, Debug)]
+pub struct DpopKeyPair {
+    /// Signs the proofs.
+    pub private_key: web_sys::CryptoKey,
+    /// Goes in each proof's header; its JWK thumbprint is the tokens' `cnf.jkt`.
+    pub public_key: web_sys::CryptoKey,
 }
 
 /// The default `stateIdentifier` (BEHAVIOUR.md §1).
@@ -292,6 +308,11 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
     }
     if faults.has("refreshCoordinatorFallback") {
         return Err(invalid_option("\"refreshCoordinatorFallback\" must be a boolean"));
+    }
+    if faults.has("dpopKeyPair") {
+        return Err(invalid_option(
+            "\"dpopKeyPair\" must be a CryptoKeyPair: ECDSA P-256 (ES256) or RSA (RS256, PS256) keys, the private key with usage \"sign\"",
+        ));
     }
     if faults.has("refreshCoordinator") {
         return Err(invalid_option(
