@@ -18,7 +18,8 @@
 //   GET  /.well-known/openid-configuration   discovery
 //   GET  /.well-known/jwks.json              the public key (RS256, one kid)
 //   POST /oauth/token                        the token-exchange response (or a refresh_token grant's), the same bytes every
-//                                            time but for a new refresh token of the same length (rotation, as Auth0's):
+//                                            time but for a new refresh token of the same length (rotation, as Auth0's),
+//                                            token_type DPoP when the request carries a DPoP header:
 //        access_token  an RS256 JWT (typ at+jwt: iss, sub, aud, azp, client_id, scope, jti, iat, exp)
 //        id_token      an RS256 JWT (iss, sub, aud, iat, exp, sid, name, nickname, email, email_verified, updated_at)
 //        refresh_token, scope, expires_in, token_type "Bearer", issued_token_type
@@ -67,7 +68,9 @@ function tenant(issuer) {
     token_type: "Bearer",
     issued_token_type: "urn:ietf:params:oauth:token-type:access_token",
   }).split("\\u0000");
-  const tokenBody = () => `${tokenHead}${refreshToken()}${tokenTail}`;
+  // A request with a DPoP proof gets the same token typed DPoP (the proof itself is not checked).
+  const dpopTail = tokenTail.replace('"token_type":"Bearer"', '"token_type":"DPoP"');
+  const tokenBody = (dpop = false) => `${tokenHead}${refreshToken()}${dpop ? dpopTail : tokenTail}`;
   const discoveryBody = JSON.stringify({
     issuer,
     authorization_endpoint: `${issuer}authorize`,
@@ -103,7 +106,7 @@ function serve(getTenant) {
         return json(200, body);
       }
       stats[`${req.method} ${path}`] = (stats[`${req.method} ${path}`] ?? 0) + 1;
-      if (req.method === "POST" && path === "/oauth/token") return json(200, t.tokenBody());
+      if (req.method === "POST" && path === "/oauth/token") return json(200, t.tokenBody(req.headers.dpop !== undefined));
       if (req.method === "GET" && path === "/.well-known/openid-configuration") return json(200, t.discoveryBody);
       if (req.method === "GET" && path === "/.well-known/jwks.json") return json(200, t.jwksBody);
       json(404, JSON.stringify({ error: "not_found" }));

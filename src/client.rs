@@ -71,7 +71,7 @@ pub(crate) struct Inner {
     pub(crate) refresh_coordinator_fallback: bool,
     domain_resolver: Option<Function>,
     pub(crate) store: Option<Store>,
-    fetch: Option<Function>,
+    pub(crate) fetch: Option<Function>,
     signing_key: Option<SigningKey>,
     /// The imported signing key, once imported.
     imported_key: RefCell<Option<JsValue>>,
@@ -358,7 +358,7 @@ impl ServerClient {
             };
             let r = self.token_post(discovery, this_form).await?;
             if let (Some(key), Some(nonce)) = (dpop, &r.dpop_nonce) {
-                key.remember_nonce(&discovery.token_endpoint, nonce);
+                key.remember_nonce(&discovery.token_endpoint, false, nonce);
             }
             if r.status != 200 {
                 let (body, parsed) = host::json_body::<ErrorBody>(&r.body);

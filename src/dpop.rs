@@ -2,15 +2,17 @@
 //! servers' nonces kept per origin (BEHAVIOUR.md §12). The proof's parts are built by
 //! [`crate::core::dpop`]; this module signs them.
 
+use crate::client::ServerClient;
 use crate::core::dpop::{self as rules, ProofClaims, ProofHeader};
 use crate::core::encoding::base64url;
 use crate::core::jwt::PublicJwk;
 use crate::core::options::{DpopKeyPair, SigningAlg};
 use crate::core::request::signing_input;
-use crate::error::{code, Cause, Error};
-use crate::host::{self, value};
+use crate::error::{code, Cause, Error, ErrorKind, Secret};
+use crate::host::{self, sys, value, HttpFailure};
 #[allow(unused_imports)]
 use crate::prelude::*;
+use crate::session::GetAccessTokenOptions;
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,6 +36,16 @@ impl Nonces {
             Nonces::Isolate => NONCES.with(|n| f(&mut n.borrow_mut())),
             Nonces::Own(n) => f(&mut n.borrow_mut()),
         }
+    }
+}
+
+/// What a nonce is kept under: a token endpoint's URL (its `htu`), an API's origin. An API on the
+/// authorization server's origin then keeps its own nonce, not the token endpoint's.
+fn nonce_key(url: &str, to_api: bool) -> &str {
+    if to_api {
+        rules::origin(url)
+    } else {
+        rules::htu(url)
     }
 }
 
@@ -94,21 +106,22 @@ impl DpopKey {
         Ok(DpopKey { pair, public: RefCell::new(None), nonces })
     }
 
-    /// Keeps `nonce` as the latest of `url`'s origin; one that is not a nonce is ignored.
-    pub(crate) fn remember_nonce(&self, url: &str, nonce: &str) {
+    /// Keeps `nonce` as the latest for requests like this one (see [`nonce_key`]); one that is not
+    /// a nonce is ignored.
+    pub(crate) fn remember_nonce(&self, url: &str, to_api: bool, nonce: &str) {
         if !rules::valid_nonce(nonce) {
             return;
         }
-        let origin = rules::origin(url);
-        self.nonces.with(|n| match n.iter_mut().find(|(o, _)| o == origin) {
+        let key = nonce_key(url, to_api);
+        self.nonces.with(|n| match n.iter_mut().find(|(k, _)| k == key) {
             Some(entry) => entry.1 = nonce.to_owned(),
-            None => crate::local::push_bounded(n, 32, (origin.to_owned(), nonce.to_owned())),
+            None => crate::local::push_bounded(n, 32, (key.to_owned(), nonce.to_owned())),
         });
     }
 
-    fn nonce_for(&self, url: &str) -> Option<String> {
-        let origin = rules::origin(url);
-        self.nonces.with(|n| n.iter().find(|(o, _)| o == origin).map(|(_, v)| v.clone()))
+    fn nonce_for(&self, url: &str, to_api: bool) -> Option<String> {
+        let key = nonce_key(url, to_api);
+        self.nonces.with(|n| n.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
     /// The public JWK and its algorithm, exported on first use.
@@ -137,7 +150,7 @@ impl DpopKey {
             Some(t) => Some(base64url(&host::sha256(t.as_bytes()).await.map_err(failed)?)),
             None => None,
         };
-        let nonce = self.nonce_for(url);
+        let nonce = self.nonce_for(url, access_token.is_some());
         let claims = ProofClaims {
             jti: &jti,
             htm: method,
@@ -194,4 +207,143 @@ pub async fn generate_key_pair() -> Result<DpopKeyPair, Error> {
         .await
         .map_err(|e| key_error("WebCrypto could not generate an ECDSA P-256 key pair").cause(Cause::Js(e)))?;
     Ok(DpopKeyPair { private_key, public_key })
+}
+
+/// The headers of one request to an API with a DPoP-bound access token.
+#[derive(Clone, Debug)]
+pub struct DpopHeaders {
+    /// `DPoP <access token>` (it carries the token: `Debug` shows nothing of it).
+    pub authorization: Secret,
+    /// The proof: a fresh `jti`, `htm`, `htu`, `iat`, `ath` and the API origin's latest nonce.
+    pub dpop: String,
+}
+
+fn missing_key() -> Error {
+    Error::config(
+        code::MISSING_DPOP_KEY_PAIR,
+        "a DPoP-bound token needs the client's \"dpopKeyPair\" to prove possession",
+    )
+}
+
+/// Longest header of an API's answer read (`WWW-Authenticate`, `DPoP-Nonce`).
+const MAX_API_HEADER_CHARS: usize = 4096;
+
+impl ServerClient {
+    /// The headers of a request with a DPoP-bound `access_token` to `method` `url` (BEHAVIOUR.md
+    /// §12.6): `Authorization: DPoP <token>` and a fresh proof with `ath` and the API origin's
+    /// latest nonce. Without a `dpop_key_pair`, `ConfigurationError` `missing_dpop_key_pair`.
+    pub async fn get_dpop_headers(
+        &self,
+        url: &str,
+        method: &str,
+        access_token: &Secret,
+    ) -> Result<DpopHeaders, Error> {
+        let key = self.inner().dpop.as_ref().ok_or_else(missing_key)?;
+        let dpop = key.proof(method, url, Some(access_token.expose())).await?;
+        let mut authorization = String::from("DPoP ");
+        authorization.push_str(access_token.expose());
+        Ok(DpopHeaders { authorization: Secret::new(authorization), dpop })
+    }
+
+    /// Calls an API with the session's access token for `options` (BEHAVIOUR.md §12.6): the token
+    /// `get_access_token` gives (refreshed when due), sent as `Authorization: DPoP` with a fresh
+    /// proof when it is bound to the key, as `Bearer` otherwise. An API's nonce challenge (`401`,
+    /// `WWW-Authenticate: DPoP error="use_dpop_nonce"`, a `DPoP-Nonce`) is met by one retry. The
+    /// API's response comes back as it came, its body unread, whatever its status; a request
+    /// that cannot be sent (or answered within the timeout) is `AccessTokenError`
+    /// `api_request_failed`.
+    pub async fn fetch_with_auth(
+        &self,
+        request: &web_sys::Request,
+        options: &GetAccessTokenOptions,
+        store_options: &JsValue,
+    ) -> Result<web_sys::Response, Error> {
+        let set = self.get_access_token(options, store_options).await?;
+        let bound = set.token_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("DPoP"));
+        let key = match bound {
+            true => Some(self.inner().dpop.as_ref().ok_or_else(missing_key)?),
+            false => None,
+        };
+        let timeout = self.config().timeout_ms;
+        let failed = |what: &'static str, cause: Option<JsValue>| {
+            let e = Error::new(ErrorKind::AccessToken, code::API_REQUEST_FAILED, what);
+            match cause {
+                Some(c) => e.cause(Cause::Js(c)),
+                None => e,
+            }
+        };
+        let (url, method) = (request.url(), request.method());
+        // A retry needs the request again: a copy is kept (its body teed) while one may come.
+        let mut spare = match key {
+            Some(_) => Some(
+                web_sys::Request::clone(request)
+                    .map_err(|e| failed("the request could not be copied for a retry", Some(e)))?,
+            ),
+            None => None,
+        };
+        let mut source: web_sys::Request = Clone::clone(request);
+        loop {
+            let headers = web_sys::Headers::new_with_headers(&source.headers())
+                .map_err(|e| failed("the request's headers could not be read", Some(e)))?;
+            let set_header = |name: &str, value: &str| {
+                headers
+                    .set(name, value)
+                    .map_err(|e| failed("the Authorization header could not be set", Some(e)))
+            };
+            match key {
+                Some(_) => {
+                    let h = self.get_dpop_headers(&url, &method, &set.access_token).await?;
+                    set_header("Authorization", h.authorization.expose())?;
+                    set_header("DPoP", &h.dpop)?;
+                }
+                None => {
+                    let mut bearer = String::from("Bearer ");
+                    bearer.push_str(set.access_token.expose());
+                    set_header("Authorization", &bearer)?;
+                }
+            }
+            let init = web_sys::RequestInit::new();
+            init.set_headers(&headers);
+            let req = web_sys::Request::new_with_request_and_init(&source, &init)
+                .map_err(|e| failed("the request could not be built", Some(e)))?;
+            let sent = match &self.inner().fetch {
+                Some(f) => f.call1(&JsValue::UNDEFINED, &req),
+                None => sys::fetch_request(&req),
+            }
+            .map_err(|e| failed("the API request failed", Some(e)))?;
+            let response = host::settle(&sent, timeout).await.map_err(|f| match f {
+                HttpFailure::Timeout => {
+                    failed("the API did not answer in time", Some(host::timeout_cause(timeout)))
+                }
+                HttpFailure::Network(e) => failed("the API request failed", Some(e)),
+            })?;
+            // What came back is read as a caller's value: a custom `fetch` may answer anything.
+            if !response.is_instance_of::<web_sys::Response>() {
+                return Err(failed("fetch did not return a Response", None));
+            }
+            let answer_headers = value::get(&response, "headers");
+            let header = |name: &str| {
+                let h = answer_headers.as_ref()?;
+                let v = value::call_method(h, "get", &js_sys::Array::of1(&name.into())).ok()?;
+                value::short_string(&v, MAX_API_HEADER_CHARS)
+            };
+            let nonce = header("dpop-nonce");
+            if let (Some(k), Some(n)) = (key, &nonce) {
+                k.remember_nonce(&url, true, n);
+            }
+            let status = value::get(&response, "status").and_then(|s| s.as_f64());
+            let challenged = status == Some(401.0)
+                && nonce.is_some()
+                && header("www-authenticate").is_some_and(|w| rules::is_api_nonce_challenge(&w));
+            match (challenged, spare.take()) {
+                (true, Some(next)) => {
+                    if let Some(body) = value::get(&response, "body").filter(|b| !value::is_nullish(b)) {
+                        let _ = value::call_method(&body, "cancel", &js_sys::Array::new());
+                    }
+                    source = next;
+                }
+                _ => return Ok(response.unchecked_into()),
+            }
+        }
+    }
 }

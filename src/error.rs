@@ -96,6 +96,9 @@ pub mod code {
     /// The state store refused the store options (its `checkOptions` threw): e.g. a `CookieStore`
     /// given no `{ request, response }`. Found before any request. Carried by `ConfigurationError`.
     pub const INVALID_STORE_OPTIONS: &str = "invalid_store_options";
+    /// `getDPoPHeaders`, or `fetchWithAuth` with a DPoP-bound token, on a client built without
+    /// `dpopKeyPair` (BEHAVIOUR.md §12.6). Carried by `ConfigurationError`.
+    pub const MISSING_DPOP_KEY_PAIR: &str = "missing_dpop_key_pair";
     // IdTokenError (BEHAVIOUR.md §3)
     /// The ID token's signature does not verify with the JWKS key (BEHAVIOUR.md §3.2). Carried by
     /// `IdTokenError`.
@@ -126,6 +129,11 @@ pub mod code {
     /// The refresh failed: its discovery, the refresh-token grant, or the verification of the ID token
     /// it returned; that failure is the cause (BEHAVIOUR.md §4, §9.5). Carried by `AccessTokenError`.
     pub const REFRESH_TOKEN_ERROR: &str = "refresh_token_error";
+    /// `fetchWithAuth` could not call the API: the request could not be built or sent, timed out,
+    /// or its `fetch` answered something other than a `Response`; the runtime's error is the cause
+    /// (BEHAVIOUR.md §12.6). An answer of the API, whatever its status, is no error. Carried by
+    /// `AccessTokenError`.
+    pub const API_REQUEST_FAILED: &str = "api_request_failed";
     // StoreError (BEHAVIOUR.md §5)
     /// The state store failed; what it threw is the cause (BEHAVIOUR.md §3.6, §5). Carried by `StoreError`.
     pub const STORE_ERROR: &str = "store_error";

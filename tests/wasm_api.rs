@@ -1022,6 +1022,22 @@ async fn dpop_bound_tokens_from_rust() {
     let api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
     let refreshed = c.get_access_token(&api, &so).await.unwrap();
     assert_eq!(refreshed.token_type.as_deref(), Some("DPoP"), "a refresh with a proof is bound too");
+    // The bound token at the provider's DPoP-checking API: with a proof through fetch_with_auth.
+    let api = format!("{}/api/dpop", ISSUER.trim_end_matches('/'));
+    let at_api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
+    c.login_with_custom_token_exchange(
+        &CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") },
+        &so,
+    )
+    .await
+    .unwrap();
+    let request = web_sys::Request::new_with_str(&api).unwrap();
+    let response = c.fetch_with_auth(&request, &at_api, &so).await.unwrap();
+    assert_eq!(response.status(), 200, "the API accepted the token and its proof");
+    let set = c.get_access_token(&at_api, &so).await.unwrap();
+    let headers = c.get_dpop_headers(&api, "GET", &set.access_token).await.unwrap();
+    assert!(headers.authorization.expose().starts_with("DPoP "));
+    assert_eq!(headers.dpop.split('.').count(), 3, "a compact JWS");
     // The same client without the key gets Bearer tokens, reported as they came.
     let bearer = ServerClient::new(ClientOptions {
         client_id: nonce_client["clientId"].as_str().unwrap().into(),

@@ -53,10 +53,19 @@ export const LIBS = {
     const options = { subjectToken: SUBJECT_TOKEN, subjectTokenType: SUBJECT_TOKEN_TYPE, audience: srv.audience, scope: srv.scope };
     // Delegation: with an actor token, `act` is read only from a verified token (the ID token).
     const delegated = { ...options, actorToken: "bench-actor-token", actorTokenType: SUBJECT_TOKEN_TYPE };
+    // DPoP: the same client with a key pair (ES256, non-extractable): a proof signed per request.
+    let dpopClient;
+    const withDpop = async () =>
+      (dpopClient ??= new ServerClient({
+        domain: srv.tenants.edge.issuer, clientId: srv.clientId, clientSecret: srv.clientSecret, clientAuthMethod: "client_secret_post",
+        secret: SESSION_SECRET,
+        dpopKeyPair: await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]),
+      }));
     return {
       client,
       exchange: () => client.customTokenExchange(options),
       exchangeAct: () => client.customTokenExchange(delegated),
+      exchangeDpop: async () => (await withDpop()).customTokenExchange(options),
       async login() {
         const storeOptions = {};
         await client.loginWithCustomTokenExchange(options, storeOptions);

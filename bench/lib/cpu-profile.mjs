@@ -76,17 +76,21 @@ async function cpuPerOp(op, runs = 3) {
 }
 
 // What the stricter parts cost: an exchange with an actor token verifies the token `act` is read
-// from (RS256 through WebCrypto, the JWKS cached); the same exchange without one does not.
+// from (RS256 through WebCrypto, the JWKS cached); the same exchange without one does not. And
+// what DPoP adds: a proof signed (ES256) for every request, the token type checked.
 const plain = await cpuPerOp("exchange");
 const delegated = await cpuPerOp("exchangeAct");
-rows.push(`### What verifying \`act\` costs (no profiler, median of 3 runs × ${ops})
+const dpop = await cpuPerOp("exchangeDpop");
+rows.push(`### What verifying \`act\` and DPoP cost (no profiler, median of 3 runs × ${ops})
 
 | customTokenExchange | CPU per operation |
 |---|---:|
 | without an actor token | ${Math.round(plain)} µs |
 | with one: \`act\` only from the verified ID token | ${Math.round(delegated)} µs (+${Math.round(delegated - plain)} µs) |
+| without an actor token, with \`dpopKeyPair\`: a DPoP proof (ES256) per request | ${Math.round(dpop)} µs (+${Math.round(dpop - plain)} µs) |
 
-The SDK returns \`act\` unverified, so a delegated exchange pays this and a plain one does not.
+The SDK returns \`act\` unverified, so a delegated exchange pays this and a plain one does not; it
+has no DPoP for token exchange.
 Bodies are read as bytes up to their limit and parsed by the host in both rows: that part of the
 strictness is inside "the .wasm" and "the package's JavaScript" above.
 `);

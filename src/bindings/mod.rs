@@ -195,6 +195,39 @@ impl JsServerClient {
         session_transfer_redirect(&url, &token, organization.as_deref(), allowed).map_err(|e| to_js(&e))
     }
 
+    /// The headers of a request with a DPoP-bound access token: `{ Authorization: "DPoP <token>",
+    /// DPoP: <proof> }`, the proof fresh, with `ath` and the API's latest nonce.
+    /// @throws {ConfigurationError} (as a rejection): `missing_dpop_key_pair` without `dpopKeyPair`
+    #[wasm_bindgen(js_name = getDPoPHeaders, unchecked_return_type = "Promise<DPoPHeaders>")]
+    pub fn get_dpop_headers(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DPoPHeadersOptions")] options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let (url, method, token) = read::dpop_headers_options(&options)?;
+            view::dpop_headers(&client.get_dpop_headers(&url, &method, &token).await?)
+        })
+    }
+
+    /// Calls an API with the session's access token (refreshed when due, as getAccessToken):
+    /// `Authorization: DPoP` and a proof for a DPoP-bound token, `Bearer` otherwise; an API's
+    /// `use_dpop_nonce` challenge is met by one retry. Resolves to the API's Response, unread.
+    /// @throws {AccessTokenError | ConfigurationError | StoreError} (as a rejection)
+    #[wasm_bindgen(js_name = fetchWithAuth, unchecked_return_type = "Promise<Response>")]
+    pub fn fetch_with_auth(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Request | string")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetAccessTokenOptions")] options: JsValue,
+        #[wasm_bindgen(js_name = storeOptions, unchecked_optional_param_type = "unknown")]
+        store_options: JsValue,
+    ) -> Promise {
+        self.run(|client| async move {
+            let request = read::api_request(&request)?;
+            let options = read::get_access_token_options(&options)?;
+            Ok(client.fetch_with_auth(&request, &options, &store_options).await?.into())
+        })
+    }
+
     /// Deletes the session and returns the tenant's logout URL.
     /// @throws {ConfigurationError | StoreError} (as a rejection)
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]

@@ -348,6 +348,34 @@ pub fn get_access_token_options(v: &JsValue) -> Result<GetAccessTokenOptions, Er
     })
 }
 
+/// `getDPoPHeaders` options: `{ url, method, accessToken }`, each a string (the token at most
+/// 64 KiB, the others 8 KiB); `method` defaults to `GET`.
+pub fn dpop_headers_options(v: &JsValue) -> Result<(String, String, Secret), Error> {
+    let message = "getDPoPHeaders needs { url, method?, accessToken }: strings, the token at most 64 KiB";
+    let o = options_object(v, message)?.ok_or_else(|| Error::config(code::INVALID_OPTION, message))?;
+    let url = optional_string(Some(o), "url", message)?.filter(|u| !u.is_empty());
+    let method = optional_string(Some(o), "method", message)?.filter(|m| !m.is_empty());
+    let token = own(o, "accessToken")
+        .and_then(|t| value::string(&t, MAX_TOKEN_BYTES))
+        .map_err(|_| Error::config(code::INVALID_OPTION, message))?
+        .filter(|t| !t.is_empty());
+    match (url, token) {
+        (Some(url), Some(token)) => Ok((url, method.unwrap_or_else(|| "GET".into()), Secret::new(token))),
+        _ => Err(Error::config(code::INVALID_OPTION, message)),
+    }
+}
+
+/// `fetchWithAuth`'s request: a new `Request` of the caller's (a `Request`, or a URL string), so
+/// that what is read later is the runtime's own object.
+pub fn api_request(input: &JsValue) -> Result<web_sys::Request, Error> {
+    let bad = || Error::config(code::INVALID_OPTION, "fetchWithAuth needs a Request or a URL string");
+    if let Some(r) = input.dyn_ref::<web_sys::Request>() {
+        return web_sys::Request::new_with_request(r).map_err(|_| bad());
+    }
+    let url = value::string(input, MAX_OPTION_BYTES).ok().flatten().ok_or_else(bad)?;
+    web_sys::Request::new_with_str(&url).map_err(|_| bad())
+}
+
 /// `logout` options.
 pub fn logout_options(v: &JsValue) -> Result<LogoutOptions, Error> {
     let o = options_object(v, "logout options must be an object")?;

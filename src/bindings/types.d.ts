@@ -256,3 +256,18 @@ export interface LogoutOptions {
   /** Also log out of the upstream identity provider (/v2/logout's federated; not part of OIDC logout). */
   federated?: boolean;
 }
+
+export interface DPoPHeadersOptions {
+  /** The API's URL (its query and fragment are not part of the proof's `htu`). */
+  url: string;
+  /** The request's method. Default "GET". */
+  method?: string;
+  /** A DPoP-bound access token, e.g. getAccessToken's. */
+  accessToken: string;
+}
+
+/** Headers for fetch: `Authorization: DPoP <token>` and a fresh proof for the request. */
+export interface DPoPHeaders {
+  Authorization: string;
+  DPoP: string;
+}

@@ -160,3 +160,12 @@ fn to_value<T: Serialize>(v: &T) -> Result<JsValue, Error> {
 pub fn internal<E>(_: E) -> Error {
     Error::exchange(code::TOKEN_EXCHANGE_FAILED, "internal: a result could not be handed to JavaScript")
 }
+
+/// `{ Authorization, DPoP }`: headers as `fetch` takes them.
+pub fn dpop_headers(h: &crate::dpop::DpopHeaders) -> Result<JsValue, Error> {
+    let o = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&o, &"Authorization".into(), &h.authorization.expose().into());
+    let _ = js_sys::Reflect::set(&o, &"DPoP".into(), &h.dpop.as_str().into());
+    Ok(o.into())
+}

@@ -169,7 +169,7 @@ export function hostileSuite(pkg, env) {
     return calls;
   });
 
-  hostile("getAccessToken, logout and buildSessionTransferRedirect options and arguments", async (values, client) => {
+  hostile("getAccessToken, logout, getDPoPHeaders, fetchWithAuth and buildSessionTransferRedirect options and arguments", async (values, client) => {
     let calls = 0;
     const transfer = { sessionTransferToken: "stt_x", issuedTokenType: "urn:x" };
     for (const [label, v] of values) {
@@ -179,10 +179,16 @@ export function hostileSuite(pkg, env) {
         ["getAccessToken(scope)", () => client.getAccessToken(withOption({}, "scope", v), {})],
         ["logout(returnTo)", () => client.logout(withOption({}, "returnTo", v), {})],
         ["logout(federated)", () => client.logout(withOption({}, "federated", v), {})],
+        ["fetchWithAuth(options.audience)", () => client.fetchWithAuth("https://api.example/", withOption({}, "audience", v), {})],
       ];
+      for (const key of ["url", "method", "accessToken"]) {
+        async.push([`getDPoPHeaders(${key})`, () => client.getDPoPHeaders(withOption({ url: "https://api.example/", accessToken: "t" }, key, v))]);
+      }
       if (v !== THROWING_GETTER) {
         async.push(["getAccessToken(options)", () => client.getAccessToken(value, {})]);
         async.push(["logout(options)", () => client.logout(value, {})]);
+        async.push(["getDPoPHeaders(options)", () => client.getDPoPHeaders(value)]);
+        async.push(["fetchWithAuth(request)", () => client.fetchWithAuth(value, {}, {})]);
       }
       for (const [what, call] of async) {
         await settles(pkg, `${what}: ${label}`, call);

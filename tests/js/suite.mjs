@@ -1166,6 +1166,74 @@ export function suite(pkg, env) {
     }
   });
 
+  test("DPoP at an API: fetchWithAuth sends the session's token with a proof the API's independent check accepts; the same token as Bearer is refused; a proof is never reused; the API's nonce challenge is met in one retry", async () => {
+    const keys = await dpopKeyPair();
+    const jkt = await thumbprint(keys.publicKey);
+    const seen = [];
+    const c = client("dpop", { dpopKeyPair: keys, fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore() });
+    const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid read:data" }));
+    const api = new URL("api/dpop", env.issuer).href;
+    const r = await c.fetchWithAuth(api, { audience: AUDIENCE });
+    const body = await r.json();
+    eq([r.status, body.sub, body.jkt, body.ath_ok], [200, "auth0|alice", jkt, true], `the API accepted it: ${JSON.stringify(body)}`);
+    const sent = seen.at(-1);
+    eq([sent.url, sent.headers.get("authorization").split(" ")[0]], [api, "DPoP"], "Authorization: DPoP");
+    // The token alone, as Bearer: refused by the API.
+    const token = stateData.tokenSets[0].accessToken;
+    const asBearer = await fetch(api, { headers: { authorization: `Bearer ${token}` } });
+    eq([asBearer.status, /invalid_token/.test(asBearer.headers.get("www-authenticate"))], [401, true], "a bound token used as Bearer");
+    await asBearer.body?.cancel();
+    // getDPoPHeaders: a POST with a body; the same headers again are a replayed proof.
+    const headers = await c.getDPoPHeaders({ url: `${api}?q=1`, method: "POST", accessToken: token });
+    eq(Object.keys(headers).sort(), ["Authorization", "DPoP"], "header names");
+    const post = await fetch(`${api}?q=1`, { method: "POST", headers, body: "{}" });
+    eq([post.status, (await post.json()).method], [200, "POST"], "getDPoPHeaders for a POST");
+    const replay = await fetch(`${api}?q=1`, { method: "POST", headers, body: "{}" });
+    eq(replay.status, 401, "the same proof twice is refused");
+    await replay.body?.cancel();
+    ok((await c.getDPoPHeaders({ url: api, accessToken: token })).DPoP !== headers.DPoP, "each call a fresh proof");
+    // An API that demands its own nonce: one challenge, one retry, then the nonce is kept.
+    const nonceApi = new URL("api/dpop-nonce", env.issuer).href;
+    seen.length = 0;
+    const n = await c.fetchWithAuth(new Request(nonceApi, { method: "POST", body: "a body sent twice" }), { audience: AUDIENCE });
+    eq(n.status, 200, `the nonce challenge met: ${n.status}`);
+    await n.body?.cancel();
+    const apiCalls = seen.filter((q) => q.url === nonceApi);
+    eq(apiCalls.length, 2, "one challenge, one retry");
+    eq(await apiCalls[1].text(), "a body sent twice", "the retry carries the body again");
+    seen.length = 0;
+    const again = await c.fetchWithAuth(nonceApi, { audience: AUDIENCE });
+    eq([again.status, seen.filter((q) => q.url === nonceApi).length], [200, 1], "the kept nonce: no challenge the next time");
+    await again.body?.cancel();
+    // The API shares the token endpoint's origin here: each keeps its own nonce.
+    seen.length = 0;
+    await c.customTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    eq(seen.filter((q) => q.method === "POST").length, 1, "the token endpoint is not sent the API's nonce");
+  });
+
+  test("DPoP at an API: a Bearer session's token goes as Bearer; getDPoPHeaders without a key is missing_dpop_key_pair; a fetch that fails or answers no Response is AccessTokenError api_request_failed", async () => {
+    const seen = [];
+    const bearer = client("basic", { fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore() });
+    await bearer.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    const api = new URL("api/dpop", env.issuer).href;
+    const r = await bearer.fetchWithAuth(api, { audience: AUDIENCE });
+    eq([r.status, seen.at(-1).headers.get("authorization").split(" ")[0], seen.at(-1).headers.has("dpop")], [401, "Bearer", false], "Bearer, no proof (this API wants DPoP)");
+    await r.body?.cancel();
+    await rejects(bearer.getDPoPHeaders({ url: api, accessToken: "t" }), ConfigurationError, "missing_dpop_key_pair", "no key");
+    await rejects(bearer.getDPoPHeaders({ url: api }), ConfigurationError, "invalid_option", "no token");
+    await rejects(bearer.fetchWithAuth(42), ConfigurationError, "invalid_option", "not a request");
+    const store = new pkg.MemoryStore();
+    await client("basic", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    for (const [label, fetchFn] of [
+      ["throws", () => { throw new TypeError("no network"); }],
+      ["rejects", async () => { throw new TypeError("no network"); }],
+      ["answers no Response", async () => ({ status: 200 })],
+    ]) {
+      const c = client("basic", { stateStore: store, fetch: async (input, init) => (new Request(input, init).url === api ? fetchFn() : fetch(input, init)) });
+      await rejects(c.fetchWithAuth(api, { audience: AUDIENCE }), pkg.AccessTokenError, "api_request_failed", label);
+    }
+  });
+
   test("refresh coordinator: one that never answers, throws or answers garbage is refresh_token_error, within four times timeoutMs", async () => {
     for (const [label, run] of [
       ["never answers", () => new Promise(() => {})],
