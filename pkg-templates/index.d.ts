@@ -15,6 +15,8 @@ import type {
   LogoutOptions,
   SessionTransferOptions,
   SessionTransferResult,
+  DPoPHeaders,
+  DPoPHeadersOptions,
 } from "./auth0_edge.d.ts";
 
 /**
@@ -73,6 +75,20 @@ export interface ServerClient<TStoreOptions = unknown> {
    * @throws {ConfigurationError | StoreError} (as a rejection)
    */
   logout(options?: LogoutOptions, storeOptions?: TStoreOptions): Promise<string>;
+  /**
+   * `{ Authorization: "DPoP <token>", DPoP: <proof> }` for a request with a DPoP-bound access
+   * token: a fresh proof (with `ath`) per call.
+   * @example await fetch(url, { headers: await auth0.getDPoPHeaders({ url, method: "GET", accessToken }) });
+   * @throws {ConfigurationError} (as a rejection): `missing_dpop_key_pair` without `dpopKeyPair`
+   */
+  getDPoPHeaders(options: DPoPHeadersOptions): Promise<DPoPHeaders>;
+  /**
+   * Calls an API with the session's access token (refreshed when due): DPoP with a proof for a
+   * bound token, Bearer otherwise; one retry on the API's `use_dpop_nonce`. The API's Response, unread.
+   * @example const res = await auth0.fetchWithAuth("https://api.example/orders", { audience: "https://api" }, { request, response });
+   * @throws {AccessTokenError | ConfigurationError | StoreError} (as a rejection)
+   */
+  fetchWithAuth(request: Request | string, options?: GetAccessTokenOptions, storeOptions?: TStoreOptions): Promise<Response>;
   /** Releases the Rust client now rather than at garbage collection. */
   free(): void;
   [Symbol.dispose](): void;
@@ -100,6 +116,8 @@ export type {
   LogoutOptions,
   SessionTransferOptions,
   SessionTransferResult,
+  DPoPHeaders,
+  DPoPHeadersOptions,
 } from "./auth0_edge.d.ts";
 
 export type CustomTokenExchangeErrorCodeValue =

@@ -200,6 +200,28 @@ pub async fn thumbprint(public_key: &web_sys::CryptoKey) -> Result<String, Error
     Ok(base64url(&digest))
 }
 
+/// A DPoP key pair from the private JWK of an ECDSA P-256 key (`{"kty":"EC","crv":"P-256","x",
+/// "y","d"}`, e.g. a Worker secret): the private key imported non-extractable. Anything else is
+/// `ConfigurationError` `invalid_option` (the message names no part of the key).
+pub async fn import_key_pair_jwk(jwk_json: &str) -> Result<DpopKeyPair, Error> {
+    let invalid =
+        || Error::config(code::INVALID_OPTION, "the DPoP key is not the private JWK of an ECDSA P-256 key");
+    let parsed = host::parse_object(jwk_json.as_bytes()).ok_or_else(invalid)?;
+    let member = |name: &str| value::get(&parsed.0, name).and_then(|v| value::short_string(&v, 256));
+    let (private, public) = (js_sys::Object::new(), js_sys::Object::new());
+    for name in ["kty", "crv", "x", "y", "d"] {
+        let v = member(name).ok_or_else(invalid)?;
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&private, &name.into(), &v.as_str().into());
+        if name != "d" {
+            let _ = js_sys::Reflect::set(&public, &name.into(), &v.as_str().into());
+        }
+    }
+    let private_key = host::import_es256_jwk(&private, true).await.map_err(|_| invalid())?;
+    let public_key = host::import_es256_jwk(&public, false).await.map_err(|_| invalid())?;
+    Ok(DpopKeyPair { private_key, public_key })
+}
+
 /// A new DPoP key pair for [`crate::ClientOptions::dpop_key_pair`]: ECDSA P-256 (ES256), the
 /// private key non-extractable (it can sign proofs, never leave the isolate).
 pub async fn generate_key_pair() -> Result<DpopKeyPair, Error> {

@@ -212,3 +212,18 @@ pub async fn generate_es256() -> Result<(CryptoKey, CryptoKey), JsValue> {
     let key = |name: &str| -> Result<CryptoKey, JsValue> { Reflect::get(&pair, &name.into())?.dyn_into() };
     Ok((key("privateKey")?, key("publicKey")?))
 }
+
+/// An ECDSA P-256 key from a JWK object: the private key non-extractable (usage `sign`), the
+/// public one exportable (usage `verify`).
+pub async fn import_es256_jwk(jwk: &Object, private: bool) -> Result<CryptoKey, JsValue> {
+    let usage = if private { "sign" } else { "verify" };
+    let key = await_promise(subtle()?.import_key_with_object(
+        "jwk",
+        jwk,
+        &import_params(SigningAlg::ES256),
+        !private,
+        &usages(usage),
+    ))
+    .await?;
+    key.dyn_into()
+}

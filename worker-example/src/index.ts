@@ -14,6 +14,8 @@
 //                   transfer token (the actor defaults to the session's ID token) added to the
 //                   web application's login URL
 //   GET  /domain    → {domain}: the tenant domain this request's host maps to (AUTH0_DOMAINS)
+//   GET  /api       → the protected API at API_URL called with the session's access token
+//                   (fetchWithAuth: DPoP-bound with AUTH0_DPOP_JWK), its status and JSON body
 //
 // Errors are JSON {error: code} (plus error_description for a failed exchange), never a stack
 // trace, a token or a secret. Configuration comes from vars and secrets only (wrangler.jsonc).
@@ -63,6 +65,13 @@ export interface Env {
   AUTH0_CLIENT_SECRET: string;
   /** Seals sessions, at least 32 characters (a secret: `wrangler secret put AUTH0_SECRET`). */
   AUTH0_SECRET: string;
+  /**
+   * DPoP (a secret): the private JWK of an ECDSA P-256 key ({"kty":"EC","crv":"P-256","x",
+   * "y","d"}). Set, every token is bound to the key and GET /api proves possession of it.
+   */
+  AUTH0_DPOP_JWK?: string;
+  /** The protected API GET /api calls with the session's access token (a var). */
+  API_URL?: string;
   /** Audience used when a request names none; empty for none. */
   AUTH0_AUDIENCE?: string;
   /** "cookie" (default), "kv" or "durable-object". */
@@ -193,6 +202,28 @@ function tokenResponse(t: TokenExchangeResponse) {
   };
 }
 
+/** The DPoP key pairs of this isolate, by JWK: imported once (the private key non-extractable). */
+const dpopKeys = new Map<string, Promise<CryptoKeyPair>>();
+
+/** The key pair of AUTH0_DPOP_JWK; a JWK that is not an EC P-256 private key is a 500. */
+function dpopKeyPair(jwkText: string): Promise<CryptoKeyPair> {
+  let pair = dpopKeys.get(jwkText);
+  if (!pair) {
+    pair = (async () => {
+      const { kty, crv, x, y, d } = JSON.parse(jwkText) as JsonWebKey;
+      const algorithm = { name: "ECDSA", namedCurve: "P-256" };
+      const privateKey = await crypto.subtle.importKey("jwk", { kty, crv, x, y, d }, algorithm, false, ["sign"]);
+      const publicKey = await crypto.subtle.importKey("jwk", { kty, crv, x, y }, algorithm, true, ["verify"]);
+      return { privateKey, publicKey };
+    })().catch(() => {
+      dpopKeys.delete(jwkText);
+      throw new HttpError(500, "configuration_error");
+    });
+    dpopKeys.set(jwkText, pair);
+  }
+  return pair;
+}
+
 const ROUTES: Record<string, string> = {
   "/exchange": "POST",
   "/login": "POST",
@@ -201,6 +232,7 @@ const ROUTES: Record<string, string> = {
   "/logout": "POST",
   "/session-transfer": "POST",
   "/domain": "GET",
+  "/api": "GET",
 };
 
 async function route(request: Request, env: Env, headers: Headers): Promise<Response> {
@@ -226,6 +258,7 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
     ...(env.REFRESH_COORDINATOR === "durable-object" && env.SESSION_OBJECTS
       ? { refreshCoordinator: new DurableObjectRefreshCoordinator(env.SESSION_OBJECTS) }
       : {}),
+    ...(env.AUTH0_DPOP_JWK ? { dpopKeyPair: await dpopKeyPair(env.AUTH0_DPOP_JWK) } : {}),
   });
   // The stores read the session cookie from `request` and append Set-Cookie to `headers`.
   const storeOptions: StoreRequestOptions = { request, headers };
@@ -272,6 +305,13 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
         storeOptions,
       );
       return json({ access_token: accessToken, expires_at: expiresAt }, 200, headers);
+    }
+    case "/api": {
+      if (!env.API_URL) throw new HttpError(500, "configuration_error");
+      const audience = env.AUTH0_AUDIENCE || undefined;
+      const api = await auth0.fetchWithAuth(env.API_URL, { audience }, storeOptions);
+      const body: unknown = await api.json().catch(() => null);
+      return json({ status: api.status, body }, 200, headers);
     }
     default: {
       const { return_to } = await readBody(request, true);

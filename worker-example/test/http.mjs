@@ -1,5 +1,6 @@
 // What the Worker tests share (the JavaScript example's and the Rust one's): a request helper that
 // checks what every response must satisfy, and the texts no error response may contain.
+import { createHash, generateKeyPairSync } from "node:crypto";
 import assert from "node:assert/strict";
 import { CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
 
@@ -22,7 +23,9 @@ export function workerVars(issuer, sessionSecret) {
 export function neverInErrors(sessionSecret) {
   return {
     "the client secret": CLIENTS.basic.clientSecret,
+    "the DPoP client's secret": CLIENTS.dpop.clientSecret,
     "the session secret": sessionSecret,
+    "the DPoP private key": DPOP_JWK.d,
     "a subject token": "legacy-alice",
     "an actor token": "legacy-bob",
     "a stack trace": "    at ",
@@ -73,3 +76,12 @@ export const EXCHANGE_ERRORS = [
   [{ ...alice, subject_token_type: "urn:acme:unknown" }, 400, "invalid_request"],
   [{ ...alice, audience: "https://unknown.example.com" }, 403, "access_denied"],
 ];
+
+/** An ECDSA P-256 private JWK for the Workers' AUTH0_DPOP_JWK, made for this test run. */
+export const DPOP_JWK = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+
+/** The RFC 7638 thumbprint of DPOP_JWK's public key: the cnf.jkt of the tokens bound to it. */
+export const DPOP_JKT = createHash("sha256")
+  .update(JSON.stringify({ crv: DPOP_JWK.crv, kty: DPOP_JWK.kty, x: DPOP_JWK.x, y: DPOP_JWK.y }))
+  .digest("base64url");
+

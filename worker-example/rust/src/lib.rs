@@ -8,6 +8,8 @@
 //!   GET  /me        → {user}, or 401 {error: "missing_session"}
 //!   GET  /token     ?audience=&scope= → {access_token, expires_at}, refreshed when due
 //!   POST /logout    {return_to?} → {logout_url}; the session is deleted, its cookie cleared
+//!   GET  /api       → {status, body}: the API at API_URL called with the session's access token
+//!                   (`fetch_with_auth`: DPoP-bound, with a proof, when AUTH0_DPOP_JWK is set)
 //!
 //! Sessions go to Workers KV (SESSION_STORE "kv", the default) or to the package's Durable Object
 //! (SESSION_STORE "durable-object"), which this Worker declares as `SessionDurableObject`; with
@@ -21,11 +23,12 @@ mod readme;
 
 use auth0_edge::stores::StoreOptions;
 use auth0_edge::{
-    workers, ClientOptions, CustomTokenExchangeOptions, Error as Auth0Error, GetAccessTokenOptions,
-    LogoutOptions, Secret, ServerClient, TokenExchangeResponse,
+    dpop, workers, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Error as Auth0Error,
+    GetAccessTokenOptions, LogoutOptions, Secret, ServerClient, TokenExchangeResponse,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 use worker::{durable_object, event, Context, DurableObject, Env, Headers, Method, Request, Response, State};
 
@@ -48,12 +51,13 @@ impl DurableObject for SessionDurableObject {
     }
 }
 
-static ROUTES: [(&str, Method); 5] = [
+static ROUTES: [(&str, Method); 6] = [
     ("/exchange", Method::Post),
     ("/login", Method::Post),
     ("/me", Method::Get),
     ("/token", Method::Get),
     ("/logout", Method::Post),
+    ("/api", Method::Get),
 ];
 
 /// Why a request failed.
@@ -196,8 +200,31 @@ fn secret(env: &Env, name: &str) -> Secret {
     Secret::new(env.secret(name).map(|v| v.to_string()).unwrap_or_default())
 }
 
+thread_local! {
+    /// The DPoP key pair of AUTH0_DPOP_JWK, imported once per isolate (by the JWK it came from).
+    static DPOP_KEY: RefCell<Option<(String, DpopKeyPair)>> = const { RefCell::new(None) };
+}
+
+/// The key pair of the secret AUTH0_DPOP_JWK (an ECDSA P-256 private JWK), if it is set.
+async fn dpop_key_pair(env: &Env) -> Result<Option<DpopKeyPair>, Failure> {
+    let jwk = secret(env, "AUTH0_DPOP_JWK");
+    if jwk.expose().is_empty() {
+        return Ok(None);
+    }
+    let cached =
+        DPOP_KEY.with(|k| k.borrow().as_ref().filter(|(j, _)| j == jwk.expose()).map(|(_, p)| p.clone()));
+    if let Some(pair) = cached {
+        return Ok(Some(pair));
+    }
+    let pair = dpop::import_key_pair_jwk(jwk.expose())
+        .await
+        .map_err(|_| Failure::new(500, "configuration_error"))?;
+    DPOP_KEY.with(|k| *k.borrow_mut() = Some((jwk.expose().to_owned(), pair.clone())));
+    Ok(Some(pair))
+}
+
 /// The client of one request: cheap to build; discovery and JWKS are cached per isolate.
-fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
+async fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
     let state_store = if with_sessions {
         let options =
             StoreOptions { secure: Some(setting(env, "COOKIE_SECURE") != "false"), ..Default::default() };
@@ -221,6 +248,7 @@ fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure> {
         secret: vec![secret(env, "AUTH0_SECRET")],
         state_store,
         refresh_coordinator,
+        dpop_key_pair: dpop_key_pair(env).await?,
         ..Default::default()
     })?)
 }
@@ -240,7 +268,7 @@ async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, V
     }
 
     let audience = Some(setting(env, "AUTH0_AUDIENCE")).filter(|a| !a.is_empty());
-    let auth0 = client(env, path != "/exchange")?;
+    let auth0 = client(env, path != "/exchange").await?;
     // The store reads the session cookie from the request and appends Set-Cookie to `headers`.
     let store_options = workers::store_options(&req, headers);
     match path.as_str() {
@@ -270,6 +298,25 @@ async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, V
                 GetAccessTokenOptions { audience: query("audience").or(audience), scope: query("scope") };
             let set = auth0.get_access_token(&options, &store_options).await?;
             Ok((200, json!({ "access_token": set.access_token.expose(), "expires_at": set.expires_at })))
+        }
+        "/api" => {
+            let api_url = setting(env, "API_URL");
+            if api_url.is_empty() {
+                return Err(Failure::new(500, "configuration_error"));
+            }
+            let request = web_sys::Request::new_with_str(&api_url)
+                .map_err(|_| Failure::new(500, "configuration_error"))?;
+            let options = GetAccessTokenOptions { audience, scope: None };
+            let response = auth0.fetch_with_auth(&request, &options, &store_options).await?;
+            let status = response.status();
+            let text = match response.text() {
+                Ok(promise) => {
+                    wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|t| t.as_string())
+                }
+                Err(_) => None,
+            };
+            let body = text.and_then(|t| serde_json::from_str::<Value>(&t).ok()).unwrap_or(Value::Null);
+            Ok((200, json!({ "status": status, "body": body })))
         }
         _ => {
             let body: LogoutBody = read_body(&mut req, true).await?;
