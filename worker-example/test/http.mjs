@@ -2,7 +2,8 @@
 // checks what every response must satisfy, and the texts no error response may contain.
 import { createHash, generateKeyPairSync } from "node:crypto";
 import assert from "node:assert/strict";
-import { CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
+import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
+import { CookieJar } from "./workerd.mjs";
 
 /** The vars and secrets of a test Worker on the local provider's `basic` client. */
 export function workerVars(issuer, sessionSecret) {
@@ -85,3 +86,35 @@ export const DPOP_JKT = createHash("sha256")
   .update(JSON.stringify({ crv: DPOP_JWK.crv, kty: DPOP_JWK.kty, x: DPOP_JWK.x, y: DPOP_JWK.y }))
   .digest("base64url");
 
+/** The vars of a DPoP Worker (AUTH0_DPOP_JWK) on the `dpop` client, /api at the provider's DPoP API. */
+export function dpopWorkerVars(config, issuer) {
+  return {
+    ...config,
+    AUTH0_CLIENT_ID: CLIENTS.dpop.clientId,
+    AUTH0_CLIENT_SECRET: CLIENTS.dpop.clientSecret,
+    AUTH0_AUDIENCE: AUDIENCE,
+    AUTH0_DPOP_JWK: JSON.stringify(DPOP_JWK),
+    API_URL: new URL("api/dpop", issuer).href,
+  };
+}
+
+/**
+ * The DPoP checks both Workers pass (AUTH0_DPOP_JWK set to DPOP_JWK on Worker `name`, a bad JWK
+ * on `badName`, API_URL the provider's DPoP-checking API): a login's tokens are bound to the key,
+ * GET /api reaches the API with a proof it accepts, the token as Bearer is refused there.
+ */
+export async function checkDpopWorker(call, name, badName, issuer) {
+  const jar = new CookieJar();
+  const login = await call(name, "POST", "/login", { jar, body: { ...alice, scope: "openid read:data" } });
+  assert.equal(login.status, 200, JSON.stringify(login.body));
+  const token = await call(name, "GET", "/token", { jar });
+  assert.deepEqual(claims(token.body.access_token).cnf, { jkt: DPOP_JKT }, "bound to the Worker's key");
+  const api = await call(name, "GET", "/api", { jar });
+  assert.equal(api.status, 200, JSON.stringify(api.body));
+  assert.deepEqual([api.body.status, api.body.body.sub, api.body.body.jkt, api.body.body.ath_ok], [200, "auth0|alice", DPOP_JKT, true], JSON.stringify(api.body));
+  const asBearer = await fetch(new URL("api/dpop", issuer), { headers: { authorization: `Bearer ${token.body.access_token}` } });
+  assert.equal(asBearer.status, 401, "the same token as Bearer");
+  await asBearer.body?.cancel();
+  assert.deepEqual(await call(name, "GET", "/api").then((r) => [r.status, r.body.error]), [401, "missing_session"]);
+  assert.deepEqual(await call(badName, "GET", "/me").then((r) => [r.status, r.body.error]), [500, "configuration_error"]);
+}

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
 import { bundle, start, exampleDir, CookieJar } from "./workerd.mjs";
-import { alice, bob, caller, claims, DPOP_JKT as jkt, DPOP_JWK, EXCHANGE_ERRORS, neverInErrors, workerVars } from "./http.mjs";
+import { alice, bob, caller, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "./http.mjs";
 
 const ISSUER = process.env.AUTH0_EDGE_TEST_ISSUER;
 if (!ISSUER) throw new Error("run this through node tests/provider/harness.mjs -- <command>");
@@ -21,15 +21,7 @@ before(async () => {
   await bundle(outdir);
   w = await start(outdir, {
     kv: { ...config, SESSION_STORE: "kv" },
-    dpop: {
-      ...config,
-      SESSION_STORE: "cookie",
-      AUTH0_CLIENT_ID: CLIENTS.dpop.clientId,
-      AUTH0_CLIENT_SECRET: CLIENTS.dpop.clientSecret,
-      AUTH0_AUDIENCE: AUDIENCE,
-      AUTH0_DPOP_JWK: JSON.stringify(DPOP_JWK),
-      API_URL: new URL("api/dpop", ISSUER).href,
-    },
+    dpop: { ...dpopWorkerVars(config, ISSUER), SESSION_STORE: "cookie" },
     "dpop-bad-key": { ...config, AUTH0_DPOP_JWK: "{\"kty\":\"EC\"}" },
     cookie: { ...config, SESSION_STORE: "cookie", ALLOWED_REDIRECT_ORIGINS: "https://web.example" },
     "short-secret": { ...config, AUTH0_SECRET: "too-short" },
@@ -47,21 +39,8 @@ after(() => w?.dispose());
 
 const call = caller(() => w, NEVER);
 
-test("DPoP (AUTH0_DPOP_JWK): the session's tokens are bound to the key; GET /api calls the provider's DPoP-checking API with a proof; a JWK that is no EC private key is a 500", async () => {
-  const jar = new CookieJar();
-  const login = await call("dpop", "POST", "/login", { jar, body: { ...alice, scope: "openid read:data" } });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  const token = await call("dpop", "GET", "/token", { jar });
-  assert.deepEqual(claims(token.body.access_token).cnf, { jkt }, "bound to the Worker's key");
-  const api = await call("dpop", "GET", "/api", { jar });
-  assert.equal(api.status, 200, JSON.stringify(api.body));
-  assert.deepEqual([api.body.status, api.body.body.sub, api.body.body.jkt, api.body.body.ath_ok], [200, "auth0|alice", jkt, true], JSON.stringify(api.body));
-  const asBearer = await fetch(new URL("api/dpop", ISSUER), { headers: { authorization: `Bearer ${token.body.access_token}` } });
-  assert.equal(asBearer.status, 401, "the same token as Bearer");
-  await asBearer.body?.cancel();
-  assert.deepEqual(await call("dpop", "GET", "/api").then((r) => [r.status, r.body.error]), [401, "missing_session"]);
-  assert.deepEqual(await call("dpop-bad-key", "GET", "/me").then((r) => [r.status, r.body.error]), [500, "configuration_error"]);
-});
+test("DPoP (AUTH0_DPOP_JWK): the session's tokens are bound to the key; GET /api calls the provider's DPoP-checking API with a proof; a JWK that is no EC private key is a 500", () =>
+  checkDpopWorker(call, "dpop", "dpop-bad-key", ISSUER));
 
 
 test("GET / lists the routes", async () => {

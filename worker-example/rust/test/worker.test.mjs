@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../../tests/provider/fixtures.mjs";
 import { start, CookieJar } from "../../test/workerd.mjs";
-import { alice, bob, caller, claims, DPOP_JKT as jkt, DPOP_JWK, EXCHANGE_ERRORS, neverInErrors, workerVars } from "../../test/http.mjs";
+import { alice, bob, caller, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "../../test/http.mjs";
 
 const ISSUER = process.env.AUTH0_EDGE_TEST_ISSUER;
 if (!ISSUER) throw new Error("run this through node tests/provider/harness.mjs -- <command>");
@@ -29,14 +29,7 @@ before(async () => {
     rs: config,
     "rs-do": { ...config, SESSION_STORE: "durable-object", REFRESH_COORDINATOR: "durable-object" },
     "rs-bad-store": { ...config, SESSION_STORE: "memory" },
-    "rs-dpop": {
-      ...config,
-      AUTH0_CLIENT_ID: CLIENTS.dpop.clientId,
-      AUTH0_CLIENT_SECRET: CLIENTS.dpop.clientSecret,
-      AUTH0_AUDIENCE: AUDIENCE,
-      AUTH0_DPOP_JWK: JSON.stringify(DPOP_JWK),
-      API_URL: new URL("api/dpop", ISSUER).href,
-    },
+    "rs-dpop": dpopWorkerVars(config, ISSUER),
     "rs-dpop-bad-key": { ...config, AUTH0_DPOP_JWK: "{\"kty\":\"EC\"}" },
     "rs-short-secret": { ...config, AUTH0_SECRET: "too-short" },
     "rs-wrong-client-secret": { ...config, AUTH0_CLIENT_SECRET: "not-the-secret-0123456789" },
@@ -175,18 +168,8 @@ test("sessions in the Durable Object the Worker declares: login → me → token
   assert.equal((await call("rs-do", "GET", "/me", { jar })).status, 401, "the logged-out session id no longer opens a session");
 });
 
-test("DPoP (AUTH0_DPOP_JWK): tokens bound to the Worker's key; GET /api calls the provider's DPoP-checking API through fetch_with_auth; a JWK that is no EC private key is a 500", async () => {
-  const jar = new CookieJar();
-  const login = await call("rs-dpop", "POST", "/login", { jar, body: { ...alice, scope: "openid read:data" } });
-  assert.equal(login.status, 200, JSON.stringify(login.body));
-  const token = await call("rs-dpop", "GET", "/token", { jar });
-  assert.deepEqual(claims(token.body.access_token).cnf, { jkt }, "bound to the Worker's key");
-  const api = await call("rs-dpop", "GET", "/api", { jar });
-  assert.equal(api.status, 200, JSON.stringify(api.body));
-  assert.deepEqual([api.body.status, api.body.body.sub, api.body.body.jkt, api.body.body.ath_ok], [200, "auth0|alice", jkt, true], JSON.stringify(api.body));
-  assert.deepEqual(await call("rs-dpop", "GET", "/api").then((r) => [r.status, r.body.error]), [401, "missing_session"]);
-  assert.deepEqual(await call("rs-dpop-bad-key", "GET", "/me").then((r) => [r.status, r.body.error]), [500, "configuration_error"]);
-});
+test("DPoP (AUTH0_DPOP_JWK): tokens bound to the Worker's key; GET /api calls the provider's DPoP-checking API through fetch_with_auth; a JWK that is no EC private key is a 500", () =>
+  checkDpopWorker(call, "rs-dpop", "rs-dpop-bad-key", ISSUER));
 
 test("an unknown SESSION_STORE is a 500 configuration_error", async () => {
   const r = await call("rs-bad-store", "GET", "/me");
