@@ -7,7 +7,6 @@ use crate::core::dpop::{self as rules, ProofClaims, ProofHeader};
 use crate::core::encoding::base64url;
 use crate::core::jwt::PublicJwk;
 use crate::core::options::{DpopKeyPair, SigningAlg};
-use crate::core::request::signing_input;
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, sys, value, HttpFailure};
 #[allow(unused_imports)]
@@ -60,6 +59,8 @@ pub(crate) struct DpopKey {
 struct Public {
     alg: SigningAlg,
     jwk: PublicJwk,
+    /// The proofs' JOSE header as JSON, base64url-encoded: the same for every proof of the key.
+    header: String,
 }
 
 fn key_error(what: &'static str) -> Error {
@@ -159,11 +160,9 @@ impl DpopKey {
             nonce: nonce.as_deref(),
             ath: ath.as_deref(),
         };
-        let header = ProofHeader::new(public.alg, &public.jwk);
-        let mut jws = signing_input(
-            &host::json_text(&header).map_err(failed)?,
-            &host::json_text(&claims).map_err(failed)?,
-        );
+        let mut jws = public.header.clone();
+        jws.push('.');
+        jws.push_str(&base64url(host::json_text(&claims).map_err(failed)?.as_bytes()));
         let signature =
             host::sign(public.alg, self.pair.private_key.as_ref(), jws.as_bytes()).await.map_err(failed)?;
         jws.push('.');
@@ -186,7 +185,9 @@ async fn export_public(key: &web_sys::CryptoKey) -> Result<Public, Error> {
         y: s("y"),
     };
     let alg = rules::key_alg(&public, s("alg").as_deref()).ok_or_else(unusable)?;
-    Ok(Public { alg, jwk: public })
+    let header =
+        host::json_text(&ProofHeader::new(alg, &public)).map_err(|e| unusable().cause(Cause::Js(e)))?;
+    Ok(Public { alg, header: base64url(header.as_bytes()), jwk: public })
 }
 
 /// The JWK thumbprint (RFC 7638: SHA-256, base64url) of a DPoP public key: the `cnf.jkt` of the
