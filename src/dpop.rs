@@ -282,8 +282,7 @@ impl ServerClient {
         store_options: &JsValue,
     ) -> Result<web_sys::Response, Error> {
         let set = self.get_access_token(options, store_options).await?;
-        let bound = set.token_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("DPoP"));
-        let key = match bound {
+        let key = match set.is_dpop_bound() {
             true => Some(self.inner().dpop.as_ref().ok_or_else(missing_key)?),
             false => None,
         };

@@ -391,15 +391,18 @@ impl ServerClient {
         let audience = audience.unwrap_or(DEFAULT_AUDIENCE);
         let now = host::now_secs() as i64;
         let found = state.find_token_set(audience, scope);
+        // With a DPoP key only a DPoP-bound token is handed out: a stored Bearer one (from before
+        // the key, or sealed by an SDK that records no type) is refreshed (BEHAVIOUR.md §12.5).
+        let usable = |t: &TokenSet| self.inner().dpop.is_none() || t.is_dpop_bound();
         if let Some(i) = found {
-            if state.token_sets[i].expires_at > now + EXPIRY_MARGIN {
+            if state.token_sets[i].expires_at > now + EXPIRY_MARGIN && usable(&state.token_sets[i]) {
                 return Ok(state.token_sets[i].clone());
             }
         }
         let refresh_token = state.refresh_token.clone().ok_or_else(|| {
             access_error(
                 code::MISSING_REFRESH_TOKEN,
-                "the access token has expired (or is missing) and the session has no refresh token",
+                "the access token has expired, is missing or is not DPoP-bound, and the session has no refresh token",
             )
         })?;
         // One refresh per refresh token in this isolate: a refresh already under way for it is

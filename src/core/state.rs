@@ -82,6 +82,13 @@ pub struct TokenSet {
     pub token_type: Option<String>,
 }
 
+impl TokenSet {
+    /// Whether the token is bound to a DPoP key (`token_type` `DPoP`).
+    pub fn is_dpop_bound(&self) -> bool {
+        self.token_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("DPoP"))
+    }
+}
+
 /// What [`TokenSet::token_type`] keeps of a token response's `token_type`.
 pub fn stored_token_type(token_type: &str) -> Option<String> {
     (!token_type.eq_ignore_ascii_case("Bearer")).then(|| token_type.to_owned())

@@ -1166,6 +1166,27 @@ export function suite(pkg, env) {
     }
   });
 
+  test("DPoP: with a key, getAccessToken hands out only bound tokens: a stored Bearer token set is refreshed into a DPoP one (once), or is missing_refresh_token without a refresh token", async () => {
+    const keys = await dpopKeyPair();
+    const store = new pkg.MemoryStore();
+    await client("dpop", { stateStore: store }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
+    const seen = [];
+    const keyed = client("dpop", { dpopKeyPair: keys, stateStore: store, fetch: recordingFetch(seen) });
+    const set = await keyed.getAccessToken({ audience: AUDIENCE });
+    eq([set.tokenType, claims(set.accessToken).cnf], ["DPoP", { jkt: await thumbprint(keys.publicKey) }], "refreshed into a bound token");
+    const grants = async () => {
+      let n = 0;
+      for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
+      return n;
+    };
+    eq(await grants(), 1, "one refresh");
+    eq((await keyed.getAccessToken({ audience: AUDIENCE })).accessToken, set.accessToken, "then read from the session");
+    eq(await grants(), 1, "no second refresh");
+    const noRefresh = new pkg.MemoryStore();
+    await client("dpop", { stateStore: noRefresh }).loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE }));
+    await rejects(client("dpop", { dpopKeyPair: keys, stateStore: noRefresh }).getAccessToken({ audience: AUDIENCE }), pkg.AccessTokenError, "missing_refresh_token", "a Bearer token and no refresh token");
+  });
+
   test("DPoP at an API: fetchWithAuth sends the session's token with a proof the API's independent check accepts; the same token as Bearer is refused; a proof is never reused; the API's nonce challenge is met in one retry", async () => {
     const keys = await dpopKeyPair();
     const jkt = await thumbprint(keys.publicKey);
