@@ -348,23 +348,22 @@ impl ServerClient {
         form: Vec<(String, String)>,
     ) -> Result<TokenExchangeResponse, Error> {
         let dpop = self.inner.dpop.as_ref();
-        let mut form = Some(form);
+        let mut form = form;
         let mut retried = false;
         loop {
-            // The form is kept for a retry only with a key (a retry needs it again).
-            let this_form = match (dpop, &form) {
-                (Some(_), Some(f)) => f.clone(),
-                _ => form.take().unwrap_or_default(),
-            };
+            // With a key the form is kept while a nonce challenge may still ask for it again.
+            let this_form =
+                if dpop.is_some() && !retried { form.clone() } else { core::mem::take(&mut form) };
             let r = self.token_post(discovery, this_form).await?;
-            if let (Some(key), Some(nonce)) = (dpop, &r.dpop_nonce) {
+            let nonce = dpop.and_then(|_| r.header("dpop-nonce"));
+            if let (Some(key), Some(nonce)) = (dpop, &nonce) {
                 key.remember_nonce(&discovery.token_endpoint, false, nonce);
             }
             if r.status != 200 {
                 let (body, parsed) = host::json_body::<ErrorBody>(&r.body);
                 let challenge = dpop.is_some()
                     && !retried
-                    && matches!(&body, Body::Json(b) if rules_dpop::is_nonce_challenge(r.status, b.error.as_str(), r.dpop_nonce.as_deref()));
+                    && matches!(&body, Body::Json(b) if rules_dpop::is_nonce_challenge(r.status, b.error.as_str(), nonce.as_deref()));
                 if challenge {
                     retried = true;
                     continue;

@@ -1,5 +1,5 @@
 //! DPoP (RFC 9449) on the wire: proofs signed with the client's key through WebCrypto, the
-//! servers' nonces kept per origin (BEHAVIOUR.md §12). The proof's parts are built by
+//! servers' latest nonces kept (BEHAVIOUR.md §12). The proof's parts are built by
 //! [`crate::core::dpop`]; this module signs them.
 
 use crate::client::ServerClient;
@@ -8,7 +8,7 @@ use crate::core::encoding::base64url;
 use crate::core::jwt::PublicJwk;
 use crate::core::options::{DpopKeyPair, SigningAlg};
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
-use crate::host::{self, sys, value, HttpFailure};
+use crate::host::{self, value, HttpFailure};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::session::GetAccessTokenOptions;
@@ -17,8 +17,8 @@ use core::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 crate::local::local! {
-    /// The latest `DPoP-Nonce` of each server origin (RFC 9449 §8.2), at most 32 origins: shared by
-    /// the isolate's clients that use the runtime's `fetch`.
+    /// The latest `DPoP-Nonce` under each [`nonce_key`] (RFC 9449 §8.2), at most 32: shared by the
+    /// isolate's clients that use the runtime's `fetch`.
     static NONCES: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -135,8 +135,8 @@ impl DpopKey {
         Ok(p)
     }
 
-    /// A fresh proof for `method` on `url` (with the origin's latest nonce, and `ath` when it goes
-    /// with `access_token`).
+    /// A fresh proof for `method` on `url` (with the latest nonce kept for it, and `ath` when it
+    /// goes with `access_token`).
     pub(crate) async fn proof(
         &self,
         method: &str,
@@ -328,11 +328,8 @@ impl ServerClient {
             init.set_headers(&headers);
             let req = web_sys::Request::new_with_request_and_init(&source, &init)
                 .map_err(|e| failed("the request could not be built", Some(e)))?;
-            let sent = match &self.inner().fetch {
-                Some(f) => f.call1(&JsValue::UNDEFINED, &req),
-                None => sys::fetch_request(&req),
-            }
-            .map_err(|e| failed("the API request failed", Some(e)))?;
+            let sent = host::dispatch(self.inner().fetch.as_ref(), &req, None)
+                .map_err(|e| failed("the API request failed", Some(e)))?;
             let response = host::settle(&sent, timeout).await.map_err(|f| match f {
                 HttpFailure::Timeout => {
                     failed("the API did not answer in time", Some(host::timeout_cause(timeout)))
@@ -343,12 +340,9 @@ impl ServerClient {
             if !response.is_instance_of::<web_sys::Response>() {
                 return Err(failed("fetch did not return a Response", None));
             }
-            let answer_headers = value::get(&response, "headers");
-            let header = |name: &str| {
-                let h = answer_headers.as_ref()?;
-                let v = value::call_method(h, "get", &js_sys::Array::of1(&name.into())).ok()?;
-                value::short_string(&v, MAX_API_HEADER_CHARS)
-            };
+            let answer_headers = host::response_headers(&response);
+            let header =
+                |name: &str| host::response_header(answer_headers.as_ref(), name, MAX_API_HEADER_CHARS);
             let nonce = header("dpop-nonce");
             if let (Some(k), Some(n)) = (key, &nonce) {
                 k.remember_nonce(&url, true, n);

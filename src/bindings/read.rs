@@ -226,7 +226,7 @@ pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
             .then_some(s)
         }),
         dpop_key_pair: r.object("dpopKeyPair", |p| {
-            let key = |name: &str| value::get(&p, name).and_then(|k| k.dyn_into::<web_sys::CryptoKey>().ok());
+            let key = |name: &str| value::own(&p, name).ok()?.dyn_into::<web_sys::CryptoKey>().ok();
             Some(DpopKeyPair { private_key: key("privateKey")?, public_key: key("publicKey")? })
         }),
         refresh_coordinator_fallback: r.bool("refreshCoordinatorFallback"),

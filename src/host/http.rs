@@ -128,11 +128,48 @@ const MAX_HEADER_CHARS: usize = 1024;
 pub struct HttpResponse {
     pub status: u16,
     pub content_type: Option<String>,
-    /// The `DPoP-Nonce` header (RFC 9449 §8), when there is one.
-    pub dpop_nonce: Option<String>,
+    /// The response's `Headers`, for what only some callers read ([`HttpResponse::header`]).
+    headers: Option<JsValue>,
     /// `None`: over [`MAX_BODY_BYTES`] by `Content-Length` or by bytes read. Else the body as
     /// the host's `JSON.parse` read it, `undefined` when it is not JSON (or not UTF-8).
     pub body: Option<JsValue>,
+}
+
+impl HttpResponse {
+    /// A header of the response, at most [`MAX_HEADER_CHARS`] long.
+    pub fn header(&self, name: &str) -> Option<String> {
+        response_header(self.headers.as_ref(), name, MAX_HEADER_CHARS)
+    }
+}
+
+/// A response's `Headers`, read as a caller's value (a custom `fetch` may answer anything).
+pub fn response_headers(response: &JsValue) -> Option<JsValue> {
+    value::get(response, "headers").filter(|h| h.is_instance_of::<web_sys::Headers>())
+}
+
+/// `headers.get(name)` as a string of at most `limit` characters, else `None`.
+pub fn response_header(headers: Option<&JsValue>, name: &str, limit: usize) -> Option<String> {
+    let v = value::call_method(headers?, "get", &Array::of1(&name.into())).ok()?;
+    value::short_string(&v, limit)
+}
+
+/// Calls `fetch` with `request`: the caller's `fetch` gets the Request alone, the runtime's (looked
+/// up per call, so a runtime or test that replaces it is honoured) gets `body` beside it when
+/// there is one (cheaper than a body in the Request). What it returns is not awaited.
+pub fn dispatch(
+    custom_fetch: Option<&Function>,
+    request: &web_sys::Request,
+    body: Option<&str>,
+) -> Result<JsValue, JsValue> {
+    match (custom_fetch, body) {
+        (Some(f), _) => f.call1(&JsValue::UNDEFINED, request),
+        (None, Some(b)) => {
+            let init = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&init, &"body".into(), &b.into());
+            sys::fetch_with_init(request, &init)
+        }
+        (None, None) => sys::fetch_request(request),
+    }
 }
 
 /// Sends a request and reads the whole response within `timeout_ms`, redirects not followed,
@@ -164,16 +201,7 @@ pub async fn send(
     }
     .map_err(|e| HttpFailure::Network(JsValue::from_str(&e.to_string())))?;
     let request: web_sys::Request = request.into();
-    let sent = match (custom_fetch, body) {
-        (Some(f), _) => f.call1(&JsValue::UNDEFINED, &request),
-        (None, Some(b)) => {
-            let init = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&init, &"body".into(), &b.into());
-            sys::fetch_with_init(&request, &init)
-        }
-        (None, None) => sys::fetch_request(&request),
-    }
-    .map_err(HttpFailure::Network)?;
+    let sent = dispatch(custom_fetch, &request, body).map_err(HttpFailure::Network)?;
     let response = deadline.race(&sent).await?;
     // What came back is read as a caller's value: a custom `fetch` may answer anything.
     let not_a = |what: &str| HttpFailure::Network(js_sys::TypeError::new(what).into());
@@ -182,14 +210,9 @@ pub async fn send(
     }
     let status = value::get(&response, "status").and_then(|s| s.as_f64()).unwrap_or(0.0);
     let status = if (0.0..1000.0).contains(&status) { status as u16 } else { 0 };
-    let headers = value::get(&response, "headers").filter(|h| h.is_instance_of::<web_sys::Headers>());
-    let header = |name: &str| {
-        let v =
-            headers.as_ref().and_then(|h| value::call_method(h, "get", &Array::of1(&name.into())).ok())?;
-        value::short_string(&v, MAX_HEADER_CHARS)
-    };
+    let headers = response_headers(&response);
+    let header = |name: &str| response_header(headers.as_ref(), name, MAX_HEADER_CHARS);
     let content_type = header("content-type");
-    let dpop_nonce = header("dpop-nonce");
     // Content-Length counts the bytes on the wire: it bounds the body only when nothing was
     // decompressed (BEHAVIOUR.md §9.4). Every body is counted as it is read either way.
     let encoded = header("content-encoding").is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
@@ -200,7 +223,7 @@ pub async fn send(
         return Ok(HttpResponse {
             status,
             content_type,
-            dpop_nonce: dpop_nonce.clone(),
+            headers: headers.clone(),
             body: Some(JsValue::UNDEFINED),
         });
     }
@@ -209,7 +232,7 @@ pub async fn send(
     }
     if declared.is_some_and(|l| l > MAX_BODY_BYTES as u64) {
         quietly(value::call_method(&stream, "cancel", &Array::new()));
-        return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
+        return Ok(HttpResponse { status, content_type, headers: headers.clone(), body: None });
     }
     if custom_fetch.is_none() && declared.is_some() {
         // The runtime's own Response, its length bounded by the HTTP framing: read in one go.
@@ -218,12 +241,12 @@ pub async fn send(
         let bytes = deadline.race(&bytes).await?;
         let bytes: Uint8Array = sys::ByteCopy::new(&bytes).map_err(HttpFailure::Network)?.unchecked_into();
         if bytes.length() as usize > MAX_BODY_BYTES {
-            return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
+            return Ok(HttpResponse { status, content_type, headers: headers.clone(), body: None });
         }
         return Ok(HttpResponse {
             status,
             content_type,
-            dpop_nonce: dpop_nonce.clone(),
+            headers: headers.clone(),
             body: Some(parse_json(&bytes)),
         });
     }
@@ -261,7 +284,7 @@ pub async fn send(
         total += chunk.length() as usize;
         if total > MAX_BODY_BYTES {
             cancel(&reader);
-            return Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: None });
+            return Ok(HttpResponse { status, content_type, headers: headers.clone(), body: None });
         }
         chunks.push(chunk);
     }
@@ -277,7 +300,7 @@ pub async fn send(
             all
         }
     };
-    Ok(HttpResponse { status, content_type, dpop_nonce: dpop_nonce.clone(), body: Some(parse_json(&bytes)) })
+    Ok(HttpResponse { status, content_type, headers: headers.clone(), body: Some(parse_json(&bytes)) })
 }
 
 thread_local! {

@@ -20,7 +20,10 @@ pub use crypto::{
     export_jwk, generate_es256, import_es256_jwk, import_signing_key, seal_keys, sha256, sign, verify,
     SealKeys,
 };
-pub use http::{failure_reason, send, settle, timeout_cause, HttpFailure, HttpResponse};
+pub use http::{
+    dispatch, failure_reason, response_header, response_headers, send, settle, timeout_cause, HttpFailure,
+    HttpResponse,
+};
 pub use json::{from_json_text, json_body, json_text, parse_object, JsObject};
 pub use value::is_plain_object;
 
