@@ -53,8 +53,8 @@ impl<'a> ProofHeader<'a> {
 
 /// The `htu` of `url`: the URL without its query and fragment (RFC 9449 §4.2).
 pub fn htu(url: &str) -> &str {
-    let end = url.find(['?', '#']).unwrap_or(url.len());
-    &url[..end]
+    // The same cut as URLs in error messages.
+    super::response::url_for_message(url)
 }
 
 /// The origin of an absolute URL (`scheme://authority`), the key nonces are kept under; the
@@ -165,6 +165,17 @@ mod tests {
         }
     }
 
+    fn rsa(n: &str) -> PublicJwk {
+        PublicJwk {
+            kty: "RSA".into(),
+            n: Some(n.into()),
+            e: Some("AQAB".into()),
+            crv: None,
+            x: None,
+            y: None,
+        }
+    }
+
     #[test]
     fn htu_drops_query_and_fragment() {
         assert_eq!(htu("https://t.example/oauth/token?x=1#f"), "https://t.example/oauth/token");
@@ -186,15 +197,7 @@ mod tests {
             thumbprint_input(&ec()).unwrap(),
             r#"{"crv":"P-256","kty":"EC","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#
         );
-        let rsa = PublicJwk {
-            kty: "RSA".into(),
-            n: Some("0vx7".into()),
-            e: Some("AQAB".into()),
-            crv: None,
-            x: None,
-            y: None,
-        };
-        assert_eq!(thumbprint_input(&rsa).unwrap(), r#"{"e":"AQAB","kty":"RSA","n":"0vx7"}"#);
+        assert_eq!(thumbprint_input(&rsa("0vx7")).unwrap(), r#"{"e":"AQAB","kty":"RSA","n":"0vx7"}"#);
         // A member that would need escaping, or is missing, is no thumbprint.
         assert_eq!(thumbprint_input(&PublicJwk { x: Some("a\"b".into()), ..ec() }), None);
         assert_eq!(thumbprint_input(&PublicJwk { y: None, ..ec() }), None);
@@ -205,14 +208,7 @@ mod tests {
     fn key_algs() {
         assert_eq!(key_alg(&ec(), None), Some(SigningAlg::ES256));
         assert_eq!(key_alg(&PublicJwk { crv: Some("P-384".into()), ..ec() }, None), None);
-        let rsa = PublicJwk {
-            kty: "RSA".into(),
-            n: Some("n".into()),
-            e: Some("AQAB".into()),
-            crv: None,
-            x: None,
-            y: None,
-        };
+        let rsa = rsa("n");
         assert_eq!(key_alg(&rsa, Some("RS256")), Some(SigningAlg::RS256));
         assert_eq!(key_alg(&rsa, Some("RS512")), None);
     }

@@ -60,6 +60,68 @@ class Browser {
 
 const withCookie = (cookie) => ({ request: new Request(URL_, { headers: { cookie } }), response: new Response("") });
 
+/**
+ * The session-id stores' (KvStore, DurableObjectStore) round trip: a login sets one HttpOnly
+ * cookie with a fresh 43-character id and the value is held under `<identifier>:<id>` (`held`
+ * reads it there, undefined when absent); the cookie reads it back; a logout expires the cookie
+ * and removes the value. `afterSet(cookie)` checks what the store asked of its backend.
+ */
+async function sessionIdRoundTrip(store, held, afterSet) {
+  const value = sealed(5000);
+  const browser = new Browser();
+  const login = browser.next();
+  await store.set(ID, value, true, login);
+  const [cookie] = setCookies(login.response);
+  assert.equal(cookie.name, NAME);
+  assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(cookie.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
+  await afterSet(cookie);
+  assert.equal(await held(`${ID}:${cookie.value}`), value);
+
+  browser.apply(login.response);
+  assert.equal(await store.get(ID, browser.next()), value);
+
+  const logout = browser.next();
+  await store.delete(ID, logout);
+  const [expired] = setCookies(logout.response);
+  assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [NAME, "", "0"]);
+  assert.equal(await held(`${ID}:${cookie.value}`), undefined);
+  browser.apply(logout.response);
+  assert.equal(browser.jar.size, 0);
+  assert.equal(await store.get(ID, browser.next()), undefined);
+}
+
+/**
+ * The session-id stores' rotation (`store` built with ttlSeconds 120, cookieName "sid"):
+ * removeIfExists false keeps the id, true issues a new one and removes the old value.
+ * `beforeRotation()` and `afterRotation(id1, id2)` check the backend calls of the rotation.
+ */
+async function sessionIdRotation(store, held, beforeRotation = () => {}, afterRotation = () => {}) {
+  const browser = new Browser();
+  const first = browser.next();
+  await store.set(ID, "one", true, first);
+  browser.apply(first.response);
+  const id1 = browser.jar.get("sid");
+
+  const refresh = browser.next();
+  await store.set(ID, "one-refreshed", false, refresh);
+  browser.apply(refresh.response);
+  assert.equal(browser.jar.get("sid"), id1);
+  assert.equal(await held(`${ID}:${id1}`), "one-refreshed");
+
+  beforeRotation();
+  const second = browser.next();
+  await store.set(ID, "two", true, second);
+  browser.apply(second.response);
+  const id2 = browser.jar.get("sid");
+  assert.notEqual(id2, id1);
+  afterRotation(id1, id2);
+  assert.equal(await held(`${ID}:${id1}`), undefined);
+  assert.equal(await held(`${ID}:${id2}`), "two");
+  assert.equal(setCookies(second.response)[0].attributes["max-age"], "120");
+  assert.equal(await store.get(ID, browser.next()), "two");
+}
+
 describe("MemoryStore", () => {
   test("get, set, replace, delete", async () => {
     const store = new MemoryStore();
@@ -295,63 +357,25 @@ describe("KvStore on a Workers KV namespace (Miniflare)", () => {
     await mf?.dispose();
   });
 
+  /** What KV holds under `name`, undefined when nothing. */
+  const held = async (name) => (await kv.get(name)) ?? undefined;
+
   test("set, get and delete; the entry lives under <identifier>:<id> with expirationTtl", async () => {
     calls.length = 0;
-    const store = new KvStore(ns);
-    const value = sealed(5000);
-    const browser = new Browser();
-    const login = browser.next();
-    await store.set(ID, value, true, login);
-    const [cookie] = setCookies(login.response);
-    assert.equal(cookie.name, NAME);
-    assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(cookie.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
-    assert.deepEqual(calls, [["put", `${ID}:${cookie.value}`, { expirationTtl: 259200 }]]);
-    assert.equal(await kv.get(`${ID}:${cookie.value}`), value);
-    const { keys } = await kv.list({ prefix: `${ID}:${cookie.value}` });
-    assert.ok(keys[0].expiration > Date.now() / 1000 + 259200 - 60);
-
-    browser.apply(login.response);
-    assert.equal(await store.get(ID, browser.next()), value);
-
-    const logout = browser.next();
-    await store.delete(ID, logout);
-    const [expired] = setCookies(logout.response);
-    assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [NAME, "", "0"]);
-    assert.equal(await kv.get(`${ID}:${cookie.value}`), null);
-    browser.apply(logout.response);
-    assert.equal(browser.jar.size, 0);
-    assert.equal(await store.get(ID, browser.next()), undefined);
+    await sessionIdRoundTrip(new KvStore(ns), held, async (cookie) => {
+      assert.deepEqual(calls, [["put", `${ID}:${cookie.value}`, { expirationTtl: 259200 }]]);
+      const { keys } = await kv.list({ prefix: `${ID}:${cookie.value}` });
+      assert.ok(keys[0].expiration > Date.now() / 1000 + 259200 - 60);
+    });
   });
 
   test("removeIfExists rotates the id and deletes the old entry; false keeps the id", async () => {
     const store = new KvStore(ns, { ttlSeconds: 120, cookieName: "sid" });
-    const browser = new Browser();
-    const first = browser.next();
-    await store.set(ID, "one", true, first);
-    browser.apply(first.response);
-    const id1 = browser.jar.get("sid");
-
-    const refresh = browser.next();
-    await store.set(ID, "one-refreshed", false, refresh);
-    browser.apply(refresh.response);
-    assert.equal(browser.jar.get("sid"), id1);
-    assert.equal(await kv.get(`${ID}:${id1}`), "one-refreshed");
-
-    calls.length = 0;
-    const second = browser.next();
-    await store.set(ID, "two", true, second);
-    browser.apply(second.response);
-    const id2 = browser.jar.get("sid");
-    assert.notEqual(id2, id1);
-    assert.deepEqual(calls, [
-      ["put", `${ID}:${id2}`, { expirationTtl: 120 }],
-      ["delete", `${ID}:${id1}`],
-    ]);
-    assert.equal(await kv.get(`${ID}:${id1}`), null);
-    assert.equal(await kv.get(`${ID}:${id2}`), "two");
-    assert.equal(setCookies(second.response)[0].attributes["max-age"], "120");
-    assert.equal(await store.get(ID, browser.next()), "two");
+    await sessionIdRotation(store, held, () => (calls.length = 0), (id1, id2) =>
+      assert.deepEqual(calls, [
+        ["put", `${ID}:${id2}`, { expirationTtl: 120 }],
+        ["delete", `${ID}:${id1}`],
+      ]));
   });
 
   test("a forged cookie id is never used as a key", async () => {
@@ -435,52 +459,12 @@ describe("DurableObjectStore on a Durable Object namespace (Miniflare)", () => {
   });
 
   test("set, get and delete; the session lives in the object named <identifier>:<id>", async () => {
-    const store = new DurableObjectStore(ns);
-    const value = sealed(5000);
-    const browser = new Browser();
-    const login = browser.next();
     names.length = 0;
-    await store.set(ID, value, true, login);
-    const [cookie] = setCookies(login.response);
-    assert.equal(cookie.name, NAME);
-    assert.match(cookie.value, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual(cookie.attributes, { httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "259200" });
-    assert.deepEqual(names, [`${ID}:${cookie.value}`]);
-    assert.equal(await held(`${ID}:${cookie.value}`), value);
-
-    browser.apply(login.response);
-    assert.equal(await store.get(ID, browser.next()), value);
-
-    const logout = browser.next();
-    await store.delete(ID, logout);
-    const [expired] = setCookies(logout.response);
-    assert.deepEqual([expired.name, expired.value, expired.attributes["max-age"]], [NAME, "", "0"]);
-    assert.equal(await held(`${ID}:${cookie.value}`), undefined);
-    browser.apply(logout.response);
-    assert.equal(await store.get(ID, browser.next()), undefined);
+    await sessionIdRoundTrip(new DurableObjectStore(ns), held, (cookie) => assert.deepEqual(names, [`${ID}:${cookie.value}`]));
   });
 
   test("removeIfExists rotates the id and empties the old object; false keeps the id", async () => {
-    const store = new DurableObjectStore(ns, { ttlSeconds: 120, cookieName: "sid" });
-    const browser = new Browser();
-    const first = browser.next();
-    await store.set(ID, "one", true, first);
-    browser.apply(first.response);
-    const id1 = browser.jar.get("sid");
-    const refresh = browser.next();
-    await store.set(ID, "one-refreshed", false, refresh);
-    browser.apply(refresh.response);
-    assert.equal(browser.jar.get("sid"), id1);
-    assert.equal(await held(`${ID}:${id1}`), "one-refreshed");
-    const second = browser.next();
-    await store.set(ID, "two", true, second);
-    browser.apply(second.response);
-    const id2 = browser.jar.get("sid");
-    assert.notEqual(id2, id1);
-    assert.equal(await held(`${ID}:${id1}`), undefined);
-    assert.equal(await held(`${ID}:${id2}`), "two");
-    assert.equal(setCookies(second.response)[0].attributes["max-age"], "120");
-    assert.equal(await store.get(ID, browser.next()), "two");
+    await sessionIdRotation(new DurableObjectStore(ns, { ttlSeconds: 120, cookieName: "sid" }), held);
   });
 
   test("a session is gone when its ttlSeconds are over", async () => {

@@ -33,6 +33,13 @@ function claims(jwt) {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))));
 }
 
+/** How many of the recorded requests `seen` were refresh-token grants. */
+async function refreshGrants(seen) {
+  let n = 0;
+  for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
+  return n;
+}
+
 /** A store of one sealed session that counts its writes and deletes (`store.sealed`, `.sets`, `.deletes`). */
 const sealedStore = () => ({
   sealed: undefined,
@@ -995,11 +1002,7 @@ export function suite(pkg, env) {
     const stateStore = { get: (...a) => memory.get(...a), set: (...a) => (writes++, memory.set(...a)), delete: (...a) => memory.delete(...a) };
     const c = client("rotating", { fetch: recordingFetch(seen), stateStore });
     const { stateData } = await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
-    const refreshes = async () => {
-      let n = 0;
-      for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
-      return n;
-    };
+    const refreshes = () => refreshGrants(seen);
     writes = 0;
     const audiences = [AUDIENCE, undefined];
     const sets = await later(3590, () => Promise.all(Array.from({ length: 100 }, (_, i) => c.getAccessToken({ audience: audiences[i % 2] }))));
@@ -1027,11 +1030,7 @@ export function suite(pkg, env) {
       // Two more copies of the session as it is now, with the refresh token about to be rotated.
       const stale = () => mapStore(new Map(first.map));
       const [secondStore, thirdStore] = [stale(), stale()];
-      const refreshes = async () => {
-        let n = 0;
-        for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
-        return n;
-      };
+      const refreshes = () => refreshGrants(seen);
       const setA = await later(3590, () => a.getAccessToken({ audience: AUDIENCE }));
       eq(await refreshes(), 1, "A refreshed");
       const b = client("rotating", { fetch: recordingFetch(seen), stateStore: secondStore, refreshCoordinator: coordinator });
@@ -1174,11 +1173,7 @@ export function suite(pkg, env) {
     const keyed = client("dpop", { dpopKeyPair: keys, stateStore: store, fetch: recordingFetch(seen) });
     const set = await keyed.getAccessToken({ audience: AUDIENCE });
     eq([set.tokenType, claims(set.accessToken).cnf], ["DPoP", { jkt: await thumbprint(keys.publicKey) }], "refreshed into a bound token");
-    const grants = async () => {
-      let n = 0;
-      for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
-      return n;
-    };
+    const grants = () => refreshGrants(seen);
     eq(await grants(), 1, "one refresh");
     eq((await keyed.getAccessToken({ audience: AUDIENCE })).accessToken, set.accessToken, "then read from the session");
     eq(await grants(), 1, "no second refresh");
@@ -1275,11 +1270,7 @@ export function suite(pkg, env) {
       const seen = [];
       const c = client("rotating", { fetch: recordingFetch(seen), stateStore: new pkg.MemoryStore(), refreshCoordinator: { run }, refreshCoordinatorFallback: true });
       await c.loginWithCustomTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid offline_access read:data" }));
-      const grants = async () => {
-        let n = 0;
-        for (const r of seen) if (r.method === "POST" && (await r.clone().text()).includes("grant_type=refresh_token")) n++;
-        return n;
-      };
+      const grants = () => refreshGrants(seen);
       return { c, grants };
     };
     const down = await loggedIn(() => { throw new Error("coordinator down"); });
