@@ -1022,6 +1022,32 @@ async fn dpop_bound_tokens_from_rust() {
     let api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };
     let refreshed = c.get_access_token(&api, &so).await.unwrap();
     assert_eq!(refreshed.token_type.as_deref(), Some("DPoP"), "a refresh with a proof is bound too");
+    // A session transfer token is opaque (N_A); the provider records the key whose proof it
+    // validated on the request, and its introspection answers the thumbprint.
+    let t = c
+        .request_session_transfer_token(
+            &auth0_edge::SessionTransferOptions {
+                subject_token: Secret::new("legacy-alice"),
+                subject_token_type: LEGACY.into(),
+                ..Default::default()
+            },
+            &so,
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.token_type, "N_A");
+    let introspect = apply(
+        "t",
+        &format!(
+            "return fetch('{ISSUER}oauth/session-transfer/introspect', \
+             {{ method: 'POST', body: new URLSearchParams({{ token: t }}) }}).then((r) => r.json())"
+        ),
+        &JsValue::from_str(t.session_transfer_token.expose()),
+    );
+    let record = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(introspect)).await.unwrap();
+    let record: Value =
+        serde_json::from_str(&String::from(js_sys::JSON::stringify(&record).unwrap())).unwrap();
+    assert_eq!((&record["active"], &record["cnf"]["jkt"]), (&Value::Bool(true), &Value::from(jkt.as_str())));
     // The bound token at the provider's DPoP-checking API: with a proof through fetch_with_auth.
     let api = format!("{}/api/dpop", ISSUER.trim_end_matches('/'));
     let at_api = GetAccessTokenOptions { audience: Some(AUDIENCE.into()), scope: None };

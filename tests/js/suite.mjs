@@ -1075,7 +1075,10 @@ export function suite(pkg, env) {
     ok(refreshed.accessToken !== stateData.tokenSets[0].accessToken, "refresh: a new token");
     eq([refreshed.tokenType, claims(refreshed.accessToken).cnf], ["DPoP", { jkt }], "refresh: bound to the key");
     const t = await c.requestSessionTransferToken(legacy("alice"));
-    ok(t.sessionTransferToken.startsWith("stt_"), "session transfer: a token (N_A: nothing to bind)");
+    // A session transfer token is opaque (N_A) and redeemed by a browser; the provider records
+    // the key whose proof it validated on the request, and its introspection answers it.
+    const stt = await (await fetch(new URL("oauth/session-transfer/introspect", env.issuer), { method: "POST", body: new URLSearchParams({ token: t.sessionTransferToken }) })).json();
+    eq([t.tokenType, stt.active, stt.cnf], ["N_A", true, { jkt }], "session transfer: the token is recorded with the key's thumbprint");
     const proofs = proofsOf(seen);
     eq(proofs.length, 4, "four token requests");
     ok(proofs.every((p) => p !== undefined), "each with a DPoP proof");

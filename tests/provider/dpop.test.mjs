@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import * as jose from 'jose';
 
 import {
-  AUDIENCE, CLIENTS, DPOP_API_PATHS, TOKEN_TYPES, USERS,
+  AUDIENCE, CLIENTS, DPOP_API_PATHS, SESSION_TRANSFER_INTROSPECTION_PATH, TOKEN_TYPES, USERS,
 } from './fixtures.mjs';
 import { startProvider } from './harness.mjs';
 import {
@@ -117,6 +117,25 @@ describe('DPoP', () => {
       const res = await withProof(exchange, API_PARAMS, 'dpop', p);
       assertError(res, 400, 'invalid_grant');
       assert.match(res.body.error_description, /replay/i);
+    });
+
+    test('session transfer with a proof: N_A token, recorded with the key (introspection cnf.jkt); its proof is not reusable', async () => {
+      const introspect = async (token) => (await fetch(new URL(SESSION_TRANSFER_INTROSPECTION_PATH, provider.issuer), {
+        method: 'POST', body: new URLSearchParams({ token }),
+      })).json();
+      const params = {
+        ...legacy(), actor_token: 'legacy-bob', actor_token_type: TOKEN_TYPES.LEGACY,
+        audience: `urn:${new URL(provider.issuer).host}:session_transfer`,
+      };
+      const p = await tokenProof(key);
+      const body = ok(await withProof(exchange, params, 'dpop', p));
+      assert.equal(body.token_type, 'N_A');
+      const record = await introspect(body.access_token);
+      assert.deepEqual([record.active, record.sub, record.client_id, record.cnf], [true, USERS.alice.sub, CLIENTS.dpop.clientId, { jkt: key.jkt }]);
+      const unbound = ok(await exchange(provider, params, { client: 'dpop' }));
+      assert.deepEqual([(await introspect(unbound.access_token)).active, (await introspect(unbound.access_token)).cnf], [true, undefined]);
+      assert.deepEqual(await introspect('stt_unknown'), { active: false });
+      assertError(await withProof(exchange, params, 'dpop', p), 400, 'invalid_grant');
     });
 
     describe('invalid proofs → 400 invalid_dpop_proof', () => {

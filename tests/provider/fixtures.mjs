@@ -68,6 +68,15 @@ export const DPOP_SIGNING_ALGS = Object.freeze(['ES256', 'Ed25519', 'EdDSA', 'RS
  */
 export const DPOP_API_PATHS = Object.freeze({ plain: '/api/dpop', nonce: '/api/dpop-nonce' });
 
+/**
+ * Introspection (RFC 7662 answer shape) of the session transfer tokens this provider issued,
+ * relative to the issuer: `POST` a form with `token`; the answer is `{ active: false }` or
+ * `{ active: true, client_id, sub, exp, token_type: 'N_A', cnf?: { jkt } }`. Auth0 binds a session
+ * transfer token to the requesting device's IP or ASN; this provider also records the thumbprint
+ * of the key whose DPoP proof it validated on the request (RFC 9449 §6), so tests can read it back.
+ */
+export const SESSION_TRANSFER_INTROSPECTION_PATH = '/oauth/session-transfer/introspect';
+
 /** How far (seconds) a DPoP proof's `iat` may be from the test API's clock. */
 export const DPOP_IAT_WINDOW = 60;
 

@@ -36,6 +36,7 @@ import {
   OIDC_SCOPES,
   ORGANIZATIONS,
   REFRESH_TOKEN_TTL,
+  SESSION_TRANSFER_INTROSPECTION_PATH,
   SESSION_TRANSFER_TOKEN_TYPE,
   TOKEN_TYPES,
   USERS,
@@ -143,6 +144,8 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
   const usersByExternalSub = new Map(Object.values(USERS).map((u) => [u.externalSub, u]));
   // grantId -> { orgId }: what a refresh must carry over (never `act`).
   const grantMeta = new Map();
+  // session transfer token -> its introspection record (SESSION_TRANSFER_INTROSPECTION_PATH)
+  const sessionTransfers = new Map();
 
   function resourceServerInfo(audience, clientId) {
     const api = APIS[audience];
@@ -461,15 +464,27 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       }
     }
 
+    // a proof's jti is good for one token request (invalid_grant when replayed)
+    await grantHelpers.checkDpopReplay(provider, ctx, dPoP, client.clientId, DescribedInvalidGrant);
+
     if (sessionTransfer) {
       if (!actor) throw new InvalidRequest('a session transfer needs an actor_token');
+      const token = `stt_${crypto.randomBytes(24).toString('base64url')}`;
+      const expiresIn = 60;
+      for (const [value, r] of sessionTransfers) if (r.exp < Date.now() / 1000) sessionTransfers.delete(value);
+      sessionTransfers.set(token, {
+        client_id: client.clientId,
+        sub: subject.sub,
+        exp: Math.floor(Date.now() / 1000) + expiresIn,
+        ...(dPoP ? { cnf: { jkt: dPoP.thumbprint } } : undefined),
+      });
       ctx.body = {
-        access_token: `stt_${crypto.randomBytes(24).toString('base64url')}`,
+        access_token: token,
         issued_token_type: SESSION_TRANSFER_TOKEN_TYPE,
         token_type: 'N_A',
-        expires_in: 60,
+        expires_in: expiresIn,
       };
-      log('session-transfer', client.clientId, subject.sub, `actor=${actor.sub}`);
+      log('session-transfer', client.clientId, subject.sub, `actor=${actor.sub}`, dPoP ? 'dpop' : '');
       return;
     }
 
@@ -481,9 +496,6 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
     const scope = joinScopes([...oidcScopes, ...apiScopes]);
     const act = actor ? { sub: actor.sub, ...(actor.act ? { act: actor.act } : undefined) } : undefined;
     const sid = crypto.randomUUID();
-
-    // a proof's jti is good for one token request (invalid_grant when replayed)
-    await grantHelpers.checkDpopReplay(provider, ctx, dPoP, client.clientId, DescribedInvalidGrant);
 
     const grant = new provider.Grant({ accountId: subject.sub, clientId: client.clientId });
     if (oidcScopes.length) grant.addOIDCScope(oidcScopes.join(' '));
@@ -551,6 +563,25 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
       issued_token_type: ISSUED_TOKEN_TYPE,
     };
   }
+
+  // -- introspection of the session transfer tokens issued above (fixtures.mjs).
+  provider.use(async (ctx, next) => {
+    if (ctx.path !== SESSION_TRANSFER_INTROSPECTION_PATH) return next();
+    if (ctx.method !== 'POST') {
+      ctx.status = 405;
+      ctx.set('Allow', 'POST');
+      return undefined;
+    }
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token');
+    const record = token ? sessionTransfers.get(token) : undefined;
+    const active = !!record && record.exp > Date.now() / 1000;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Access-Control-Allow-Origin', '*');
+    ctx.body = active ? { active, token_type: 'N_A', ...record } : { active: false };
+    return undefined;
+  });
 
   // -- the DPoP-protected test API (dpop-api.mjs), ahead of oidc-provider's router.
   provider.use(dpopApi({
