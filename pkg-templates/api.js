@@ -1,8 +1,8 @@
-// Everything the package exports, whatever the runtime: the Rust ServerClient as wasm-bindgen
+// Everything the package exports, whatever the runtime: the Rust ServerClient and ApiClient as wasm-bindgen
 // builds it, the error classes it throws, the built-in stores and the token type URNs. Each
 // runtime's entry loads the .wasm through the loader (a property of ServerClient under a
 // registered symbol, not an export, so the package exports only its API), then `export *` from here.
-import { ServerClient as Client, initSync } from "./auth0_edge.js";
+import { ServerClient as Client, ApiClient as Api, initSync } from "./auth0_edge.js";
 export {
   Auth0EdgeError,
   CustomTokenExchangeError,
@@ -10,6 +10,7 @@ export {
   IdTokenError,
   AccessTokenError,
   StoreError,
+  VerifyAccessTokenError,
   CustomTokenExchangeErrorCode,
 } from "./errors.js";
 import * as stores from "./stores.js";
@@ -23,6 +24,7 @@ const classOnly = (C) =>
     },
   });
 export const ServerClient = classOnly(Client);
+export const ApiClient = classOnly(Api);
 export const MemoryStore = classOnly(stores.MemoryStore);
 export const CookieStore = classOnly(stores.CookieStore);
 export const KvStore = classOnly(stores.KvStore);

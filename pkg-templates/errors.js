@@ -26,6 +26,19 @@ export class AccessTokenError extends Auth0EdgeError {
 export class StoreError extends Auth0EdgeError {
   static name = "StoreError";
 }
+/**
+ * An access token (or the request carrying it) refused by `ApiClient`: `code` is RFC 6750's
+ * (`invalid_request`, `invalid_token`, `insufficient_scope`) or `temporarily_unavailable`;
+ * `status` and `headers` are what to answer with (`new Response(body, { status, headers })`).
+ */
+export class VerifyAccessTokenError extends Auth0EdgeError {
+  static name = "VerifyAccessTokenError";
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    /** `{ "WWW-Authenticate": challenge }`, or `{}` for an outage (503). */
+    this.headers = options.wwwAuthenticate === undefined ? {} : { "WWW-Authenticate": options.wwwAuthenticate };
+  }
+}
 
 const classes = {
   CustomTokenExchangeError,
@@ -33,6 +46,7 @@ const classes = {
   IdTokenError,
   AccessTokenError,
   StoreError,
+  VerifyAccessTokenError,
 };
 // The name an error prints as (`${e}`, stack traces): each class's public name (`static name`).
 for (const C of [Auth0EdgeError, ...Object.values(classes)]) C.prototype.name = C.name;
@@ -47,6 +61,6 @@ export const CustomTokenExchangeErrorCode = Object.freeze({
 });
 
 /** @internal The one way the Rust client (src/bindings.rs `to_js`) builds the errors it throws. */
-export function makeError(className, code, message, status, cause) {
-  return new (classes[className] ?? Auth0EdgeError)(code, message, { status, cause });
+export function makeError(className, code, message, status, cause, wwwAuthenticate) {
+  return new (classes[className] ?? Auth0EdgeError)(code, message, { status, cause, wwwAuthenticate });
 }

@@ -17,6 +17,7 @@ import type {
   SessionTransferResult,
   DPoPHeaders,
   DPoPHeadersOptions,
+  ApiClient as ApiClientClass,
 } from "./auth0_edge.d.ts";
 
 /**
@@ -98,7 +99,13 @@ export declare const ServerClient: {
   new <TStoreOptions = unknown>(options: ServerClientOptions<TStoreOptions>): ServerClient<TStoreOptions>;
   readonly prototype: ServerClient;
 };
+/** Verifies Auth0 access tokens presented to an API (wasm-bindgen's class of the Rust `ApiClient`). */
+export type ApiClient = ApiClientClass;
+export declare const ApiClient: typeof ApiClientClass;
 export type {
+  ApiClientOptions,
+  VerifyAccessTokenOptions,
+  VerifiedAccessTokenClaims,
   StateStore,
   ClientAuthMethod,
   ClientAssertionSigningAlg,
@@ -174,6 +181,18 @@ export declare class AccessTokenError extends Auth0EdgeError {
 }
 export declare class StoreError extends Auth0EdgeError {
   readonly code: "store_error";
+}
+/**
+ * An access token (or the request carrying it) refused by `ApiClient`. Answer with
+ * `new Response(body, { status: e.status, headers: e.headers })`.
+ */
+export declare class VerifyAccessTokenError extends Auth0EdgeError {
+  /** RFC 6750's code, or `temporarily_unavailable` when the tenant's discovery or JWKS could not be read. */
+  readonly code: "invalid_request" | "invalid_token" | "insufficient_scope" | "temporarily_unavailable";
+  /** What to answer: 400 (invalid_request), 401 (invalid_token, or no credentials at all), 403 (insufficient_scope), 503. */
+  readonly status: number;
+  /** `{ "WWW-Authenticate": challenge }` (RFC 6750 §3), or `{}` for an outage. */
+  readonly headers: Record<string, string>;
 }
 
 export declare const CustomTokenExchangeErrorCode: {

@@ -1,10 +1,9 @@
 //! `ServerClient`: the Rust API. It validates with `crate::core`, talks to the tenant through
-//! `crate::host`, and keeps discovery and JWKS in the module-level caches of `crate::cache`.
+//! `crate::host`, and reads its discovery and JWKS through `crate::tenant`.
 
-use crate::cache::{self, Cache};
 use crate::core::dpop as rules_dpop;
 use crate::core::encoding;
-use crate::core::jwt::{self, Claims, Jwks};
+use crate::core::jwt::{self, Claims, TokenKind};
 use crate::core::options::{
     parse_domain, validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig,
     ClientOptions, CustomTokenExchangeOptions, DomainUrl, ExchangeInput, Faults, SigningKey,
@@ -12,37 +11,25 @@ use crate::core::options::{
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
 };
-use crate::core::response::{http_status_text, url_for_message, Body};
-use crate::core::response::{
-    parse_discovery, token_error, token_success, Discovery, ErrorBody, TokenResponse,
-};
+use crate::core::response::{token_error, token_success, Body, Discovery, ErrorBody, TokenResponse};
 use crate::dpop::DpopKey;
-use crate::error::{code, push_u64, Cause, Error, Secret};
+use crate::error::{code, Cause, Error, Secret};
 use crate::host::{self, HttpFailure, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::store::Store;
+use crate::tenant::{self, failure_cause, failure_error, SignatureFailure};
 use alloc::rc::Rc;
 use core::cell::{OnceCell, RefCell};
 use js_sys::Function;
 use wasm_bindgen::JsValue;
 
-/// Discovery and JWKS are reused for 10 minutes (BEHAVIOUR.md §2.2, §2.5).
-const CACHE_TTL_MS: f64 = 600_000.0;
 /// Longest answer of a `domain` resolver read (BEHAVIOUR.md §11.4; a host name is at most 253).
 const MAX_RESOLVED_DOMAIN_CHARS: usize = 253;
-/// An unknown `kid` refetches the JWKS at most this often.
-const JWKS_REFETCH_MS: f64 = 30_000.0;
-/// Discovery: a failure is not remembered (the next call tries again).
-const DISCOVERY_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 0.0 };
-/// JWKS: a failed fetch is not retried for 30 s (BEHAVIOUR.md §9.6).
-const JWKS_POLICY: cache::Policy = cache::Policy { ttl_ms: CACHE_TTL_MS, retry_ms: 30_000.0 };
 
 crate::local::local! {
     /// The `Auth0-Client` header: the same for every client of the isolate, built on first use.
     static TELEMETRY: OnceCell<Option<String>> = const { OnceCell::new() };
-    static DISCOVERY: RefCell<Cache<Discovery>> = const { RefCell::new(Cache::new(100)) };
-    static JWKS: RefCell<Cache<Jwks>> = const { RefCell::new(Cache::new(100)) };
 }
 
 impl Default for Secret {
@@ -126,39 +113,6 @@ impl core::fmt::Debug for ServerClient {
             .field("client_id", &self.inner.config.client_id)
             .finish_non_exhaustive()
     }
-}
-
-/// `{what} failed ({url}): {reason}` (BEHAVIOUR.md §8.8), the URL without its query, the reason "timed
-/// out after N ms" or "network error: ..." from the runtime's error, which is the cause.
-fn failure_message(what: &str, url: &str, failure: &HttpFailure, timeout_ms: u32) -> String {
-    let mut message = String::from(what);
-    message.push_str(" failed (");
-    message.push_str(url_for_message(url));
-    message.push_str("): ");
-    match failure {
-        HttpFailure::Timeout => {
-            message.push_str("timed out after ");
-            push_u64(&mut message, u64::from(timeout_ms));
-            message.push_str(" ms");
-        }
-        HttpFailure::Network(cause) => message.push_str(&host::failure_reason(cause)),
-    }
-    message
-}
-
-/// The runtime's error (or the deadline's) behind a failed request.
-fn failure_cause(failure: HttpFailure, timeout_ms: u32) -> Cause {
-    Cause::Js(match failure {
-        HttpFailure::Timeout => host::timeout_cause(timeout_ms),
-        HttpFailure::Network(cause) => cause,
-    })
-}
-
-/// `token_exchange_failed` for a failed request; `hint`, when given, ends the message.
-fn failure_error(what: &str, url: &str, failure: HttpFailure, timeout_ms: u32, hint: Option<&str>) -> Error {
-    let mut message = failure_message(what, url, &failure, timeout_ms);
-    message.extend(hint);
-    Error::exchange(code::TOKEN_EXCHANGE_FAILED, message).cause(failure_cause(failure, timeout_ms))
 }
 
 impl ServerClient {
@@ -309,34 +263,7 @@ impl ServerClient {
     }
 
     pub(crate) async fn discovery(&self, tenant: &DomainUrl) -> Result<Rc<Discovery>, Error> {
-        let domain_url = tenant.url.clone();
-        let fetch = self.inner.fetch.clone();
-        let timeout = self.inner.config.timeout_ms;
-        let key = domain_url.clone();
-        let hint = tenant.scheme_hint();
-        cache::get_or_fetch(&DISCOVERY, &key, DISCOVERY_POLICY, false, move || async move {
-            let mut url = domain_url.clone();
-            url.push_str("/.well-known/openid-configuration");
-            let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
-                .await
-                // A scheme-less local domain got https: the hint says so (a plain-http port fails
-                // opaquely).
-                .map_err(|f| failure_error("OIDC discovery", &url, f, timeout, hint.as_deref()))?;
-            let body = if r.status == 200 { host::json_body(&r.body).0 } else { Body::NotJson };
-            parse_discovery(&domain_url, r.status, body).map_err(|e| {
-                // BEHAVIOUR.md §2.2, §8.8: a failed discovery's cause is what came back, in a sentence.
-                if e.code() != code::TOKEN_EXCHANGE_FAILED {
-                    return e;
-                }
-                let mut what = http_status_text(r.status);
-                if let Some(ct) = &r.content_type {
-                    what.push_str(", ");
-                    what.push_str(ct);
-                }
-                e.cause(Cause::Js(js_sys::Error::new(&what).into()))
-            })
-        })
-        .await
+        tenant::discovery(self.inner.fetch.as_ref(), self.inner.config.timeout_ms, tenant).await
     }
 
     /// POSTs a form to the token endpoint with client authentication and reads the result. With a
@@ -461,43 +388,6 @@ impl ServerClient {
         Ok(input)
     }
 
-    /// The tenant's JWKS: cached, refetched when `force` (an unknown `kid`), and while a fetch
-    /// fails the keys already in hand are kept (BEHAVIOUR.md §9.6).
-    async fn jwks(&self, uri: &str, force: bool) -> Result<Rc<Jwks>, Error> {
-        let fetch = self.inner.fetch.clone();
-        let timeout = self.inner.config.timeout_ms;
-        let url = uri.to_owned();
-        let fetched = cache::get_or_fetch(&JWKS, uri, JWKS_POLICY, force, move || async move {
-            let fetch_error = |why: &str| {
-                let mut m = String::from("the JWKS could not be fetched (");
-                m.push_str(url_for_message(&url));
-                m.push_str("): ");
-                m.push_str(why);
-                Error::id_token(code::JWKS_FETCH_ERROR, m)
-            };
-            let r = host::send(fetch.as_ref(), "GET", &url, &[("Accept", "application/json")], None, timeout)
-                .await
-                .map_err(|f| {
-                    let message = failure_message("the JWKS fetch", &url, &f, timeout);
-                    Error::id_token(code::JWKS_FETCH_ERROR, message).cause(failure_cause(f, timeout))
-                })?;
-            if r.status != 200 {
-                return Err(fetch_error(&http_status_text(r.status)).status(r.status));
-            }
-            match host::json_body::<Jwks>(&r.body).0 {
-                Body::Json(jwks) => Ok(jwks),
-                Body::TooLarge => Err(fetch_error("larger than 1 MiB")),
-                Body::NotJson => Err(fetch_error("not a JSON object")),
-            }
-        })
-        .await;
-        match fetched {
-            // An outage or a stale entry: the keys in hand still verify what they signed.
-            Err(e) if !force => JWKS.with(|c| c.borrow().last_value(uri)).ok_or(e),
-            other => other,
-        }
-    }
-
     /// Verifies an ID token's signature against the tenant's JWKS and checks its claims
     /// (BEHAVIOUR.md §2.5, §3.2). Returns the claims.
     pub(crate) async fn verify_id_token(
@@ -517,33 +407,16 @@ impl ServerClient {
         token: &str,
         kind: Verify,
     ) -> Result<(JsObject, Claims), Error> {
-        let jwt = jwt::decode(token, &host::from_json_text)?;
+        let tk = TokenKind::IdToken;
+        let jwt = jwt::decode(token, &host::from_json_text, tk)?;
         // The claims object as the host parsed it, and the claims the core checks, read from it.
-        let object = host::parse_object(&jwt.payload).ok_or_else(jwt::not_json)?;
-        let claims: Claims = serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| jwt::not_json())?;
-        let uri = discovery.jwks_uri.as_deref().ok_or_else(|| {
-            Error::id_token(code::JWKS_FETCH_ERROR, "the discovery document has no \"jwks_uri\"")
-        })?;
-        let mut jwks = self.jwks(uri, false).await?;
-        if jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).is_none()
-            && kind == Verify::IdToken
-            && JWKS.with(|c| c.borrow().age_ms(uri)).is_some_and(|age| age >= JWKS_REFETCH_MS)
-        {
-            jwks = self.jwks(uri, true).await?;
-        }
-        let jwk = jwt::select_key(&jwks, jwt.kid.as_deref(), jwt.alg).ok_or_else(|| {
-            Error::id_token(
-                code::JWKS_KEY_NOT_FOUND,
-                "no key in the JWKS matches the ID token's \"kid\" and \"alg\"",
-            )
-        })?;
-        let bad_sig = || Error::id_token(code::INVALID_SIGNATURE, "the ID token's signature is not valid");
-        let ok = host::verify(jwt.alg, &jwt::public_jwk(jwk), &jwt.signature, jwt.signing_input.as_bytes())
+        let object = host::parse_object(&jwt.payload).ok_or_else(|| tk.not_json())?;
+        let claims: Claims = serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| tk.not_json())?;
+        let fetch = self.inner.fetch.as_ref();
+        let timeout = self.inner.config.timeout_ms;
+        tenant::verify_signature(fetch, timeout, discovery, &jwt, kind == Verify::IdToken)
             .await
-            .map_err(|e| bad_sig().cause(Cause::Js(e)))?;
-        if !ok {
-            return Err(bad_sig());
-        }
+            .map_err(SignatureFailure::into_id_token_error)?;
         let now = host::now_secs() as i64;
         match kind {
             Verify::IdToken => {

@@ -25,6 +25,9 @@ pub enum ErrorKind {
     AccessToken,
     /// `StoreError`: the injected state store failed (BEHAVIOUR.md §5).
     Store,
+    /// `VerifyAccessTokenError`: an API's access token or its request was refused (BEHAVIOUR.md §13).
+    /// Its code is RFC 6750's; it carries the status and `WWW-Authenticate` challenge to answer.
+    VerifyAccessToken,
 }
 
 impl ErrorKind {
@@ -36,6 +39,7 @@ impl ErrorKind {
             ErrorKind::IdToken => "IdTokenError",
             ErrorKind::AccessToken => "AccessTokenError",
             ErrorKind::Store => "StoreError",
+            ErrorKind::VerifyAccessToken => "VerifyAccessTokenError",
         }
     }
 }
@@ -140,6 +144,17 @@ pub mod code {
     /// A session too large for the store: `CookieStore` writes at most 4 cookies of 3072
     /// characters (BEHAVIOUR.md §10.7); nothing was written. Carried by `StoreError`.
     pub const SESSION_TOO_LARGE: &str = "session_too_large";
+    // VerifyAccessTokenError (BEHAVIOUR.md §13): RFC 6750 §3.1's codes, `invalid_token` above included.
+    /// A request without a usable access token, or a malformed one (RFC 6750 §3.1): status 400, or
+    /// 401 with a bare challenge when the request carries no credentials at all (§13.4). Carried by
+    /// `VerifyAccessTokenError`.
+    pub const INVALID_REQUEST: &str = "invalid_request";
+    /// The token is valid but lacks a required scope (RFC 6750 §3.1): status 403. Carried by
+    /// `VerifyAccessTokenError`.
+    pub const INSUFFICIENT_SCOPE: &str = "insufficient_scope";
+    /// The tenant's discovery or JWKS could not be read, so nothing could be verified (not the
+    /// caller's fault): status 503, the failure as the cause. Carried by `VerifyAccessTokenError`.
+    pub const TEMPORARILY_UNAVAILABLE: &str = "temporarily_unavailable";
 }
 
 /// What caused an error, when something did.
@@ -162,18 +177,33 @@ pub struct Error {
     message: Cow<'static, str>,
     status: Option<u16>,
     cause: Option<Cause>,
+    challenge: Option<String>,
 }
 
 impl Error {
     /// An error of `kind` with one of the [`code`](mod@code) constants.
     #[inline(never)]
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
-        Error { kind, code: Cow::Borrowed(code), message: message.into(), status: None, cause: None }
+        Error {
+            kind,
+            code: Cow::Borrowed(code),
+            message: message.into(),
+            status: None,
+            cause: None,
+            challenge: None,
+        }
     }
 
     /// An error whose code came from the server (e.g. `invalid_grant`).
     pub fn with_code(kind: ErrorKind, code: String, message: impl Into<Cow<'static, str>>) -> Self {
-        Error { kind, code: Cow::Owned(code), message: message.into(), status: None, cause: None }
+        Error {
+            kind,
+            code: Cow::Owned(code),
+            message: message.into(),
+            status: None,
+            cause: None,
+            challenge: None,
+        }
     }
 
     /// A `CustomTokenExchangeError` ([`ErrorKind::CustomTokenExchange`]).
@@ -198,6 +228,17 @@ impl Error {
     pub fn status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
+    }
+
+    /// Sets the `WWW-Authenticate` challenge an API answers the error with (RFC 6750 §3, RFC 9449 §7.1).
+    pub fn challenge(mut self, challenge: String) -> Self {
+        self.challenge = Some(challenge);
+        self
+    }
+
+    /// The `WWW-Authenticate` value to answer a `VerifyAccessTokenError` with.
+    pub fn www_authenticate(&self) -> Option<&str> {
+        self.challenge.as_deref()
     }
 
     /// Sets what caused the error (`cause` in JavaScript).
@@ -243,7 +284,7 @@ impl Error {
     /// from outages: 400 for exchange input refused before sending (and a session transfer's bad
     /// redirect target), the tenant's own 4xx, 502 when the tenant was unreachable or answered
     /// garbage, 401 for an ID token that failed or no usable access token, 503 when the store
-    /// failed, 500 for the deployment's or the code's mistakes (every other configuration error).
+    /// failed, an API's refusal as BEHAVIOUR.md §13.5 sets it (400, 401, 403, 503), 500 for the deployment's or the code's mistakes (every other configuration error).
     pub fn response_status(&self) -> u16 {
         match self.kind {
             ErrorKind::CustomTokenExchange => match self.status {
@@ -253,6 +294,7 @@ impl Error {
             },
             ErrorKind::IdToken | ErrorKind::AccessToken => 401,
             ErrorKind::Store => 503,
+            ErrorKind::VerifyAccessToken => self.status.unwrap_or(401),
             ErrorKind::Configuration if self.code == code::INVALID_PARAMETER => 400,
             ErrorKind::Configuration => 500,
         }

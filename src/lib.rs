@@ -8,6 +8,7 @@
 //! - `host`: thin bindings to the host's `fetch` (requests built with gloo-net), WebCrypto
 //!   (web-sys), clock and randomness.
 //! - [`ServerClient`]: the async client, orchestrating the two; Rust programs use it directly.
+//! - [`ApiClient`]: the API's side: access tokens presented to an API, verified (BEHAVIOUR.md §13).
 //! - `bindings` (feature `npm`, on in the package's build only): the same client exported with
 //!   `#[wasm_bindgen]`: the npm package's `ServerClient` class, and the one conversion of errors
 //!   into JavaScript. A Rust program leaves it off.
@@ -25,6 +26,7 @@ extern crate alloc;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+mod api;
 #[cfg(feature = "npm")]
 mod bindings;
 mod cache;
@@ -33,6 +35,7 @@ mod host;
 mod local;
 mod session;
 mod store;
+mod tenant;
 
 pub mod core;
 pub mod dpop;
@@ -42,10 +45,11 @@ pub mod stores;
 #[cfg(feature = "worker")]
 pub mod workers;
 
+pub use api::ApiClient;
 pub use client::{ServerClient, TokenExchangeResponse};
 pub use core::options::{
-    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, ParamValue,
-    SessionTransferOptions, SigningAlg, SigningKey,
+    ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, ParamValue,
+    SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions,
 };
 pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};

@@ -48,9 +48,10 @@ struct ErrorBody<'a> {
 
 /// The JSON response for `e`, with `headers` (those the store options wrote `Set-Cookie` to):
 /// status [`Error::response_status`] (400 for refused input, the tenant's 4xx, 502 for an
-/// unreachable tenant, 401, 503 for a failed store, 500 for the deployment's mistakes), body
-/// `{"error": code}` (and `error_description` for an exchange error: the rule that refused it,
-/// or the tenant's description), `Cache-Control: no-store`.
+/// unreachable tenant, 401, 503 for a failed store, 500 for the deployment's mistakes, an API's
+/// refusal as BEHAVIOUR.md §13.5 sets it), body `{"error": code}` (and `error_description` for
+/// an exchange error or an API's refusal: the rule that refused it, or the tenant's description),
+/// `Cache-Control: no-store`, and an API refusal's `WWW-Authenticate`.
 pub fn error_response(e: &Error, headers: worker::Headers) -> worker::Result<worker::Response> {
     let message = e.message();
     let status = e.response_status();
@@ -61,10 +62,14 @@ pub fn error_response(e: &Error, headers: worker::Headers) -> worker::Result<wor
     }
     let body = ErrorBody {
         error: e.code(),
-        error_description: (e.kind() == ErrorKind::CustomTokenExchange).then_some(&*message),
+        error_description: matches!(e.kind(), ErrorKind::CustomTokenExchange | ErrorKind::VerifyAccessToken)
+            .then_some(&*message),
     };
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
+    if let Some(challenge) = e.www_authenticate() {
+        headers.set("www-authenticate", challenge)?;
+    }
     Ok(worker::Response::from_json(&body)?.with_status(status).with_headers(headers))
 }
 

@@ -8,7 +8,7 @@ use auth0_edge::core::dpop;
 use auth0_edge::core::encoding::{base64url, base64url_decode, form_body, pem_pkcs8_der};
 use auth0_edge::core::jwe::parse_compact;
 use auth0_edge::core::jwt::{
-    check_id_token_claims, decode, public_jwk, select_key, Claims, Header, Jwks, PublicJwk,
+    check_id_token_claims, decode, public_jwk, select_key, Claims, Header, Jwks, PublicJwk, TokenKind,
 };
 use auth0_edge::core::options::{
     parse_domain, validate_client_options, validate_exchange_options, Fault, Faults, ParamValue,
@@ -113,9 +113,26 @@ proptest! {
     }
 
     #[test]
+    fn api_token_rules_never_panic(h in json_text(), p in json_text(), now in any::<i64>(), leeway in 0i64..600, scopes in prop::collection::vec(tricky(), 0..3)) {
+        use auth0_edge::core::api::{answer, check_api_claims, check_typ, ApiChecks, ApiClaims};
+        if let Some(header) = host_object::<Header>(h.as_bytes()) {
+            let _ = check_typ(&header.typ);
+        }
+        if let Some(claims) = host_object::<ApiClaims>(p.as_bytes()) {
+            let checks = ApiChecks { issuer: "https://t/", audience: "https://api", now, leeway, required_claims: &scopes, scopes: &scopes };
+            if let Err(e) = check_api_claims(&claims, &|name| name.len() % 2 == 0, &checks) {
+                let e = answer(e, &scopes);
+                // Every refusal has its status; all but an outage a challenge without a quote in its description.
+                prop_assert!(matches!(e.response_status(), 400 | 401 | 403));
+                prop_assert!(e.www_authenticate().is_some());
+            }
+        }
+    }
+
+    #[test]
     fn jwt_parsing_never_panics(h in json_text(), p in json_text(), s in prop::collection::vec(any::<u8>(), 0..80), raw in tricky(), now in any::<i64>()) {
         let token = format!("{}.{}.{}", base64url(h.as_bytes()), base64url(p.as_bytes()), base64url(&s));
-        if let Ok(jwt) = decode(&token, &host_header) {
+        if let Ok(jwt) = decode(&token, &host_header, TokenKind::IdToken) {
             if let Some(claims) = host_object::<Claims>(&jwt.payload) {
                 let _ = check_id_token_claims(&claims, "https://t/", "cid", now);
             }
@@ -123,7 +140,7 @@ proptest! {
                 let _ = select_key(&jwks, jwt.kid.as_deref(), SigningAlg::RS256);
             }
         }
-        let _ = decode(&raw, &host_header);
+        let _ = decode(&raw, &host_header, TokenKind::AccessToken);
         if let Some(claims) = host_object::<Claims>(p.as_bytes()) {
             let _ = check_id_token_claims(&claims, "https://t/", "cid", now);
         }

@@ -1082,3 +1082,61 @@ async fn dpop_bound_tokens_from_rust() {
         ServerClient::new(ClientOptions { dpop_key_pair: Some(swapped), ..client_options() }).unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"));
 }
+
+#[wasm_bindgen_test]
+async fn api_client_verifies_the_providers_access_tokens() {
+    // BEHAVIOUR.md §13: the API side, from Rust.
+    use auth0_edge::{ApiClient, ApiClientOptions, VerifyAccessTokenOptions};
+    let token = client()
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions {
+                audience: Some(AUDIENCE.into()),
+                scope: Some("openid read:data".into()),
+                ..legacy("alice")
+            },
+            &JsValue::UNDEFINED,
+        )
+        .await
+        .unwrap()
+        .access_token;
+    let api = ApiClient::new(ApiClientOptions {
+        domain: ISSUER.into(),
+        audience: AUDIENCE.into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let verify = |access_token: &Secret, scopes: &[&str]| VerifyAccessTokenOptions {
+        access_token: access_token.clone(),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        required_claims: vec!["sub".into()],
+    };
+    let verified = api.verify_access_token(&verify(&token, &["read:data"])).await.unwrap();
+    assert_eq!(verified.str_at("sub").as_deref(), Some("auth0|alice"));
+    assert_eq!(verified.str_at("iss").as_deref(), Some(ISSUER));
+    let e = api.verify_access_token(&verify(&token, &["admin"])).await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code(), e.response_status()),
+        (ErrorKind::VerifyAccessToken, "insufficient_scope", 403)
+    );
+    let mut tampered = token.expose().to_owned();
+    tampered.truncate(tampered.len() - 4);
+    tampered.push_str("AAAA");
+    let e = api.verify_access_token(&verify(&Secret::new(tampered), &[])).await.unwrap_err();
+    assert_eq!((e.code(), e.response_status()), ("invalid_token", 401));
+    assert!(e.www_authenticate().unwrap().starts_with("Bearer error=\"invalid_token\""));
+    let e = api.verify_access_token(&verify(&Secret::new(""), &[])).await.unwrap_err();
+    assert_eq!(
+        (e.code(), e.response_status(), e.www_authenticate()),
+        ("invalid_request", 401, Some("Bearer"))
+    );
+    let other = ApiClient::new(ApiClientOptions {
+        domain: ISSUER.into(),
+        audience: "https://other.example.com".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let e = other.verify_access_token(&verify(&token, &[])).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_token", "another API's audience");
+    let e = ApiClient::new(ApiClientOptions { domain: ISSUER.into(), ..Default::default() }).unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"));
+}

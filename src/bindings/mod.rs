@@ -6,8 +6,12 @@
 mod read;
 mod view;
 
+use crate::api::ApiClient;
 use crate::client::ServerClient;
-use crate::core::options::{session_transfer_input, validate_client_options, validate_exchange_options};
+use crate::core::options::{
+    session_transfer_input, validate_api_options, validate_client_options, validate_exchange_options,
+    validate_verify_options,
+};
 use crate::error::{Cause, Error};
 use crate::session::session_transfer_redirect;
 use js_sys::Promise;
@@ -16,7 +20,8 @@ use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(module = "/pkg-templates/errors.js")]
 extern "C" {
-    /// `new <className>(code, message, { status, cause })`, one of the package's error classes.
+    /// `new <className>(code, message, { status, cause, wwwAuthenticate })`, one of the package's
+    /// error classes.
     #[wasm_bindgen(js_name = makeError)]
     fn make_error(
         class_name: &str,
@@ -24,6 +29,7 @@ extern "C" {
         message: &str,
         status: Option<u16>,
         cause: &JsValue,
+        www_authenticate: Option<String>,
     ) -> JsValue;
 }
 
@@ -34,7 +40,8 @@ pub fn to_js(e: &Error) -> JsValue {
         Some(Cause::Js(v)) => v.clone(),
         Some(Cause::Error(inner)) => to_js(inner),
     };
-    make_error(e.kind().class_name(), e.code(), e.js_message(), e.http_status(), &cause)
+    let challenge = e.www_authenticate().map(str::to_owned);
+    make_error(e.kind().class_name(), e.code(), e.js_message(), e.http_status(), &cause, challenge)
 }
 
 type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, Error>>>>;
@@ -242,5 +249,45 @@ impl JsServerClient {
             let url = client.logout(&options, &store_options).await?;
             Ok(JsValue::from_str(&url))
         })
+    }
+}
+
+/// Verifies Auth0 access tokens presented to an API.
+#[wasm_bindgen(js_name = ApiClient)]
+pub struct JsApiClient {
+    client: ApiClient,
+}
+
+#[wasm_bindgen(js_class = ApiClient)]
+impl JsApiClient {
+    /// Validates the options. Makes no network call.
+    /// @throws {ConfigurationError}
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ApiClientOptions")] options: JsValue,
+    ) -> Result<JsApiClient, JsValue> {
+        let (options, faults) = read::api_client_options(&options);
+        let built = faults
+            .reject(|f| validate_api_options(&options, f))
+            .and_then(|()| ApiClient::new(options).map(|client| JsApiClient { client }));
+        built.map_err(|e| to_js(&e))
+    }
+
+    /// Verifies an access token: its signature by the tenant's JWKS, `typ`, `iss`, `aud`, `exp`,
+    /// `iat`, `nbf`, then `requiredClaims` and `scopes`. Resolves to its claims.
+    /// @throws {VerifyAccessTokenError | ConfigurationError} (as a rejection)
+    #[wasm_bindgen(js_name = verifyAccessToken, unchecked_return_type = "Promise<VerifiedAccessTokenClaims>")]
+    pub fn verify_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyAccessTokenOptions")] options: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move {
+            let (options, faults) = read::verify_options(&options);
+            faults
+                .reject(|f| validate_verify_options(&options, f))
+                .map_err(|e| crate::core::api::answer(e, &[]))?;
+            Ok(client.verify_access_token(&options).await?.0)
+        }))
     }
 }

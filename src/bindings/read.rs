@@ -5,9 +5,9 @@
 //! or is formatted.
 
 use crate::core::options::{
-    ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Fault, Faults, ParamValue,
-    SessionTransferOptions, SigningAlg, SigningKey, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES,
-    MAX_TOKEN_BYTES,
+    ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Fault,
+    Faults, ParamValue, SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions,
+    MAX_LISTED_CLAIMS, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
 };
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Error, Secret};
@@ -416,4 +416,34 @@ pub fn redirect_arguments(
         bad("buildSessionTransferRedirect option \"organization\" must be a string of at most 8 KiB")
     })?;
     Ok((url, token, organization))
+}
+
+/// `ApiClient` options (BEHAVIOUR.md §13.1).
+pub fn api_client_options(options: &JsValue) -> (ApiClientOptions, Faults) {
+    if !is_plain_object(options) {
+        return (ApiClientOptions::default(), Faults::not_object());
+    }
+    let mut r = Reader::new(options);
+    let o = ApiClientOptions {
+        domain: r.string("domain", MAX_OPTION_BYTES).unwrap_or_default(),
+        audience: r.string("audience", MAX_OPTION_BYTES).unwrap_or_default(),
+        fetch: r.object("fetch", |f| f.dyn_into::<Function>().ok()),
+        timeout_ms: r.whole("timeoutMs", f64::from(u32::MAX)).map(|n| n as u32),
+        leeway: r.whole("leeway", f64::from(u32::MAX)).map(|n| n as u32),
+    };
+    (o, r.faults)
+}
+
+/// `verifyAccessToken` options (BEHAVIOUR.md §13.2).
+pub fn verify_options(options: &JsValue) -> (VerifyAccessTokenOptions, Faults) {
+    if !is_plain_object(options) {
+        return (VerifyAccessTokenOptions::default(), Faults::not_object());
+    }
+    let mut r = Reader::new(options);
+    let o = VerifyAccessTokenOptions {
+        access_token: Secret::new(r.string("accessToken", MAX_TOKEN_BYTES).unwrap_or_default()),
+        required_claims: r.strings("requiredClaims", MAX_LISTED_CLAIMS),
+        scopes: r.strings("scopes", MAX_LISTED_CLAIMS),
+    };
+    (o, r.faults)
 }

@@ -271,3 +271,40 @@ export interface DPoPHeaders {
   Authorization: string;
   DPoP: string;
 }
+
+/** Options of `new ApiClient(...)`: the API's side (verifying the access tokens it is presented). */
+export interface ApiClientOptions {
+  /** The tenant: "your-tenant.eu.auth0.com" or "https://your-tenant.eu.auth0.com" (http only for loopback hosts). */
+  domain: string;
+  /** The API's identifier (its Auth0 `audience`): a token's `aud` must contain it. */
+  audience: string;
+  /** A fetch to use instead of globalThis.fetch (discovery and JWKS). */
+  fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+  /** Per request to the tenant, in ms. Default 5000. */
+  timeoutMs?: number;
+  /** Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (0 to 600). Default 60. */
+  leeway?: number;
+}
+
+export interface VerifyAccessTokenOptions {
+  /** The access token as presented, without its scheme ("Bearer"). */
+  accessToken: string;
+  /** Claims that must be present (any value), beyond iss, aud, exp and iat, which always are. */
+  requiredClaims?: readonly string[];
+  /** Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC); missing one is `insufficient_scope` (403). */
+  scopes?: readonly string[];
+}
+
+/** The claims of a verified access token, as issued (RFC 9068). */
+export interface VerifiedAccessTokenClaims {
+  iss: string;
+  sub?: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  scope?: string;
+  permissions?: string[];
+  /** The key a DPoP-bound token is bound to. */
+  cnf?: { jkt?: string };
+  [claim: string]: unknown;
+}

@@ -4,7 +4,7 @@
 use super::encoding::{base64url_decode, split_byte};
 use super::options::SigningAlg;
 use super::response::{floor_int, Member};
-use crate::error::{code, Error};
+use crate::error::{code, Error, ErrorKind};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use serde::de::value::MapAccessDeserializer;
@@ -23,6 +23,8 @@ pub struct Jwt {
     pub alg: SigningAlg,
     /// The header's `kid`, when it is a string.
     pub kid: Option<String>,
+    /// The header's `typ`, as it came.
+    pub typ: Member,
     /// The payload segment, base64url-decoded: JSON text.
     pub payload: Vec<u8>,
     /// `header.payload` as sent: the bytes the signature covers.
@@ -37,13 +39,39 @@ impl core::fmt::Debug for Jwt {
     }
 }
 
-fn invalid(message: &'static str) -> Error {
-    Error::id_token(code::INVALID_TOKEN, message)
+/// What a compact JWS is read as: it names the token in messages and picks the error family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// An ID token (or a token the client itself received): `IdTokenError`, BEHAVIOUR.md §3.2's codes.
+    IdToken,
+    /// An access token presented to an API: `VerifyAccessTokenError` `invalid_token` (RFC 6750
+    /// §3.1) whatever failed, the message naming the check (BEHAVIOUR.md §13.2).
+    AccessToken,
 }
 
-/// A header or payload that is not a base64url-encoded JSON object: `invalid_token`.
-pub fn not_json() -> Error {
-    invalid("the ID token's header or payload is not base64url JSON")
+impl TokenKind {
+    /// The error for a failed check: `rest` follows "the ID token" or "the access token".
+    #[inline(never)]
+    pub fn error(self, id_token_code: &'static str, rest: &'static str) -> Error {
+        let mut message = String::from(match self {
+            TokenKind::IdToken => "the ID token",
+            TokenKind::AccessToken => "the access token",
+        });
+        message.push_str(rest);
+        match self {
+            TokenKind::IdToken => Error::id_token(id_token_code, message),
+            TokenKind::AccessToken => Error::new(ErrorKind::VerifyAccessToken, code::INVALID_TOKEN, message),
+        }
+    }
+
+    fn invalid(self, rest: &'static str) -> Error {
+        self.error(code::INVALID_TOKEN, rest)
+    }
+
+    /// A header or payload that is not a base64url-encoded JSON object: `invalid_token`.
+    pub fn not_json(self) -> Error {
+        self.invalid("'s header or payload is not base64url JSON")
+    }
 }
 
 /// The JOSE header members the core reads (RFC 7515 §4.1).
@@ -56,6 +84,8 @@ pub struct Header {
     pub kid: Member,
     /// `crit`: must be absent (no extension is understood).
     pub crit: Member,
+    /// `typ`: an access token's must be `at+jwt` or `JWT` when present (RFC 9068 §2.1).
+    pub typ: Member,
 }
 
 /// Reads a header segment's JSON text into a [`Header`], or `None` when it is not a JSON object:
@@ -64,24 +94,25 @@ pub type ParseHeader<'a> = &'a dyn Fn(&[u8]) -> Option<Header>;
 
 /// Splits a compact JWS and checks its header (read by `parse`). Only RS256, PS256 and ES256 are
 /// accepted: `none`, HS256 and anything else are `invalid_token` before any key is looked at.
-pub fn decode(token: &str, parse: ParseHeader<'_>) -> Result<Jwt, Error> {
-    let (h, p, s) = segments(token)?;
-    let header = base64url_decode(h).and_then(|b| parse(&b)).ok_or_else(not_json)?;
+pub fn decode(token: &str, parse: ParseHeader<'_>, kind: TokenKind) -> Result<Jwt, Error> {
+    let (h, p, s) = segments(token, kind)?;
+    let header = base64url_decode(h).and_then(|b| parse(&b)).ok_or_else(|| kind.not_json())?;
     let alg = header
         .alg
         .as_str()
         .and_then(SigningAlg::parse)
-        .ok_or_else(|| invalid("the ID token's \"alg\" is not one of RS256, PS256, ES256"))?;
+        .ok_or_else(|| kind.invalid("'s \"alg\" is not one of RS256, PS256, ES256"))?;
     if header.crit != Member::Absent {
-        return Err(invalid("the ID token has a \"crit\" header this client does not understand"));
+        return Err(kind.invalid(" has a \"crit\" header this client does not understand"));
     }
-    let payload = base64url_decode(p).ok_or_else(not_json)?;
+    let payload = base64url_decode(p).ok_or_else(|| kind.not_json())?;
     let signature = base64url_decode(s)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| invalid("the ID token's signature is not base64url"))?;
+        .ok_or_else(|| kind.invalid("'s signature is not base64url"))?;
     Ok(Jwt {
         alg,
         kid: header.kid.as_str().map(str::to_owned),
+        typ: header.typ,
         payload,
         signing_input: token.get(..h.len() + 1 + p.len()).unwrap_or_default().to_owned(),
         signature,
@@ -102,16 +133,16 @@ pub type ParseExp<'a> = &'a dyn Fn(&[u8]) -> Option<ExpClaim>;
 /// The `exp` of a token that is a compact JWS with a numeric `exp`, read without verification:
 /// only to know when a stored access token is due (BEHAVIOUR.md §8.6), never to trust what it says.
 pub fn unverified_exp(token: &str, parse: ParseExp<'_>) -> Option<i64> {
-    let (_, payload, _) = segments(token).ok()?;
+    let (_, payload, _) = segments(token, TokenKind::IdToken).ok()?;
     seconds(&parse(&base64url_decode(payload)?)?.exp)
 }
 
 /// The three segments of a compact JWS (header, payload, signature), not yet decoded.
-fn segments(token: &str) -> Result<(&str, &str, &str), Error> {
+fn segments(token: &str, kind: TokenKind) -> Result<(&str, &str, &str), Error> {
     let mut parts = split_byte(token, b'.');
     match (parts.next(), parts.next(), parts.next(), parts.next()) {
         (Some(h), Some(p), Some(s), None) => Ok((h, p, s)),
-        _ => Err(invalid("the ID token is not a compact JWS")),
+        _ => Err(kind.invalid(" is not a compact JWS")),
     }
 }
 
@@ -348,7 +379,7 @@ pub fn public_jwk(key: &Jwk) -> PublicJwk {
 /// future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`]. `now` in
 /// seconds.
 pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now: i64) -> Result<(), Error> {
-    check_issuer(claims, issuer)?;
+    check_issuer(&claims.iss, issuer, TokenKind::IdToken)?;
     let bad_aud =
         || Error::id_token(code::INVALID_AUDIENCE, "the ID token's \"aud\" does not contain the client id");
     match &claims.aud {
@@ -358,7 +389,7 @@ pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now
                 match claims.azp.as_str() {
                     Some(azp) if azp == client_id => {}
                     Some(_) => return Err(bad_aud()),
-                    None => return Err(invalid("the ID token has several audiences and no \"azp\"")),
+                    None => return Err(TokenKind::IdToken.invalid(" has several audiences and no \"azp\"")),
                 }
             }
         }
@@ -367,40 +398,46 @@ pub fn check_id_token_claims(claims: &Claims, issuer: &str, client_id: &str, now
     if claims.azp != Member::Absent && claims.azp.as_str() != Some(client_id) {
         return Err(bad_aud());
     }
-    check_times(claims, now)
+    check_times(&claims.exp, &claims.iat, &claims.nbf, now, LEEWAY, TokenKind::IdToken)
 }
 
 /// Checks the claims of a signature-verified access token whose `act` is to be read (BEHAVIOUR.md §8.7):
 /// as an ID token's, but for `aud` (an access token is for an API, not for this client).
 pub fn check_access_token_claims(claims: &Claims, issuer: &str, now: i64) -> Result<(), Error> {
-    check_issuer(claims, issuer)?;
-    check_times(claims, now)
+    check_issuer(&claims.iss, issuer, TokenKind::IdToken)?;
+    check_times(&claims.exp, &claims.iat, &claims.nbf, now, LEEWAY, TokenKind::IdToken)
 }
 
-fn check_issuer(claims: &Claims, issuer: &str) -> Result<(), Error> {
-    if claims.iss.as_str() != Some(issuer) {
-        return Err(Error::id_token(
-            code::INVALID_ISSUER,
-            "the ID token's \"iss\" is not the tenant's issuer",
-        ));
+/// `iss` must be the tenant's issuer.
+pub fn check_issuer(iss: &Member, issuer: &str, kind: TokenKind) -> Result<(), Error> {
+    if iss.as_str() != Some(issuer) {
+        return Err(kind.error(code::INVALID_ISSUER, "'s \"iss\" is not the tenant's issuer"));
     }
     Ok(())
 }
 
-/// `exp` in the future, `iat` and (when present) `nbf` not in the future, each with [`LEEWAY`].
-fn check_times(claims: &Claims, now: i64) -> Result<(), Error> {
-    let exp = seconds(&claims.exp).ok_or_else(|| invalid("the ID token has no numeric \"exp\""))?;
-    if exp + LEEWAY <= now {
-        return Err(Error::id_token(code::TOKEN_EXPIRED, "the ID token has expired"));
+/// `exp` in the future, `iat` and (when present) `nbf` not in the future, each with `leeway`
+/// seconds. `now` in seconds.
+pub fn check_times(
+    exp: &Member,
+    iat: &Member,
+    nbf: &Member,
+    now: i64,
+    leeway: i64,
+    kind: TokenKind,
+) -> Result<(), Error> {
+    let exp = seconds(exp).ok_or_else(|| kind.invalid(" has no numeric \"exp\""))?;
+    if exp + leeway <= now {
+        return Err(kind.error(code::TOKEN_EXPIRED, " has expired"));
     }
-    let iat = seconds(&claims.iat).ok_or_else(|| invalid("the ID token has no numeric \"iat\""))?;
-    if iat > now + LEEWAY {
-        return Err(invalid("the ID token's \"iat\" is in the future"));
+    let iat = seconds(iat).ok_or_else(|| kind.invalid(" has no numeric \"iat\""))?;
+    if iat > now + leeway {
+        return Err(kind.invalid("'s \"iat\" is in the future"));
     }
-    if claims.nbf != Member::Absent {
-        let nbf = seconds(&claims.nbf).ok_or_else(|| invalid("the ID token's \"nbf\" is not a number"))?;
-        if nbf > now + LEEWAY {
-            return Err(invalid("the ID token is not valid yet (\"nbf\" is in the future)"));
+    if *nbf != Member::Absent {
+        let nbf = seconds(nbf).ok_or_else(|| kind.invalid("'s \"nbf\" is not a number"))?;
+        if nbf > now + leeway {
+            return Err(kind.invalid(" is not valid yet (\"nbf\" is in the future)"));
         }
     }
     Ok(())
@@ -412,7 +449,7 @@ pub(crate) mod tests {
     use crate::core::encoding::base64url;
 
     fn decode(token: &str) -> Result<Jwt, Error> {
-        super::decode(token, &crate::core::host_object)
+        super::decode(token, &crate::core::host_object, TokenKind::IdToken)
     }
 
     fn token(header: &str, payload: &str) -> String {

@@ -1,6 +1,7 @@
 //! The pure core: no JavaScript, no I/O, no clock, no randomness. Everything here takes bytes and
 //! strings and returns values, so it is tested (and fuzzed) natively with `cargo test`.
 
+pub mod api;
 pub mod dpop;
 pub mod encoding;
 pub mod jwe;

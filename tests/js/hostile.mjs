@@ -211,6 +211,43 @@ export function hostileSuite(pkg, env) {
     return calls;
   });
 
+  hostile("ApiClient: every option of its constructor and of verifyAccessToken, and what its fetch answers", async (values) => {
+    let calls = 0;
+    const apiBase = { domain: env.issuer, audience: "https://api.example.com", timeoutMs: TIMEOUT_MS };
+    const verify = { accessToken: "e30.e30.c2ln" };
+    const api = new pkg.ApiClient(apiBase);
+    for (const [label, v] of values) {
+      for (const key of ["domain", "audience", "fetch", "timeoutMs", "leeway"]) {
+        const what = `new ApiClient(${key}: ${label})`;
+        const { value, error } = await settles(pkg, what, () => new pkg.ApiClient(withOption(apiBase, key, v)), { sync: true });
+        ok(error === undefined || error instanceof pkg.ConfigurationError, `${what}: ${error?.name}`);
+        value?.free();
+        calls++;
+      }
+      for (const key of ["accessToken", "requiredClaims", "scopes"]) {
+        const what = `verifyAccessToken(${key}: ${label})`;
+        const { value, error } = await settles(pkg, what, () => api.verifyAccessToken(withOption(verify, key, v)));
+        ok(value === undefined && (error instanceof pkg.VerifyAccessTokenError || error instanceof pkg.ConfigurationError), `${what}: ${error?.name}`);
+        calls++;
+      }
+      if (v === THROWING_GETTER) continue;
+      await settles(pkg, `new ApiClient(options: ${label})`, () => new pkg.ApiClient(v), { sync: true });
+      await settles(pkg, `verifyAccessToken(options: ${label})`, () => api.verifyAccessToken(v));
+      // A token signed by nobody reaches discovery through the caller's fetch, which answers `v`.
+      for (const how of HOW) {
+        const answers = new pkg.ApiClient({ ...apiBase, domain: env.issuer.replace("//127.0.0.1:", "//127.0.0.2:"), fetch: answering(how, v) });
+        const what = `ApiClient fetch ${how} ${label}`;
+        const { error } = await settles(pkg, what, () => answers.verifyAccessToken({ accessToken: "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9.e30.c2ln" }));
+        ok(error !== undefined, `${what}: refused`);
+        answers.free();
+        calls++;
+      }
+      calls += 2;
+    }
+    api.free();
+    return calls;
+  });
+
   hostile("storeOptions of every method, through a CookieStore and a domain resolver", async (values) => {
     let calls = 0;
     const cookies = new pkg.ServerClient({ ...base, stateStore: new pkg.CookieStore() });

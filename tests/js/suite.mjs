@@ -8,6 +8,7 @@ import { CLIENTS, TOKEN_TYPES, AUDIENCE, ORGANIZATIONS } from "../provider/fixtu
 import { ok, eq, later } from "./asserts.mjs";
 import { jsonB64url, fakeTenant, flipSignature } from "./fake-tenant.js";
 import { withoutDomain } from "./seal.js";
+import { apiSuite } from "./api-suite.mjs";
 
 const SECRET = "a-session-secret-of-at-least-32-characters!";
 
@@ -93,9 +94,9 @@ export function suite(pkg, env) {
     Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === "string" ? v.replace("//127.0.0.1:", `//${host}:`) : v]));
 
   test("the package exports its public API and nothing else (no loader internals)", async () => {
-    const API = ["AccessTokenError", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
+    const API = ["AccessTokenError", "ApiClient", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
       "CustomTokenExchangeErrorCode", "DenoKvRefreshCoordinator", "DenoKvStore", "DurableObjectRefreshCoordinator", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
-      "SessionDurableObject", "StoreError", "TokenType"];
+      "SessionDurableObject", "StoreError", "TokenType", "VerifyAccessTokenError"];
     eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
     // The shipped JavaScript is minified: classes keep their public names all the same.
     for (const k of API) if (typeof pkg[k] === "function") eq(pkg[k].name, k, `${k}.name`);
@@ -1360,6 +1361,7 @@ export function suite(pkg, env) {
     eq(await otherId.getSession(), undefined, "another identifier opens nothing");
   });
 
+  cases.push(...apiSuite(pkg, env, rejects));
   return cases;
 }
 

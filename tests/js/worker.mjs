@@ -17,7 +17,7 @@ export default {
     ];
     const cases = [
       ...suite(pkg, {
-        issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, storeKinds,
+        issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, signingJwk: env.SIGNING_JWK, storeKinds,
         refreshCoordinator: () => new pkg.DurableObjectRefreshCoordinator(env.SESSION_OBJECTS),
       }),
       ...hostileSuite(pkg, { issuer: env.ISSUER }),

@@ -13,7 +13,7 @@ const env = providerEnv((k) => process.env[k]);
 const { mf, inputs } = await startWorker(path.join(here, "worker.mjs"), path.join(here, ".build", "workerd"), {
   kvNamespaces: ["SESSIONS"],
   durableObjects: { SESSION_OBJECTS: "SessionDurableObject" },
-  bindings: { ISSUER: env.issuer, PKJWT_KEY: env.pkjwtKey, EXTERNAL_JWT: env.externalJwt },
+  bindings: { ISSUER: env.issuer, PKJWT_KEY: env.pkjwtKey, EXTERNAL_JWT: env.externalJwt, SIGNING_JWK: env.signingJwk },
 });
 // Every test is registered before the first one runs, and the instance disposed after the last.
 const names = await (await mf.dispatchFetch("http://worker/list")).json();

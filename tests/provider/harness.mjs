@@ -56,17 +56,17 @@ async function generateRsaKeyPair() {
  *   issuer: string, port: number, domain: string, tokenEndpoint: string,
  *   discoveryUrl: string, jwksUri: string, dpopApiUrl: string, dpopNonceApiUrl: string,
  *   clientPrivateKeyPem: string, clientPrivateJwk: object, clientPublicJwk: object,
- *   externalPrivateJwk: object, externalPublicJwk: object,
+ *   externalPrivateJwk: object, externalPublicJwk: object, signingPrivateJwk: object,
  *   mintExternalJwt: (claims?: object, opts?: { expiresIn?: number, issuer?: string|null, key?: any, kid?: string }) => Promise<string>,
  *   stop: () => Promise<number|null>,
  * }>}
  */
 export async function startProvider({ verbose = false } = {}) {
-  const [client, external] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair()]);
+  const [client, external, signing] = await Promise.all([generateRsaKeyPair(), generateRsaKeyPair(), generateRsaKeyPair()]);
 
   const env = {
     ...process.env,
-    [KEYS_ENV]: JSON.stringify({ clientJwk: client.publicJwk, externalJwk: external.publicJwk }),
+    [KEYS_ENV]: JSON.stringify({ clientJwk: client.publicJwk, externalJwk: external.publicJwk, signingJwk: signing.privateJwk }),
     AUTH0_EDGE_PROVIDER_PARENT_PID: String(process.pid),
   };
   if (verbose) env.AUTH0_EDGE_PROVIDER_DEBUG = '1';
@@ -159,6 +159,7 @@ export async function startProvider({ verbose = false } = {}) {
     clientPublicJwk: client.publicJwk,
     externalPrivateJwk: external.privateJwk,
     externalPublicJwk: external.publicJwk,
+    signingPrivateJwk: signing.privateJwk, // the provider's primary signing key (its JWKS's first)
     mintExternalJwt,
     stop,
   };
@@ -184,6 +185,8 @@ async function cli(argv) {
     AUTH0_EDGE_TEST_EXTERNAL_JWT: await provider.mintExternalJwt({}, { expiresIn: 2 * 3600 }),
     // The fixed clients, for test code that cannot import fixtures.mjs (Rust/wasm tests).
     AUTH0_EDGE_TEST_CLIENTS: JSON.stringify(CLIENTS),
+    // The provider's signing key (a throwaway of this run), for tests that mint tokens as it does.
+    AUTH0_EDGE_TEST_SIGNING_JWK: JSON.stringify(provider.signingPrivateJwk),
   };
 
   const child = spawn(command[0], command.slice(1), { env, stdio: 'inherit' });

@@ -8,7 +8,7 @@
 //   {"issuer":"http://127.0.0.1:PORT/","port":PORT}
 // and exits 0 on SIGTERM / SIGINT. Public keys for the private_key_jwt client
 // and the "external IdP" come from AUTH0_EDGE_PROVIDER_KEYS
-// ({"clientJwk":{...},"externalJwk":{...}}); without it, throwaway pairs are
+// ({"clientJwk":{...},"externalJwk":{...},"signingJwk"?:{private}}); without it, throwaway pairs are
 // generated. Diagnostics go to stderr, and only with --verbose or
 // AUTH0_EDGE_PROVIDER_DEBUG=1.
 
@@ -97,7 +97,11 @@ function loadPublicKeys(envValue) {
       throw new Error(`${KEYS_ENV}.${name} must be an RSA public JWK`);
     }
   }
-  return { clientJwk: publicPart(parsed.clientJwk), externalJwk: publicPart(parsed.externalJwk) };
+  const { signingJwk } = parsed;
+  if (signingJwk !== undefined && (typeof signingJwk !== 'object' || signingJwk.kty !== 'RSA' || !signingJwk.d || !signingJwk.kid)) {
+    throw new Error(`${KEYS_ENV}.signingJwk must be a private RSA JWK with a kid`);
+  }
+  return { clientJwk: publicPart(parsed.clientJwk), externalJwk: publicPart(parsed.externalJwk), signingJwk };
 }
 
 // ---------------------------------------------------------------------------
@@ -630,7 +634,9 @@ export async function startServer({ port = 0, keys } = {}) {
 
   const [, signingKeys, publicKeys] = await Promise.all([
     importOidcProvider(), // overlap loading the module with key generation
-    Promise.all([generateRsaJwk(), generateRsaJwk()]).then((pair) => pair.map((k) => ({ ...k, alg: 'RS256', use: 'sig' }))),
+    // The first signing key may come from the harness (`signingJwk`), so tests can mint tokens
+    // as the tenant would, with its key.
+    Promise.all([keys?.signingJwk ?? generateRsaJwk(), generateRsaJwk()]).then((pair) => pair.map((k) => ({ ...k, alg: 'RS256', use: 'sig' }))),
     keys ? Promise.resolve(keys) : Promise.all([generateRsaJwk(), generateRsaJwk()])
       .then(([c, e]) => ({ clientJwk: publicPart(c), externalJwk: publicPart(e) })),
     new Promise((resolve, reject) => {

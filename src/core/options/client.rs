@@ -200,12 +200,12 @@ pub struct ClientConfig {
     pub telemetry: bool,
 }
 
-fn invalid_option(message: &'static str) -> Error {
+pub(crate) fn invalid_option(message: &'static str) -> Error {
     Error::config(code::INVALID_OPTION, message)
 }
 
 /// An optional positive whole number no larger than `max`, `default` when not given.
-fn positive_int<T: Copy + Into<f64>>(
+pub(crate) fn positive_int<T: Copy + Into<f64>>(
     faults: &Faults,
     key: &str,
     v: Option<T>,

@@ -11,10 +11,12 @@ use crate::error::Error;
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+pub mod api;
 pub mod client;
 pub mod domain;
 pub mod exchange;
 
+pub use api::*;
 pub use client::*;
 pub use domain::*;
 pub use exchange::*;

@@ -1,0 +1,130 @@
+//! Options of [`ApiClient`](crate::ApiClient) and of its verification (BEHAVIOUR.md §13.1).
+
+use super::client::{invalid_option, positive_int, DEFAULT_TIMEOUT_MS};
+use super::{is_blank, parse_domain, DomainUrl, Faults, MAX_OPTION_BYTES, MAX_TOKEN_BYTES};
+use crate::core::api::{malformed, no_credentials};
+use crate::error::{code, Error, Secret};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use js_sys::Function;
+
+/// Default clock skew allowed on `exp`, `iat` and `nbf`, in seconds.
+pub const DEFAULT_LEEWAY: u32 = 60;
+/// Largest `leeway` taken, in seconds.
+pub const MAX_LEEWAY: u32 = 600;
+/// Most `requiredClaims` or `scopes` one verification takes.
+pub const MAX_LISTED_CLAIMS: usize = 100;
+
+/// Options of [`ApiClient::new`](crate::ApiClient::new). `Default` leaves everything unset.
+#[derive(Clone, Debug, Default)]
+pub struct ApiClientOptions {
+    /// The tenant: `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for
+    /// loopback), as [`ClientOptions::domain`](crate::ClientOptions::domain).
+    pub domain: String,
+    /// The API's identifier (its `audience`): a token's `aud` must contain it.
+    pub audience: String,
+    /// A `fetch` to use instead of `globalThis.fetch` (discovery and JWKS).
+    pub fetch: Option<Function>,
+    /// Per request to the tenant, in ms. Default 5000.
+    pub timeout_ms: Option<u32>,
+    /// Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (0 to 600). Default 60.
+    pub leeway: Option<u32>,
+}
+
+/// [`ApiClientOptions`] checked, defaults filled in.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// The tenant.
+    pub domain: DomainUrl,
+    /// The API's identifier.
+    pub audience: String,
+    /// Per request to the tenant, in ms.
+    pub timeout_ms: u32,
+    /// Clock skew allowed, in seconds.
+    pub leeway: u32,
+}
+
+/// BEHAVIOUR.md §13.1, in this order: the options object, `domain`, `audience`, then the optional
+/// options. A `ConfigurationError` names the first wrong one.
+pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<ApiConfig, Error> {
+    if !faults.is_object() {
+        return Err(invalid_option("ApiClient options must be an object"));
+    }
+    if faults.has("domain") || o.domain.is_empty() {
+        return Err(Error::config(code::INVALID_DOMAIN, "\"domain\" is required: the tenant's domain"));
+    }
+    let domain = parse_domain(&o.domain)?;
+    if faults.has("audience") || is_blank(&o.audience) || o.audience.len() > MAX_OPTION_BYTES {
+        return Err(invalid_option("\"audience\" is required: the API's identifier, a non-blank string"));
+    }
+    let message = "\"timeoutMs\" must be a positive whole number of milliseconds";
+    let timeout_ms =
+        positive_int(faults, "timeoutMs", o.timeout_ms, 2_147_483_647.0, DEFAULT_TIMEOUT_MS, message)?;
+    let leeway = match o.leeway {
+        _ if faults.has("leeway") => None,
+        None => Some(DEFAULT_LEEWAY),
+        Some(n) if n <= MAX_LEEWAY => Some(n),
+        Some(_) => None,
+    }
+    .ok_or_else(|| invalid_option("\"leeway\" must be a whole number of seconds from 0 to 600"))?;
+    if faults.has("fetch") {
+        return Err(invalid_option("\"fetch\" must be a function"));
+    }
+    Ok(ApiConfig { domain, audience: o.audience.clone(), timeout_ms, leeway })
+}
+
+/// Options of [`ApiClient::verify_access_token`](crate::ApiClient::verify_access_token).
+#[derive(Clone, Debug, Default)]
+pub struct VerifyAccessTokenOptions {
+    /// The access token as presented, without its scheme (`Bearer`).
+    pub access_token: Secret,
+    /// Claims that must be present (any value), beyond those always checked.
+    pub required_claims: Vec<String>,
+    /// Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC).
+    pub scopes: Vec<String>,
+}
+
+/// BEHAVIOUR.md §13.2's input rules: no token is `invalid_request` with a bare challenge (a
+/// request without credentials); a token with its scheme or a blank one `invalid_request`; a
+/// token over 64 KiB `invalid_token`; a wrong `requiredClaims` or `scopes` a `ConfigurationError`
+/// (the API's own mistake).
+pub fn validate_verify_options(o: &VerifyAccessTokenOptions, faults: &Faults) -> Result<(), Error> {
+    if !faults.is_object() {
+        return Err(invalid_option("verifyAccessToken options must be an object"));
+    }
+    let token = o.access_token.expose();
+    match faults.of("accessToken") {
+        Some(super::Fault::TooLong) => {
+            return Err(Error::new(
+                crate::ErrorKind::VerifyAccessToken,
+                code::INVALID_TOKEN,
+                "the access token is too long",
+            ))
+        }
+        Some(_) => return Err(malformed("\"accessToken\" must be a string")),
+        None if token.is_empty() => return Err(no_credentials()),
+        None => {}
+    }
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(Error::new(
+            crate::ErrorKind::VerifyAccessToken,
+            code::INVALID_TOKEN,
+            "the access token is too long",
+        ));
+    }
+    if is_blank(token) || token.contains(' ') {
+        return Err(malformed("\"accessToken\" must be the token alone: no scheme, no spaces"));
+    }
+    let listed = |key: &str, list: &[String]| {
+        !faults.has(key)
+            && list.len() <= MAX_LISTED_CLAIMS
+            && list.iter().all(|s| !is_blank(s) && s.len() <= 256 && !s.contains([' ', '"', '\\']))
+    };
+    if !listed("requiredClaims", &o.required_claims) {
+        return Err(invalid_option("\"requiredClaims\" must be an array of at most 100 claim names"));
+    }
+    if !listed("scopes", &o.scopes) {
+        return Err(invalid_option("\"scopes\" must be an array of at most 100 scope names"));
+    }
+    Ok(())
+}

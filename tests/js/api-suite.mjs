@@ -1,0 +1,204 @@
+// The API side (BEHAVIOUR.md §13) in every runtime: `ApiClient` verifying the real provider's
+// access tokens, and tokens that `jose` (an independent JOSE implementation) mints with the
+// provider's own signing key, valid and tampered. Part of the shared suite (suite.mjs).
+
+import * as jose from "jose";
+import { CLIENTS, TOKEN_TYPES, AUDIENCE } from "../provider/fixtures.mjs";
+import { ok, eq } from "./asserts.mjs";
+import { b64url, jsonB64url, flipSignature } from "./fake-tenant.js";
+
+/**
+ * @param pkg the package's module namespace
+ * @param env {issuer, signingJwk}: from the provider harness
+ * @param rejects suite.mjs's assertion of a rejection (class, code)
+ * @returns [{name, fn}]
+ */
+export function apiSuite(pkg, env, rejects) {
+  const { ApiClient, ServerClient, VerifyAccessTokenError, ConfigurationError } = pkg;
+  const cases = [];
+  const test = (name, fn) => cases.push({ name, fn: () => fn() });
+  const api = (extra = {}) => new ApiClient({ domain: env.issuer, audience: AUDIENCE, ...extra });
+  const server = (which = "basic", extra = {}) =>
+    new ServerClient({ domain: env.issuer, clientId: CLIENTS[which].clientId, clientSecret: CLIENTS[which].clientSecret, secret: "a-session-secret-of-at-least-32-characters!", ...extra });
+  const legacy = (user, extra = {}) => ({ subjectToken: `legacy-${user}`, subjectTokenType: TOKEN_TYPES.LEGACY, ...extra });
+  /** An access token for the test API from the provider (RFC 9068 JWT, `typ` at+jwt). */
+  const providerToken = async (scope = "openid read:data", which = "basic", extra = {}) =>
+    (await server(which, extra).customTokenExchange(legacy("alice", { audience: AUDIENCE, scope }))).accessToken;
+
+  // The provider's signing key (its JWKS's first) and a token minted with it as the tenant would.
+  const signingJwk = JSON.parse(env.signingJwk);
+  let signingKey;
+  const key = async () => (signingKey ??= await jose.importJWK(signingJwk, "RS256"));
+  const now = () => Math.floor(Date.now() / 1000);
+  const baseClaims = () => ({
+    iss: env.issuer, sub: "auth0|alice", aud: AUDIENCE, iat: now(), exp: now() + 600, scope: "read:data", client_id: CLIENTS.basic.clientId,
+  });
+  const mint = async (claims = {}, header = {}, signWith) =>
+    new jose.SignJWT({ ...baseClaims(), ...claims })
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: signingJwk.kid, ...header })
+      .sign(signWith ?? (await key()));
+  /** Drops claims whose value is `undefined` (so a case can remove one). */
+  const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  /** A compact JWS of `header` and `payload` with `signature` (base64url) as given: not signed. */
+  const forge = (header, payload, signature = "c2ln") => `${jsonB64url(header)}.${jsonB64url(payload)}.${signature}`;
+  /** `header` and `payload` signed with the provider's key by WebCrypto, whatever the header says. */
+  const signRaw = async (header, payload) => {
+    const input = `${jsonB64url(header)}.${jsonB64url(payload)}`;
+    return `${input}.${b64url(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", await key(), new TextEncoder().encode(input)))}`;
+  };
+  const hmac = async (header, payload, secret) => {
+    const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const input = `${jsonB64url(header)}.${jsonB64url(payload)}`;
+    return `${input}.${b64url(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(input)))}`;
+  };
+  /** Refused as `code` with `status`, a challenge naming the code, and a message that holds no token. */
+  const refused = async (accessToken, code, status, label, options = {}, client = api()) => {
+    const e = await rejects(client.verifyAccessToken({ accessToken, ...options }), VerifyAccessTokenError, code, label);
+    eq(e.status, status, `${label}: status`);
+    if (status !== 503) ok(e.headers["WWW-Authenticate"].startsWith("Bearer"), `${label}: a Bearer challenge`);
+    const longest = typeof accessToken === "string" ? accessToken.split(".").sort((a, b) => b.length - a.length)[0] : "";
+    if (longest.length > 8) ok(!e.message.includes(longest), `${label}: the message holds no token`);
+    return e;
+  };
+
+  test("ApiClient: the provider's access token verifies; the claims come back as issued; scopes and required claims met", async () => {
+    const token = await providerToken();
+    const claims = await api().verifyAccessToken({ accessToken: token, scopes: ["read:data"], requiredClaims: ["sub", "client_id"] });
+    const issued = jose.decodeJwt(token);
+    eq(claims, issued, "the claims, exactly as in the token");
+    eq([claims.sub, claims.aud, claims.iss], ["auth0|alice", AUDIENCE, env.issuer], "sub, aud, iss");
+    eq(jose.decodeProtectedHeader(token).typ, "at+jwt", "the provider's typ");
+    // The same claims minted by jose with the provider's key verify identically.
+    const minted = await signRaw({ alg: "RS256", typ: "at+jwt", kid: signingJwk.kid }, issued);
+    eq(await api().verifyAccessToken({ accessToken: minted }), issued, "a jose-minted token with the same claims");
+  });
+
+  test("ApiClient: each failure mode is refused with RFC 6750's code, its status and a challenge", async () => {
+    const token = await providerToken();
+    await refused(flipSignature(token), "invalid_token", 401, "tampered signature");
+    await refused(`${jsonB64url({ alg: "none", typ: "at+jwt" })}.${token.split(".")[1]}.`, "invalid_token", 401, "alg none");
+    const jwks = await (await fetch(new URL(".well-known/jwks.json", env.issuer))).json();
+    const hs = await hmac({ alg: "HS256", typ: "at+jwt", kid: signingJwk.kid }, jose.decodeJwt(token), JSON.stringify(jwks.keys[0]));
+    await refused(hs, "invalid_token", 401, "HS256 keyed with the JWKS");
+    const stranger = (await jose.generateKeyPair("RS256")).privateKey;
+    await refused(await mint({}, { kid: "not-in-the-jwks" }, stranger), "invalid_token", 401, "unknown kid");
+    await refused(await mint({}, {}, stranger), "invalid_token", 401, "the tenant's kid, another key");
+    await refused(await mint({ iss: "https://evil.example/" }), "invalid_token", 401, "wrong iss");
+    await refused(await mint({ aud: "https://other.example.com" }), "invalid_token", 401, "wrong aud");
+    await refused(await mint({ exp: now() - 120 }), "invalid_token", 401, "expired");
+    await refused(await mint({ nbf: now() + 600 }), "invalid_token", 401, "future nbf");
+    await refused(await mint({}, { typ: "JOSE" }), "invalid_token", 401, "typ neither at+jwt nor JWT");
+    const e = await refused(token, "insufficient_scope", 403, "missing scope", { scopes: ["read:data", "admin:all"] });
+    eq(e.headers["WWW-Authenticate"], `Bearer error="insufficient_scope", error_description="the access token lacks a required scope", scope="read:data admin:all"`, "the challenge names the scopes needed");
+    await refused(token, "invalid_token", 401, "missing required claim", { requiredClaims: ["org_id"] });
+    await refused(token, "invalid_token", 401, "an inherited property is no claim", { requiredClaims: ["constructor"] });
+    // A DPoP-bound token (cnf.jkt) presented as a Bearer token.
+    const keyPair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    const bound = await providerToken("openid", "dpop", { dpopKeyPair: keyPair });
+    ok(typeof jose.decodeJwt(bound).cnf.jkt === "string", "the provider bound the token");
+    await refused(bound, "invalid_token", 401, "a bound token as Bearer");
+  });
+
+  test("ApiClient: 33 tampered tokens minted by jose with the provider's key (or forged), each refused as invalid_token", async () => {
+    const good = baseClaims();
+    const header = { alg: "RS256", typ: "at+jwt", kid: signingJwk.kid };
+    const valid = await mint();
+    const [vh, vp, vs] = valid.split(".");
+    const table = {
+      "alg none, no signature": `${jsonB64url({ ...header, alg: "none" })}.${vp}.`,
+      "alg none, the signature kept": `${jsonB64url({ ...header, alg: "none" })}.${vp}.${vs}`,
+      "alg HS256 keyed with n": await hmac({ ...header, alg: "HS256" }, good, signingJwk.n),
+      "alg HS512": forge({ ...header, alg: "HS512" }, good, vs),
+      "alg RS512": forge({ ...header, alg: "RS512" }, good, vs),
+      "alg ES256 over an RSA key": `${jsonB64url({ ...header, alg: "ES256" })}.${vp}.${vs}`,
+      "alg lower case": `${jsonB64url({ ...header, alg: "rs256" })}.${vp}.${vs}`,
+      "no alg": `${jsonB64url({ typ: "at+jwt", kid: signingJwk.kid })}.${vp}.${vs}`,
+      "crit header": await signRaw({ ...header, crit: ["exp"], exp: 1 }, good),
+      "typ dpop+jwt": await mint({}, { typ: "dpop+jwt" }),
+      "no typ": await mint({}, { typ: undefined }),
+      "payload changed, signature kept": `${vh}.${jsonB64url({ ...good, sub: "auth0|mallory" })}.${vs}`,
+      "header changed, signature kept": `${jsonB64url({ ...header, typ: "JWT" })}.${vp}.${vs}`,
+      "signature cut short": `${vh}.${vp}.${vs.slice(0, 40)}`,
+      "signature of another token": `${vh}.${vp}.${(await mint({ sub: "x" })).split(".")[2]}`,
+      "empty signature": `${vh}.${vp}.`,
+      "signature not base64url": `${vh}.${vp}.${vs.slice(0, -2)}+/`,
+      "two segments": `${vh}.${vp}`,
+      "four segments": `${valid}.${vs}`,
+      "payload not JSON": `${vh}.${b64url(new TextEncoder().encode("not json"))}.${vs}`,
+      "payload an array": forge(header, ["iss"], vs),
+      "header not JSON": `${b64url(new TextEncoder().encode("{"))}.${vp}.${vs}`,
+      "unknown kid": await mint({}, { kid: "rotated-away" }),
+      "no kid (the JWKS has two RS256 keys)": await mint({}, { kid: undefined }),
+      "iss of another tenant": await mint({ iss: "https://evil.example/" }),
+      "no iss": await signRaw(header, defined({ ...good, iss: undefined })),
+      "aud of another API": await mint({ aud: "https://other.example.com" }),
+      "aud a list without this API": await mint({ aud: ["https://other.example.com", `${env.issuer}userinfo`] }),
+      "aud an object": await mint({ aud: { [AUDIENCE]: true } }),
+      "expired beyond the leeway": await mint({ exp: now() - 61 }),
+      "exp a string": await mint({ exp: String(now() + 600) }),
+      "no iat": await signRaw(header, defined({ ...good, iat: undefined })),
+      "iat in the future": await mint({ iat: now() + 600 }),
+      "nbf in the future": await mint({ nbf: now() + 600 }),
+      "bound to a key (cnf.jkt)": await mint({ cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" } }),
+    };
+    ok(Object.keys(table).length >= 33, "at least 33 cases");
+    eq(await api().verifyAccessToken({ accessToken: valid }), good, "the untampered token verifies");
+    // jose, given the provider's JWKS, refuses each as well (an independent check of the table),
+    // but for an `iat` in the future, which it does not check and we do (BEHAVIOUR.md §13.2).
+    const stricter = new Set(["iat in the future"]);
+    const jwks = jose.createLocalJWKSet(await (await fetch(new URL(".well-known/jwks.json", env.issuer))).json());
+    for (const [label, token] of Object.entries(table)) {
+      const joseRefused = await jose.jwtVerify(token, jwks, {
+        issuer: env.issuer, audience: AUDIENCE, algorithms: ["RS256", "PS256", "ES256"], typ: "at+jwt", requiredClaims: ["iat", "exp"],
+      }).then((r) => r.payload.cnf !== undefined, () => true);
+      eq(joseRefused, !stricter.has(label), `${label}: jose refuses it too`);
+      await refused(token, "invalid_token", 401, label);
+    }
+  });
+
+  test("ApiClient: the request's input: no token is a bare challenge (401), a scheme or junk is invalid_request (400); the API's own mistakes are ConfigurationError", async () => {
+    const e = await refused(undefined, "invalid_request", 401, "no accessToken");
+    eq(e.headers, { "WWW-Authenticate": "Bearer" }, "no error code for a request without credentials (RFC 6750 §3.1)");
+    await refused("", "invalid_request", 401, "an empty accessToken");
+    await refused(`Bearer ${await mint()}`, "invalid_request", 400, "with its scheme");
+    await refused(42, "invalid_request", 400, "not a string");
+    await refused("x".repeat(70 * 1024), "invalid_token", 401, "over 64 KiB");
+    await rejects(api().verifyAccessToken({ accessToken: await mint(), scopes: "read:data" }), ConfigurationError, "invalid_option", "scopes not an array");
+    await rejects(api().verifyAccessToken({ accessToken: await mint(), requiredClaims: [1] }), ConfigurationError, "invalid_option", "requiredClaims of numbers");
+    await rejects(api().verifyAccessToken("token"), ConfigurationError, "invalid_option", "options not an object");
+    for (const [options, code, label] of [
+      [{ audience: AUDIENCE }, "invalid_domain", "no domain"],
+      [{ domain: "http://evil.example", audience: AUDIENCE }, "invalid_domain", "http for a public host"],
+      [{ domain: env.issuer }, "invalid_option", "no audience"],
+      [{ domain: env.issuer, audience: " " }, "invalid_option", "blank audience"],
+      [{ domain: env.issuer, audience: AUDIENCE, leeway: 601 }, "invalid_option", "leeway over 600"],
+      [{ domain: env.issuer, audience: AUDIENCE, fetch: "fetch" }, "invalid_option", "fetch not a function"],
+    ]) {
+      await rejects(() => new ApiClient(options), ConfigurationError, code, label);
+    }
+  });
+
+  test("ApiClient: leeway: a token expired 30 s ago verifies with the default 60 s, not with leeway 0", async () => {
+    const token = await mint({ exp: now() - 30 });
+    eq((await api().verifyAccessToken({ accessToken: token })).sub, "auth0|alice", "default leeway");
+    await refused(token, "invalid_token", 401, "leeway 0", {}, api({ leeway: 0 }));
+  });
+
+  test("ApiClient: a JWKS that cannot be read is temporarily_unavailable (503, the failure as cause), not the caller's fault", async () => {
+    // A fresh isolate-wide cache entry: the JWKS under another spelling of the issuer's host is
+    // never the one cached above. Discovery answers as the provider would there.
+    const issuer = env.issuer.replace("//127.0.0.1:", "//localhost:");
+    const failing = async (input, init) => {
+      const url = new URL(new Request(input, init).url);
+      if (url.pathname.endsWith("jwks.json")) return new Response("down", { status: 503 });
+      const doc = await (await fetch(new URL(url.pathname, env.issuer))).json();
+      return Response.json(Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, typeof v === "string" ? v.replace("//127.0.0.1:", "//localhost:") : v])));
+    };
+    const token = await mint({ iss: issuer });
+    const e = await refused(token, "temporarily_unavailable", 503, "JWKS down", {}, api({ domain: issuer, fetch: failing }));
+    eq(e.headers, {}, "no challenge: nothing is wrong with the token");
+    ok(e.cause instanceof pkg.IdTokenError && e.cause.code === "jwks_fetch_error", `the JWKS failure is the cause: ${e.cause}`);
+  });
+
+  return cases;
+}
