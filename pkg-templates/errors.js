@@ -28,7 +28,8 @@ export class StoreError extends Auth0EdgeError {
 }
 /**
  * An access token (or the request carrying it) refused by `ApiClient`: `code` is RFC 6750's
- * (`invalid_request`, `invalid_token`, `insufficient_scope`) or `temporarily_unavailable`;
+ * (`invalid_request`, `invalid_token`, `insufficient_scope`), RFC 9449's `invalid_dpop_proof`, or
+ * `temporarily_unavailable`;
  * `status` and `headers` are what to answer with (`new Response(body, { status, headers })`).
  */
 export class VerifyAccessTokenError extends Auth0EdgeError {

@@ -105,6 +105,7 @@ export declare const ApiClient: typeof ApiClientClass;
 export type {
   ApiClientOptions,
   VerifyAccessTokenOptions,
+  VerifyRequestOptions,
   VerifiedAccessTokenClaims,
   StateStore,
   ClientAuthMethod,
@@ -187,11 +188,11 @@ export declare class StoreError extends Auth0EdgeError {
  * `new Response(body, { status: e.status, headers: e.headers })`.
  */
 export declare class VerifyAccessTokenError extends Auth0EdgeError {
-  /** RFC 6750's code, or `temporarily_unavailable` when the tenant's discovery or JWKS could not be read. */
-  readonly code: "invalid_request" | "invalid_token" | "insufficient_scope" | "temporarily_unavailable";
-  /** What to answer: 400 (invalid_request), 401 (invalid_token, or no credentials at all), 403 (insufficient_scope), 503. */
+  /** RFC 6750's code, RFC 9449's `invalid_dpop_proof`, or `temporarily_unavailable` when the tenant's discovery or JWKS could not be read. */
+  readonly code: "invalid_request" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof" | "temporarily_unavailable";
+  /** What to answer: 400 (invalid_request), 401 (invalid_token, invalid_dpop_proof, or no credentials at all), 403 (insufficient_scope), 503. */
   readonly status: number;
-  /** `{ "WWW-Authenticate": challenge }` (RFC 6750 §3), or `{}` for an outage. */
+  /** `{ "WWW-Authenticate": challenge }` (RFC 6750 §3; `DPoP` with `algs` for a DPoP request or a bound token), or `{}` for an outage. */
   readonly headers: Record<string, string>;
 }
 

@@ -2,19 +2,39 @@
 //! verifies the access tokens it is presented, with the tenant's discovery and JWKS read and
 //! cached as `ServerClient` reads them (`crate::tenant`).
 
-use crate::core::api::{answer, check_api_claims, check_typ, ApiChecks, ApiClaims, Confirmation};
-use crate::core::jwt::{self, TokenKind};
-use crate::core::options::{
-    validate_api_options, validate_verify_options, ApiClientOptions, ApiConfig, Faults,
-    VerifyAccessTokenOptions,
+use crate::core::api::{
+    answer, bad_proof, check_api_claims, check_proof_claims, check_proof_key, check_typ, malformed,
+    no_credentials, ApiChecks, ApiClaims, Confirmation, ProofClaimsIn, ProofExpect, ProofKey, ReplayCache,
+    Scheme,
 };
-use crate::error::{code, Cause, Error, ErrorKind};
-use crate::host::{self, JsObject};
+use crate::core::dpop::thumbprint_input;
+use crate::core::encoding::{base64url, base64url_decode};
+use crate::core::jwt::{self, public_jwk, TokenKind};
+use crate::core::options::{
+    invalid_option, validate_api_options, validate_verify_options, ApiClientOptions, ApiConfig, Faults,
+    VerifyAccessTokenOptions, VerifyRequestOptions, MAX_OPTION_BYTES, MAX_TOKEN_BYTES,
+};
+use crate::error::{code, Cause, Error, ErrorKind, Secret};
+use crate::host::{self, value, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use crate::tenant::{self, SignatureFailure};
 use alloc::rc::Rc;
-use js_sys::Function;
+use core::cell::RefCell;
+use js_sys::{Array, Function};
+use wasm_bindgen::JsValue;
+
+/// How old a DPoP proof may be (its `iat`), in seconds.
+const PROOF_MAX_AGE: i64 = 300;
+/// How far ahead of this clock a proof's `iat` may be, in seconds.
+const PROOF_LEEWAY: i64 = 30;
+/// Most proofs remembered against replay in one isolate.
+const MAX_PROOFS_SEEN: usize = 10_000;
+
+crate::local::local! {
+    /// The DPoP proofs this isolate has accepted, until their window passes (BEHAVIOUR.md §13.3).
+    static PROOFS_SEEN: RefCell<ReplayCache> = const { RefCell::new(ReplayCache::new(MAX_PROOFS_SEEN)) };
+}
 
 struct Inner {
     config: ApiConfig,
@@ -72,15 +92,38 @@ impl ApiClient {
     }
 
     /// Verifies an access token (BEHAVIOUR.md §13.2) and returns its claims, as the host parsed
-    /// them. A refusal is an [`ErrorKind::VerifyAccessToken`] error with an RFC 6750 code, the
-    /// status to answer ([`Error::response_status`]) and its challenge
-    /// ([`Error::www_authenticate`]); the message names the failed check, never the token.
+    /// them. With the `DPoP` scheme, the token must be bound to a key and the proof must hold for
+    /// the request (§13.3). A refusal is an [`ErrorKind::VerifyAccessToken`] error with an RFC
+    /// 6750 (or RFC 9449) code, the status to answer ([`Error::response_status`]) and its
+    /// challenge ([`Error::www_authenticate`]); the message names the failed check, never the token.
     pub async fn verify_access_token(&self, options: &VerifyAccessTokenOptions) -> Result<JsObject, Error> {
-        self.verify(options).await.map_err(|e| answer(e, &options.scopes))
+        let dpop = options.scheme.as_deref().and_then(Scheme::parse) == Some(Scheme::Dpop);
+        self.verify(options).await.map_err(|e| answer(e, &options.scopes, dpop))
+    }
+
+    /// Verifies the access token of a request (BEHAVIOUR.md §13.4): its one `Authorization`
+    /// header (`Bearer` or `DPoP`, without case), its `DPoP` proof, method and URL.
+    pub async fn verify_request(
+        &self,
+        request: &JsValue,
+        options: &VerifyRequestOptions,
+    ) -> Result<JsObject, Error> {
+        let read = read_request(request).map_err(|e| answer(e, &options.scopes, false))?;
+        let (scheme, token, proof, method, url) = read;
+        self.verify_access_token(&VerifyAccessTokenOptions {
+            access_token: token,
+            required_claims: options.required_claims.clone(),
+            scopes: options.scopes.clone(),
+            scheme: Some(scheme.into()),
+            dpop_proof: proof,
+            http_method: Some(method),
+            http_url: Some(url),
+        })
+        .await
     }
 
     async fn verify(&self, options: &VerifyAccessTokenOptions) -> Result<JsObject, Error> {
-        validate_verify_options(options, &Faults::NONE)?;
+        let scheme = validate_verify_options(options, &Faults::NONE)?;
         let (c, fetch) = (&self.inner.config, self.inner.fetch.as_ref());
         let kind = TokenKind::AccessToken;
         let jwt = jwt::decode(options.access_token.expose(), &host::from_json_text, kind)?;
@@ -97,24 +140,117 @@ impl ApiClient {
             }
             SignatureFailure::Invalid(_) => kind.error(code::INVALID_TOKEN, "'s signature is not valid"),
         })?;
+        let now = host::now_secs() as i64;
         let checks = ApiChecks {
             issuer: &discovery.issuer,
             audience: &c.audience,
-            now: host::now_secs() as i64,
+            now,
             leeway: i64::from(c.leeway),
             required_claims: &options.required_claims,
             scopes: &options.scopes,
         };
-        let has = |name: &str| host::value::own(&object.0, name).is_ok_and(|v| !v.is_undefined());
+        let has = |name: &str| value::own(&object.0, name).is_ok_and(|v| !v.is_undefined());
         check_api_claims(&claims, &has, &checks)?;
-        if claims.cnf != Confirmation::Absent {
-            // RFC 9449 §7.2: a bound token presented as a Bearer token is refused.
-            return Err(
-                kind.error(code::INVALID_TOKEN, " is bound to a key (\"cnf\"): it is not a Bearer token")
-            );
+        match (scheme, &claims.cnf) {
+            (Scheme::Bearer, Confirmation::Absent) => {}
+            // RFC 9449 §7.2: a bound token presented as a Bearer token is refused (with a DPoP challenge).
+            (Scheme::Bearer, _) => {
+                let e =
+                    kind.error(code::INVALID_TOKEN, " is bound to a key (\"cnf\"): it is not a Bearer token");
+                return Err(answer(e, &options.scopes, true));
+            }
+            (Scheme::Dpop, Confirmation::Jkt(jkt)) => self.check_proof(options, jkt, now).await?,
+            (Scheme::Dpop, _) => {
+                return Err(kind.error(code::INVALID_TOKEN, " is not bound to a key (no \"cnf.jkt\")"))
+            }
         }
         Ok(object)
     }
+
+    /// The DPoP proof of a bound token (BEHAVIOUR.md §13.3): its header, claims, key (the token's
+    /// `cnf.jkt`), signature, then its `jti` never seen before in its window.
+    async fn check_proof(
+        &self,
+        options: &VerifyAccessTokenOptions,
+        jkt: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        let (Some(proof), Some(method), Some(url)) =
+            (&options.dpop_proof, &options.http_method, &options.http_url)
+        else {
+            return Err(bad_proof("the request has no DPoP proof"));
+        };
+        let not_jws = || bad_proof("the DPoP proof is not a compact JWS signed with ES256, PS256 or RS256");
+        let jwt = jwt::decode(proof, &host::from_json_text, TokenKind::AccessToken).map_err(|_| not_jws())?;
+        let header = jwt.signing_input.split('.').next().and_then(base64url_decode).ok_or_else(not_jws)?;
+        let key: ProofKey = host::from_json_text(&header).ok_or_else(not_jws)?;
+        let jwk = public_jwk(check_proof_key(&jwt, &key)?);
+        let claims: ProofClaimsIn = host::from_json_text(&jwt.payload).ok_or_else(not_jws)?;
+        let failed = |e: JsValue| bad_proof("the DPoP proof could not be checked").cause(Cause::Js(e));
+        let sha256 = |data: String| async move { host::sha256(data.as_bytes()).await.map(|h| base64url(&h)) };
+        let ath = sha256(options.access_token.expose().to_owned()).await.map_err(failed)?;
+        let expect =
+            ProofExpect { method, url, ath: &ath, now, max_age: PROOF_MAX_AGE, leeway: PROOF_LEEWAY };
+        check_proof_claims(&claims, &expect)?;
+        let input = thumbprint_input(&jwk).ok_or_else(not_jws)?;
+        if sha256(input).await.map_err(failed)? != jkt {
+            return Err(bad_proof("the DPoP proof's key is not the one the access token is bound to"));
+        }
+        let valid = host::verify(jwt.alg, &jwk, &jwt.signature, jwt.signing_input.as_bytes()).await;
+        if !valid.map_err(failed)? {
+            return Err(bad_proof("the DPoP proof's signature is not valid"));
+        }
+        // Remembered only once it verifies: a forged proof cannot block a real one.
+        let iat = jwt::seconds(&claims.iat).unwrap_or(now);
+        let mut seen_key = String::from(jkt);
+        seen_key.push(' ');
+        seen_key.push_str(claims.jti.as_str().unwrap_or_default());
+        let first = PROOFS_SEEN
+            .with(|s| s.borrow_mut().first_use(&seen_key, now, iat + PROOF_MAX_AGE + PROOF_LEEWAY));
+        if !first {
+            return Err(bad_proof("the DPoP proof's \"jti\" was used before"));
+        }
+        Ok(())
+    }
+}
+
+/// What a request presents (BEHAVIOUR.md §13.4): its scheme and token (one `Authorization`
+/// header), its `DPoP` proof, method and URL. Every read of the caller's object is caught.
+fn read_request(request: &JsValue) -> Result<(&'static str, Secret, Option<String>, String, String), Error> {
+    let not_request = || invalid_option("\"request\" must be a Request");
+    let headers = value::get(request, "headers").filter(|h| h.is_object()).ok_or_else(not_request)?;
+    let text = |v: Option<JsValue>, limit| v.and_then(|v| value::string(&v, limit).ok().flatten());
+    let method = text(value::get(request, "method"), MAX_OPTION_BYTES).ok_or_else(not_request)?;
+    let url = text(value::get(request, "url"), MAX_TOKEN_BYTES).ok_or_else(not_request)?;
+    let header = |name: &str| {
+        let v = value::call_method(&headers, "get", &Array::of1(&JsValue::from_str(name)))
+            .map_err(|_| not_request())?;
+        match value::string(&v, MAX_TOKEN_BYTES + 64) {
+            Ok(s) => Ok(s),
+            Err(_) if v.is_null() => Ok(None),
+            Err(_) => Err(malformed("a header of the request is too long")),
+        }
+    };
+    let Some(authorization) = header("authorization")? else { return Err(no_credentials()) };
+    // Several `Authorization` headers arrive joined by ", "; no token holds a comma.
+    if authorization.contains(',') {
+        return Err(malformed("the request has more than one Authorization header"));
+    }
+    let (scheme, token) = authorization.trim().split_once(' ').unwrap_or((authorization.trim(), ""));
+    let scheme = match Scheme::parse(scheme) {
+        Some(Scheme::Bearer) => "Bearer",
+        Some(Scheme::Dpop) => "DPoP",
+        None => return Err(no_credentials()),
+    };
+    let token = token.trim_start_matches(' ');
+    if token.is_empty() {
+        return Err(malformed("the Authorization header has no token"));
+    }
+    let proof = header("dpop")?;
+    if proof.as_deref().is_some_and(|p| p.contains(',')) {
+        return Err(bad_proof("the request has more than one DPoP header"));
+    }
+    Ok((scheme, Secret::new(token), proof, method, url))
 }
 
 /// The tenant could not be read: `temporarily_unavailable` (503), the failure as the cause; a

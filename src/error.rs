@@ -155,6 +155,10 @@ pub mod code {
     /// The tenant's discovery or JWKS could not be read, so nothing could be verified (not the
     /// caller's fault): status 503, the failure as the cause. Carried by `VerifyAccessTokenError`.
     pub const TEMPORARILY_UNAVAILABLE: &str = "temporarily_unavailable";
+    /// A DPoP-bound token's proof is missing or does not hold (RFC 9449 §7.1): its key is not the
+    /// token's, or its `htm`, `htu`, `iat`, `ath` or signature is wrong, or its `jti` was seen
+    /// (BEHAVIOUR.md §13.3): status 401, a `DPoP` challenge. Carried by `VerifyAccessTokenError`.
+    pub const INVALID_DPOP_PROOF: &str = "invalid_dpop_proof";
 }
 
 /// What caused an error, when something did.

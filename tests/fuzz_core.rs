@@ -121,12 +121,28 @@ proptest! {
         if let Some(claims) = host_object::<ApiClaims>(p.as_bytes()) {
             let checks = ApiChecks { issuer: "https://t/", audience: "https://api", now, leeway, required_claims: &scopes, scopes: &scopes };
             if let Err(e) = check_api_claims(&claims, &|name| name.len() % 2 == 0, &checks) {
-                let e = answer(e, &scopes);
+                let e = answer(e, &scopes, now % 2 == 0);
                 // Every refusal has its status; all but an outage a challenge without a quote in its description.
                 prop_assert!(matches!(e.response_status(), 400 | 401 | 403));
                 prop_assert!(e.www_authenticate().is_some());
             }
         }
+    }
+
+    #[test]
+    fn dpop_proof_rules_never_panic(p in json_text(), method in tricky(), url in tricky(), ath in tricky(), now in any::<i64>()) {
+        use auth0_edge::core::api::{check_proof_claims, normalize_htu, ProofClaimsIn, ProofExpect, ReplayCache};
+        let _ = normalize_htu(&url);
+        if let Some(claims) = host_object::<ProofClaimsIn>(p.as_bytes()) {
+            let expect = ProofExpect { method: &method, url: &url, ath: &ath, now, max_age: 300, leeway: 30 };
+            if check_proof_claims(&claims, &expect).is_ok() {
+                // What passes names this request: its htu normalizes as the URL does.
+                prop_assert_eq!(claims.htu.as_str().and_then(normalize_htu), normalize_htu(&url));
+            }
+        }
+        let mut seen = ReplayCache::new(2);
+        prop_assert!(seen.first_use(&url, now, now.saturating_add(1)));
+        prop_assert!(!seen.first_use(&url, now, now.saturating_add(1)));
     }
 
     #[test]

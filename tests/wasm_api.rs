@@ -1109,6 +1109,7 @@ async fn api_client_verifies_the_providers_access_tokens() {
         access_token: access_token.clone(),
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         required_claims: vec!["sub".into()],
+        ..Default::default()
     };
     let verified = api.verify_access_token(&verify(&token, &["read:data"])).await.unwrap();
     assert_eq!(verified.str_at("sub").as_deref(), Some("auth0|alice"));
@@ -1139,4 +1140,36 @@ async fn api_client_verifies_the_providers_access_tokens() {
     assert_eq!(e.code(), "invalid_token", "another API's audience");
     let e = ApiClient::new(ApiClientOptions { domain: ISSUER.into(), ..Default::default() }).unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::Configuration, "invalid_option"));
+    // A DPoP-bound token and the package's own proof, through verify_request; the same proof twice
+    // is a replay.
+    let clients: Value = serde_json::from_str(CLIENTS).unwrap();
+    let dpop = ServerClient::new(ClientOptions {
+        client_id: clients["dpop"]["clientId"].as_str().unwrap().into(),
+        client_secret: Some(clients["dpop"]["clientSecret"].as_str().unwrap().into()),
+        dpop_key_pair: Some(auth0_edge::dpop::generate_key_pair().await.unwrap()),
+        ..client_options()
+    })
+    .unwrap();
+    let so = JsValue::UNDEFINED;
+    let bound = dpop
+        .custom_token_exchange(
+            &CustomTokenExchangeOptions { audience: Some(AUDIENCE.into()), ..legacy("alice") },
+            &so,
+        )
+        .await
+        .unwrap()
+        .access_token;
+    let url = "https://api.example.com/orders";
+    let headers = dpop.get_dpop_headers(url, "GET", &bound).await.unwrap();
+    let request = apply(
+        "h",
+        &format!("return new Request('{url}', {{ headers: {{ authorization: h[0], dpop: h[1] }} }})"),
+        &js_sys::Array::of2(&headers.authorization.expose().into(), &headers.dpop.as_str().into()).into(),
+    );
+    let options = auth0_edge::VerifyRequestOptions::default();
+    let verified = api.verify_request(&request, &options).await.unwrap();
+    assert_eq!(verified.str_at("sub").as_deref(), Some("auth0|alice"));
+    let e = api.verify_request(&request, &options).await.unwrap_err();
+    assert_eq!((e.code(), e.response_status()), ("invalid_dpop_proof", 401), "a replayed proof");
+    assert!(e.www_authenticate().unwrap().starts_with("DPoP error=\"invalid_dpop_proof\""));
 }

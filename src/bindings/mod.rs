@@ -284,10 +284,27 @@ impl JsApiClient {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let (options, faults) = read::verify_options(&options);
+            let dpop = options.scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("dpop"));
             faults
                 .reject(|f| validate_verify_options(&options, f))
-                .map_err(|e| crate::core::api::answer(e, &[]))?;
+                .map_err(|e| crate::core::api::answer(e, &options.scopes, dpop))?;
             Ok(client.verify_access_token(&options).await?.0)
+        }))
+    }
+
+    /// Verifies the access token of a request: its one `Authorization` header (`Bearer` or
+    /// `DPoP`), its `DPoP` proof, method and URL. Resolves to the token's claims.
+    /// @throws {VerifyAccessTokenError | ConfigurationError} (as a rejection)
+    #[wasm_bindgen(js_name = verifyRequest, unchecked_return_type = "Promise<VerifiedAccessTokenClaims>")]
+    pub fn verify_request(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "VerifyRequestOptions")] options: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move {
+            let options = read::verify_request_options(&options)?;
+            Ok(client.verify_request(&request, &options).await?.0)
         }))
     }
 }

@@ -7,7 +7,8 @@
 use crate::core::options::{
     ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Fault,
     Faults, ParamValue, SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions,
-    MAX_LISTED_CLAIMS, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
+    VerifyRequestOptions, MAX_LISTED_CLAIMS, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES,
+    MAX_TOKEN_BYTES,
 };
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Error, Secret};
@@ -444,6 +445,29 @@ pub fn verify_options(options: &JsValue) -> (VerifyAccessTokenOptions, Faults) {
         access_token: Secret::new(r.string("accessToken", MAX_TOKEN_BYTES).unwrap_or_default()),
         required_claims: r.strings("requiredClaims", MAX_LISTED_CLAIMS),
         scopes: r.strings("scopes", MAX_LISTED_CLAIMS),
+        scheme: r.string("scheme", MAX_OPTION_BYTES),
+        dpop_proof: r.string("dpopProof", MAX_OPTION_BYTES),
+        http_method: r.string("httpMethod", MAX_OPTION_BYTES),
+        http_url: r.string("httpUrl", MAX_TOKEN_BYTES),
     };
     (o, r.faults)
+}
+
+/// `verifyRequest` options (BEHAVIOUR.md §13.4): nullish, or `{ requiredClaims?, scopes? }`.
+pub fn verify_request_options(options: &JsValue) -> Result<VerifyRequestOptions, Error> {
+    let Some(o) = options_object(options, "verifyRequest options must be an object")? else {
+        return Ok(VerifyRequestOptions::default());
+    };
+    let mut r = Reader::new(o);
+    let o = VerifyRequestOptions {
+        required_claims: r.strings("requiredClaims", MAX_LISTED_CLAIMS),
+        scopes: r.strings("scopes", MAX_LISTED_CLAIMS),
+    };
+    if r.faults.is_empty() {
+        return Ok(o);
+    }
+    Err(Error::config(
+        code::INVALID_OPTION,
+        "\"requiredClaims\" and \"scopes\" must be arrays of at most 100 names",
+    ))
 }

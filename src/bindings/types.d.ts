@@ -293,6 +293,22 @@ export interface VerifyAccessTokenOptions {
   requiredClaims?: readonly string[];
   /** Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC); missing one is `insufficient_scope` (403). */
   scopes?: readonly string[];
+  /** How the token was presented: "Bearer" (the default) or "DPoP", without case. */
+  scheme?: string;
+  /** With the DPoP scheme: the request's `DPoP` header (the proof). */
+  dpopProof?: string;
+  /** With the DPoP scheme: the request's method (the proof's `htm`). */
+  httpMethod?: string;
+  /** With the DPoP scheme: the request's URL (the proof's `htu`, compared without query and fragment). */
+  httpUrl?: string;
+}
+
+/** Options of `verifyRequest`: the token, its scheme and proof, the method and URL come from the request. */
+export interface VerifyRequestOptions {
+  /** Claims that must be present (any value), beyond iss, aud, exp and iat, which always are. */
+  requiredClaims?: readonly string[];
+  /** Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC). */
+  scopes?: readonly string[];
 }
 
 /** The claims of a verified access token, as issued (RFC 9068). */

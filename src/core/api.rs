@@ -2,7 +2,7 @@
 //! its signature (which the host checks), and the status and `WWW-Authenticate` challenge an API
 //! answers a refusal with (RFC 6750 §3).
 
-use super::jwt::{check_issuer, check_times, Audience, TokenKind};
+use super::jwt::{check_issuer, check_times, key_fits, seconds, Audience, Jwk, JwkEntry, Jwt, TokenKind};
 use super::response::Member;
 use crate::error::{code, Error, ErrorKind};
 #[allow(unused_imports)]
@@ -175,12 +175,17 @@ pub fn check_api_claims(
     Ok(())
 }
 
+/// The algorithms a DPoP proof may be signed with, as a `DPoP` challenge lists them.
+pub const DPOP_ALGS: &str = "ES256 PS256 RS256";
+
 /// The refusal as an API answers it (BEHAVIOUR.md §13.5): its status (400 `invalid_request`, 401
-/// `invalid_token`, 403 `insufficient_scope`, 503 `temporarily_unavailable`) and, but for an
-/// outage, a `Bearer` challenge naming the code and the failed check (RFC 6750 §3), and for
-/// `insufficient_scope` the scopes needed. An error that already has its challenge, or of another
-/// kind (the API's own `ConfigurationError`), is left alone.
-pub fn answer(e: Error, scopes: &[String]) -> Error {
+/// `invalid_token` and `invalid_dpop_proof`, 403 `insufficient_scope`, 503
+/// `temporarily_unavailable`) and, but for an outage, a challenge naming the code and the failed
+/// check (RFC 6750 §3), and for `insufficient_scope` the scopes needed. The challenge is `DPoP`
+/// (with the proof algorithms, RFC 9449 §7.1) when the token came with the DPoP scheme or is
+/// bound to a key, or the proof failed; `Bearer` otherwise. An error that already has its
+/// challenge, or of another kind (the API's own `ConfigurationError`), is left alone.
+pub fn answer(e: Error, scopes: &[String], dpop: bool) -> Error {
     if e.kind() != ErrorKind::VerifyAccessToken || e.www_authenticate().is_some() {
         return e;
     }
@@ -190,7 +195,8 @@ pub fn answer(e: Error, scopes: &[String]) -> Error {
         code::TEMPORARILY_UNAVAILABLE => return e.status(503),
         _ => 401,
     };
-    let mut challenge = String::from("Bearer error=\"");
+    let dpop = dpop || e.code() == code::INVALID_DPOP_PROOF;
+    let mut challenge = String::from(if dpop { "DPoP error=\"" } else { "Bearer error=\"" });
     challenge.push_str(e.code());
     challenge.push_str("\", error_description=\"");
     // RFC 6750 §3: no `"` or `\` in a description.
@@ -201,7 +207,167 @@ pub fn answer(e: Error, scopes: &[String]) -> Error {
         challenge.push_str(&scopes.join(" "));
         challenge.push('"');
     }
+    if dpop {
+        challenge.push_str(", algs=\"");
+        challenge.push_str(DPOP_ALGS);
+        challenge.push('"');
+    }
     e.status(status).challenge(challenge)
+}
+
+/// How a token was presented: the `Authorization` scheme (RFC 6750 §2.1, RFC 9449 §7.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// `Bearer`.
+    Bearer,
+    /// `DPoP`: the token is bound to a key, and a proof comes with it.
+    Dpop,
+}
+
+impl Scheme {
+    /// `Bearer` or `DPoP`, without case; anything else is `None`.
+    pub fn parse(s: &str) -> Option<Scheme> {
+        match s {
+            s if s.eq_ignore_ascii_case("bearer") => Some(Scheme::Bearer),
+            s if s.eq_ignore_ascii_case("dpop") => Some(Scheme::Dpop),
+            _ => None,
+        }
+    }
+}
+
+/// A DPoP proof refused (RFC 9449 §7.1): `invalid_dpop_proof`, answered 401 with a `DPoP` challenge.
+pub fn bad_proof(message: &'static str) -> Error {
+    refused(code::INVALID_DPOP_PROOF, message)
+}
+
+/// A DPoP proof's header member the API reads beyond `typ` and `alg`: the public key.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ProofKey {
+    /// `jwk`: the public key whose private half signed the proof.
+    pub jwk: JwkEntry,
+}
+
+/// A DPoP proof's claims as read (RFC 9449 §4.2).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ProofClaimsIn {
+    /// `jti`: a unique id, at most 256 characters here.
+    pub jti: Member,
+    /// `htm`: the request's method.
+    pub htm: Member,
+    /// `htu`: the request's URL without query and fragment.
+    pub htu: Member,
+    /// `iat`: when the proof was made.
+    pub iat: Member,
+    /// `ath`: base64url(SHA-256(the access token)).
+    pub ath: Member,
+}
+
+/// What a proof must match (BEHAVIOUR.md §13.3).
+pub struct ProofExpect<'a> {
+    /// The request's method.
+    pub method: &'a str,
+    /// The request's URL.
+    pub url: &'a str,
+    /// base64url(SHA-256(the access token presented)).
+    pub ath: &'a str,
+    /// Now, in seconds.
+    pub now: i64,
+    /// How old a proof may be, in seconds.
+    pub max_age: i64,
+    /// How far in the future a proof's `iat` may be, in seconds.
+    pub leeway: i64,
+}
+
+/// The proof's header: `typ` `dpop+jwt`, and a public `jwk` (no private member) that fits `alg`.
+pub fn check_proof_key<'a>(jwt: &Jwt, key: &'a ProofKey) -> Result<&'a Jwk, Error> {
+    if !jwt.typ.as_str().is_some_and(|t| t.eq_ignore_ascii_case(super::dpop::PROOF_TYP)) {
+        return Err(bad_proof("the DPoP proof's \"typ\" is not \"dpop+jwt\""));
+    }
+    match &key.jwk.0 {
+        Some(jwk) if jwk.d == Member::Absent && key_fits(jwk, jwt.alg) => Ok(jwk),
+        _ => Err(bad_proof("the DPoP proof's \"jwk\" is not a public key of its \"alg\"")),
+    }
+}
+
+/// The proof's claims against the request, in this order: `jti`, `htm`, `htu` (both URLs
+/// normalized, RFC 9449 §4.3), `iat` (at most `max_age` old, at most `leeway` ahead), `ath`.
+pub fn check_proof_claims(c: &ProofClaimsIn, e: &ProofExpect<'_>) -> Result<(), Error> {
+    if !c.jti.as_str().is_some_and(|j| !j.is_empty() && j.len() <= 256) {
+        return Err(bad_proof("the DPoP proof has no \"jti\" (a string of at most 256 characters)"));
+    }
+    if c.htm.as_str() != Some(e.method) {
+        return Err(bad_proof("the DPoP proof's \"htm\" is not the request's method"));
+    }
+    let same_url = match (c.htu.as_str().and_then(normalize_htu), normalize_htu(e.url)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    };
+    if !same_url {
+        return Err(bad_proof("the DPoP proof's \"htu\" is not the request's URL"));
+    }
+    let iat = seconds(&c.iat).ok_or_else(|| bad_proof("the DPoP proof has no numeric \"iat\""))?;
+    if iat < e.now - e.max_age || iat > e.now + e.leeway {
+        return Err(bad_proof("the DPoP proof's \"iat\" is outside the accepted window"));
+    }
+    if c.ath.as_str() != Some(e.ath) {
+        return Err(bad_proof("the DPoP proof's \"ath\" is not the hash of the access token"));
+    }
+    Ok(())
+}
+
+/// An `htu` or request URL compared as RFC 9449 §4.3 says (RFC 3986 §6.2.2, §6.2.3): without
+/// query and fragment, scheme and host in lower case, the default port dropped, an empty path
+/// as `/`. `None` for what is not an absolute http(s) URL.
+pub fn normalize_htu(url: &str) -> Option<String> {
+    let url = super::dpop::htu(url);
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let (authority, path) = rest.find('/').map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let mut out = scheme;
+    out.push_str("://");
+    out.push_str(&authority.strip_suffix(default_port).unwrap_or(authority).to_ascii_lowercase());
+    out.push_str(path);
+    Some(out)
+}
+
+/// The proofs an API has seen (`jkt jti`), each until its window has passed: a proof is good
+/// for one request (RFC 9449 §11.1). Bounded: when full, expired entries go first, then the
+/// oldest.
+pub struct ReplayCache {
+    seen: Vec<(String, i64)>,
+    max: usize,
+}
+
+impl ReplayCache {
+    /// An empty cache of at most `max` proofs.
+    pub const fn new(max: usize) -> Self {
+        ReplayCache { seen: Vec::new(), max }
+    }
+
+    /// Whether `key` is seen for the first time (then it is kept until `until`, in seconds).
+    pub fn first_use(&mut self, key: &str, now: i64, until: i64) -> bool {
+        if self.seen.iter().any(|(k, t)| *t >= now && k == key) {
+            return false;
+        }
+        if self.seen.len() >= self.max {
+            self.seen.retain(|(_, t)| *t >= now);
+            if self.seen.len() >= self.max {
+                self.seen.remove(0);
+            }
+        }
+        self.seen.push((key.to_owned(), until));
+        true
+    }
 }
 
 #[cfg(test)]
@@ -226,7 +392,7 @@ mod tests {
             scopes: &scopes,
         };
         check_api_claims(c, &|name| name == "sub", &checks)
-            .map_err(|e| answer(e, &scopes))
+            .map_err(|e| answer(e, &scopes, false))
             .map_err(|e| (e.code().to_owned(), e.response_status()))
     }
 
@@ -297,22 +463,98 @@ mod tests {
 
     #[test]
     fn answers_carry_status_and_challenge() {
-        let e = answer(TokenKind::AccessToken.error(code::INVALID_TOKEN, "'s \"aud\" is wrong"), &[]);
+        let e = answer(TokenKind::AccessToken.error(code::INVALID_TOKEN, "'s \"aud\" is wrong"), &[], false);
         assert_eq!(e.response_status(), 401);
         assert_eq!(
             e.www_authenticate(),
             Some("Bearer error=\"invalid_token\", error_description=\"the access token's 'aud' is wrong\"")
         );
-        let e = answer(refused(code::INSUFFICIENT_SCOPE, "x").status(403), &["a".into(), "b".into()]);
+        let e = answer(refused(code::INSUFFICIENT_SCOPE, "x").status(403), &["a".into(), "b".into()], false);
         assert_eq!(
             e.www_authenticate(),
             Some("Bearer error=\"insufficient_scope\", error_description=\"x\", scope=\"a b\"")
         );
-        let e = answer(no_credentials(), &[]);
+        let e = answer(no_credentials(), &[], false);
         assert_eq!((e.response_status(), e.www_authenticate()), (401, Some("Bearer")));
-        let e = answer(malformed("m"), &[]);
+        let e = answer(malformed("m"), &[], false);
         assert_eq!((e.code(), e.response_status()), ("invalid_request", 400));
-        let e = answer(refused(code::TEMPORARILY_UNAVAILABLE, "down"), &[]);
+        let e = answer(refused(code::TEMPORARILY_UNAVAILABLE, "down"), &[], false);
         assert_eq!((e.response_status(), e.www_authenticate()), (503, None));
+        let e = answer(bad_proof("the DPoP proof's \"jti\" was seen"), &[], false);
+        assert_eq!(
+            (e.response_status(), e.www_authenticate()),
+            (401, Some("DPoP error=\"invalid_dpop_proof\", error_description=\"the DPoP proof's 'jti' was seen\", algs=\"ES256 PS256 RS256\""))
+        );
+        let e = answer(TokenKind::AccessToken.error(code::INVALID_TOKEN, " has expired"), &[], true);
+        assert!(e.www_authenticate().unwrap().starts_with("DPoP error=\"invalid_token\""));
+    }
+
+    #[test]
+    fn proofs_match_the_request() {
+        let expect = ProofExpect {
+            method: "GET",
+            url: "https://API.example.com:443/orders?page=2#top",
+            ath: "h",
+            now: 1000,
+            max_age: 300,
+            leeway: 30,
+        };
+        let claims = |json: &str| -> ProofClaimsIn { serde_json::from_str(json).unwrap() };
+        let check =
+            |json: &str| check_proof_claims(&claims(json), &expect).map_err(|e| e.js_message().to_owned());
+        assert_eq!(
+            check(r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":1000,"ath":"h"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                r#"{"jti":"j","htm":"GET","htu":"HTTPS://api.example.com:443/orders","iat":701,"ath":"h"}"#
+            ),
+            Ok(())
+        );
+        for (json, what) in [
+            (r#"{"htm":"GET","htu":"https://api.example.com/orders","iat":1000,"ath":"h"}"#, "jti"),
+            (r#"{"jti":"j","htm":"get","htu":"https://api.example.com/orders","iat":1000,"ath":"h"}"#, "htm"),
+            (
+                r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders/","iat":1000,"ath":"h"}"#,
+                "htu",
+            ),
+            (
+                r#"{"jti":"j","htm":"GET","htu":"https://api.example.com:8443/orders","iat":1000,"ath":"h"}"#,
+                "htu",
+            ),
+            (r#"{"jti":"j","htm":"GET","htu":"http://api.example.com/orders","iat":1000,"ath":"h"}"#, "htu"),
+            (r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":699,"ath":"h"}"#, "iat"),
+            (r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":1031,"ath":"h"}"#, "iat"),
+            (
+                r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":"1000","ath":"h"}"#,
+                "iat",
+            ),
+            (
+                r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":1000,"ath":"other"}"#,
+                "ath",
+            ),
+            (r#"{"jti":"j","htm":"GET","htu":"https://api.example.com/orders","iat":1000}"#, "ath"),
+        ] {
+            let e = check(json).unwrap_err();
+            assert!(e.contains(&format!("\"{what}\"")), "{what}: {e}");
+        }
+        assert_eq!(normalize_htu("https://a.example"), Some("https://a.example/".into()));
+        assert_eq!(normalize_htu("http://A.example:80/x?y"), Some("http://a.example/x".into()));
+        assert_eq!(normalize_htu("ftp://a.example/"), None);
+        assert_eq!(normalize_htu("https://user@a.example/"), None);
+    }
+
+    #[test]
+    fn a_proof_is_good_once_within_its_window() {
+        let mut seen = ReplayCache::new(3);
+        assert!(seen.first_use("k j1", 100, 400));
+        assert!(!seen.first_use("k j1", 200, 500), "replayed");
+        assert!(seen.first_use("k j2", 200, 500));
+        assert!(seen.first_use("k j1", 401, 700), "its window passed");
+        assert!(seen.first_use("k j3", 402, 700));
+        assert!(seen.first_use("k j4", 402, 700), "full: the expired and oldest go");
+        assert!(!seen.first_use("k j4", 403, 700));
+        assert!(seen.seen.len() <= 3);
     }
 }

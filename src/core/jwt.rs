@@ -255,6 +255,8 @@ pub struct Jwk {
     pub x: Member,
     /// `y`: an EC key's y coordinate, base64url.
     pub y: Member,
+    /// `d`: a private key's member; a DPoP proof's key must not have it (RFC 9449 §4.2).
+    pub d: Member,
 }
 
 /// A JWK Set: `keys` must be an array; members of it that are not objects are no keys.
@@ -309,7 +311,9 @@ impl<'de> Deserialize<'de> for JwkEntry {
     }
 }
 
-fn key_fits(key: &Jwk, alg: SigningAlg) -> bool {
+/// Whether `key` may verify `alg` signatures: its type (and curve) fit, `use` is `sig` or absent,
+/// `alg` is the same or absent.
+pub fn key_fits(key: &Jwk, alg: SigningAlg) -> bool {
     let kty_ok = match alg {
         SigningAlg::RS256 | SigningAlg::PS256 => key.kty.as_str() == Some("RSA"),
         SigningAlg::ES256 => key.kty.as_str() == Some("EC") && key.crv.as_str() == Some("P-256"),

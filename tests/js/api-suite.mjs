@@ -55,7 +55,7 @@ export function apiSuite(pkg, env, rejects) {
   const refused = async (accessToken, code, status, label, options = {}, client = api()) => {
     const e = await rejects(client.verifyAccessToken({ accessToken, ...options }), VerifyAccessTokenError, code, label);
     eq(e.status, status, `${label}: status`);
-    if (status !== 503) ok(e.headers["WWW-Authenticate"].startsWith("Bearer"), `${label}: a Bearer challenge`);
+    if (status !== 503) ok(/^(Bearer|DPoP)( |$)/.test(e.headers["WWW-Authenticate"]), `${label}: a Bearer or DPoP challenge`);
     const longest = typeof accessToken === "string" ? accessToken.split(".").sort((a, b) => b.length - a.length)[0] : "";
     if (longest.length > 8) ok(!e.message.includes(longest), `${label}: the message holds no token`);
     return e;
@@ -198,6 +198,93 @@ export function apiSuite(pkg, env, rejects) {
     const e = await refused(token, "temporarily_unavailable", 503, "JWKS down", {}, api({ domain: issuer, fetch: failing }));
     eq(e.headers, {}, "no challenge: nothing is wrong with the token");
     ok(e.cause instanceof pkg.IdTokenError && e.cause.code === "jwks_fetch_error", `the JWKS failure is the cause: ${e.cause}`);
+  });
+
+  // DPoP-bound tokens (BEHAVIOUR.md §13.3), with proofs made by jose (an independent signer).
+  const dpopKey = async () => {
+    const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+    const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", pair.publicKey);
+    return { pair, jwk: { kty, crv, x, y } };
+  };
+  const sha256 = async (text) => b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  /** A DPoP proof by jose for `method` `url` and `accessToken`; any claim or header overridden. */
+  const proof = async (key, { method = "GET", url, accessToken, claims = {}, header = {}, signWith = key.pair.privateKey }) =>
+    new jose.SignJWT({ htm: method, htu: url, jti: crypto.randomUUID(), iat: now(), ath: await sha256(accessToken), ...claims })
+      .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: key.jwk, ...header })
+      .sign(signWith);
+  const API_URL = "https://api.example.com/orders?page=2";
+  const dpopOptions = async (key, token, extra = {}) =>
+    ({ accessToken: token, scheme: "DPoP", dpopProof: await proof(key, { url: API_URL, accessToken: token, ...extra }), httpMethod: "GET", httpUrl: API_URL });
+
+  test("ApiClient DPoP: a bound token with its proof verifies (verifyAccessToken and verifyRequest); a proof from getDPoPHeaders too", async () => {
+    const key = await dpopKey();
+    const dpopClient = server("dpop", { dpopKeyPair: key.pair });
+    const token = (await dpopClient.customTokenExchange(legacy("alice", { audience: AUDIENCE, scope: "openid read:data" }))).accessToken;
+    const claims = await api().verifyAccessToken(await dpopOptions(key, token));
+    eq([claims.sub, typeof claims.cnf.jkt], ["auth0|alice", "string"], "the bound token's claims");
+    const viaRequest = await api().verifyRequest(new Request(API_URL, { headers: { authorization: `DPoP ${token}`, dpop: await proof(key, { url: API_URL, accessToken: token }) } }), { scopes: ["read:data"] });
+    eq(viaRequest.sub, "auth0|alice", "verifyRequest with DPoP");
+    const ours = await dpopClient.getDPoPHeaders({ url: API_URL, method: "POST", accessToken: token });
+    const post = new Request(API_URL, { method: "POST", headers: { Authorization: ours.Authorization, DPoP: ours.DPoP } });
+    eq((await api().verifyRequest(post)).sub, "auth0|alice", "the package's own proof");
+    const lower = new Request(API_URL, { headers: { authorization: `dpop ${token}`, dpop: await proof(key, { url: API_URL, accessToken: token }) } });
+    eq((await api().verifyRequest(lower)).sub, "auth0|alice", "the scheme without case");
+  });
+
+  test("ApiClient DPoP: each failure is refused: a bound token as Bearer, a replayed proof, another URL, method, token (ath) or key, an old proof, no proof, an unbound token as DPoP", async () => {
+    const key = await dpopKey();
+    const token = (await server("dpop", { dpopKeyPair: key.pair }).customTokenExchange(legacy("alice", { audience: AUDIENCE }))).accessToken;
+    const other = await providerToken();
+    const dpopRefused = async (options, code, label) => {
+      const e = await refused(options.accessToken, code, 401, label, options);
+      ok(e.headers["WWW-Authenticate"].startsWith(`DPoP error="${code}"`) && e.headers["WWW-Authenticate"].includes('algs="ES256 PS256 RS256"'), `${label}: a DPoP challenge: ${e.headers["WWW-Authenticate"]}`);
+      return e;
+    };
+    const e = await refused(token, "invalid_token", 401, "a bound token as Bearer");
+    ok(e.headers["WWW-Authenticate"].startsWith("DPoP "), "the challenge asks for DPoP");
+    const once = await dpopOptions(key, token);
+    eq((await api().verifyAccessToken(once)).sub, "auth0|alice", "first use");
+    await dpopRefused(once, "invalid_dpop_proof", "the same proof again");
+    await dpopRefused({ ...(await dpopOptions(key, token)), httpUrl: "https://api.example.com/other" }, "invalid_dpop_proof", "a proof for another URL");
+    await dpopRefused({ ...(await dpopOptions(key, token)), httpMethod: "POST" }, "invalid_dpop_proof", "a proof for another method");
+    await dpopRefused({ ...(await dpopOptions(key, token)), dpopProof: await proof(key, { url: API_URL, accessToken: other }) }, "invalid_dpop_proof", "ath of another token");
+    const stranger = await dpopKey();
+    await dpopRefused({ ...(await dpopOptions(key, token)), dpopProof: await proof(stranger, { url: API_URL, accessToken: token }) }, "invalid_dpop_proof", "a proof by another key");
+    await dpopRefused({ ...(await dpopOptions(key, token)), dpopProof: await proof(key, { url: API_URL, accessToken: token, header: { jwk: stranger.jwk } }) }, "invalid_dpop_proof", "the token's key in the header, signed by another");
+    await dpopRefused(await dpopOptions(key, token, { claims: { iat: now() - 600 } }), "invalid_dpop_proof", "a proof made 10 minutes ago");
+    await dpopRefused(await dpopOptions(key, token, { claims: { iat: now() + 120 } }), "invalid_dpop_proof", "a proof from the future");
+    await dpopRefused(await dpopOptions(key, token, { header: { typ: "JWT" } }), "invalid_dpop_proof", "typ JWT");
+    await dpopRefused(await dpopOptions(key, token, { claims: { jti: undefined } }), "invalid_dpop_proof", "no jti");
+    await dpopRefused({ ...(await dpopOptions(key, token)), dpopProof: flipSignature((await dpopOptions(key, token)).dpopProof) }, "invalid_dpop_proof", "a tampered proof");
+    await dpopRefused({ accessToken: token, scheme: "DPoP", httpMethod: "GET", httpUrl: API_URL }, "invalid_dpop_proof", "no proof");
+    await dpopRefused(await dpopOptions(key, other), "invalid_token", "an unbound token with the DPoP scheme");
+    await refused(token, "invalid_request", 400, "a proof with the Bearer scheme", { dpopProof: (await dpopOptions(key, token)).dpopProof });
+    await refused(token, "invalid_request", 400, "an unknown scheme", { scheme: "MAC" });
+    await rejects(api().verifyAccessToken({ accessToken: token, scheme: "DPoP", dpopProof: once.dpopProof }), ConfigurationError, "invalid_option", "DPoP without httpMethod and httpUrl");
+  });
+
+  test("ApiClient verifyRequest: one Authorization header, Bearer or DPoP without case; no credentials is a bare challenge; a Request is required", async () => {
+    const token = await providerToken();
+    const req = (headers, init = {}) => new Request(API_URL, { ...init, headers });
+    eq((await api().verifyRequest(req({ authorization: `Bearer ${token}` }), { scopes: ["read:data"] })).sub, "auth0|alice", "Bearer");
+    eq((await api().verifyRequest(req({ authorization: `bearer ${token}` }))).sub, "auth0|alice", "bearer");
+    const byRequest = async (request, code, status, label, options) => {
+      const e = await rejects(api().verifyRequest(request, options), VerifyAccessTokenError, code, label);
+      eq(e.status, status, `${label}: status`);
+      return e;
+    };
+    eq((await byRequest(req({}), "invalid_request", 401, "no Authorization")).headers, { "WWW-Authenticate": "Bearer" }, "a bare challenge");
+    eq((await byRequest(req({ authorization: "Basic dXNlcjpwYXNz" }), "invalid_request", 401, "another scheme")).headers, { "WWW-Authenticate": "Bearer" }, "a bare challenge for another scheme");
+    const two = new Headers();
+    two.append("authorization", `Bearer ${token}`);
+    two.append("authorization", `Bearer ${token}`);
+    await byRequest(new Request(API_URL, { headers: two }), "invalid_request", 400, "two Authorization headers");
+    await byRequest(req({ authorization: "Bearer" }), "invalid_request", 400, "a scheme without a token");
+    await byRequest(req({ authorization: `Bearer ${flipSignature(token)}` }), "invalid_token", 401, "a tampered token");
+    await byRequest(req({ authorization: `Bearer ${token}` }), "insufficient_scope", 403, "a scope not granted", { scopes: ["admin"] });
+    await rejects(api().verifyRequest({ headers: {} }), ConfigurationError, "invalid_option", "not a Request");
+    await rejects(api().verifyRequest(undefined), ConfigurationError, "invalid_option", "no request");
+    await rejects(api().verifyRequest(req({ authorization: `Bearer ${token}` }), { scopes: "read:data" }), ConfigurationError, "invalid_option", "scopes not an array");
   });
 
   return cases;

@@ -211,7 +211,7 @@ export function hostileSuite(pkg, env) {
     return calls;
   });
 
-  hostile("ApiClient: every option of its constructor and of verifyAccessToken, and what its fetch answers", async (values) => {
+  hostile("ApiClient: every option of its constructor, of verifyAccessToken and verifyRequest, the request's members, and what its fetch answers", async (values) => {
     let calls = 0;
     const apiBase = { domain: env.issuer, audience: "https://api.example.com", timeoutMs: TIMEOUT_MS };
     const verify = { accessToken: "e30.e30.c2ln" };
@@ -224,7 +224,19 @@ export function hostileSuite(pkg, env) {
         value?.free();
         calls++;
       }
-      for (const key of ["accessToken", "requiredClaims", "scopes"]) {
+      // A request-like object whose headers, method or url is the value (or a throwing getter).
+      const requestLike = { headers: new Headers({ authorization: "Bearer e30.e30.c2ln" }), method: "GET", url: "https://api.example.com/" };
+      for (const key of ["headers", "method", "url"]) {
+        const what = `verifyRequest(request.${key}: ${label})`;
+        const { value, error } = await settles(pkg, what, () => api.verifyRequest(withOption(requestLike, key, v)));
+        ok(value === undefined && (error instanceof pkg.VerifyAccessTokenError || error instanceof pkg.ConfigurationError), `${what}: ${error?.name}`);
+        calls++;
+      }
+      for (const key of ["requiredClaims", "scopes"]) {
+        await settles(pkg, `verifyRequest(options.${key}: ${label})`, () => api.verifyRequest(new Request("https://api.example.com/"), withOption({}, key, v)));
+        calls++;
+      }
+      for (const key of ["accessToken", "requiredClaims", "scopes", "scheme", "dpopProof", "httpMethod", "httpUrl"]) {
         const what = `verifyAccessToken(${key}: ${label})`;
         const { value, error } = await settles(pkg, what, () => api.verifyAccessToken(withOption(verify, key, v)));
         ok(value === undefined && (error instanceof pkg.VerifyAccessTokenError || error instanceof pkg.ConfigurationError), `${what}: ${error?.name}`);
@@ -233,6 +245,8 @@ export function hostileSuite(pkg, env) {
       if (v === THROWING_GETTER) continue;
       await settles(pkg, `new ApiClient(options: ${label})`, () => new pkg.ApiClient(v), { sync: true });
       await settles(pkg, `verifyAccessToken(options: ${label})`, () => api.verifyAccessToken(v));
+      await settles(pkg, `verifyRequest(request: ${label})`, () => api.verifyRequest(v));
+      await settles(pkg, `verifyRequest(options: ${label})`, () => api.verifyRequest(new Request("https://api.example.com/"), v));
       // A token signed by nobody reaches discovery through the caller's fetch, which answers `v`.
       for (const how of HOW) {
         const answers = new pkg.ApiClient({ ...apiBase, domain: env.issuer.replace("//127.0.0.1:", "//127.0.0.2:"), fetch: answering(how, v) });
@@ -242,7 +256,7 @@ export function hostileSuite(pkg, env) {
         answers.free();
         calls++;
       }
-      calls += 2;
+      calls += 4;
     }
     api.free();
     return calls;

@@ -2,7 +2,7 @@
 
 use super::client::{invalid_option, positive_int, DEFAULT_TIMEOUT_MS};
 use super::{is_blank, parse_domain, DomainUrl, Faults, MAX_OPTION_BYTES, MAX_TOKEN_BYTES};
-use crate::core::api::{malformed, no_credentials};
+use crate::core::api::{bad_proof, malformed, no_credentials, Scheme};
 use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -82,13 +82,33 @@ pub struct VerifyAccessTokenOptions {
     pub required_claims: Vec<String>,
     /// Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC).
     pub scopes: Vec<String>,
+    /// How the token was presented: `Bearer` (the default) or `DPoP`, without case.
+    pub scheme: Option<String>,
+    /// With the `DPoP` scheme: the request's `DPoP` header, the proof (RFC 9449 §4).
+    pub dpop_proof: Option<String>,
+    /// With the `DPoP` scheme: the request's method, which the proof's `htm` must be.
+    pub http_method: Option<String>,
+    /// With the `DPoP` scheme: the request's URL, which the proof's `htu` must be.
+    pub http_url: Option<String>,
+}
+
+/// Options of [`ApiClient::verify_request`](crate::ApiClient::verify_request): what the token must
+/// grant; the token, its scheme and proof, the method and URL come from the request.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyRequestOptions {
+    /// Claims that must be present (any value), beyond those always checked.
+    pub required_claims: Vec<String>,
+    /// Scopes the token must grant, each in its `scope` or its `permissions` (Auth0 RBAC).
+    pub scopes: Vec<String>,
 }
 
 /// BEHAVIOUR.md §13.2's input rules: no token is `invalid_request` with a bare challenge (a
 /// request without credentials); a token with its scheme or a blank one `invalid_request`; a
 /// token over 64 KiB `invalid_token`; a wrong `requiredClaims` or `scopes` a `ConfigurationError`
-/// (the API's own mistake).
-pub fn validate_verify_options(o: &VerifyAccessTokenOptions, faults: &Faults) -> Result<(), Error> {
+/// (the API's own mistake); then the scheme (§13.3): an unknown one `invalid_request`, `DPoP`
+/// without a proof `invalid_dpop_proof`, or without the method and URL a `ConfigurationError`, a
+/// proof with `Bearer` `invalid_request`. Answers the scheme.
+pub fn validate_verify_options(o: &VerifyAccessTokenOptions, faults: &Faults) -> Result<Scheme, Error> {
     if !faults.is_object() {
         return Err(invalid_option("verifyAccessToken options must be an object"));
     }
@@ -126,5 +146,27 @@ pub fn validate_verify_options(o: &VerifyAccessTokenOptions, faults: &Faults) ->
     if !listed("scopes", &o.scopes) {
         return Err(invalid_option("\"scopes\" must be an array of at most 100 scope names"));
     }
-    Ok(())
+    if faults.has("httpMethod") || faults.has("httpUrl") {
+        return Err(invalid_option("\"httpMethod\" and \"httpUrl\" must be strings: the request's"));
+    }
+    let scheme = match (&o.scheme, faults.has("scheme")) {
+        (None, false) => Scheme::Bearer,
+        (Some(s), false) => {
+            Scheme::parse(s).ok_or_else(|| malformed("\"scheme\" must be \"Bearer\" or \"DPoP\""))?
+        }
+        (_, true) => return Err(malformed("\"scheme\" must be \"Bearer\" or \"DPoP\"")),
+    };
+    let proof = match (&o.dpop_proof, faults.of("dpopProof")) {
+        (_, Some(_)) => return Err(bad_proof("the DPoP proof is not a string of at most 8 KiB")),
+        (Some(p), None) => Some(p),
+        (None, None) => None,
+    };
+    match (scheme, proof) {
+        (Scheme::Bearer, Some(_)) => Err(malformed("a DPoP proof came with the Bearer scheme")),
+        (Scheme::Dpop, None) => Err(bad_proof("the request has no DPoP proof")),
+        (Scheme::Dpop, Some(_)) if o.http_method.is_none() || o.http_url.is_none() => Err(invalid_option(
+            "\"httpMethod\" and \"httpUrl\" are required with the DPoP scheme: the request's",
+        )),
+        _ => Ok(scheme),
+    }
 }
