@@ -107,6 +107,7 @@ export type {
   VerifyAccessTokenOptions,
   VerifyRequestOptions,
   VerifiedAccessTokenClaims,
+  OnBehalfOfOptions,
   StateStore,
   ClientAuthMethod,
   ClientAssertionSigningAlg,

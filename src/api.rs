@@ -2,6 +2,7 @@
 //! verifies the access tokens it is presented, with the tenant's discovery and JWKS read and
 //! cached as `ServerClient` reads them (`crate::tenant`).
 
+use crate::client::{ServerClient, TokenExchangeResponse};
 use crate::core::api::{
     answer, bad_proof, check_api_claims, check_proof_claims, check_proof_key, check_typ, malformed,
     no_credentials, ApiChecks, ApiClaims, Confirmation, ProofClaimsIn, ProofExpect, ProofKey, ReplayCache,
@@ -11,8 +12,9 @@ use crate::core::dpop::thumbprint_input;
 use crate::core::encoding::{base64url, base64url_decode};
 use crate::core::jwt::{self, public_jwk, TokenKind};
 use crate::core::options::{
-    invalid_option, validate_api_options, validate_verify_options, ApiClientOptions, ApiConfig, Faults,
-    VerifyAccessTokenOptions, VerifyRequestOptions, MAX_OPTION_BYTES, MAX_TOKEN_BYTES,
+    exchange_client_options, invalid_option, validate_api_options, validate_exchange_options,
+    validate_verify_options, ApiClientOptions, ApiConfig, CustomTokenExchangeOptions, Faults,
+    OnBehalfOfOptions, VerifyAccessTokenOptions, VerifyRequestOptions, MAX_OPTION_BYTES, MAX_TOKEN_BYTES,
 };
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, value, JsObject};
@@ -39,7 +41,12 @@ crate::local::local! {
 struct Inner {
     config: ApiConfig,
     fetch: Option<Function>,
+    /// The API's own client at the tenant, for exchanges on a caller's behalf.
+    exchanger: Option<ServerClient>,
 }
+
+/// RFC 8693's type of an access token: the incoming token's, and the one asked for.
+const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 
 /// Verifies Auth0 access tokens presented to an API (RFC 9068 JWTs signed by the tenant), for
 /// programs built to `wasm32-unknown-unknown`. Needs no client secret. Cheap to clone; the
@@ -83,7 +90,49 @@ impl ApiClient {
     /// one. Makes no network call.
     pub fn new(options: ApiClientOptions) -> Result<ApiClient, Error> {
         let config = validate_api_options(&options, &Faults::NONE)?;
-        Ok(ApiClient { inner: Rc::new(Inner { config, fetch: options.fetch }) })
+        let exchanger = exchange_client_options(&options, &Faults::NONE)
+            .map(ServerClient::without_sessions)
+            .transpose()?;
+        Ok(ApiClient { inner: Rc::new(Inner { config, fetch: options.fetch, exchanger }) })
+    }
+
+    /// Exchanges a caller's access token, verified first as [`verify_access_token`](Self::verify_access_token)
+    /// verifies a Bearer token (for this API's audience), for a token of another API on the
+    /// caller's behalf (BEHAVIOUR.md §13.6): a token exchange with the incoming token as subject,
+    /// `subject_token_type` and `requested_token_type` `urn:ietf:params:oauth:token-type:access_token`.
+    /// A token that does not verify is never sent to the tenant. Needs `client_id` and a credential.
+    pub async fn get_token_on_behalf_of(
+        &self,
+        access_token: &Secret,
+        options: &OnBehalfOfOptions,
+    ) -> Result<TokenExchangeResponse, Error> {
+        let exchanger = self.inner.exchanger.as_ref().ok_or_else(|| {
+            Error::config(
+                code::MISSING_CLIENT_CREDENTIALS,
+                "getTokenOnBehalfOf needs the API's \"clientId\" and a \"clientSecret\" or \"clientAssertionSigningKey\"",
+            )
+        })?;
+        let exchange = CustomTokenExchangeOptions {
+            subject_token: access_token.clone(),
+            subject_token_type: ACCESS_TOKEN_TYPE.into(),
+            audience: Some(options.audience.clone()),
+            scope: options.scope.clone(),
+            requested_token_type: Some(ACCESS_TOKEN_TYPE.into()),
+            ..Default::default()
+        };
+        // Before any request: the incoming token's form, then the exchange's own rules (the
+        // audience is required here); then the token is verified.
+        let incoming = VerifyAccessTokenOptions { access_token: access_token.clone(), ..Default::default() };
+        validate_verify_options(&incoming, &Faults::NONE).map_err(|e| answer(e, &[], false))?;
+        if options.audience.is_empty() {
+            return Err(Error::exchange(
+                code::INVALID_PARAMETER,
+                "\"audience\" is required: the downstream API's identifier",
+            ));
+        }
+        validate_exchange_options(&exchange, &Faults::NONE)?;
+        self.verify_access_token(&incoming).await?;
+        exchanger.custom_token_exchange(&exchange, &JsValue::UNDEFINED).await
     }
 
     /// The validated options, defaults filled in.

@@ -5,8 +5,8 @@ use crate::core::dpop as rules_dpop;
 use crate::core::encoding;
 use crate::core::jwt::{self, Claims, TokenKind};
 use crate::core::options::{
-    parse_domain, validate_client_options, validate_exchange_options, ClientAuthMethod, ClientConfig,
-    ClientOptions, CustomTokenExchangeOptions, DomainUrl, ExchangeInput, Faults, SigningKey,
+    parse_domain, validate_client, validate_exchange_options, ClientAuthMethod, ClientConfig, ClientOptions,
+    CustomTokenExchangeOptions, DomainUrl, ExchangeInput, Faults, SigningKey,
 };
 use crate::core::request::{
     client_assertion, exchange_form, signing_input, telemetry, telemetry_header, token_request, ClientAuth,
@@ -132,7 +132,16 @@ impl ServerClient {
     /// assert!(auth0.is_ok());
     /// ```
     pub fn new(options: ClientOptions) -> Result<ServerClient, Error> {
-        let config = validate_client_options(&options, &Faults::NONE)?;
+        Self::build(options, true)
+    }
+
+    /// A client for token exchanges only (an `ApiClient`'s): no session secret is needed.
+    pub(crate) fn without_sessions(options: ClientOptions) -> Result<ServerClient, Error> {
+        Self::build(options, false)
+    }
+
+    fn build(options: ClientOptions, with_sessions: bool) -> Result<ServerClient, Error> {
+        let config = validate_client(&options, &Faults::NONE, with_sessions)?;
         let ClientOptions {
             fetch,
             client_assertion_signing_key: signing_key,

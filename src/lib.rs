@@ -48,8 +48,9 @@ pub mod workers;
 pub use api::ApiClient;
 pub use client::{ServerClient, TokenExchangeResponse};
 pub use core::options::{
-    ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, ParamValue,
-    SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions, VerifyRequestOptions,
+    ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair,
+    OnBehalfOfOptions, ParamValue, SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions,
+    VerifyRequestOptions,
 };
 pub use core::state::{Internal, LogoutOptions, State, TokenSet};
 pub use error::{Error, ErrorKind, Secret};

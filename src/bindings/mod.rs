@@ -292,6 +292,26 @@ impl JsApiClient {
         }))
     }
 
+    /// Exchanges a caller's access token, verified first (as a Bearer token for this API), for a
+    /// token of another API on the caller's behalf. A token that does not verify is never sent.
+    /// @throws {VerifyAccessTokenError | CustomTokenExchangeError | ConfigurationError} (as a rejection)
+    #[wasm_bindgen(js_name = getTokenOnBehalfOf, unchecked_return_type = "Promise<TokenExchangeResponse>")]
+    pub fn get_token_on_behalf_of(
+        &self,
+        #[wasm_bindgen(js_name = accessToken, unchecked_param_type = "string")] access_token: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OnBehalfOfOptions")] options: JsValue,
+    ) -> Promise {
+        let client = self.client.clone();
+        promise(Box::pin(async move {
+            let (verify, faults) = read::verify_options(&read::object_of("accessToken", &access_token));
+            faults
+                .reject(|f| validate_verify_options(&verify, f))
+                .map_err(|e| crate::core::api::answer(e, &[], false))?;
+            let options = read::on_behalf_of_options(&options)?;
+            view::token_exchange(client.get_token_on_behalf_of(&verify.access_token, &options).await?)
+        }))
+    }
+
     /// Verifies the access token of a request: its one `Authorization` header (`Bearer` or
     /// `DPoP`), its `DPoP` proof, method and URL. Resolves to the token's claims.
     /// @throws {VerifyAccessTokenError | ConfigurationError} (as a rejection)

@@ -6,9 +6,9 @@
 
 use crate::core::options::{
     ApiClientOptions, ClientAuthMethod, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Fault,
-    Faults, ParamValue, SessionTransferOptions, SigningAlg, SigningKey, VerifyAccessTokenOptions,
-    VerifyRequestOptions, MAX_LISTED_CLAIMS, MAX_OPTION_BYTES, MAX_PARAMS_BYTES, MAX_PARAM_VALUES,
-    MAX_TOKEN_BYTES,
+    Faults, OnBehalfOfOptions, ParamValue, SessionTransferOptions, SigningAlg, SigningKey,
+    VerifyAccessTokenOptions, VerifyRequestOptions, MAX_LISTED_CLAIMS, MAX_OPTION_BYTES, MAX_PARAMS_BYTES,
+    MAX_PARAM_VALUES, MAX_TOKEN_BYTES,
 };
 use crate::core::state::LogoutOptions;
 use crate::error::{code, Error, Secret};
@@ -203,16 +203,7 @@ pub fn client_options(options: &JsValue) -> (ClientOptions, Faults) {
         client_id: r.string("clientId", MAX_OPTION_BYTES).unwrap_or_default(),
         client_secret: r.string("clientSecret", MAX_OPTION_BYTES).map(Secret::new),
         client_auth_method: r.named("clientAuthMethod", ClientAuthMethod::parse),
-        client_assertion_signing_key: r.object("clientAssertionSigningKey", |k| {
-            match value::string(&k, MAX_OPTION_BYTES) {
-                Ok(Some(pem)) => Some(SigningKey::Pem(Secret::new(pem))),
-                // A private CryptoKey: WebCrypto checks its usages when it signs.
-                _ if is_plain_object(&k) && value::get(&k, "type").is_some_and(|t| t == "private") => {
-                    Some(SigningKey::CryptoKey(k))
-                }
-                _ => None,
-            }
-        }),
+        client_assertion_signing_key: r.object("clientAssertionSigningKey", signing_key),
         client_assertion_signing_alg: r.named("clientAssertionSigningAlg", SigningAlg::parse),
         secret: r.secrets(),
         state_identifier: r.string("stateIdentifier", MAX_OPTION_BYTES),
@@ -419,6 +410,41 @@ pub fn redirect_arguments(
     Ok((url, token, organization))
 }
 
+/// `clientAssertionSigningKey`: a PKCS#8 PEM, or a private CryptoKey (WebCrypto checks its usages
+/// when it signs).
+fn signing_key(k: JsValue) -> Option<SigningKey> {
+    match value::string(&k, MAX_OPTION_BYTES) {
+        Ok(Some(pem)) => Some(SigningKey::Pem(Secret::new(pem))),
+        _ if is_plain_object(&k) && value::get(&k, "type").is_some_and(|t| t == "private") => {
+            Some(SigningKey::CryptoKey(k))
+        }
+        _ => None,
+    }
+}
+
+/// `getTokenOnBehalfOf` options: `{ audience, scope? }`.
+pub fn on_behalf_of_options(options: &JsValue) -> Result<OnBehalfOfOptions, Error> {
+    let bad = || {
+        Error::exchange(
+            code::INVALID_PARAMETER,
+            "getTokenOnBehalfOf options must be { audience, scope? }: strings of at most 8 KiB",
+        )
+    };
+    if !is_plain_object(options) {
+        return Err(bad());
+    }
+    let mut r = Reader::new(options);
+    let o = OnBehalfOfOptions {
+        audience: r.string("audience", MAX_OPTION_BYTES).unwrap_or_default(),
+        scope: r.string("scope", MAX_OPTION_BYTES),
+    };
+    if r.faults.is_empty() {
+        Ok(o)
+    } else {
+        Err(bad())
+    }
+}
+
 /// `ApiClient` options (BEHAVIOUR.md §13.1).
 pub fn api_client_options(options: &JsValue) -> (ApiClientOptions, Faults) {
     if !is_plain_object(options) {
@@ -431,6 +457,9 @@ pub fn api_client_options(options: &JsValue) -> (ApiClientOptions, Faults) {
         fetch: r.object("fetch", |f| f.dyn_into::<Function>().ok()),
         timeout_ms: r.whole("timeoutMs", f64::from(u32::MAX)).map(|n| n as u32),
         leeway: r.whole("leeway", f64::from(u32::MAX)).map(|n| n as u32),
+        client_id: r.string("clientId", MAX_OPTION_BYTES),
+        client_secret: r.string("clientSecret", MAX_OPTION_BYTES).map(Secret::new),
+        client_assertion_signing_key: r.object("clientAssertionSigningKey", signing_key),
     };
     (o, r.faults)
 }
@@ -470,4 +499,11 @@ pub fn verify_request_options(options: &JsValue) -> Result<VerifyRequestOptions,
         code::INVALID_OPTION,
         "\"requiredClaims\" and \"scopes\" must be arrays of at most 100 names",
     ))
+}
+
+/// `{ [key]: value }`: an argument passed alone, read by the options reader that knows its rules.
+pub fn object_of(key: &str, value: &JsValue) -> JsValue {
+    let o = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&o, &JsValue::from_str(key), value);
+    o.into()
 }

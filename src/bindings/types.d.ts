@@ -284,6 +284,20 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (0 to 600). Default 60. */
   leeway?: number;
+  /** For getTokenOnBehalfOf: the API's own application at the tenant (allowed the token-exchange grant). */
+  clientId?: string;
+  /** Its client secret (client_secret_basic). */
+  clientSecret?: string;
+  /** Or its private_key_jwt key: a PKCS#8 PEM or a private CryptoKey. */
+  clientAssertionSigningKey?: string | CryptoKey;
+}
+
+/** Options of `getTokenOnBehalfOf`. */
+export interface OnBehalfOfOptions {
+  /** The downstream API's identifier: the audience of the token asked for. */
+  audience: string;
+  /** Space-separated scopes to ask for. */
+  scope?: string;
 }
 
 export interface VerifyAccessTokenOptions {

@@ -3,7 +3,7 @@
 // provider's own signing key, valid and tampered. Part of the shared suite (suite.mjs).
 
 import * as jose from "jose";
-import { CLIENTS, TOKEN_TYPES, AUDIENCE } from "../provider/fixtures.mjs";
+import { CLIENTS, TOKEN_TYPES, AUDIENCE, DOWNSTREAM_AUDIENCE } from "../provider/fixtures.mjs";
 import { ok, eq } from "./asserts.mjs";
 import { b64url, jsonB64url, flipSignature } from "./fake-tenant.js";
 
@@ -285,6 +285,39 @@ export function apiSuite(pkg, env, rejects) {
     await rejects(api().verifyRequest({ headers: {} }), ConfigurationError, "invalid_option", "not a Request");
     await rejects(api().verifyRequest(undefined), ConfigurationError, "invalid_option", "no request");
     await rejects(api().verifyRequest(req({ authorization: `Bearer ${token}` }), { scopes: "read:data" }), ConfigurationError, "invalid_option", "scopes not an array");
+  });
+
+  test("ApiClient getTokenOnBehalfOf: a verified caller's token is exchanged for the downstream API's (same user); one that does not verify is never sent", async () => {
+    const seen = [];
+    const recording = async (input, init) => {
+      const req = new Request(input, init);
+      seen.push({ method: req.method, body: req.method === "POST" ? await req.clone().text() : "" });
+      return fetch(req);
+    };
+    const obo = api({ clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret, fetch: recording });
+    const incoming = await providerToken();
+    const r = await obo.getTokenOnBehalfOf(incoming, { audience: DOWNSTREAM_AUDIENCE, scope: "read:orders" });
+    const downstream = jose.decodeJwt(r.accessToken);
+    eq([downstream.sub, downstream.aud, r.issuedTokenType, r.tokenType], ["auth0|alice", DOWNSTREAM_AUDIENCE, TOKEN_TYPES.ACCESS_TOKEN, "Bearer"], "the caller's user, for the downstream API");
+    ok(r.scope.split(" ").includes("read:orders"), "the scope asked for");
+    const form = new URLSearchParams(seen.find((x) => x.method === "POST").body);
+    eq([form.get("subject_token_type"), form.get("requested_token_type"), form.get("audience")], [TOKEN_TYPES.ACCESS_TOKEN, TOKEN_TYPES.ACCESS_TOKEN, DOWNSTREAM_AUDIENCE], "the exchange's parameters");
+    ok(form.get("subject_token") === incoming, "the caller's token is the subject");
+    const posts = () => seen.filter((x) => x.method === "POST").length;
+    const before = posts();
+    for (const [token, label] of [
+      [flipSignature(incoming), "a tampered token"],
+      [await mint({ aud: DOWNSTREAM_AUDIENCE }), "a token for another API"],
+      [await mint({ exp: now() - 120 }), "an expired token"],
+    ]) {
+      await refused(token, "invalid_token", 401, label, {}, { verifyAccessToken: (o) => obo.getTokenOnBehalfOf(o.accessToken, { audience: DOWNSTREAM_AUDIENCE }) });
+    }
+    eq(posts(), before, "no token that failed verification reached the token endpoint");
+    await rejects(api().getTokenOnBehalfOf(incoming, { audience: DOWNSTREAM_AUDIENCE }), ConfigurationError, "missing_client_credentials", "an ApiClient without credentials");
+    await rejects(obo.getTokenOnBehalfOf(incoming, {}), pkg.CustomTokenExchangeError, "invalid_parameter", "no audience");
+    await rejects(obo.getTokenOnBehalfOf(undefined, { audience: DOWNSTREAM_AUDIENCE }), VerifyAccessTokenError, "invalid_request", "no token");
+    eq(posts(), before, "nothing sent for refused input");
+    await rejects(() => new ApiClient({ domain: env.issuer, audience: AUDIENCE, clientSecret: "s" }), ConfigurationError, "missing_client_id", "a secret without clientId");
   });
 
   return cases;

@@ -211,13 +211,14 @@ export function hostileSuite(pkg, env) {
     return calls;
   });
 
-  hostile("ApiClient: every option of its constructor, of verifyAccessToken and verifyRequest, the request's members, and what its fetch answers", async (values) => {
+  hostile("ApiClient: every option of its constructor, of verifyAccessToken, verifyRequest and getTokenOnBehalfOf, the request's members, and what its fetch answers", async (values) => {
     let calls = 0;
     const apiBase = { domain: env.issuer, audience: "https://api.example.com", timeoutMs: TIMEOUT_MS };
     const verify = { accessToken: "e30.e30.c2ln" };
     const api = new pkg.ApiClient(apiBase);
+    const obo = new pkg.ApiClient({ ...apiBase, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret });
     for (const [label, v] of values) {
-      for (const key of ["domain", "audience", "fetch", "timeoutMs", "leeway"]) {
+      for (const key of ["domain", "audience", "fetch", "timeoutMs", "leeway", "clientId", "clientSecret", "clientAssertionSigningKey"]) {
         const what = `new ApiClient(${key}: ${label})`;
         const { value, error } = await settles(pkg, what, () => new pkg.ApiClient(withOption(apiBase, key, v)), { sync: true });
         ok(error === undefined || error instanceof pkg.ConfigurationError, `${what}: ${error?.name}`);
@@ -230,6 +231,10 @@ export function hostileSuite(pkg, env) {
         const what = `verifyRequest(request.${key}: ${label})`;
         const { value, error } = await settles(pkg, what, () => api.verifyRequest(withOption(requestLike, key, v)));
         ok(value === undefined && (error instanceof pkg.VerifyAccessTokenError || error instanceof pkg.ConfigurationError), `${what}: ${error?.name}`);
+        calls++;
+      }
+      for (const key of ["audience", "scope"]) {
+        await settles(pkg, `getTokenOnBehalfOf(options.${key}: ${label})`, () => obo.getTokenOnBehalfOf("e30.e30.c2ln", withOption({ audience: "https://downstream.example.com" }, key, v)));
         calls++;
       }
       for (const key of ["requiredClaims", "scopes"]) {
@@ -246,6 +251,8 @@ export function hostileSuite(pkg, env) {
       await settles(pkg, `new ApiClient(options: ${label})`, () => new pkg.ApiClient(v), { sync: true });
       await settles(pkg, `verifyAccessToken(options: ${label})`, () => api.verifyAccessToken(v));
       await settles(pkg, `verifyRequest(request: ${label})`, () => api.verifyRequest(v));
+      await settles(pkg, `getTokenOnBehalfOf(accessToken: ${label})`, () => obo.getTokenOnBehalfOf(v, { audience: "https://downstream.example.com" }));
+      await settles(pkg, `getTokenOnBehalfOf(options: ${label})`, () => obo.getTokenOnBehalfOf("e30.e30.c2ln", v));
       await settles(pkg, `verifyRequest(options: ${label})`, () => api.verifyRequest(new Request("https://api.example.com/"), v));
       // A token signed by nobody reaches discovery through the caller's fetch, which answers `v`.
       for (const how of HOW) {
@@ -256,9 +263,10 @@ export function hostileSuite(pkg, env) {
         answers.free();
         calls++;
       }
-      calls += 4;
+      calls += 6;
     }
     api.free();
+    obo.free();
     return calls;
   });
 

@@ -163,8 +163,11 @@ export const ORGANIZATIONS = Object.freeze({
 /** The one API registered in the tenant, and the scopes it defines. */
 export const AUDIENCE = 'https://api.example.com';
 export const API_SCOPES = Object.freeze(['read:data', 'write:data']);
+/** A second API, downstream of the first: what an API exchanges a caller's token for (on behalf of). */
+export const DOWNSTREAM_AUDIENCE = 'https://downstream.example.com';
 export const APIS = Object.freeze({
   [AUDIENCE]: Object.freeze({ identifier: AUDIENCE, scopes: API_SCOPES }),
+  [DOWNSTREAM_AUDIENCE]: Object.freeze({ identifier: DOWNSTREAM_AUDIENCE, scopes: Object.freeze(['read:orders']) }),
 });
 
 /** OpenID Connect scopes the tenant grants to any client. */

@@ -215,6 +215,7 @@ export async function createProvider(issuer, { clientJwk, externalJwk, signingKe
             issuer,
             algorithms: ['RS256'],
             typ: 'at+jwt', // RFC 9068: keeps this provider's ID tokens out
+            audience: Object.keys(APIS), // on behalf of: a token issued for one of this tenant's APIs
             requiredClaims: ['exp', 'sub'],
           });
           return { sub: payload.sub, act: isObject(payload.act) ? payload.act : undefined };

@@ -16,11 +16,17 @@
 //   GET  /domain    → {domain}: the tenant domain this request's host maps to (AUTH0_DOMAINS)
 //   GET  /api       → the protected API at API_URL called with the session's access token
 //                   (fetchWithAuth: DPoP-bound with AUTH0_DPOP_JWK), its status and JSON body
+//   GET  /protected → this Worker as an API (API_AUDIENCE): the caller's access token
+//                   (Authorization: Bearer or DPoP) verified → {sub, scope}; a refusal is its
+//                   status, WWW-Authenticate challenge and {error, error_description}
+//   GET  /protected/downstream → the same, then the caller's token exchanged on its behalf for
+//                   one of DOWNSTREAM_AUDIENCE → {sub, downstream: {audience, token_type, expires_in, scope}}
 //
 // Errors are JSON {error: code} (plus error_description for a failed exchange), never a stack
 // trace, a token or a secret. Configuration comes from vars and secrets only (wrangler.jsonc).
 import {
   AccessTokenError,
+  ApiClient,
   ConfigurationError,
   CookieStore,
   CustomTokenExchangeError,
@@ -30,6 +36,7 @@ import {
   KvStore,
   ServerClient,
   StoreError,
+  VerifyAccessTokenError,
   type CustomTokenExchangeOptions,
   type StateStore,
   type StoreRequestOptions,
@@ -74,6 +81,10 @@ export interface Env {
   API_URL?: string;
   /** Audience used when a request names none; empty for none. */
   AUTH0_AUDIENCE?: string;
+  /** This Worker as an API: the audience of the access tokens GET /protected accepts (a var). */
+  API_AUDIENCE?: string;
+  /** The API GET /protected/downstream gets a token for, on the caller's behalf (a var). */
+  DOWNSTREAM_AUDIENCE?: string;
   /** "cookie" (default), "kv" or "durable-object". */
   SESSION_STORE?: string;
   /**
@@ -233,7 +244,31 @@ const ROUTES: Record<string, string> = {
   "/session-transfer": "POST",
   "/domain": "GET",
   "/api": "GET",
+  "/protected": "GET",
+  "/protected/downstream": "GET",
 };
+
+/**
+ * This Worker as an API: the caller's token verified (and, for /protected/downstream, exchanged on
+ * its behalf). The ApiClient needs no session secret; its clientId and secret are for the exchange.
+ */
+async function protectedApi(request: Request, env: Env, path: string, headers: Headers): Promise<Response> {
+  if (!env.API_AUDIENCE) throw new HttpError(500, "configuration_error");
+  const api = new ApiClient({
+    domain: env.AUTH0_DOMAIN,
+    audience: env.API_AUDIENCE,
+    clientId: env.AUTH0_CLIENT_ID,
+    clientSecret: env.AUTH0_CLIENT_SECRET,
+  });
+  const claims = await api.verifyRequest(request);
+  if (path === "/protected") return json({ sub: claims.sub, scope: claims.scope }, 200, headers);
+  if (!env.DOWNSTREAM_AUDIENCE) throw new HttpError(500, "configuration_error");
+  // getTokenOnBehalfOf verifies the token again: it never forwards one that does not verify.
+  const token = (request.headers.get("authorization") ?? "").replace(/^bearer +/i, "");
+  const t = await api.getTokenOnBehalfOf(token, { audience: env.DOWNSTREAM_AUDIENCE });
+  const downstream = { audience: env.DOWNSTREAM_AUDIENCE, token_type: t.tokenType, expires_in: t.expiresIn, scope: t.scope };
+  return json({ sub: claims.sub, downstream }, 200, headers);
+}
 
 async function route(request: Request, env: Env, headers: Headers): Promise<Response> {
   const url = new URL(request.url);
@@ -243,6 +278,7 @@ async function route(request: Request, env: Env, headers: Headers): Promise<Resp
   }
   if (!method) throw new HttpError(404, "not_found");
   if (request.method !== method) throw new HttpError(405, "method_not_allowed", undefined, method);
+  if (url.pathname.startsWith("/protected")) return protectedApi(request, env, url.pathname, headers);
 
   // One client per request: construction is cheap, discovery and JWKS are cached per isolate.
   // The domain is resolved per request from its host name (several custom domains, one tenant).
@@ -333,6 +369,11 @@ function errorResponse(e: unknown, headers: Headers): Response {
   if (e instanceof HttpError) {
     if (e.allow) headers.set("allow", e.allow);
     return json({ error: e.code, error_description: e.description }, e.status, headers);
+  }
+  if (e instanceof VerifyAccessTokenError) {
+    // The refusal carries its answer: the status and the WWW-Authenticate challenge.
+    for (const [name, value] of Object.entries(e.headers)) headers.set(name, value);
+    return json({ error: e.code, error_description: e.message }, e.status, headers);
   }
   if (e instanceof CustomTokenExchangeError) {
     // The server's 4xx as is (400 invalid_grant, 403 access_denied...); 400 for a request the

@@ -2,7 +2,7 @@
 // checks what every response must satisfy, and the texts no error response may contain.
 import { createHash, generateKeyPairSync } from "node:crypto";
 import assert from "node:assert/strict";
-import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
+import { AUDIENCE, CLIENTS, DOWNSTREAM_AUDIENCE, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
 import { CookieJar } from "./workerd.mjs";
 
 /** The vars and secrets of a test Worker on the local provider's `basic` client. */
@@ -40,8 +40,10 @@ export function neverInErrors(sessionSecret) {
  * JSON, no-store, and none of `never`'s texts in an error.
  */
 export function caller(w, never) {
-  return async function call(worker, method, urlPath, { body, jar, raw, sub } = {}) {
+  // `authorization`: the request's Authorization header.
+  return async function call(worker, method, urlPath, { body, jar, raw, sub, authorization } = {}) {
     const headers = {};
+    if (authorization) headers.authorization = authorization;
     if (jar?.header()) headers.cookie = jar.header();
     const init = { method, headers };
     if (body !== undefined) {
@@ -117,4 +119,38 @@ export async function checkDpopWorker(call, name, badName, issuer) {
   await asBearer.body?.cancel();
   assert.deepEqual(await call(name, "GET", "/api").then((r) => [r.status, r.body.error]), [401, "missing_session"]);
   assert.deepEqual(await call(badName, "GET", "/me").then((r) => [r.status, r.body.error]), [500, "configuration_error"]);
+}
+
+/** The vars of a Worker that is also an API (GET /protected for AUDIENCE, downstream DOWNSTREAM_AUDIENCE). */
+export function apiWorkerVars(config) {
+  return { ...config, API_AUDIENCE: AUDIENCE, DOWNSTREAM_AUDIENCE };
+}
+
+/**
+ * The API checks both Workers pass (`name` with apiWorkerVars): a caller's token from the provider
+ * verifies at GET /protected and is exchanged on its behalf at GET /protected/downstream; no token,
+ * a tampered one and another API's each get their status and WWW-Authenticate challenge.
+ */
+export async function checkApiWorker(call, name) {
+  const exchange = await call(name, "POST", "/exchange", { body: { ...alice, audience: AUDIENCE, scope: "read:data" } });
+  assert.equal(exchange.status, 200, JSON.stringify(exchange.body));
+  const token = exchange.body.access_token;
+  const ok = await call(name, "GET", "/protected", { authorization: `Bearer ${token}` });
+  assert.deepEqual([ok.status, ok.body.sub], [200, "auth0|alice"], JSON.stringify(ok.body));
+  assert.ok(ok.body.scope.split(" ").includes("read:data"), "the token's scope");
+  const down = await call(name, "GET", "/protected/downstream", { authorization: `Bearer ${token}` });
+  assert.equal(down.status, 200, JSON.stringify(down.body));
+  assert.deepEqual([down.body.sub, down.body.downstream.audience, down.body.downstream.token_type], ["auth0|alice", DOWNSTREAM_AUDIENCE, "Bearer"]);
+  const none = await call(name, "GET", "/protected");
+  assert.deepEqual([none.status, none.body.error, none.headers.get("www-authenticate")], [401, "invalid_request", "Bearer"]);
+  const tampered = `${token.slice(0, -4)}${token.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
+  for (const path of ["/protected", "/protected/downstream"]) {
+    const bad = await call(name, "GET", path, { authorization: `Bearer ${tampered}` });
+    assert.deepEqual([bad.status, bad.body.error], [401, "invalid_token"], `${path}: ${JSON.stringify(bad.body)}`);
+    assert.match(bad.headers.get("www-authenticate"), /^Bearer error="invalid_token", error_description="the access token's signature is not valid"$/);
+    assert.ok(!JSON.stringify(bad.body).includes(tampered.split(".")[2]), "the token is not echoed");
+  }
+  const other = await call(name, "POST", "/exchange", { body: { ...alice, audience: DOWNSTREAM_AUDIENCE } });
+  const wrongAud = await call(name, "GET", "/protected", { authorization: `Bearer ${other.body.access_token}` });
+  assert.deepEqual([wrongAud.status, wrongAud.body.error], [401, "invalid_token"]);
 }

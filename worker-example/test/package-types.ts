@@ -3,6 +3,7 @@
 // types must reject. A line tsc stops accepting, or a misuse it starts accepting, fails the build.
 import {
   AccessTokenError,
+  ApiClient,
   Auth0EdgeError,
   ConfigurationError,
   CookieStore,
@@ -15,7 +16,10 @@ import {
   ServerClient,
   StoreError,
   TokenType,
+  VerifyAccessTokenError,
   type AccessTokenErrorCode,
+  type ApiClientOptions,
+  type VerifiedAccessTokenClaims,
   type ActClaim,
   type ConfigurationErrorCode,
   type CustomTokenExchangeOptions,
@@ -209,4 +213,28 @@ void new CookieStore({ sameSite: "sometimes" });
 // @ts-expect-error a store writing cookies needs where to write them
 void new CookieStore().set("_a0_session", "sealed", true, { request });
 
-export { exchangeTokens, sessions };
+// ApiClient: the API's side.
+const apiOptions: ApiClientOptions = { domain: "t.auth0.com", audience: "https://api", leeway: 30, clientId: "c", clientSecret: "s" };
+const api = new ApiClient(apiOptions);
+async function protect(req: Request): Promise<Response> {
+  try {
+    const claims: VerifiedAccessTokenClaims = await api.verifyRequest(req, { scopes: ["read:data"] });
+    const viaToken = await api.verifyAccessToken({ accessToken: "t", scheme: "DPoP", dpopProof: "p", httpMethod: "GET", httpUrl: req.url });
+    const downstream = await api.getTokenOnBehalfOf("t", { audience: "https://downstream", scope: "read" });
+    return Response.json({ sub: claims.sub, jkt: viaToken.cnf?.jkt, expiresIn: downstream.expiresIn });
+  } catch (e) {
+    if (!(e instanceof VerifyAccessTokenError)) throw e;
+    const status: number = e.status;
+    const headers: Record<string, string> = e.headers;
+    const code: "invalid_request" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof" | "temporarily_unavailable" = e.code;
+    return Response.json({ error: code }, { status, headers });
+  }
+}
+// @ts-expect-error audience is required
+void new ApiClient({ domain: "t.auth0.com" });
+// @ts-expect-error scopes is a list
+void api.verifyAccessToken({ accessToken: "t", scopes: "read:data" });
+// @ts-expect-error getTokenOnBehalfOf needs the downstream audience
+void api.getTokenOnBehalfOf("t", {});
+
+export { exchangeTokens, sessions, protect };

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../tests/provider/fixtures.mjs";
 import { bundle, start, exampleDir, CookieJar } from "./workerd.mjs";
-import { alice, bob, caller, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "./http.mjs";
+import { alice, apiWorkerVars, bob, caller, checkApiWorker, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "./http.mjs";
 
 const ISSUER = process.env.AUTH0_EDGE_TEST_ISSUER;
 if (!ISSUER) throw new Error("run this through node tests/provider/harness.mjs -- <command>");
@@ -21,6 +21,7 @@ before(async () => {
   await bundle(outdir);
   w = await start(outdir, {
     kv: { ...config, SESSION_STORE: "kv" },
+    api: { ...apiWorkerVars(config), SESSION_STORE: "cookie" },
     dpop: { ...dpopWorkerVars(config, ISSUER), SESSION_STORE: "cookie" },
     "dpop-bad-key": { ...config, AUTH0_DPOP_JWK: "{\"kty\":\"EC\"}" },
     cookie: { ...config, SESSION_STORE: "cookie", ALLOWED_REDIRECT_ORIGINS: "https://web.example" },
@@ -43,10 +44,13 @@ test("DPoP (AUTH0_DPOP_JWK): the session's tokens are bound to the key; GET /api
   checkDpopWorker(call, "dpop", "dpop-bad-key", ISSUER));
 
 
+test("GET /protected and /protected/downstream (API_AUDIENCE, DOWNSTREAM_AUDIENCE): the caller's token verified, then exchanged on its behalf; refusals carry their status and WWW-Authenticate", () =>
+  checkApiWorker(call, "api"));
+
 test("GET / lists the routes", async () => {
   const r = await call("cookie", "GET", "/");
   assert.equal(r.status, 200);
-  assert.deepEqual(r.body.routes, ["POST /exchange", "POST /login", "GET /me", "GET /token", "POST /logout", "POST /session-transfer", "GET /domain", "GET /api"]);
+  assert.deepEqual(r.body.routes, ["POST /exchange", "POST /login", "GET /me", "GET /token", "POST /logout", "POST /session-transfer", "GET /domain", "GET /api", "GET /protected", "GET /protected/downstream"]);
 });
 
 test("POST /session-transfer: the session's ID token acts; the token added to the target login URL", async () => {

@@ -1,6 +1,8 @@
 //! Options of [`ApiClient`](crate::ApiClient) and of its verification (BEHAVIOUR.md §13.1).
 
-use super::client::{invalid_option, positive_int, DEFAULT_TIMEOUT_MS};
+use super::client::{
+    invalid_option, positive_int, validate_client, ClientOptions, SigningKey, DEFAULT_TIMEOUT_MS,
+};
 use super::{is_blank, parse_domain, DomainUrl, Faults, MAX_OPTION_BYTES, MAX_TOKEN_BYTES};
 use crate::core::api::{bad_proof, malformed, no_credentials, Scheme};
 use crate::error::{code, Error, Secret};
@@ -29,6 +31,35 @@ pub struct ApiClientOptions {
     pub timeout_ms: Option<u32>,
     /// Clock skew allowed on `exp`, `iat` and `nbf`, in seconds (0 to 600). Default 60.
     pub leeway: Option<u32>,
+    /// For [`ApiClient::get_token_on_behalf_of`](crate::ApiClient::get_token_on_behalf_of): the
+    /// API's own client at the tenant (an application allowed the token-exchange grant).
+    pub client_id: Option<String>,
+    /// Its client secret (`client_secret_basic`).
+    pub client_secret: Option<Secret>,
+    /// Or its `private_key_jwt` key: a PKCS#8 PEM or a WebCrypto `CryptoKey` that may sign.
+    pub client_assertion_signing_key: Option<SigningKey>,
+}
+
+/// The client that exchanges tokens on an API's behalf, when the options name one: its
+/// credentials, the API's tenant, `fetch` and `timeout_ms`.
+pub fn exchange_client_options(o: &ApiClientOptions, faults: &Faults) -> Option<ClientOptions> {
+    let named = ["clientId", "clientSecret", "clientAssertionSigningKey"].iter().any(|k| faults.has(k));
+    if !named
+        && o.client_id.is_none()
+        && o.client_secret.is_none()
+        && o.client_assertion_signing_key.is_none()
+    {
+        return None;
+    }
+    Some(ClientOptions {
+        domain: o.domain.clone(),
+        client_id: o.client_id.clone().unwrap_or_default(),
+        client_secret: o.client_secret.clone(),
+        client_assertion_signing_key: o.client_assertion_signing_key.clone(),
+        fetch: o.fetch.clone(),
+        timeout_ms: o.timeout_ms,
+        ..Default::default()
+    })
 }
 
 /// [`ApiClientOptions`] checked, defaults filled in.
@@ -44,8 +75,9 @@ pub struct ApiConfig {
     pub leeway: u32,
 }
 
-/// BEHAVIOUR.md §13.1, in this order: the options object, `domain`, `audience`, then the optional
-/// options. A `ConfigurationError` names the first wrong one.
+/// BEHAVIOUR.md §13.1, in this order: the options object, `domain`, `audience`, the optional
+/// options, then (when any is given) the exchanging client's `clientId` and credentials as §1
+/// checks them. A `ConfigurationError` names the first wrong one.
 pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<ApiConfig, Error> {
     if !faults.is_object() {
         return Err(invalid_option("ApiClient options must be an object"));
@@ -69,6 +101,10 @@ pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<Api
     .ok_or_else(|| invalid_option("\"leeway\" must be a whole number of seconds from 0 to 600"))?;
     if faults.has("fetch") {
         return Err(invalid_option("\"fetch\" must be a function"));
+    }
+    // The exchanging client's rules (§1): `clientId`, then the credentials; no session secret.
+    if let Some(client) = exchange_client_options(o, faults) {
+        validate_client(&client, faults, false)?;
     }
     Ok(ApiConfig { domain, audience: o.audience.clone(), timeout_ms, leeway })
 }
@@ -169,4 +205,13 @@ pub fn validate_verify_options(o: &VerifyAccessTokenOptions, faults: &Faults) ->
         )),
         _ => Ok(scheme),
     }
+}
+
+/// Options of [`ApiClient::get_token_on_behalf_of`](crate::ApiClient::get_token_on_behalf_of).
+#[derive(Clone, Debug, Default)]
+pub struct OnBehalfOfOptions {
+    /// The downstream API's identifier: the audience of the token asked for.
+    pub audience: String,
+    /// Space-separated scopes to ask for.
+    pub scope: Option<String>,
 }

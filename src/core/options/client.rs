@@ -225,6 +225,16 @@ pub(crate) fn positive_int<T: Copy + Into<f64>>(
 /// optional options' types, then the client credentials. `faults` are what a JavaScript
 /// reader found (none for a Rust caller), each refused where its option's rule stands.
 pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<ClientConfig, Error> {
+    validate_client(o, faults, true)
+}
+
+/// [`validate_client_options`], the session secret required only `with_sessions` (an
+/// `ApiClient`'s token exchanges open no session).
+pub(crate) fn validate_client(
+    o: &ClientOptions,
+    faults: &Faults,
+    with_sessions: bool,
+) -> Result<ClientConfig, Error> {
     if !faults.is_object() {
         return Err(invalid_option("ServerClient options must be an object"));
     }
@@ -274,8 +284,8 @@ pub fn validate_client_options(o: &ClientOptions, faults: &Faults) -> Result<Cli
             "\"clientId\" is required and must be a non-blank string",
         ));
     }
-    if faults.has("secret")
-        || o.secret.is_empty()
+    if with_sessions && faults.has("secret")
+        || with_sessions && o.secret.is_empty()
         || o.secret.iter().any(|s| char_count(s.expose()) < MIN_SECRET_CHARS)
     {
         return Err(Error::config(

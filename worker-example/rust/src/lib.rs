@@ -10,6 +10,11 @@
 //!   POST /logout    {return_to?} → {logout_url}; the session is deleted, its cookie cleared
 //!   GET  /api       → {status, body}: the API at API_URL called with the session's access token
 //!                   (`fetch_with_auth`: DPoP-bound, with a proof, when AUTH0_DPOP_JWK is set)
+//!   GET  /protected → this Worker as an API (API_AUDIENCE): the caller's access token verified
+//!                   (`ApiClient::verify_request`) → {sub, scope}; a refusal is its status,
+//!                   WWW-Authenticate challenge and {error, error_description}
+//!   GET  /protected/downstream → the same, then the token exchanged on the caller's behalf for
+//!                   one of DOWNSTREAM_AUDIENCE → {sub, downstream: {audience, token_type, expires_in, scope}}
 //!
 //! Sessions go to Workers KV (SESSION_STORE "kv", the default) or to the package's Durable Object
 //! (SESSION_STORE "durable-object"), which this Worker declares as `SessionDurableObject`; with
@@ -23,8 +28,9 @@ mod readme;
 
 use auth0_edge::stores::StoreOptions;
 use auth0_edge::{
-    dpop, workers, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair, Error as Auth0Error,
-    GetAccessTokenOptions, LogoutOptions, Secret, ServerClient, TokenExchangeResponse,
+    dpop, workers, ApiClient, ApiClientOptions, ClientOptions, CustomTokenExchangeOptions, DpopKeyPair,
+    Error as Auth0Error, GetAccessTokenOptions, LogoutOptions, OnBehalfOfOptions, Secret, ServerClient,
+    TokenExchangeResponse, VerifyRequestOptions,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -51,13 +57,15 @@ impl DurableObject for SessionDurableObject {
     }
 }
 
-static ROUTES: [(&str, Method); 6] = [
+static ROUTES: [(&str, Method); 8] = [
     ("/exchange", Method::Post),
     ("/login", Method::Post),
     ("/me", Method::Get),
     ("/token", Method::Get),
     ("/logout", Method::Post),
     ("/api", Method::Get),
+    ("/protected", Method::Get),
+    ("/protected/downstream", Method::Get),
 ];
 
 /// Why a request failed.
@@ -253,6 +261,39 @@ async fn client(env: &Env, with_sessions: bool) -> Result<ServerClient, Failure>
     })?)
 }
 
+/// This Worker as an API: the caller's token verified (and, for /protected/downstream, exchanged
+/// on its behalf). The `ApiClient` needs no session secret; its client id and secret are for the
+/// exchange.
+async fn protected_api(req: &Request, env: &Env, path: &str) -> Result<(u16, Value), Failure> {
+    let audience = setting(env, "API_AUDIENCE");
+    if audience.is_empty() {
+        return Err(Failure::new(500, "configuration_error"));
+    }
+    let api = ApiClient::new(ApiClientOptions {
+        domain: setting(env, "AUTH0_DOMAIN"),
+        audience,
+        client_id: Some(setting(env, "AUTH0_CLIENT_ID")),
+        client_secret: Some(secret(env, "AUTH0_CLIENT_SECRET")),
+        ..Default::default()
+    })?;
+    let claims = api.verify_request(req.inner(), &VerifyRequestOptions::default()).await?;
+    let (sub, scope) = (claims.str_at("sub"), claims.str_at("scope"));
+    if path == "/protected" {
+        return Ok((200, json!({ "sub": sub, "scope": scope })));
+    }
+    let downstream = setting(env, "DOWNSTREAM_AUDIENCE");
+    if downstream.is_empty() {
+        return Err(Failure::new(500, "configuration_error"));
+    }
+    // get_token_on_behalf_of verifies the token again: it never forwards one that does not verify.
+    let header = req.headers().get("authorization")?.unwrap_or_default();
+    let token = Secret::new(header.split_once(' ').map_or("", |(_, t)| t.trim()));
+    let options = OnBehalfOfOptions { audience: downstream.clone(), scope: None };
+    let t = api.get_token_on_behalf_of(&token, &options).await?;
+    let downstream = json!({ "audience": downstream, "token_type": t.token_type, "expires_in": t.expires_in, "scope": t.scope });
+    Ok((200, json!({ "sub": sub, "downstream": downstream })))
+}
+
 async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, Value), Failure> {
     let path = req.path();
     if path == "/" && req.method() == Method::Get {
@@ -265,6 +306,9 @@ async fn route(mut req: Request, env: &Env, headers: &Headers) -> Result<(u16, V
     if req.method() != *method {
         let allow = Some(method.as_ref());
         return Err(Failure::Http { status: 405, error: "method_not_allowed", description: None, allow });
+    }
+    if path.starts_with("/protected") {
+        return protected_api(&req, env, &path).await;
     }
 
     let audience = Some(setting(env, "AUTH0_AUDIENCE")).filter(|a| !a.is_empty());

@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AUDIENCE, CLIENTS, TOKEN_TYPES } from "../../../tests/provider/fixtures.mjs";
 import { start, CookieJar } from "../../test/workerd.mjs";
-import { alice, bob, caller, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "../../test/http.mjs";
+import { alice, apiWorkerVars, bob, caller, checkApiWorker, claims, checkDpopWorker, dpopWorkerVars, EXCHANGE_ERRORS, neverInErrors, workerVars } from "../../test/http.mjs";
 
 const ISSUER = process.env.AUTH0_EDGE_TEST_ISSUER;
 if (!ISSUER) throw new Error("run this through node tests/provider/harness.mjs -- <command>");
@@ -27,6 +27,7 @@ before(async () => {
   assert.ok(statSync(wasm).size > 0, "the Worker's .wasm");
   w = await start(buildDir, {
     rs: config,
+    "rs-api": apiWorkerVars(config),
     "rs-do": { ...config, SESSION_STORE: "durable-object", REFRESH_COORDINATOR: "durable-object" },
     "rs-bad-store": { ...config, SESSION_STORE: "memory" },
     "rs-dpop": dpopWorkerVars(config, ISSUER),
@@ -44,8 +45,11 @@ const sessionKeys = async () => (await (await w.kv("rs")).list()).keys.length;
 
 test("GET / lists the routes", async () => {
   const r = await call("rs", "GET", "/");
-  assert.deepEqual([r.status, r.body.routes], [200, ["POST /exchange", "POST /login", "GET /me", "GET /token", "POST /logout", "GET /api"]]);
+  assert.deepEqual([r.status, r.body.routes], [200, ["POST /exchange", "POST /login", "GET /me", "GET /token", "POST /logout", "GET /api", "GET /protected", "GET /protected/downstream"]]);
 });
+
+test("GET /protected and /protected/downstream (API_AUDIENCE, DOWNSTREAM_AUDIENCE): ApiClient from Rust; refusals answered by workers::error_response with their WWW-Authenticate", () =>
+  checkApiWorker(call, "rs-api"));
 
 test("POST /exchange: the token response in snake_case, absent fields left out", async () => {
   const r = await call("rs", "POST", "/exchange", { body: { ...alice, audience: AUDIENCE, scope: "openid profile offline_access" } });
