@@ -13,6 +13,7 @@
 //   BENCH_MEMORY_OPS=100000    exchanges between the two memory readings (after BENCH_MEMORY_WARMUP=10000)
 //   BENCH_MEMORY_SDK=1         also run the memory loop with @auth0/auth0-server-js (0: skip it)
 //   BENCH_REFRESH_N=100        refreshes per round of the coordinator's cost in workerd, BENCH_REFRESH_ROUNDS=5 rounds
+//   BENCH_VERIFY_N=2000        access token verifications per round (Node, workerd), BENCH_VERIFY_ROUNDS=5 rounds
 //   BENCH_RESULTS=path         where to write the results (default bench/RESULTS.md)
 import { spawn, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,6 +25,7 @@ import { allSizes } from "./lib/size.mjs";
 import { startTokenServer } from "./lib/token-server-process.mjs";
 import { bundleWorkers, sample as workerdSample } from "./lib/workerd.mjs";
 import { COORDINATORS, refreshCost } from "./lib/refresh-workerd.mjs";
+import { verifyRate, verifyTable } from "./lib/verify.mjs";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, "..");
@@ -46,6 +48,8 @@ const config = {
   memorySdk: process.env.BENCH_MEMORY_SDK !== "0",
   refreshN: int("BENCH_REFRESH_N", 100),
   refreshRounds: Math.max(1, int("BENCH_REFRESH_ROUNDS", 5)),
+  verifyN: int("BENCH_VERIFY_N", 2000),
+  verifyRounds: Math.max(1, int("BENCH_VERIFY_ROUNDS", 5)),
 };
 const resultsPath = path.resolve(process.env.BENCH_RESULTS || path.join(benchDir, "RESULTS.md"));
 
@@ -262,7 +266,11 @@ try {
   // 6. A coordinated refresh beside an uncoordinated one, in workerd
   step(`Refresh in workerd: ${config.refreshRounds} rounds × ${config.refreshN} refreshes, coordinated and not, alternating`);
   const refresh = await refreshCost(server, { n: config.refreshN, rounds: config.refreshRounds, progress });
-  results = { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh };
+
+  // 7. Access token verifications per second: ApiClient, jose, @auth0/auth0-api-js
+  step(`Access token verification: ${config.verifyRounds} rounds × ${config.verifyN} per library, Node and workerd`);
+  const verify = await verifyRate({ n: config.verifyN, count: config.verifyRounds, progress });
+  results = { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh, verify };
 } finally {
   await server.stop();
 }
@@ -270,7 +278,7 @@ try {
 await waitForPkg();
 const pkgAfter = pkgIdentity();
 const finished = Date.now();
-const { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh } = results;
+const { coldNode, coldWorkerd, firstResponseDelta, cpu, cpuPerOp, memory, requests, refresh, verify } = results;
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -349,7 +357,8 @@ const refreshTable = [
   refreshRow("coordinated: `DurableObjectRefreshCoordinator` (claim and done at a new object, the result sealed)", "durable-object"),
 ].join("\n");
 
-process.stdout.write(`\n${table}\n\n${refreshTable}\n\n`);
+const verifyMd = verifyTable(verify);
+process.stdout.write(`\n${table}\n\n${refreshTable}\n\n${verifyMd}\n\n`);
 
 // ---------------------------------------------------------------------------------------------
 // bench/RESULTS.md
@@ -374,6 +383,7 @@ const raw = {
   tokenServerRequests: requests,
   memory: Object.fromEntries(Object.entries(memory).map(([k, v]) => [k, { before: v.before, after: v.after, wallMs: Math.round(v.wallMs), samples: v.samples }])),
   refreshMsPerRefresh: { n: refresh.n, ...Object.fromEntries(COORDINATORS.map((c) => [c, refresh[c].map((x) => +x.toFixed(3))])) },
+  verificationsPerSecond: { n: verify.n, node: Object.fromEntries(Object.entries(verify.node).map(([k, v]) => [k, v.perSecond.map(Math.round)])), workerd: Object.fromEntries(Object.entries(verify.workerd).map(([k, v]) => [k, v.perSecond.map(Math.round)])) },
 };
 const md = `# Benchmark results
 
@@ -393,6 +403,12 @@ ${table}
 ### The refresh coordinator's cost (not a target)
 
 ${refreshTable}
+
+### Access token verifications per second (target: at least @auth0/auth0-api-js's)
+
+Median of ${verify.rounds} rounds × ${verify.n} verifications of one RS256 token, the key cached (issue 32).
+
+${verifyMd}
 
 ## Method
 
@@ -491,6 +507,17 @@ difference between it and the last row is the Durable Object's (a new object per
 storage writes and an alarm). The variants alternate after one unrecorded round of each; the token server counts ${2 * refresh.n} grants per round, or the round fails. A Durable Object here is local
 to workerd: in production its round trips cross to the object's location, so this is the coordinator's own work, not
 the network's.
+
+**Access token verification.** [\`lib/verify.mjs\`](lib/verify.mjs) mints one RS256 \`at+jwt\` access token with
+jose and serves its tenant's discovery and JWKS from memory through each library's custom \`fetch\`, so every
+verification after the first uses the library's cached key. [\`workerd/verifiers.mjs\`](workerd/verifiers.mjs) holds
+the three verifiers, the same module in Node and (bundled, \`nodejs_compat\` for @auth0/auth0-api-js) in workerd:
+auth0-edge's \`ApiClient.verifyAccessToken\`, jose's \`jwtVerify\` with \`createRemoteJWKSet\` (issuer, audience,
+RS256), and \`@auth0/auth0-api-js\`'s \`ApiClient.verifyAccessToken\` (built from Auth0's source, see
+[\`vendor/auth0-api-js/SOURCE.md\`](vendor/auth0-api-js/SOURCE.md): the registry does not serve it). Each round runs
+${verify.n} verifications in sequence per library, the libraries alternating after one unrecorded round each. In workerd,
+whose clock stands still during computation, a round is the wall time of one request doing the ${verify.n}
+verifications minus that of a request doing none, measured just before.
 
 ## Raw figures
 

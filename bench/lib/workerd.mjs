@@ -40,14 +40,15 @@ export async function bundleWorkers(outRoot) {
   return out;
 }
 
-/** Bundles bench/workerd/<variant>.mjs into `outdir`; resolves to { dir, entry, files }. */
-export async function bundleWorker(variant, outdir) {
+/** Bundles bench/workerd/<variant>.mjs into `outdir` (esbuild `extra` options added); resolves to { dir, entry, files }. */
+export async function bundleWorker(variant, outdir, extra = {}) {
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     ...WORKER_BUNDLE,
     entryPoints: [path.join(benchDir, "workerd", `${variant}.mjs`)],
     splitting: true,
     outdir,
+    ...extra,
   });
   const inputs = Object.keys(result.metafile.inputs);
   // The package must load through its workerd condition.
