@@ -32,6 +32,8 @@ export const DenoKvStore = classOnly(stores.DenoKvStore);
 export const DurableObjectStore = classOnly(stores.DurableObjectStore);
 export const DurableObjectRefreshCoordinator = classOnly(stores.DurableObjectRefreshCoordinator);
 export const DenoKvRefreshCoordinator = classOnly(stores.DenoKvRefreshCoordinator);
+export const DurableObjectReplayCache = classOnly(stores.DurableObjectReplayCache);
+export const DenoKvReplayCache = classOnly(stores.DenoKvReplayCache);
 // Instantiated by workerd from the Worker's exports: the class itself.
 export const SessionDurableObject = stores.SessionDurableObject;
 

@@ -388,3 +388,18 @@ export declare class DenoKvRefreshCoordinator {
   constructor(kv: DenoKvCoordinatorLike);
   run(key: string, refresh: () => Promise<string>): Promise<string>;
 }
+
+/**
+ * A DPoP proof replay cache on SessionDurableObject (ApiClient's `dpopReplayCache`): a proof
+ * accepted in one isolate or location is refused in every other for its window.
+ */
+export declare class DurableObjectReplayCache {
+  constructor(namespace: DurableObjectNamespaceLike);
+  firstUse(key: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/** A DPoP proof replay cache on Deno KV (ApiClient's `dpopReplayCache`): an atomic check-and-set. */
+export declare class DenoKvReplayCache {
+  constructor(kv: Pick<DenoKvCoordinatorLike, "atomic">);
+  firstUse(key: string, ttlSeconds: number): Promise<boolean>;
+}

@@ -622,12 +622,14 @@ export class SessionDurableObject {
   /**
    * GET: the sealed session (404 when none or expired); PUT ?ttl=seconds: store it; DELETE.
    * POST /refresh/claim, /refresh/done, /refresh/failed: the refresh coordination of one key.
+   * POST /replay?ttl=seconds: a DPoP proof seen (201 the first time, 409 after).
    * @param {Request} request
    */
   async fetch(request) {
     const storage = this.#storage;
     const { pathname } = new URL(request.url);
     if (pathname.startsWith("/refresh/") && request.method === "POST") return this.#coordinate(pathname.slice(9), request);
+    if (pathname === "/replay" && request.method === "POST") return this.#replay(request);
     switch (request.method) {
       case "GET": {
         const { value, until } = Object.fromEntries(await storage.get(["value", "until"]));
@@ -648,6 +650,22 @@ export class SessionDurableObject {
       default:
         return new Response(null, { status: 405, headers: { allow: "GET, PUT, DELETE" } });
     }
+  }
+
+  /**
+   * One DPoP proof (DurableObjectReplayCache): 201 the first time, and it is kept `ttl` seconds;
+   * 409 while it is kept. One object per proof, so no two requests race for it.
+   * @param {Request} request
+   */
+  async #replay(request) {
+    const ttl = Number(new URL(request.url).searchParams.get("ttl"));
+    if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > 86_400) return new Response(null, { status: 400 });
+    const now = Date.now();
+    const until = await this.#storage.get("replay");
+    if (typeof until === "number" && until > now) return new Response(null, { status: 409 });
+    await this.#storage.put("replay", now + ttl * 1000);
+    await this.#storage.setAlarm(now + ttl * 1000);
+    return new Response(null, { status: 201 });
   }
 
   /** The session's lifetime, or a refresh's window, is over: nothing is kept. */
@@ -827,5 +845,59 @@ export class DenoKvRefreshCoordinator {
     }
     await kv.set(entry, { state: "done", result: sealed }, { expireIn: WINDOW_MS });
     return sealed;
+  }
+}
+
+/**
+ * A DPoP proof replay cache on SessionDurableObject (ApiClient's `dpopReplayCache`): a proof
+ * accepted in one isolate or location is refused in every other for its window. One object per
+ * proof (its key is a hash), removed by an alarm when the window ends.
+ */
+export class DurableObjectReplayCache {
+  static name = "DurableObjectReplayCache";
+  /** @type {any} */ #namespace;
+
+  /** @param {import("./index.d.ts").DurableObjectNamespaceLike} namespace the binding of SessionDurableObject */
+  constructor(namespace) {
+    requireMethods(namespace, ["idFromName", "get"], "DurableObjectReplayCache: namespace must be the Durable Object namespace binding of SessionDurableObject (idFromName, get)");
+    this.#namespace = namespace;
+  }
+
+  /**
+   * Whether `key` is seen for the first time; then it is kept `ttlSeconds`.
+   * @param {string} key @param {number} ttlSeconds @returns {Promise<boolean>}
+   */
+  async firstUse(key, ttlSeconds) {
+    const stub = this.#namespace.get(this.#namespace.idFromName(`replay:${key}`));
+    const r = await stub.fetch(`${OBJECT_URL}replay?ttl=${ttlSeconds}`, { method: "POST" });
+    await r.body?.cancel();
+    if (r.status === 201 || r.status === 409) return r.status === 201;
+    throw new Error(`DurableObjectReplayCache: the object answered HTTP ${r.status}`);
+  }
+}
+
+/**
+ * A DPoP proof replay cache on Deno KV (ApiClient's `dpopReplayCache`): an atomic check that the
+ * key is absent, and its write with the proof's window as `expireIn`, so every process sharing
+ * the database refuses a proof another accepted.
+ */
+export class DenoKvReplayCache {
+  static name = "DenoKvReplayCache";
+  /** @type {any} */ #kv;
+
+  /** @param {import("./index.d.ts").DenoKvCoordinatorLike} kv a `Deno.Kv` (`await Deno.openKv()`) */
+  constructor(kv) {
+    requireMethods(kv, ["atomic"], "DenoKvReplayCache: kv must be a Deno.Kv (atomic)");
+    this.#kv = kv;
+  }
+
+  /**
+   * Whether `key` is seen for the first time; then it is kept `ttlSeconds`.
+   * @param {string} key @param {number} ttlSeconds @returns {Promise<boolean>}
+   */
+  async firstUse(key, ttlSeconds) {
+    const entry = ["auth0-edge-dpop", key];
+    const r = await this.#kv.atomic().check({ key: entry, versionstamp: null }).set(entry, 1, { expireIn: ttlSeconds * 1000 }).commit();
+    return r.ok === true;
   }
 }

@@ -20,7 +20,7 @@ use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, value, JsObject};
 #[allow(unused_imports)]
 use crate::prelude::*;
-use crate::tenant::{self, SignatureFailure};
+use crate::tenant::{self, failure_cause, SignatureFailure};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::{Array, Function};
@@ -43,6 +43,8 @@ struct Inner {
     fetch: Option<Function>,
     /// The API's own client at the tenant, for exchanges on a caller's behalf.
     exchanger: Option<ServerClient>,
+    /// `ApiClientOptions::dpop_replay_cache`.
+    replay_cache: Option<JsValue>,
 }
 
 /// RFC 8693's type of an access token: the incoming token's, and the one asked for.
@@ -93,7 +95,9 @@ impl ApiClient {
         let exchanger = exchange_client_options(&options, &Faults::NONE)
             .map(ServerClient::without_sessions)
             .transpose()?;
-        Ok(ApiClient { inner: Rc::new(Inner { config, fetch: options.fetch, exchanger }) })
+        let inner =
+            Inner { config, fetch: options.fetch, exchanger, replay_cache: options.dpop_replay_cache };
+        Ok(ApiClient { inner: Rc::new(inner) })
     }
 
     /// Exchanges a caller's access token, verified first as [`verify_access_token`](Self::verify_access_token)
@@ -254,12 +258,35 @@ impl ApiClient {
         let mut seen_key = String::from(jkt);
         seen_key.push(' ');
         seen_key.push_str(claims.jti.as_str().unwrap_or_default());
-        let first = PROOFS_SEEN
-            .with(|s| s.borrow_mut().first_use(&seen_key, now, iat + PROOF_MAX_AGE + PROOF_LEEWAY));
-        if !first {
-            return Err(bad_proof("the DPoP proof's \"jti\" was used before"));
+        let until = iat + PROOF_MAX_AGE + PROOF_LEEWAY;
+        let replayed = || bad_proof("the DPoP proof's \"jti\" was used before");
+        if !PROOFS_SEEN.with(|s| s.borrow_mut().first_use(&seen_key, now, until)) {
+            return Err(replayed());
         }
-        Ok(())
+        // Then the isolates' shared cache, under a hash of the key (jti is the caller's text).
+        let Some(cache) = &self.inner.replay_cache else { return Ok(()) };
+        let key = sha256(seen_key).await.map_err(failed)?;
+        let args = Array::of2(&JsValue::from_str(&key), &JsValue::from_f64((until - now).max(1) as f64));
+        let timeout = self.inner.config.timeout_ms;
+        let answer = match value::call_method(cache, "firstUse", &args) {
+            Ok(p) => host::settle(&p, timeout).await.map_err(|f| failure_cause(f, timeout)),
+            Err(e) => Err(Cause::Js(e)),
+        };
+        match answer.as_ref().map(JsValue::as_bool) {
+            Ok(Some(true)) => Ok(()),
+            Ok(Some(false)) => Err(replayed()),
+            _ => {
+                let e = Error::new(
+                    ErrorKind::VerifyAccessToken,
+                    code::TEMPORARILY_UNAVAILABLE,
+                    "the DPoP replay cache did not answer true or false",
+                );
+                Err(match answer {
+                    Err(cause) => e.cause(cause),
+                    Ok(_) => e,
+                })
+            }
+        }
     }
 }
 

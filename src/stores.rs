@@ -56,6 +56,16 @@ extern "C" {
         namespace: &JsValue,
     ) -> Result<DurableObjectRefreshCoordinatorJs, JsValue>;
 
+    #[wasm_bindgen(js_name = DurableObjectReplayCache)]
+    type DurableObjectReplayCacheJs;
+    #[wasm_bindgen(constructor, catch)]
+    fn new_durable_object_replay_cache(namespace: &JsValue) -> Result<DurableObjectReplayCacheJs, JsValue>;
+
+    #[wasm_bindgen(js_name = DenoKvReplayCache)]
+    type DenoKvReplayCacheJs;
+    #[wasm_bindgen(constructor, catch)]
+    fn new_deno_kv_replay_cache(kv: &JsValue) -> Result<DenoKvReplayCacheJs, JsValue>;
+
     #[wasm_bindgen(js_name = DenoKvRefreshCoordinator)]
     type DenoKvRefreshCoordinatorJs;
     #[wasm_bindgen(constructor, catch)]
@@ -162,4 +172,20 @@ pub fn durable_object_refresh_coordinator(namespace: &JsValue) -> Result<JsValue
 /// claim per refresh token, the result kept 60 s).
 pub fn deno_kv_refresh_coordinator(kv: &JsValue) -> Result<JsValue, Error> {
     DenoKvRefreshCoordinatorJs::new_deno_kv_coordinator(kv).map(Into::into).map_err(invalid_store_option)
+}
+
+/// `new DurableObjectReplayCache(namespace)`: the DPoP proofs an `ApiClient` accepted, shared by
+/// every isolate and location through `SessionDurableObject` objects (one per proof), for
+/// [`crate::ApiClientOptions::dpop_replay_cache`]. A namespace without `idFromName` and `get` is
+/// a `Configuration` error `invalid_option`.
+pub fn durable_object_replay_cache(namespace: &JsValue) -> Result<JsValue, Error> {
+    DurableObjectReplayCacheJs::new_durable_object_replay_cache(namespace)
+        .map(Into::into)
+        .map_err(invalid_store_option)
+}
+
+/// `new DenoKvReplayCache(kv)`: the same on a `Deno.Kv` shared by the processes (an atomic
+/// check-and-set per proof, expiring with its window).
+pub fn deno_kv_replay_cache(kv: &JsValue) -> Result<JsValue, Error> {
+    DenoKvReplayCacheJs::new_deno_kv_replay_cache(kv).map(Into::into).map_err(invalid_store_option)
 }

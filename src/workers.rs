@@ -108,6 +108,14 @@ pub fn durable_object_store(
     stores::durable_object_store(&binding_of(env, binding, "durable_objects")?, options)
 }
 
+/// `new DurableObjectReplayCache(env[binding])`: the DPoP proofs an `ApiClient` accepted, shared
+/// by every isolate and location (see [`stores::durable_object_replay_cache`]), for
+/// [`crate::ApiClientOptions::dpop_replay_cache`]; the binding may be the store's. A missing
+/// binding is a `Configuration` error `invalid_option`.
+pub fn durable_object_replay_cache(env: &worker::Env, binding: &str) -> Result<JsValue, Error> {
+    stores::durable_object_replay_cache(&binding_of(env, binding, "durable_objects")?)
+}
+
 /// `new DurableObjectRefreshCoordinator(env[binding])`: one refresh per refresh token across
 /// isolates and locations (see [`stores::durable_object_refresh_coordinator`]), for
 /// [`crate::ClientOptions::refresh_coordinator`]; the binding may be the store's. A missing

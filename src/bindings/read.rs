@@ -460,6 +460,9 @@ pub fn api_client_options(options: &JsValue) -> (ApiClientOptions, Faults) {
         client_id: r.string("clientId", MAX_OPTION_BYTES),
         client_secret: r.string("clientSecret", MAX_OPTION_BYTES).map(Secret::new),
         client_assertion_signing_key: r.object("clientAssertionSigningKey", signing_key),
+        dpop_replay_cache: r.object("dpopReplayCache", |c| {
+            (is_plain_object(&c) && value::get(&c, "firstUse").is_some_and(|f| f.is_function())).then_some(c)
+        }),
     };
     (o, r.faults)
 }

@@ -290,6 +290,12 @@ export interface ApiClientOptions {
   clientSecret?: string;
   /** Or its private_key_jwt key: a PKCS#8 PEM or a private CryptoKey. */
   clientAssertionSigningKey?: string | CryptoKey;
+  /**
+   * DPoP proofs accepted by other isolates too: `firstUse(key, ttlSeconds)` resolves to true the
+   * first time it sees `key` (and keeps it `ttlSeconds`), false after; e.g. the package's
+   * DurableObjectReplayCache or DenoKvReplayCache. Without it, each isolate remembers its own.
+   */
+  dpopReplayCache?: { firstUse(key: string, ttlSeconds: number): Promise<boolean> };
 }
 
 /** Options of `getTokenOnBehalfOf`. */

@@ -263,6 +263,50 @@ export function apiSuite(pkg, env, rejects) {
     await rejects(api().verifyAccessToken({ accessToken: token, scheme: "DPoP", dpopProof: once.dpopProof }), ConfigurationError, "invalid_option", "DPoP without httpMethod and httpUrl");
   });
 
+  test("ApiClient DPoP: a replay cache shared by isolates (dpopReplayCache) is asked after the isolate's own: a proof another isolate accepted is refused; a cache that fails, answers garbage or hangs is temporarily_unavailable", async () => {
+    const key = await dpopKey();
+    const token = (await server("dpop", { dpopKeyPair: key.pair }).customTokenExchange(legacy("alice", { audience: AUDIENCE }))).accessToken;
+    const { jkt } = jose.decodeJwt(token).cnf;
+    /** The key a proof is kept under in a shared cache: base64url(SHA-256("<jkt> <jti>")). */
+    const proofKey = async (options) => sha256(`${jkt} ${jose.decodeJwt(options.dpopProof).jti}`);
+    const elsewhere = new Set();
+    const ttls = [];
+    const custom = {
+      async firstUse(k, ttl) {
+        ttls.push(ttl);
+        if (elsewhere.has(k)) return false;
+        elsewhere.add(k);
+        return true;
+      },
+    };
+    const first = await dpopOptions(key, token);
+    eq((await api({ dpopReplayCache: custom }).verifyAccessToken(first)).sub, "auth0|alice", "a new proof");
+    ok(elsewhere.has(await proofKey(first)), "its key went to the shared cache");
+    ok(ttls.every((t) => Number.isInteger(t) && t > 0 && t <= 330), `kept for the proof's window: ${ttls}`);
+    const seen = await dpopOptions(key, token);
+    elsewhere.add(await proofKey(seen)); // another isolate accepted it
+    await refused(token, "invalid_dpop_proof", 401, "a proof another isolate accepted", seen, api({ dpopReplayCache: custom }));
+    for (const [label, cache] of [
+      ["a cache that throws", { firstUse() { throw new Error("down"); } }],
+      ["a cache that rejects", { firstUse: async () => { throw new Error("down"); } }],
+      ["a cache that answers a string", { firstUse: async () => "yes" }],
+      ["a cache that never answers", { firstUse: () => new Promise(() => {}) }],
+    ]) {
+      await refused(token, "temporarily_unavailable", 503, label, await dpopOptions(key, token), api({ dpopReplayCache: cache, timeoutMs: 500 }));
+    }
+    await rejects(() => api({ dpopReplayCache: { firstUse: "no" } }), ConfigurationError, "invalid_option", "a cache without firstUse");
+    if (env.replayCache) {
+      // The runtime's built-in shared cache (DurableObjectReplayCache in workerd, DenoKvReplayCache in Deno).
+      const shared = env.replayCache();
+      const seeded = await dpopOptions(key, token);
+      eq(await shared.firstUse(await proofKey(seeded), 30), true, "the built-in cache: a key's first use");
+      await refused(token, "invalid_dpop_proof", 401, "a proof the built-in shared cache has seen", seeded, api({ dpopReplayCache: shared }));
+      const fresh = await dpopOptions(key, token);
+      eq((await api({ dpopReplayCache: shared }).verifyAccessToken(fresh)).sub, "auth0|alice", "a new proof through the built-in cache");
+      eq(await shared.firstUse(await proofKey(fresh), 30), false, "the accepted proof is in the shared cache");
+    }
+  });
+
   test("ApiClient verifyRequest: one Authorization header, Bearer or DPoP without case; no credentials is a bare challenge; a Request is required", async () => {
     const token = await providerToken();
     const req = (headers, init = {}) => new Request(API_URL, { ...init, headers });

@@ -15,7 +15,8 @@ const storeKinds = [
   { label: "DenoKvStore", create: () => new pkg.DenoKvStore(kv), count },
   { label: "CookieStore", create: () => new pkg.CookieStore() },
 ];
-for (const { name, fn } of suite(pkg, { ...providerEnv((k) => Deno.env.get(k)), storeKinds })) {
+const replayCache = () => new pkg.DenoKvReplayCache(kv);
+for (const { name, fn } of suite(pkg, { ...providerEnv((k) => Deno.env.get(k)), storeKinds, replayCache })) {
   Deno.test({ name, fn, sanitizeOps: true, sanitizeResources: true });
 }
 for (const { name, fn } of hostileSuite(pkg, providerEnv((k) => Deno.env.get(k)))) {

@@ -95,7 +95,7 @@ export function suite(pkg, env) {
 
   test("the package exports its public API and nothing else (no loader internals)", async () => {
     const API = ["AccessTokenError", "ApiClient", "Auth0EdgeError", "ConfigurationError", "CookieStore", "CustomTokenExchangeError",
-      "CustomTokenExchangeErrorCode", "DenoKvRefreshCoordinator", "DenoKvStore", "DurableObjectRefreshCoordinator", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
+      "CustomTokenExchangeErrorCode", "DenoKvRefreshCoordinator", "DenoKvReplayCache", "DenoKvStore", "DurableObjectRefreshCoordinator", "DurableObjectReplayCache", "DurableObjectStore", "IdTokenError", "KvStore", "MemoryStore", "ServerClient",
       "SessionDurableObject", "StoreError", "TokenType", "VerifyAccessTokenError"];
     eq(Object.keys(pkg).filter((k) => k !== "default").sort(), API, "exported names");
     // The shipped JavaScript is minified: classes keep their public names all the same.

@@ -19,6 +19,7 @@ export default {
       ...suite(pkg, {
         issuer: env.ISSUER, pkjwtKey: env.PKJWT_KEY, externalJwt: env.EXTERNAL_JWT, signingJwk: env.SIGNING_JWK, storeKinds,
         refreshCoordinator: () => new pkg.DurableObjectRefreshCoordinator(env.SESSION_OBJECTS),
+        replayCache: () => new pkg.DurableObjectReplayCache(env.SESSION_OBJECTS),
       }),
       ...hostileSuite(pkg, { issuer: env.ISSUER }),
     ];

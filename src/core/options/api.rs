@@ -9,6 +9,7 @@ use crate::error::{code, Error, Secret};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::Function;
+use wasm_bindgen::JsValue;
 
 /// Default clock skew allowed on `exp`, `iat` and `nbf`, in seconds.
 pub const DEFAULT_LEEWAY: u32 = 60;
@@ -38,6 +39,11 @@ pub struct ApiClientOptions {
     pub client_secret: Option<Secret>,
     /// Or its `private_key_jwt` key: a PKCS#8 PEM or a WebCrypto `CryptoKey` that may sign.
     pub client_assertion_signing_key: Option<SigningKey>,
+    /// DPoP proofs accepted by other isolates too (BEHAVIOUR.md §13.3): a JavaScript object whose
+    /// `firstUse(key, ttlSeconds)` resolves to `true` the first time it sees `key` (and keeps it
+    /// `ttlSeconds`), `false` after, e.g. [`crate::stores::durable_object_replay_cache`]. Without
+    /// it, each isolate remembers the proofs it accepted.
+    pub dpop_replay_cache: Option<JsValue>,
 }
 
 /// The client that exchanges tokens on an API's behalf, when the options name one: its
@@ -101,6 +107,11 @@ pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<Api
     .ok_or_else(|| invalid_option("\"leeway\" must be a whole number of seconds from 0 to 600"))?;
     if faults.has("fetch") {
         return Err(invalid_option("\"fetch\" must be a function"));
+    }
+    if faults.has("dpopReplayCache") {
+        return Err(invalid_option(
+            "\"dpopReplayCache\" must be an object with a firstUse(key, ttlSeconds) method",
+        ));
     }
     // The exchanging client's rules (§1): `clientId`, then the credentials; no session secret.
     if let Some(client) = exchange_client_options(o, faults) {
