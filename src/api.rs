@@ -13,8 +13,9 @@ use crate::core::encoding::{base64url, base64url_decode};
 use crate::core::jwt::{self, public_jwk, TokenKind};
 use crate::core::options::{
     exchange_client_options, invalid_option, validate_api_options, validate_exchange_options,
-    validate_verify_options, ApiClientOptions, ApiConfig, CustomTokenExchangeOptions, Faults,
-    OnBehalfOfOptions, VerifyAccessTokenOptions, VerifyRequestOptions, MAX_OPTION_BYTES, MAX_TOKEN_BYTES,
+    validate_verify_options, ApiClientOptions, ApiConfig, ClientOptions, CustomTokenExchangeOptions,
+    DomainUrl, Faults, OnBehalfOfOptions, VerifyAccessTokenOptions, VerifyRequestOptions, MAX_OPTION_BYTES,
+    MAX_TOKEN_BYTES,
 };
 use crate::error::{code, Cause, Error, ErrorKind, Secret};
 use crate::host::{self, value, JsObject};
@@ -43,6 +44,8 @@ struct Inner {
     fetch: Option<Function>,
     /// The API's own client at the tenant, for exchanges on a caller's behalf.
     exchanger: Option<ServerClient>,
+    /// Its options, for a client per tenant when the tenant is the token's (`allowed_domains`).
+    exchange_options: Option<ClientOptions>,
     /// `ApiClientOptions::dpop_replay_cache`.
     replay_cache: Option<JsValue>,
 }
@@ -81,7 +84,10 @@ pub struct ApiClient {
 impl core::fmt::Debug for ApiClient {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ApiClient")
-            .field("domain", &self.inner.config.domain.url)
+            .field(
+                "domain",
+                &self.inner.config.domain.as_ref().map_or("(the token's issuer)", |d| d.url.as_str()),
+            )
             .field("audience", &self.inner.config.audience)
             .finish_non_exhaustive()
     }
@@ -92,11 +98,15 @@ impl ApiClient {
     /// one. Makes no network call.
     pub fn new(options: ApiClientOptions) -> Result<ApiClient, Error> {
         let config = validate_api_options(&options, &Faults::NONE)?;
-        let exchanger = exchange_client_options(&options, &Faults::NONE)
-            .map(ServerClient::without_sessions)
-            .transpose()?;
-        let inner =
-            Inner { config, fetch: options.fetch, exchanger, replay_cache: options.dpop_replay_cache };
+        let exchange_options = exchange_client_options(&options, &Faults::NONE);
+        let exchanger = exchange_options.clone().map(ServerClient::without_sessions).transpose()?;
+        let inner = Inner {
+            config,
+            fetch: options.fetch,
+            exchanger,
+            exchange_options,
+            replay_cache: options.dpop_replay_cache,
+        };
         Ok(ApiClient { inner: Rc::new(inner) })
     }
 
@@ -135,8 +145,16 @@ impl ApiClient {
             ));
         }
         validate_exchange_options(&exchange, &Faults::NONE)?;
-        self.verify_access_token(&incoming).await?;
-        exchanger.custom_token_exchange(&exchange, &JsValue::UNDEFINED).await
+        let (_, tenant) = self.verify(&incoming).await.map_err(|e| answer(e, &[], false))?;
+        // The exchange goes to the tenant that issued the token.
+        match (&self.inner.config.domain, &self.inner.exchange_options) {
+            (None, Some(template)) => {
+                let per_tenant = ClientOptions { domain: tenant.url.clone(), ..template.clone() };
+                let exchanger = ServerClient::without_sessions(per_tenant)?;
+                exchanger.custom_token_exchange(&exchange, &JsValue::UNDEFINED).await
+            }
+            _ => exchanger.custom_token_exchange(&exchange, &JsValue::UNDEFINED).await,
+        }
     }
 
     /// The validated options, defaults filled in.
@@ -151,7 +169,7 @@ impl ApiClient {
     /// challenge ([`Error::www_authenticate`]); the message names the failed check, never the token.
     pub async fn verify_access_token(&self, options: &VerifyAccessTokenOptions) -> Result<JsObject, Error> {
         let dpop = options.scheme.as_deref().and_then(Scheme::parse) == Some(Scheme::Dpop);
-        self.verify(options).await.map_err(|e| answer(e, &options.scopes, dpop))
+        self.verify(options).await.map(|(claims, _)| claims).map_err(|e| answer(e, &options.scopes, dpop))
     }
 
     /// Verifies the access token of a request (BEHAVIOUR.md §13.4): its one `Authorization`
@@ -175,7 +193,8 @@ impl ApiClient {
         .await
     }
 
-    async fn verify(&self, options: &VerifyAccessTokenOptions) -> Result<JsObject, Error> {
+    /// The claims of a verified token, and the tenant that issued it.
+    async fn verify(&self, options: &VerifyAccessTokenOptions) -> Result<(JsObject, DomainUrl), Error> {
         let scheme = validate_verify_options(options, &Faults::NONE)?;
         let (c, fetch) = (&self.inner.config, self.inner.fetch.as_ref());
         let kind = TokenKind::AccessToken;
@@ -184,7 +203,19 @@ impl ApiClient {
         let object = host::parse_object(&jwt.payload).ok_or_else(|| kind.not_json())?;
         let claims: ApiClaims =
             serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| kind.not_json())?;
-        let discovery = tenant::discovery(fetch, c.timeout_ms, &c.domain).await.map_err(unavailable)?;
+        // The tenant: the configured one, or among `allowed_domains` the one the token names.
+        let issued_by =
+            |d: &&DomainUrl| claims.iss.as_str().is_some_and(|i| i.strip_suffix('/').unwrap_or(i) == d.url);
+        let domain = match &c.domain {
+            Some(d) => d,
+            None => c.allowed_domains.iter().find(issued_by).ok_or_else(|| {
+                kind.error(
+                    code::INVALID_TOKEN,
+                    "'s \"iss\" is not the issuer of a tenant in \"allowedDomains\"",
+                )
+            })?,
+        };
+        let discovery = tenant::discovery(fetch, c.timeout_ms, domain).await.map_err(unavailable)?;
         // An unknown `kid` refetches the JWKS (at most every 30 s): the tenant may have rotated.
         tenant::verify_signature(fetch, c.timeout_ms, &discovery, &jwt, true).await.map_err(|f| match f {
             SignatureFailure::Jwks(e) => unavailable(e),
@@ -217,7 +248,7 @@ impl ApiClient {
                 return Err(kind.error(code::INVALID_TOKEN, " is not bound to a key (no \"cnf.jkt\")"))
             }
         }
-        Ok(object)
+        Ok((object, domain.clone()))
     }
 
     /// The DPoP proof of a bound token (BEHAVIOUR.md §13.3): its header, claims, key (the token's

@@ -453,6 +453,7 @@ pub fn api_client_options(options: &JsValue) -> (ApiClientOptions, Faults) {
     let mut r = Reader::new(options);
     let o = ApiClientOptions {
         domain: r.string("domain", MAX_OPTION_BYTES).unwrap_or_default(),
+        allowed_domains: r.strings("allowedDomains", MAX_LISTED),
         audience: r.string("audience", MAX_OPTION_BYTES).unwrap_or_default(),
         fetch: r.object("fetch", |f| f.dyn_into::<Function>().ok()),
         timeout_ms: r.whole("timeoutMs", f64::from(u32::MAX)).map(|n| n as u32),

@@ -274,8 +274,10 @@ export interface DPoPHeaders {
 
 /** Options of `new ApiClient(...)`: the API's side (verifying the access tokens it is presented). */
 export interface ApiClientOptions {
-  /** The tenant: "your-tenant.eu.auth0.com" or "https://your-tenant.eu.auth0.com" (http only for loopback hosts). */
-  domain: string;
+  /** The tenant: "your-tenant.eu.auth0.com" or "https://your-tenant.eu.auth0.com" (http only for loopback hosts). Required unless `allowedDomains` is given. */
+  domain?: string;
+  /** Instead of `domain`, for an API trusting several tenants (or custom domains): a token's `iss` must be one of theirs, whose keys then verify it. */
+  allowedDomains?: readonly string[];
   /** The API's identifier (its Auth0 `audience`): a token's `aud` must contain it. */
   audience: string;
   /** A fetch to use instead of globalThis.fetch (discovery and JWKS). */

@@ -178,6 +178,18 @@ export function apiSuite(pkg, env, rejects) {
     }
   });
 
+  test("ApiClient allowedDomains (several tenants, no domain): a token is verified by the listed tenant its iss names, exchanged there on its behalf; an unlisted iss is invalid_token", async () => {
+    const multi = api({ domain: undefined, allowedDomains: ["https://other-tenant.example.com", env.issuer], clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret });
+    const token = await providerToken();
+    eq((await multi.verifyAccessToken({ accessToken: token })).sub, "auth0|alice", "the provider's token, by the provider's keys");
+    const r = await multi.getTokenOnBehalfOf(token, { audience: DOWNSTREAM_AUDIENCE });
+    eq(jose.decodeJwt(r.accessToken).aud, DOWNSTREAM_AUDIENCE, "exchanged at the token's tenant");
+    const e = await refused(await mint({ iss: "https://evil.example/" }), "invalid_token", 401, "an iss of no listed tenant", {}, multi);
+    ok(e.message.includes("allowedDomains"), e.message);
+    await rejects(() => new ApiClient({ allowedDomains: ["http://evil.example"], audience: AUDIENCE }), ConfigurationError, "invalid_domain", "an allowed domain as domain refuses it");
+    await rejects(() => new ApiClient({ allowedDomains: "x", audience: AUDIENCE }), ConfigurationError, "invalid_domain", "allowedDomains not a list");
+  });
+
   test("ApiClient: leeway: a token expired 30 s ago verifies with the default 60 s, not with leeway 0", async () => {
     const token = await mint({ exp: now() - 30 });
     eq((await api().verifyAccessToken({ accessToken: token })).sub, "auth0|alice", "default leeway");

@@ -218,7 +218,7 @@ export function hostileSuite(pkg, env) {
     const api = new pkg.ApiClient(apiBase);
     const obo = new pkg.ApiClient({ ...apiBase, clientId: CLIENTS.basic.clientId, clientSecret: CLIENTS.basic.clientSecret });
     for (const [label, v] of values) {
-      for (const key of ["domain", "audience", "fetch", "timeoutMs", "leeway", "clientId", "clientSecret", "clientAssertionSigningKey", "dpopReplayCache"]) {
+      for (const key of ["domain", "allowedDomains", "audience", "fetch", "timeoutMs", "leeway", "clientId", "clientSecret", "clientAssertionSigningKey", "dpopReplayCache"]) {
         const what = `new ApiClient(${key}: ${label})`;
         const { value, error } = await settles(pkg, what, () => new pkg.ApiClient(withOption(apiBase, key, v)), { sync: true });
         ok(error === undefined || error instanceof pkg.ConfigurationError, `${what}: ${error?.name}`);

@@ -22,8 +22,13 @@ pub const MAX_LISTED_CLAIMS: usize = 100;
 #[derive(Clone, Debug, Default)]
 pub struct ApiClientOptions {
     /// The tenant: `tenant.eu.auth0.com` or `https://tenant.eu.auth0.com` (`http://` only for
-    /// loopback), as [`ClientOptions::domain`](crate::ClientOptions::domain).
+    /// loopback), as [`ClientOptions::domain`](crate::ClientOptions::domain). Empty with
+    /// `allowed_domains`: the tenant is then the one whose issuer the token names.
     pub domain: String,
+    /// An API trusting several tenants (or custom domains of one), instead of `domain`: a
+    /// token's `iss` must be the issuer of one of them (`https://<domain>/`), whose discovery and
+    /// JWKS then verify it (BEHAVIOUR.md §13.1).
+    pub allowed_domains: Vec<String>,
     /// The API's identifier (its `audience`): a token's `aud` must contain it.
     pub audience: String,
     /// A `fetch` to use instead of `globalThis.fetch` (discovery and JWKS).
@@ -58,7 +63,12 @@ pub fn exchange_client_options(o: &ApiClientOptions, faults: &Faults) -> Option<
         return None;
     }
     Some(ClientOptions {
-        domain: o.domain.clone(),
+        // With `allowed_domains`, the tenant of each exchange is the token's (set per call).
+        domain: if o.domain.is_empty() {
+            o.allowed_domains.first().cloned().unwrap_or_default()
+        } else {
+            o.domain.clone()
+        },
         client_id: o.client_id.clone().unwrap_or_default(),
         client_secret: o.client_secret.clone(),
         client_assertion_signing_key: o.client_assertion_signing_key.clone(),
@@ -71,8 +81,10 @@ pub fn exchange_client_options(o: &ApiClientOptions, faults: &Faults) -> Option<
 /// [`ApiClientOptions`] checked, defaults filled in.
 #[derive(Clone, Debug)]
 pub struct ApiConfig {
-    /// The tenant.
-    pub domain: DomainUrl,
+    /// The tenant, when one is configured.
+    pub domain: Option<DomainUrl>,
+    /// The tenants a token may come from, when `domain` is not given.
+    pub allowed_domains: Vec<DomainUrl>,
     /// The API's identifier.
     pub audience: String,
     /// Per request to the tenant, in ms.
@@ -88,10 +100,29 @@ pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<Api
     if !faults.is_object() {
         return Err(invalid_option("ApiClient options must be an object"));
     }
-    if faults.has("domain") || o.domain.is_empty() {
-        return Err(Error::config(code::INVALID_DOMAIN, "\"domain\" is required: the tenant's domain"));
+    let listed = !o.allowed_domains.is_empty() && !faults.has("allowedDomains");
+    let (domain, allowed_domains) = match () {
+        _ if faults.has("domain") || (o.domain.is_empty() && !listed) => {
+            return Err(Error::config(
+                code::INVALID_DOMAIN,
+                "\"domain\" is required: the tenant's domain (or \"allowedDomains\", the tenants a token may come from)",
+            ))
+        }
+        _ if !o.domain.is_empty() => (Some(parse_domain(&o.domain)?), Vec::new()),
+        _ => {
+            let list = o.allowed_domains.iter().map(|d| parse_domain(d)).collect::<Result<Vec<_>, _>>();
+            let list = list.map_err(|_| {
+                Error::config(code::INVALID_DOMAIN, "\"allowedDomains\" must be an array of tenant domains, each as \"domain\" is")
+            })?;
+            (None, list)
+        }
+    };
+    if faults.has("allowedDomains") {
+        return Err(Error::config(
+            code::INVALID_DOMAIN,
+            "\"allowedDomains\" must be an array of tenant domains, each as \"domain\" is",
+        ));
     }
-    let domain = parse_domain(&o.domain)?;
     if faults.has("audience") || is_blank(&o.audience) || o.audience.len() > MAX_OPTION_BYTES {
         return Err(invalid_option("\"audience\" is required: the API's identifier, a non-blank string"));
     }
@@ -117,7 +148,7 @@ pub fn validate_api_options(o: &ApiClientOptions, faults: &Faults) -> Result<Api
     if let Some(client) = exchange_client_options(o, faults) {
         validate_client(&client, faults, false)?;
     }
-    Ok(ApiConfig { domain, audience: o.audience.clone(), timeout_ms, leeway })
+    Ok(ApiConfig { domain, allowed_domains, audience: o.audience.clone(), timeout_ms, leeway })
 }
 
 /// Options of [`ApiClient::verify_access_token`](crate::ApiClient::verify_access_token).
