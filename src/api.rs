@@ -168,7 +168,7 @@ impl ApiClient {
     /// 6750 (or RFC 9449) code, the status to answer ([`Error::response_status`]) and its
     /// challenge ([`Error::www_authenticate`]); the message names the failed check, never the token.
     pub async fn verify_access_token(&self, options: &VerifyAccessTokenOptions) -> Result<JsObject, Error> {
-        let dpop = options.scheme.as_deref().and_then(Scheme::parse) == Some(Scheme::Dpop);
+        let dpop = options.is_dpop();
         self.verify(options).await.map(|(claims, _)| claims).map_err(|e| answer(e, &options.scopes, dpop))
     }
 

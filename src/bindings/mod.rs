@@ -284,10 +284,9 @@ impl JsApiClient {
         let client = self.client.clone();
         promise(Box::pin(async move {
             let (options, faults) = read::verify_options(&options);
-            let dpop = options.scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("dpop"));
             faults
                 .reject(|f| validate_verify_options(&options, f))
-                .map_err(|e| crate::core::api::answer(e, &options.scopes, dpop))?;
+                .map_err(|e| crate::core::api::answer(e, &options.scopes, options.is_dpop()))?;
             Ok(client.verify_access_token(&options).await?.0)
         }))
     }

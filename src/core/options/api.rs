@@ -170,6 +170,13 @@ pub struct VerifyAccessTokenOptions {
     pub http_url: Option<String>,
 }
 
+impl VerifyAccessTokenOptions {
+    /// Whether the token came with the `DPoP` scheme: its refusals get a `DPoP` challenge.
+    pub fn is_dpop(&self) -> bool {
+        self.scheme.as_deref().and_then(Scheme::parse) == Some(Scheme::Dpop)
+    }
+}
+
 /// Options of [`ApiClient::verify_request`](crate::ApiClient::verify_request): what the token must
 /// grant; the token, its scheme and proof, the method and URL come from the request.
 #[derive(Clone, Debug, Default)]
