@@ -24,7 +24,9 @@ wasm_opt_package "$gen/auth0_edge_bg.wasm" "$out.tmp/auth0_edge_bg.wasm"
 done_step
 
 step "JavaScript: one ES module (index.js), the error classes (errors.js) and an entry per runtime"
-# api.js, wasm-bindgen's glue and the stores, bundled and minified with a source map. The error
+# api.js, wasm-bindgen's glue and the stores, bundled and minified with a source map: whitespace
+# and syntax only, so classes and functions keep their names without esbuild's --keep-names,
+# which renames each closure the glue makes at run time (a defineProperty per call). The error
 # classes stay a module of their own, as written (errors.js): the glue's import of them (a
 # wasm-bindgen snippet) is pointed at it, so the classes the Rust side throws are the ones
 # exported, and an uncaught error's first frame is a readable line, not the minified bundle.
@@ -34,7 +36,7 @@ cp pkg-templates/api.js pkg-templates/stores.js pkg-templates/errors.js "$stage/
 sed -i 's#from '"'"'\./snippets/[^/]*/pkg-templates/errors\.js'"'"'#from "./errors.js"#' "$stage/auth0_edge.js"
 grep -q 'from "./errors.js"' "$stage/auth0_edge.js" || { echo "the glue does not import the error classes" >&2; exit 1; }
 "$ROOT/node_modules/.bin/esbuild" "$stage/api.js" --bundle --format=esm --platform=neutral \
-  --external:./errors.js --minify --keep-names --sourcemap --sources-content=true \
+  --external:./errors.js --minify-whitespace --minify-syntax --sourcemap --sources-content=true \
   --legal-comments=none --log-level=warning --outfile="$out.tmp/index.js"
 cp pkg-templates/errors.js "$out.tmp/errors.js"
 # The map's sources named by where they come from (this repository, or wasm-bindgen's glue)

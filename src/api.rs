@@ -198,11 +198,10 @@ impl ApiClient {
         let scheme = validate_verify_options(options, &Faults::NONE)?;
         let (c, fetch) = (&self.inner.config, self.inner.fetch.as_ref());
         let kind = TokenKind::AccessToken;
-        let jwt = jwt::decode(options.access_token.expose(), &host::from_json_text, kind)?;
+        let jwt = jwt::decode(options.access_token.expose(), &host::jose_header, kind)?;
         check_typ(&jwt.typ)?;
         let object = host::parse_object(&jwt.payload).ok_or_else(|| kind.not_json())?;
-        let claims: ApiClaims =
-            serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| kind.not_json())?;
+        let claims: ApiClaims = host::api_claims(&object);
         // The tenant: the configured one, or among `allowed_domains` the one the token names.
         let issued_by =
             |d: &&DomainUrl| claims.iss.as_str().is_some_and(|i| i.strip_suffix('/').unwrap_or(i) == d.url);
@@ -265,7 +264,7 @@ impl ApiClient {
             return Err(bad_proof("the request has no DPoP proof"));
         };
         let not_jws = || bad_proof("the DPoP proof is not a compact JWS signed with ES256, PS256 or RS256");
-        let jwt = jwt::decode(proof, &host::from_json_text, TokenKind::AccessToken).map_err(|_| not_jws())?;
+        let jwt = jwt::decode(proof, &host::jose_header, TokenKind::AccessToken).map_err(|_| not_jws())?;
         let header = jwt.signing_input.split('.').next().and_then(base64url_decode).ok_or_else(not_jws)?;
         let key: ProofKey = host::from_json_text(&header).ok_or_else(not_jws)?;
         let jwk = public_jwk(check_proof_key(&jwt, &key)?);

@@ -417,7 +417,7 @@ impl ServerClient {
         kind: Verify,
     ) -> Result<(JsObject, Claims), Error> {
         let tk = TokenKind::IdToken;
-        let jwt = jwt::decode(token, &host::from_json_text, tk)?;
+        let jwt = jwt::decode(token, &host::jose_header, tk)?;
         // The claims object as the host parsed it, and the claims the core checks, read from it.
         let object = host::parse_object(&jwt.payload).ok_or_else(|| tk.not_json())?;
         let claims: Claims = serde_wasm_bindgen::from_value(object.0.clone()).map_err(|_| tk.not_json())?;

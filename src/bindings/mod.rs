@@ -4,6 +4,7 @@
 //! run the same code. Errors become the package's `Error` subclasses in exactly one place, [`to_js`].
 
 mod read;
+mod task;
 mod view;
 
 use crate::api::ApiClient;
@@ -16,7 +17,6 @@ use crate::error::{Cause, Error};
 use crate::session::session_transfer_redirect;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 #[wasm_bindgen(module = "/pkg-templates/errors.js")]
 extern "C" {
@@ -49,7 +49,7 @@ type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsV
 /// Runs `f` as a promise: its error rejects as the package's error class. One instance for every
 /// method (the futures are boxed), not one copy of the promise machinery per method.
 fn promise(f: Operation) -> Promise {
-    future_to_promise(async move { f.await.map_err(|e| to_js(&e)) })
+    task::promise(Box::pin(async move { f.await.map_err(|e| to_js(&e)) }))
 }
 
 impl JsServerClient {

@@ -42,7 +42,7 @@ impl<'a> Reader<'a> {
 
     /// The own property `key`, or `None` with its fault noted.
     fn raw(&mut self, key: &'static str) -> Option<JsValue> {
-        own(self.o, key).map_err(|b| self.note(key, b)).ok()
+        value::own_key(self.o, key).map_err(|b| self.note(key, b)).ok()
     }
 
     /// `key` read by `f`: `None` when absent, or with its fault noted.
@@ -51,7 +51,7 @@ impl<'a> Reader<'a> {
         key: &'static str,
         f: impl FnOnce(&JsValue) -> Result<Option<T>, Bad>,
     ) -> Option<T> {
-        match own(self.o, key).and_then(|v| f(&v)) {
+        match value::own_key(self.o, key).and_then(|v| f(&v)) {
             Ok(v) => v,
             Err(b) => {
                 self.note(key, b);

@@ -25,7 +25,15 @@ pub(super) fn crypto() -> Result<web_sys::Crypto, JsValue> {
 }
 
 fn subtle() -> Result<SubtleCrypto, JsValue> {
-    Ok(crypto()?.subtle())
+    std::thread_local! {
+        static SUBTLE: core::cell::OnceCell<SubtleCrypto> = const { core::cell::OnceCell::new() };
+    }
+    if let Some(s) = SUBTLE.with(|s| s.get().cloned()) {
+        return Ok(s);
+    }
+    let s = crypto()?.subtle();
+    SUBTLE.with(|c| c.set(s.clone()).ok());
+    Ok(s)
 }
 
 async fn await_promise(p: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
@@ -59,6 +67,19 @@ fn import_params(alg: SigningAlg) -> Object {
 
 /// The `sign`/`verify` parameters of a JWS algorithm (ES256 signatures are raw r||s, as JWS's).
 fn sign_params(alg: SigningAlg) -> Object {
+    // Made once per algorithm: WebCrypto only reads them.
+    std::thread_local! {
+        static PARAMS: [Object; 3] = [new_sign_params(SigningAlg::RS256), new_sign_params(SigningAlg::PS256), new_sign_params(SigningAlg::ES256)];
+    }
+    let at = match alg {
+        SigningAlg::RS256 => 0,
+        SigningAlg::PS256 => 1,
+        SigningAlg::ES256 => 2,
+    };
+    PARAMS.with(|p| p[at].clone())
+}
+
+fn new_sign_params(alg: SigningAlg) -> Object {
     match alg {
         SigningAlg::RS256 => web_sys::Algorithm::new("RSASSA-PKCS1-v1_5").into(),
         SigningAlg::PS256 => RsaPssParams::new("RSA-PSS", 32).into(),

@@ -2,7 +2,9 @@
 //! written with `JSON.stringify`; objects the core does not look into stay JavaScript objects.
 
 use super::{is_plain_object, sys};
-use crate::core::response::Body;
+use crate::core::api::{ApiClaims, Confirmation};
+use crate::core::jwt::{Audience, Header};
+use crate::core::response::{Body, Member};
 #[allow(unused_imports)]
 use crate::prelude::*;
 use js_sys::{Object, Reflect};
@@ -89,4 +91,71 @@ pub fn from_json_text<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T>
 pub fn json_text<T: serde::Serialize>(value: &T) -> Result<String, JsValue> {
     let v = value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))?;
     js_sys::JSON::stringify(&v)?.as_string().ok_or_else(|| JsValue::from_str("JSON.stringify gave no text"))
+}
+
+/// `o[key]` of an object the host's `JSON.parse` made (no getters, no traps).
+fn at(o: &JsValue, key: &'static wasm_bindgen::JsThreadLocal<js_sys::JsString>) -> JsValue {
+    key.with(|k| sys::json_get(o, k))
+}
+
+/// A parsed JSON value as the core reads a member: a string, a number, or something else.
+fn member(v: &JsValue) -> Member {
+    if v.is_string() {
+        v.as_string().map_or(Member::Other, Member::Str)
+    } else if v.is_undefined() {
+        Member::Absent
+    } else {
+        v.as_f64().map_or(Member::Other, Member::Num)
+    }
+}
+
+/// `aud` or `permissions`: a string, an array, or something else.
+fn audience(v: &JsValue) -> Audience {
+    if v.is_string() {
+        v.as_string().map_or(Audience::Other, Audience::One)
+    } else if v.is_undefined() {
+        Audience::Absent
+    } else if sys::is_array(v) == Ok(true) {
+        Audience::Many(v.unchecked_ref::<js_sys::Array>().iter().map(|m| member(&m)).collect())
+    } else {
+        Audience::Other
+    }
+}
+
+/// A JOSE header's JSON text read into a [`Header`] (`JSON.parse`, then its four members).
+pub fn jose_header(bytes: &[u8]) -> Option<Header> {
+    let o = parse_object(bytes)?.0;
+    Some(Header {
+        alg: member(&at(&o, &sys::ALG)),
+        kid: member(&at(&o, &sys::KID)),
+        crit: member(&at(&o, &sys::CRIT)),
+        typ: member(&at(&o, &sys::TYP)),
+    })
+}
+
+/// The members of an access token's claims that the API side checks.
+pub fn api_claims(o: &JsObject) -> ApiClaims {
+    let o = &o.0;
+    let cnf = at(o, &sys::CNF);
+    let cnf = if cnf.is_undefined() {
+        Confirmation::Absent
+    } else {
+        let keys = if is_plain_object(&cnf) { Some(sys::json_keys(&cnf)) } else { None };
+        match keys {
+            Some(k) if k.length() == 1 && k.get(0).as_string().as_deref() == Some("jkt") => {
+                at(&cnf, &sys::JKT).as_string().map_or(Confirmation::Other, Confirmation::Jkt)
+            }
+            _ => Confirmation::Other,
+        }
+    };
+    ApiClaims {
+        iss: member(&at(o, &sys::ISS)),
+        aud: audience(&at(o, &sys::AUD)),
+        exp: member(&at(o, &sys::EXP)),
+        iat: member(&at(o, &sys::IAT)),
+        nbf: member(&at(o, &sys::NBF)),
+        scope: member(&at(o, &sys::SCOPE)),
+        permissions: audience(&at(o, &sys::PERMISSIONS)),
+        cnf,
+    }
 }

@@ -24,7 +24,7 @@ pub use http::{
     dispatch, failure_reason, response_header, response_headers, send, settle, timeout_cause, HttpFailure,
     HttpResponse,
 };
-pub use json::{from_json_text, json_body, json_text, parse_object, JsObject};
+pub use json::{api_claims, from_json_text, jose_header, json_body, json_text, parse_object, JsObject};
 pub use value::is_plain_object;
 
 use js_sys::Reflect;

@@ -30,6 +30,14 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
     pub fn own_descriptor(o: &JsValue, key: &str) -> Result<JsValue, JsValue>;
 
+    /// `Reflect.getOwnPropertyDescriptor(o, key)` with a key made once ([`super::value::own_key`]).
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
+    pub fn own_descriptor_of(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// `Reflect.get(o, key)` with a key made once.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_of(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `Reflect.get(o, key)`: a getter or a Proxy trap may run (and throw) here.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get(o: &JsValue, key: &str) -> Result<JsValue, JsValue>;
@@ -75,4 +83,65 @@ extern "C" {
     /// The global `fetch`, called with a built `Request`.
     #[wasm_bindgen(catch, js_name = fetch)]
     pub fn fetch_request(request: &web_sys::Request) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `TextEncoder`: a JavaScript string's UTF-8 bytes written into wasm memory in one native
+    /// call (wasm-bindgen's own copy loops over the string in JavaScript, one unit at a time).
+    #[wasm_bindgen(js_name = TextEncoder)]
+    pub type Utf8Encoder;
+    #[wasm_bindgen(constructor, js_class = "TextEncoder")]
+    pub fn new() -> Utf8Encoder;
+    /// `encodeInto(text, into)`: `{ read, written }`. `text` must be a string: nothing then throws.
+    #[wasm_bindgen(method, js_class = "TextEncoder", js_name = encodeInto)]
+    pub fn encode_into(this: &Utf8Encoder, text: &JsValue, into: &js_sys::Uint8Array) -> EncodeResult;
+    pub type EncodeResult;
+    /// UTF-16 units read.
+    #[wasm_bindgen(method, getter)]
+    pub fn read(this: &EncodeResult) -> u32;
+    /// Bytes written.
+    #[wasm_bindgen(method, getter)]
+    pub fn written(this: &EncodeResult) -> u32;
+
+    /// `Reflect.get(o, key)` of an object of the host's `JSON.parse`, which has no getters or
+    /// traps to throw.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get)]
+    pub fn json_get(o: &JsValue, key: &JsValue) -> JsValue;
+    /// `Object.keys(o)` of an object of the host's `JSON.parse`.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys)]
+    pub fn json_keys(o: &JsValue) -> js_sys::Array;
+}
+
+// rustfmt would drop the initializers, which it does not expect in an extern block.
+#[rustfmt::skip]
+#[wasm_bindgen]
+extern "C" {
+    /// Member names read from JOSE headers and access token claims: JavaScript strings made once.
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static ALG: js_sys::JsString = "alg";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static KID: js_sys::JsString = "kid";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static CRIT: js_sys::JsString = "crit";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static TYP: js_sys::JsString = "typ";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static ISS: js_sys::JsString = "iss";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static AUD: js_sys::JsString = "aud";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static EXP: js_sys::JsString = "exp";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static IAT: js_sys::JsString = "iat";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static NBF: js_sys::JsString = "nbf";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static SCOPE: js_sys::JsString = "scope";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static PERMISSIONS: js_sys::JsString = "permissions";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static CNF: js_sys::JsString = "cnf";
+    #[wasm_bindgen(thread_local_v2, static_string)]
+    pub static JKT: js_sys::JsString = "jkt";
 }

@@ -42,6 +42,32 @@ pub fn own(o: &JsValue, key: &str) -> Result<JsValue, Bad> {
     }
 }
 
+std::thread_local! {
+    /// Option names as JavaScript strings, each made once (found by the name's address).
+    static KEYS: core::cell::RefCell<Vec<(usize, JsValue)>> = const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// As [`own`], for a name known at compile time: its JavaScript string is made once.
+pub fn own_key(o: &JsValue, name: &'static str) -> Result<JsValue, Bad> {
+    let key = KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        let at = name.as_ptr() as usize;
+        match k.iter().find(|(p, _)| *p == at) {
+            Some((_, v)) => v.clone(),
+            None => {
+                let v = JsValue::from_str(name);
+                k.push((at, v.clone()));
+                v
+            }
+        }
+    });
+    match sys::own_descriptor_of(o, &key) {
+        Ok(d) if d.is_undefined() => Ok(JsValue::UNDEFINED),
+        Ok(_) => sys::get_of(o, &key).map_err(|_| Bad::WrongType),
+        Err(_) => Err(Bad::WrongType),
+    }
+}
+
 /// `o[key]` through its prototype chain (a method, a host object's getter), `None` when it threw.
 pub fn get(o: &JsValue, key: &str) -> Option<JsValue> {
     if !o.is_object() && !o.is_function() {
@@ -78,8 +104,30 @@ pub fn string(v: &JsValue, limit: usize) -> Result<Option<String>, Bad> {
     match js_len(v) {
         None => Err(Bad::WrongType),
         Some(n) if n > limit => Err(Bad::TooLong),
+        Some(n) if n > 64 => Ok(copy_string(v, n)),
         Some(_) => Ok(v.as_string()),
     }
+}
+
+std::thread_local! {
+    static ENCODER: sys::Utf8Encoder = sys::Utf8Encoder::new();
+}
+
+/// The string `v` (of `units` UTF-16 units) as UTF-8: written by the host's `TextEncoder` in one
+/// call when it is ASCII (a token, a sealed session), else copied by wasm-bindgen, whose copy
+/// loops over the string in JavaScript a unit at a time.
+fn copy_string(v: &JsValue, units: usize) -> Option<String> {
+    let mut bytes: Vec<u8> = Vec::with_capacity(units);
+    // SAFETY: the view covers the vector's capacity and lives only for the call, during which
+    // nothing in wasm runs (so memory cannot grow and detach it).
+    let view = unsafe { js_sys::Uint8Array::view_mut_raw(bytes.as_mut_ptr(), units) };
+    let done = ENCODER.with(|e| e.encode_into(v, &view));
+    if done.read() as usize != units {
+        return v.as_string();
+    }
+    // SAFETY: the encoder wrote `written` initialized bytes, within the capacity.
+    unsafe { bytes.set_len((done.written() as usize).min(units)) };
+    String::from_utf8(bytes).ok()
 }
 
 /// `v` as a string when it is one of at most `limit` units; anything else is `None`.
