@@ -42,7 +42,8 @@ impl<'a> Reader<'a> {
 
     /// The own property `key`, or `None` with its fault noted.
     fn raw(&mut self, key: &'static str) -> Option<JsValue> {
-        value::own_key(self.o, key).map_err(|b| self.note(key, b)).ok()
+        let v = value::own_key(self.o, key).map_err(|b| self.note(key, b)).ok()?;
+        Some(v.unwrap_or(JsValue::UNDEFINED))
     }
 
     /// `key` read by `f`: `None` when absent, or with its fault noted.
@@ -51,7 +52,8 @@ impl<'a> Reader<'a> {
         key: &'static str,
         f: impl FnOnce(&JsValue) -> Result<Option<T>, Bad>,
     ) -> Option<T> {
-        match value::own_key(self.o, key).and_then(|v| f(&v)) {
+        // Absent: no read (every reader takes `undefined` as absent).
+        match value::own_key(self.o, key).and_then(|v| v.map_or(Ok(None), |v| f(&v))) {
             Ok(v) => v,
             Err(b) => {
                 self.note(key, b);

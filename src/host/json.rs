@@ -100,8 +100,8 @@ fn at(o: &JsValue, key: &'static wasm_bindgen::JsThreadLocal<js_sys::JsString>) 
 
 /// A parsed JSON value as the core reads a member: a string, a number, or something else.
 fn member(v: &JsValue) -> Member {
-    if v.is_string() {
-        v.as_string().map_or(Member::Other, Member::Str)
+    if let Some(s) = v.as_string() {
+        Member::Str(s)
     } else if v.is_undefined() {
         Member::Absent
     } else {
@@ -111,8 +111,8 @@ fn member(v: &JsValue) -> Member {
 
 /// `aud` or `permissions`: a string, an array, or something else.
 fn audience(v: &JsValue) -> Audience {
-    if v.is_string() {
-        v.as_string().map_or(Audience::Other, Audience::One)
+    if let Some(s) = v.as_string() {
+        Audience::One(s)
     } else if v.is_undefined() {
         Audience::Absent
     } else if sys::is_array(v) == Ok(true) {

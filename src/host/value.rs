@@ -47,8 +47,9 @@ std::thread_local! {
     static KEYS: core::cell::RefCell<Vec<(usize, JsValue)>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
-/// As [`own`], for a name known at compile time: its JavaScript string is made once.
-pub fn own_key(o: &JsValue, name: &'static str) -> Result<JsValue, Bad> {
+/// As [`own`], for a name known at compile time (its JavaScript string is made once); `Ok(None)`
+/// when `o` has no own `name`.
+pub fn own_key(o: &JsValue, name: &'static str) -> Result<Option<JsValue>, Bad> {
     let key = KEYS.with(|k| {
         let mut k = k.borrow_mut();
         let at = name.as_ptr() as usize;
@@ -62,8 +63,8 @@ pub fn own_key(o: &JsValue, name: &'static str) -> Result<JsValue, Bad> {
         }
     });
     match sys::own_descriptor_of(o, &key) {
-        Ok(d) if d.is_undefined() => Ok(JsValue::UNDEFINED),
-        Ok(_) => sys::get_of(o, &key).map_err(|_| Bad::WrongType),
+        Ok(d) if d.is_undefined() => Ok(None),
+        Ok(_) => sys::get_of(o, &key).map(Some).map_err(|_| Bad::WrongType),
         Err(_) => Err(Bad::WrongType),
     }
 }
