@@ -1,7 +1,7 @@
 //! The package's promises: each method's future, run by a small single-threaded executor that
 //! polls in promise reactions (`then` on a settled promise). wasm-bindgen-futures polls in
-//! `queueMicrotask` jobs instead, and workerd's `queueMicrotask` costs about 4 µs a call where a
-//! reaction costs 0.1 µs: an access token verification waits for two of them (bench/PROFILE.md).
+//! `queueMicrotask` jobs instead, and workerd's `queueMicrotask` costs about 3 µs a call where a
+//! reaction costs under 0.1 µs: an access token verification waits for two (bench/PROFILE.md).
 
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
