@@ -49,7 +49,7 @@ type Operation = core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsV
 /// Runs `f` as a promise: its error rejects as the package's error class. One instance for every
 /// method (the futures are boxed), not one copy of the promise machinery per method.
 fn promise(f: Operation) -> Promise {
-    task::promise(Box::pin(async move { f.await.map_err(|e| to_js(&e)) }))
+    task::promise(async move { f.await.map_err(|e| to_js(&e)) })
 }
 
 impl JsServerClient {

@@ -102,7 +102,7 @@ unsafe fn drop_raw(p: *const ()) {
 
 /// A promise of `f`'s result: resolved with its value, rejected with its error. `f` is first
 /// polled in a reaction, as a promise job, never during the call that made it.
-pub fn promise(f: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+pub fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     let mut settle: Option<(Function, Function)> = None;
     let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
     let Some((resolve, reject)) = settle else { return promise };

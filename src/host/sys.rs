@@ -28,13 +28,9 @@ extern "C" {
 
     /// `Reflect.getOwnPropertyDescriptor(o, key)`: `undefined` when `o` has no own `key`.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
-    pub fn own_descriptor(o: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    pub fn own_descriptor(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// `Reflect.getOwnPropertyDescriptor(o, key)` with a key made once ([`super::value::own_key`]).
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = getOwnPropertyDescriptor)]
-    pub fn own_descriptor_of(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-
-    /// `Reflect.get(o, key)` with a key made once.
+    /// `Reflect.get(o, key)` with a key already a JavaScript string.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get_of(o: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
 

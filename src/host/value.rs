@@ -35,11 +35,27 @@ pub fn is_plain_object(v: &JsValue) -> bool {
 /// `o[key]` when `o` has an own property `key` (inherited ones, `Object.prototype`'s included,
 /// are never read): `Ok(undefined)` when it has none, `Err` when looking or reading threw.
 pub fn own(o: &JsValue, key: &str) -> Result<JsValue, Bad> {
-    match sys::own_descriptor(o, key) {
-        Ok(d) if d.is_undefined() => Ok(JsValue::UNDEFINED),
-        Ok(_) => sys::get(o, key).map_err(|_| Bad::WrongType),
-        Err(_) => Err(Bad::WrongType),
-    }
+    own_property(o, &JsValue::from_str(key)).map(|v| v.unwrap_or(JsValue::UNDEFINED))
+}
+
+/// As [`own`], for a name known at compile time (its JavaScript string is made once); `Ok(None)`
+/// when `o` has no own `name`.
+pub fn own_key(o: &JsValue, name: &'static str) -> Result<Option<JsValue>, Bad> {
+    own_property(
+        o,
+        &KEYS.with(|k| {
+            let mut k = k.borrow_mut();
+            let at = name.as_ptr() as usize;
+            match k.iter().find(|(p, _)| *p == at) {
+                Some((_, v)) => v.clone(),
+                None => {
+                    let v = JsValue::from_str(name);
+                    k.push((at, v.clone()));
+                    v
+                }
+            }
+        }),
+    )
 }
 
 std::thread_local! {
@@ -47,24 +63,11 @@ std::thread_local! {
     static KEYS: core::cell::RefCell<Vec<(usize, JsValue)>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
-/// As [`own`], for a name known at compile time (its JavaScript string is made once); `Ok(None)`
-/// when `o` has no own `name`.
-pub fn own_key(o: &JsValue, name: &'static str) -> Result<Option<JsValue>, Bad> {
-    let key = KEYS.with(|k| {
-        let mut k = k.borrow_mut();
-        let at = name.as_ptr() as usize;
-        match k.iter().find(|(p, _)| *p == at) {
-            Some((_, v)) => v.clone(),
-            None => {
-                let v = JsValue::from_str(name);
-                k.push((at, v.clone()));
-                v
-            }
-        }
-    });
-    match sys::own_descriptor_of(o, &key) {
+/// The own property `key` of `o`: `Ok(None)` when it has none, `Err` when looking or reading threw.
+fn own_property(o: &JsValue, key: &JsValue) -> Result<Option<JsValue>, Bad> {
+    match sys::own_descriptor(o, key) {
         Ok(d) if d.is_undefined() => Ok(None),
-        Ok(_) => sys::get_of(o, &key).map(Some).map_err(|_| Bad::WrongType),
+        Ok(_) => sys::get_of(o, key).map(Some).map_err(|_| Bad::WrongType),
         Err(_) => Err(Bad::WrongType),
     }
 }
